@@ -1,0 +1,144 @@
+"""The `citecheck` command line: one subcommand per pipeline stage.
+
+Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
+0 ran and found nothing at or above `--fail-on`; 1 findings at or above it;
+2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from citecheck import __version__
+
+app = typer.Typer(
+    name="citecheck",
+    help="Check the references of a scholarly text: parse, match, audit citations.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class RefsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csl_json = "csl-json"
+    bibtex = "bibtex"
+    bib = "bib"
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
+    """One line on stderr naming the problem, then a non-zero exit."""
+    typer.echo(f"citecheck: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to stdout, or atomically to a file (never a half-written file)."""
+    if output is None or str(output) == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = output.parent if str(output.parent) else Path(".")
+    if not directory.is_dir():
+        fail(f"{output}: output directory {directory} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, output)
+    except OSError as exc:
+        fail(f"{output}: cannot write ({exc.strerror or exc})")
+
+
+def default_format(output: Path | None) -> str:
+    """A table for people at a terminal, JSON for pipes and files."""
+    if output is None and sys.stdout.isatty():
+        return "table"
+    return "json"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"citecheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+) -> None:
+    """citecheck: is the bibliography right, and does each citation back its sentence?"""
+
+
+InputArg = Annotated[str, typer.Argument(help="Document path (.txt .md .pdf .docx) or '-' for stdin.")]
+OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")]
+
+
+@app.command()
+def refs(
+    input: InputArg,
+    format: Annotated[RefsFormat | None, typer.Option("--format", "-f", help="Output format.")] = None,
+    output: OutputOpt = None,
+    lines: Annotated[bool, typer.Option("--lines", help="Each non-empty input line is one reference string.")] = False,
+) -> None:
+    """Find every reference list in INPUT and parse each entry into fields."""
+    from citecheck.document import DocumentError, load
+    from citecheck.refs.extract import extract_lists, references_from_lines
+
+    try:
+        doc = load(input)
+    except DocumentError as exc:
+        fail(str(exc))
+    lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
+    fmt = format.value if format else default_format(output)
+    for issue in doc.warnings:
+        typer.echo(f"citecheck: warning: {issue.message}", err=True)
+    if not lists:
+        typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
+    if fmt == "table":
+        from rich.console import Console
+
+        from citecheck.report.refs import refs_table
+
+        if output is None:
+            refs_table(lists, Console())
+        else:
+            console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
+            refs_table(lists, console)
+            write_output(console.export_text(), output)
+        return
+    refs_list = [r for lst in lists for r in lst.references]
+    if fmt == "json":
+        from citecheck.report.refs import refs_json
+
+        text = refs_json(doc.source, lists, doc.warnings)
+    elif fmt == "jsonl":
+        from citecheck.report.refs import refs_jsonl
+
+        text = refs_jsonl(lists)
+    elif fmt == "csl-json":
+        from citecheck.export.csljson import dumps_csl_json
+
+        text = dumps_csl_json(refs_list)
+    else:
+        from citecheck.export.bibtex import to_bibtex
+
+        text = to_bibtex(refs_list)
+    write_output(text, output)
+
+
+def main() -> None:
+    app()
