@@ -58,7 +58,8 @@ _EDITOR_MARK = re.compile(
     r"^\s*(?:edited\s+by|eds?\.|hrsg\.?\s+v\.)\s+|[主]?编著?\s*$|主编|編)",
     re.IGNORECASE,
 )
-_CONJ = re.compile(r"\s*(?:&|\band\b|\bund\b|\bet\b(?!\s*al)|\by\b|\be\b|\bи\b|和|与|、)\s*", re.IGNORECASE)
+# Case-sensitive on purpose: `Y` and `E` are initials, `y`/`e` are conjunctions.
+_CONJ = re.compile(r"\s*(?:&|\b(?:and|AND|And|und|et(?!\s*al)|y|e|i|и)\b|和|与|、)\s*")
 _INITIALS = re.compile(r"^(?:[A-ZÀ-Þ](?:[a-z]?\.|\.?-[A-ZÀ-Þ]\.?)?|[A-ZÀ-Þ]{1,3}\.?)$")
 _DOTTED = re.compile(r"^(?:[A-ZÀ-Þ][a-z]?\.(?:-?[A-ZÀ-Þ][a-z]?\.)*|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)$")
 _PARTICLES = frozenset("van von der den de del della di da du dos das le la ten ter vander st. bin al el".split())
@@ -107,7 +108,10 @@ def _is_org(part: str) -> bool:
 
 def parse_single(part: str) -> Name | None:
     """One name in any order; None when nothing name-like is left."""
-    part = part.strip(" ,;.:()[]")
+    part = part.strip(" ,;:()[]")
+    part = part.lstrip(".")
+    if part.endswith(".") and not re.search(r"(?:^|[\s.\-])[A-ZÀ-Þ][a-z]?\.$", part):
+        part = part[:-1]
     if not part:
         return None
     if has_cjk(part):
@@ -173,7 +177,7 @@ def _natural_order(toks: list[str]) -> Name:
 def split_names(span: str) -> list[Name]:
     """All names of an author or editor span, in order."""
     text = _ETAL.sub("", span)
-    text = _EDITOR_MARK.sub("", text).strip(" ,;.:")
+    text = _EDITOR_MARK.sub("", text).strip(" ,;:")
     if not text:
         return []
     if has_cjk(text) and not re.search(r"[A-Za-z]", text):
@@ -193,10 +197,16 @@ def split_names(span: str) -> list[Name]:
             names[-1]["suffix"] = nxt
             k += 1
             continue
-        fam_like = p and not any(_is_initials(t) for t in p.split()) and len(p.split()) <= 4
+        toks = p.split()
+        fam_like = bool(toks) and not any(_is_initials(t) for t in toks) and len(toks) <= 4
+        core = [t for t in toks if t.lower() not in _PARTICLES]
         if nxt is not None and fam_like and (
             _is_given_part(nxt)
-            or k == 0 and _looks_like_given_words(nxt) and not _is_org(p) and _rest_is_natural(parts[k + 2 :])
+            or k == 0
+            and len(core) == 1
+            and _looks_like_given_words(nxt)
+            and not _is_org(p)
+            and _rest_is_natural(parts[k + 2 :])
         ):
             names.append({"family": p, "given": nxt})
             k += 2
