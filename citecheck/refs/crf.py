@@ -121,13 +121,13 @@ def _trim_edges(tokens: list[Token], labels: list[str]) -> None:
                 changed = False
                 tb, ta = tokens[b], tokens[a]
                 if tb.kind == "punct" and (
-                    tb.text in _EDGE_PUNCT or tb.text in _CLOSE and _unbalanced_close(tokens, a, b)
+                    tb.text in _EDGE_PUNCT or (tb.text in _CLOSE and _unbalanced_close(tokens, a, b))
                 ):
                     labels[b] = "O"
                     b -= 1
                     changed = True
                 elif ta.kind == "punct" and (
-                    ta.text in _EDGE_PUNCT or ta.text in _OPEN and _unbalanced_open(tokens, a, b)
+                    ta.text in _EDGE_PUNCT or (ta.text in _OPEN and _unbalanced_open(tokens, a, b))
                 ):
                     labels[a] = "O"
                     a += 1

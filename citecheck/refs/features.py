@@ -13,9 +13,8 @@ everything here is linear in the number of tokens and avoids regexes per token.
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
-
-from wordfreq import zipf_frequency
 
 from citecheck.refs.tokens import Token
 
@@ -36,7 +35,23 @@ MONTHS = frozenset(
 # GB/T 7714 document type codes (single letters and the combined ones like EB/OL).
 TYPE_CODES = frozenset("J M C D R P S N Z G A K EB OL DB CP CM DS CT".split())
 
-_CJK_TAIL_CACHE = 50_000
+_FREQ: dict[str, float] | None = None
+
+
+def zipf_bucket(word: str) -> int:
+    """int(Zipf frequency) of an English word, as `wordfreq.zipf_frequency` gives it, 0 if unknown.
+
+    Looks the word up in wordfreq's frequency dict directly: `zipf_frequency`
+    re-tokenises every call (~40 µs), the dict lookup is ~0.1 µs, and unseen
+    words are the common case in references. Loaded once, lazily (~1 s).
+    """
+    global _FREQ
+    if _FREQ is None:
+        from wordfreq import get_frequency_dict
+
+        _FREQ = get_frequency_dict("en")
+    f = _FREQ.get(word)
+    return int(round(math.log10(f) + 9, 2)) if f else 0
 
 
 def _shape(text: str) -> str:
@@ -104,8 +119,7 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
             elif text[0].isupper():
                 feats_l.append("initcap")
             if text.isascii():
-                z = zipf_frequency(low, "en")
-                feats_l.append(f"zipf={int(z)}")
+                feats_l.append(f"zipf={zipf_bucket(low)}")
             else:
                 feats_l.append("nonascii")
             if low in JOURNAL_WORDS:
@@ -118,12 +132,44 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
     return key, shape, tuple(feats_l)
 
 
+_RP = tuple(f"rp={i}" for i in range(11))
+_SB = {(a, b): f"sb={int(a)}{int(b)}" for a in (False, True) for b in (False, True)}
+_PER = tuple(f"per={i}" for i in range(7))
+_YR = tuple(f"yr={i}" for i in range(3))
+_TC = ("tc=0", "tc=1")
+_CM = tuple(f"cm={i}" for i in range(4))
+_I = ("i=0", "i=1", "i=2")
+_IE = ("ie=0", "ie=1", "ie=2")
+_EDGE = {off: f"{off}w=<edge>" for off in (-2, -1, 1, 2)}
+
+
+@lru_cache(maxsize=200_000)
+def _window(text: str, kind: str) -> tuple[str, ...]:
+    """A token's features as seen from its neighbours: (-2w, -2sh, -1w, -1sh, 1w, 1sh, 2w, 2sh, -1f, +1f)."""
+    w, sh, feats = token_features(text, kind)
+    last = feats[-1] if feats else ""
+    out: list[str] = []
+    for off in (2, 1, -1, -2):  # a token at offset +2 from me sees me at -2, etc.
+        out += [f"{-off}w={w}", f"{-off}sh={sh}"]
+    return (*out, f"-1f={last}", f"+1f={last}")
+
+
+@lru_cache(maxsize=200_000)
+def _local(text: str, kind: str) -> tuple[str, ...]:
+    w, sh, feats = token_features(text, kind)
+    return ("b", "w=" + w, "sh=" + sh, *feats)
+
+
 def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
-    """Feature lists for every token of one reference (window ±2, position, brackets)."""
+    """Feature lists for every token of one reference (window ±2, position, brackets).
+
+    Per-token strings (own and as-a-neighbour) come from caches; only the
+    contextual ones are built here, from constant tables.
+    """
     n = len(tokens)
-    intr = [token_features(t.text, t.kind) for t in tokens]
-    words = [w for w, _, _ in intr]
-    shapes = [s for _, s, _ in intr]
+    keys = [(t.text, t.kind) for t in tokens]
+    words = [token_features(*k)[0] for k in keys]
+    wins = [_window(*k) for k in keys]
     out: list[list[str]] = []
     paren = square = quote = 0
     periods = 0
@@ -131,44 +177,51 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     tcode_seen = 0
     comma_seen = 0
     for i, tok in enumerate(tokens):
-        w, shape, feats = intr[i]
         sp_before = i == 0 or tokens[i - 1].end < tok.start
         sp_after = i == n - 1 or tokens[i + 1].start > tok.end
-        f = [
-            "b",
-            "w=" + w,
-            "sh=" + shape,
-            *feats,
-            f"rp={(10 * i) // n}",
-            f"sb={int(sp_before)}{int(sp_after)}",
-            f"per={min(periods, 6)}",
-            f"yr={min(year_seen, 2)}",
-            f"tc={tcode_seen}",
-            f"cm={min(comma_seen, 3)}",
-        ]
+        f = list(_local(*keys[i]))
+        f += (
+            _RP[(10 * i) // n],
+            _SB[(sp_before, sp_after)],
+            _PER[min(periods, 6)],
+            _YR[min(year_seen, 2)],
+            _TC[tcode_seen],
+            _CM[min(comma_seen, 3)],
+        )
         if i < 3:
-            f.append(f"i={i}")
+            f.append(_I[i])
         if i >= n - 3:
-            f.append(f"ie={n - 1 - i}")
+            f.append(_IE[n - 1 - i])
         if paren:
             f.append("in(")
         if square:
             f.append("in[")
         if quote:
-            f.append("in\"")
-        for off in (-2, -1, 1, 2):
-            j = i + off
-            if 0 <= j < n:
-                f.append(f"{off}w={words[j]}")
-                f.append(f"{off}sh={shapes[j]}")
-            else:
-                f.append(f"{off}w=<edge>")
+            f.append('in"')
+        # neighbours: window tuple layout (-2w,-2sh,-1w,-1sh,1w,1sh,2w,2sh,-1f,+1f) as seen from me
+        if i >= 2:
+            f += wins[i - 2][0:2]
+        else:
+            f.append(_EDGE[-2])
+        if i >= 1:
+            f += wins[i - 1][2:4]
+        else:
+            f.append(_EDGE[-1])
+        if i + 1 < n:
+            f += wins[i + 1][4:6]
+        else:
+            f.append(_EDGE[1])
+        if i + 2 < n:
+            f += wins[i + 2][6:8]
+        else:
+            f.append(_EDGE[2])
+        w = words[i]
         if i > 0:
             f.append(f"-1w|w={words[i - 1]}|{w}")
-            f.append(f"-1f={intr[i - 1][2][-1] if intr[i - 1][2] else ''}")
+            f.append(wins[i - 1][8])
         if i + 1 < n:
             f.append(f"w|+1w={w}|{words[i + 1]}")
-            f.append(f"+1f={intr[i + 1][2][-1] if intr[i + 1][2] else ''}")
+            f.append(wins[i + 1][9])
         out.append(f)
         # update running state *after* the token (it describes what precedes the next one)
         t = tok.text
@@ -183,7 +236,7 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
                 square = max(0, square - 1)
                 if i >= 1 and tokens[i - 1].text in TYPE_CODES:
                     tcode_seen = 1
-            elif t in "\"“”«»":
+            elif t in '"“”«»':
                 quote = 0 if quote else 1
             elif t == ".":
                 prev = tokens[i - 1].text if i else ""
@@ -191,6 +244,6 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
                     periods += 1
             elif t == ",":
                 comma_seen += 1
-        elif "year" in feats:
+        elif "year" in token_features(*keys[i])[2]:
             year_seen += 1
     return out

@@ -47,7 +47,9 @@ _ORG_WORDS = re.compile(
     r"academy|administration|federation|union|world|national|international|standard)\b",
     re.IGNORECASE,
 )
-_CJK_ORG = re.compile(r"(?:委员会|协会|學會|学会|研究所|研究院|大学|大學|中心|公司|部|局|院|会|所|组|組|署|厅|办公室|出版社)$")
+_CJK_ORG = re.compile(
+    r"(?:委员会|协会|學會|学会|研究所|研究院|大学|大學|中心|公司|部|局|院|会|所|组|組|署|厅|办公室|出版社)$"
+)
 
 _ETAL = re.compile(
     r"(?:,?\s*\bet\.?\s*al\b\.?|,?\s*等\s*$|,?\s*\band\s+others\b|,?\s*\bu\.\s*a\b\.?|,?\s*\bet\s+coll\b\.?)",
@@ -62,7 +64,9 @@ _EDITOR_MARK = re.compile(
 _CONJ = re.compile(r"\s*(?:&|\b(?:and|AND|And|und|et(?!\s*al)|y|e|i|и)\b|和|与|、)\s*")
 _INITIALS = re.compile(r"^(?:[A-ZÀ-Þ](?:[a-z]?\.|\.?-[A-ZÀ-Þ]\.?)?|[A-ZÀ-Þ]{1,3}\.?)$")
 _DOTTED = re.compile(r"^(?:[A-ZÀ-Þ][a-z]?\.(?:-?[A-ZÀ-Þ][a-z]?\.)*|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)$")
-_PARTICLES = frozenset("van von der den de del della di da du dos das le la ten ter vander st. bin al el".split())
+_PARTICLES = frozenset(
+    "van von der den de del della di da du dos das le la ten ter vander st. bin al el".split()
+)
 _SUFFIXES = frozenset("jr jr. sr sr. ii iii iv 2nd 3rd".split())
 _PINYIN = re.compile(
     r"^(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ue|ui|ve|er|a|o|e|i|u|v))(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ue|ui|ve|er|a|o|e|i|u|v))?$"
@@ -96,14 +100,14 @@ def _is_given_part(part: str) -> bool:
 def _looks_like_given_words(part: str) -> bool:
     """`John`, `Mary Ann`, `John A.`: capitalised given names (for the Chicago first author)."""
     toks = part.split()
-    return 0 < len(toks) <= 3 and all(t[:1].isupper() and not t.isupper() or _is_initials(t) for t in toks)
+    return 0 < len(toks) <= 3 and all((t[:1].isupper() and not t.isupper()) or _is_initials(t) for t in toks)
 
 
 def _is_org(part: str) -> bool:
     if has_cjk(part):
         return bool(_CJK_ORG.search(part.strip())) or len(re.sub(r"\s+", "", part)) > 4
     words = part.split()
-    return bool(_ORG_WORDS.search(part)) and len(words) >= 2 or len(words) >= 5
+    return (bool(_ORG_WORDS.search(part)) and len(words) >= 2) or len(words) >= 5
 
 
 def parse_single(part: str) -> Name | None:
@@ -149,7 +153,12 @@ def parse_single(part: str) -> Name | None:
 def _trailing_initials(toks: list[str]) -> int:
     """How many trailing tokens are undotted capital initials (`Smith JA`, `Babu B V`); 0 if not that form."""
     k = 0
-    while k < len(toks) - 1 and toks[-1 - k].isupper() and len(toks[-1 - k].rstrip(".")) <= 3 and toks[-1 - k].isalpha():
+    while (
+        k < len(toks) - 1
+        and toks[-1 - k].isupper()
+        and len(toks[-1 - k].rstrip(".")) <= 3
+        and toks[-1 - k].isalpha()
+    ):
         k += 1
     return k if k and not _is_initials(toks[0]) else 0
 
@@ -187,7 +196,7 @@ def split_names(span: str) -> list[Name]:
     if ";" in text:
         return [n for p in text.split(";") if (n := parse_single(p))]
     parts = [p.strip() for p in text.split(",")]
-    parts = [p for p in parts if p and p.lower() not in _SUFFIXES or (p and not p.strip("."))]
+    parts = [p for p in parts if (p and p.lower() not in _SUFFIXES) or (p and not p.strip("."))]
     names: list[Name] = []
     k = 0
     while k < len(parts):
@@ -200,13 +209,19 @@ def split_names(span: str) -> list[Name]:
         toks = p.split()
         fam_like = bool(toks) and not any(_is_initials(t) for t in toks) and len(toks) <= 4
         core = [t for t in toks if t.lower() not in _PARTICLES]
-        if nxt is not None and fam_like and (
-            _is_given_part(nxt)
-            or k == 0
-            and len(core) == 1
-            and _looks_like_given_words(nxt)
-            and not _is_org(p)
-            and _rest_is_natural(parts[k + 2 :])
+        if (
+            nxt is not None
+            and fam_like
+            and (
+                _is_given_part(nxt)
+                or (
+                    k == 0
+                    and len(core) == 1
+                    and _looks_like_given_words(nxt)
+                    and not _is_org(p)
+                    and _rest_is_natural(parts[k + 2 :])
+                )
+            )
         ):
             names.append({"family": p, "given": nxt})
             k += 2

@@ -42,7 +42,9 @@ def _trim_tail(text: str) -> int:
     n = 0
     while n < len(text) - 1 and text[len(text) - 1 - n] in ".,;:)":
         # keep a ')' that closes a '(' inside the identifier, e.g. 10.1016/S0140-6736(20)30183-5
-        if text[len(text) - 1 - n] == ")" and text[: len(text) - n].count("(") >= text[: len(text) - n].count(")"):
+        if text[len(text) - 1 - n] == ")" and text[: len(text) - n].count("(") >= text[: len(text) - n].count(
+            ")"
+        ):
             break
         n += 1
     return n

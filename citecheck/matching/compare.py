@@ -1,0 +1,334 @@
+"""Field-by-field evidence that a candidate record is the work a reference string cites.
+
+Two sources of evidence are used side by side, because neither is enough alone:
+- the parsed fields (`ref.fields`) let us say *what* differs (volume 24 vs 42);
+- the reference string itself, as Crossref's matcher uses it: does the
+  record's year, volume, first page, first author, journal *appear* in it?
+  This works even when the parser mis-segments a string.
+
+Titles are compared on whole segments of the string with length-aware ratios
+(`fuzz.ratio` on folded text, `token_sort_ratio` for scrambled words), never
+with `partial_ratio`/`token_set_ratio`: "Deep learning" must not equal a
+longer title that contains it. Coverage in both directions (record title words
+found in the string; string words explained by the record) catches the
+"…is not all you need" case and strings that carry a second reference.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, words
+from citecheck.model import CSL, Record, Reference
+from citecheck.text import fold, has_cjk, unify_dashes
+
+_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
+_YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+# Segment boundaries for title windows: sentence punctuation, CJK full stop, GB/T type codes.
+_SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\s+|\s*//\s*")
+_LEAD_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D))\s*")
+_ETAL_RE = re.compile(r"\bet\s*al\b|\bu\.\s*a\.|等|…|\.\.\.", re.IGNORECASE)
+# Words of a reference string that say nothing about the work.
+FILLER = frozenset(
+    """et al eds ed editor editors vol volume no pp p pages page doi org https http www dx in j n s
+    retrieved available online accessed from j pmid pmcid epub ahead print""".split()
+) | STOP_WORDS
+MAX_WINDOW = 4
+
+
+def strip_label(text: str) -> str:
+    """The string without its citation number (`[12]`, `12.`, `(3)`)."""
+    return _LEAD_LABEL_RE.sub("", text, count=1)
+
+
+def first_page(page: str | None) -> str:
+    if not page:
+        return ""
+    return re.split(r"\s*[-,–]\s*", unify_dashes(str(page)).strip(), maxsplit=1)[0].casefold()
+
+
+def record_year(rec: CSL) -> int | None:
+    try:
+        return int(rec["issued"]["date-parts"][0][0])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None
+
+
+def container_titles(rec: CSL) -> list[str]:
+    """Every name the record's journal goes by: full, short, alternatives."""
+    out: list[str] = []
+    for key in ("container-title", "container-title-short"):
+        v = rec.get(key)
+        if isinstance(v, str) and v and v not in out:
+            out.append(v)
+    for v in rec.get("citecheck:container-titles") or []:
+        if isinstance(v, str) and v and v not in out:
+            out.append(v)
+    return out
+
+
+@dataclass
+class RefView:
+    """A reference prepared once for comparison with all its candidates."""
+
+    text: str
+    fields: CSL
+
+    @cached_property
+    def body(self) -> str:
+        return strip_label(self.text)
+
+    @cached_property
+    def words(self) -> list[str]:
+        return words(self.body)
+
+    @cached_property
+    def wordset(self) -> set[str]:
+        return set(self.words)
+
+    @cached_property
+    def folded(self) -> str:
+        return fold(self.body)
+
+    @cached_property
+    def content_words(self) -> list[str]:
+        """Alphabetic words that should be explained by the right record."""
+        return [w for w in self.words if w not in FILLER and not w.isdigit() and (len(w) > 1 or has_cjk(w))]
+
+    @cached_property
+    def numbers(self) -> list[str]:
+        """Digit and page-like tokens (e1002, S12) of the string, label excluded."""
+        return [w for w in self.words if any(c.isdigit() for c in w)]
+
+    @cached_property
+    def years(self) -> list[int]:
+        return [int(y) for y in _YEAR_RE.findall(self.body)]
+
+    @cached_property
+    def doi(self) -> str | None:
+        d = self.fields.get("DOI")
+        if isinstance(d, str) and d.strip():
+            return d.strip().rstrip(".,;").lower()
+        m = _DOI_RE.search(self.text)
+        return m.group(1).rstrip(".,;").lower() if m else None
+
+    @cached_property
+    def etal(self) -> bool:
+        return bool(_ETAL_RE.search(self.text))
+
+    @cached_property
+    def windows(self) -> list[str]:
+        """Runs of 1..MAX_WINDOW consecutive segments: the places a title can stand."""
+        segs = [s for s in _SEG_RE.split(self.body) if s and s.strip()]
+        out: list[str] = []
+        for i in range(len(segs)):
+            for k in range(1, MAX_WINDOW + 1):
+                if i + k > len(segs):
+                    break
+                out.append(" ".join(segs[i : i + k]))
+        title = self.fields.get("title")
+        if isinstance(title, str) and title.strip():
+            out.append(title)
+        return out
+
+    @cached_property
+    def window_folds(self) -> list[str]:
+        return [fold(w) for w in self.windows]
+
+    @cached_property
+    def window_sorted(self) -> list[str]:
+        return [" ".join(sorted(words(w))) for w in self.windows]
+
+
+@dataclass
+class Evidence:
+    """How one record compares with one reference; every value in [0, 1] or None (unknown)."""
+
+    doi: str
+    title: float | None = None
+    title_window: str = ""
+    title_cov: float | None = None
+    string_cov: float = 0.0
+    first_author: float | None = None
+    authors: float | None = None
+    year: float | None = None
+    year_off: bool = False
+    volume: float | None = None
+    issue: float | None = None
+    page: float | None = None
+    journal: float | None = None
+    unexplained_numbers: int = 0
+    doi_in_string: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _found(word: str, view: RefView) -> bool:
+    """A record word appears in the string: exactly, split by an OCR space, or with one typo."""
+    if word in view.wordset:
+        return True
+    if len(word) >= 4 and word in view.folded:
+        return True
+    if len(word) >= 5:
+        hit = process.extractOne(word, view.content_words, scorer=Levenshtein.distance, score_cutoff=1)
+        return hit is not None
+    return False
+
+
+def _person_found(name: CSL, view: RefView) -> bool:
+    fam = fold(name.get("family") or name.get("literal"))
+    if not fam:
+        return False
+    if has_cjk(fam):
+        return fam in view.folded
+    parts = [p for p in words(name.get("family") or name.get("literal") or "") if len(p) > 1]
+    if parts and any(_found(p, view) for p in parts):
+        return True
+    return fam in view.folded if len(fam) >= 4 else False
+
+
+def _title_score(title: str, view: RefView) -> tuple[float, str]:
+    """Best length-aware similarity of `title` to any window of the string, and that window."""
+    tf = fold(title)
+    if not tf or not view.windows:
+        return 0.0, ""
+    best = process.extractOne(tf, view.window_folds, scorer=fuzz.ratio, processor=None)
+    score, idx = (best[1], best[2]) if best else (0.0, 0)
+    ts = " ".join(sorted(words(title)))
+    best_sorted = process.extractOne(ts, view.window_sorted, scorer=fuzz.ratio, processor=None)
+    if best_sorted and best_sorted[1] * 0.97 > score:
+        score, idx = best_sorted[1] * 0.97, best_sorted[2]
+    return score / 100.0, view.windows[idx]
+
+
+def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
+    """Every word the record could explain in a string, its folded text, and its journal words."""
+    vocab: set[str] = set()
+    texts: list[str] = []
+    for key in ("title", "citecheck:subtitle", "original-title", "publisher"):
+        v = rec.get(key)
+        if isinstance(v, str):
+            vocab.update(words(v))
+            texts.append(v)
+    jwords: list[str] = []
+    for c in container_titles(rec):
+        ws = words(c)
+        jwords.extend(ws)
+        vocab.update(ws)
+        texts.append(c)
+    for role in ("author", "editor"):
+        for a in rec.get(role) or []:
+            for part in ("family", "given", "literal"):
+                v = a.get(part)
+                if isinstance(v, str):
+                    ws = words(v)
+                    vocab.update(ws)
+                    vocab.update(w[0] for w in ws if w)
+                    texts.append(v)
+    return vocab, fold(" ".join(texts)), jwords
+
+
+def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str]) -> bool:
+    if word in vocab:
+        return True
+    if len(word) >= 3 and word in rec_fold:
+        return True  # part of a word split by an OCR space, or an abbreviation's letters
+    if any(j.startswith(word) for j in jwords):
+        return True  # abbreviated journal word
+    if len(word) >= 5:
+        return any(Levenshtein.distance(word, v, score_cutoff=1) <= 1 for v in vocab if abs(len(v) - len(word)) <= 1)
+    return False
+
+
+def _number_values(rec: CSL) -> set[str]:
+    vals: set[str] = set()
+    y = record_year(rec)
+    if y:
+        vals.add(str(y))
+    for key in ("volume", "issue", "page", "number"):
+        v = rec.get(key)
+        if v:
+            vals.update(words(str(v)))
+    return vals
+
+
+def _page_end_abbrev(tok: str, rec: CSL) -> bool:
+    """`1923-7`: the 7 abbreviates the record's last page 1927."""
+    page = str(rec.get("page") or "")
+    parts = re.split(r"\s*[-–]\s*", unify_dashes(page))
+    return len(parts) == 2 and tok.isdigit() and parts[1].endswith(tok)
+
+
+def compare(view: RefView, rec: Record) -> Evidence:
+    """Evidence for one candidate, from both the parsed fields and the string."""
+    f = rec.fields
+    ev = Evidence(doi=rec.doi or "")
+    # DOI
+    if view.doi and ev.doi:
+        ev.doi_in_string = view.doi == ev.doi
+    # Title
+    title = f.get("title")
+    if isinstance(title, str) and fold(title):
+        ev.title, ev.title_window = _title_score(title, view)
+        tw = [w for w in significant(words(title)) if len(w) > 1 or has_cjk(w)]
+        if tw:
+            ev.title_cov = sum(_found(w, view) for w in tw) / len(tw)
+        sub = f.get("citecheck:subtitle")
+        if isinstance(sub, str) and sub:
+            alt, win = _title_score(f"{title}: {sub}", view)
+            if alt > ev.title:
+                ev.title, ev.title_window = alt, win
+    # Authors
+    authors = f.get("author") or []
+    if authors:
+        ev.first_author = 1.0 if _person_found(authors[0], view) else 0.0
+        shown = authors[:10]
+        ev.authors = sum(_person_found(a, view) for a in shown) / len(shown)
+    # Year
+    y = record_year(f)
+    if y:
+        if y in view.years:
+            ev.year = 1.0
+        elif view.years:
+            ev.year = 0.0
+            ev.year_off = any(abs(y - v) == 1 for v in view.years)
+    # Volume, issue, page
+    nums = set(view.numbers)
+    for key in ("volume", "issue"):
+        v = f.get(key)
+        if v:
+            toks = [t for t in words(str(v)) if t]
+            if toks:
+                setattr(ev, key, 1.0 if all(t in nums or t in view.wordset for t in toks) else 0.0)
+    fp = first_page(f.get("page")) or first_page(f.get("number"))
+    if fp:
+        fpw = words(fp)
+        ev.page = 1.0 if fpw and all(t in nums or t in view.wordset for t in fpw) else 0.0
+    # Journal
+    conts = container_titles(f)
+    if conts:
+        ev.journal = 1.0 if any(find_in_words(c, view.words) for c in conts) else 0.0
+        if not ev.journal and any(len(fold(c)) >= 6 and fold(c) in view.folded for c in conts):
+            ev.journal = 1.0
+    # Coverage of the string by the record
+    vocab, rec_fold, jwords = _record_vocab(f)
+    cw = view.content_words
+    if cw:
+        ev.string_cov = sum(_explained(w, vocab, rec_fold, jwords) for w in cw) / len(cw)
+    numvals = _number_values(f)
+    ev.unexplained_numbers = sum(
+        1 for t in view.numbers if t not in numvals and not _page_end_abbrev(t, f) and not _is_noise_number(t, view, f)
+    )
+    return ev
+
+
+def _is_noise_number(tok: str, view: RefView, rec: CSL) -> bool:
+    """Numbers inside the title or journal name are not bibliographic numbers."""
+    t = rec.get("title")
+    if isinstance(t, str) and tok in words(t):
+        return True
+    return any(tok in words(c) for c in container_titles(rec))

@@ -1,0 +1,136 @@
+"""Journal-title equivalence: ISO 4 / NLM abbreviations are the same journal, not an error.
+
+`Curr Rheumatol Rep` and `Current rheumatology reports` name one journal. A
+string comparison calls them different; a reviewer does not. We therefore
+compare word by word: after dropping stop words (of, and, the, &, ...) on both
+sides, every word of the shorter form must abbreviate the corresponding word of
+the longer one — be a prefix of it (`Rheumatol` ⊂ `rheumatology`, `J` ⊂
+`Journal`) or a contraction keeping its first letter (`Natl` ⊂ `national`).
+NLM container titles carry suffixes (`Current biology : CB`, `Science (New York,
+N.Y.)`), so those are also tried without them.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from citecheck.text import fold
+
+STOP_WORDS = frozenset(
+    """of and the for in on at to a an & und der die das des du de la le les et y e i da do dos das del della di
+    fur für on""".split()
+)
+
+_WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
+_PAREN_RE = re.compile(r"\s*\([^()]*\)\s*")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case, accent-free words of `text` (CJK runs are kept as words)."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return _WORD_RE.findall(text)
+
+
+def significant(ws: Iterable[str]) -> list[str]:
+    """Words that carry the journal's identity: stop words removed."""
+    return [w for w in ws if w not in STOP_WORDS]
+
+
+def variants(title: str) -> list[str]:
+    """Forms of a container title worth comparing: as is, without `: suffix`, without `(...)`."""
+    out = [title]
+    if " : " in title or ": " in title:
+        out.append(re.split(r"\s*:\s", title, maxsplit=1)[0])
+    no_paren = _PAREN_RE.sub(" ", title).strip()
+    if no_paren and no_paren != title:
+        out.append(no_paren)
+        if ": " in no_paren:
+            out.append(re.split(r"\s*:\s", no_paren, maxsplit=1)[0])
+    seen: list[str] = []
+    for v in out:
+        v = v.strip(" .,:;")
+        if v and v not in seen:
+            seen.append(v)
+    return seen
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """True when word `short` is an abbreviation of word `full` (prefix or first-letter contraction)."""
+    if short == full:
+        return True
+    if not short or not full or short[0] != full[0] or len(short) > len(full):
+        return False
+    if full.startswith(short):
+        return True
+    # Contraction: letters in order (Natl ← national, Soc ← society, Pharmacother ← pharmacotherapy).
+    it = iter(full)
+    return all(ch in it for ch in short) and len(short) >= 2
+
+
+def words_abbreviate(short: Sequence[str], full: Sequence[str]) -> bool:
+    """Each word of `short` abbreviates the word at the same position of `full` (same count)."""
+    if not short or len(short) != len(full):
+        return False
+    return all(abbreviates(s, f) for s, f in zip(short, full, strict=True))
+
+
+def is_abbreviation(a: str, b: str) -> bool:
+    """True when `a` and `b` name the same journal, one (or both) in abbreviated form.
+
+    Exact equality after folding also counts. Abbreviations must keep every
+    significant word (ISO 4 drops only articles, prepositions and conjunctions),
+    so `J Biol` is not `Journal of Biological Chemistry`.
+    """
+    for va in variants(a):
+        wa = significant(words(va))
+        for vb in variants(b):
+            wb = significant(words(vb))
+            if not wa or not wb:
+                continue
+            if "".join(wa) == "".join(wb):
+                return True
+            if words_abbreviate(wa, wb) or words_abbreviate(wb, wa):
+                return True
+    return False
+
+
+def journal_equal(a: str, b: str) -> bool:
+    """Same journal title up to case, punctuation and NLM suffixes (no abbreviation involved)."""
+    fa = {fold(v) for v in variants(a)}
+    fb = {fold(v) for v in variants(b)}
+    return bool(fa & fb)
+
+
+def find_in_words(title: str, ws: Sequence[str]) -> tuple[int, int] | None:
+    """Where the journal `title` (full or abbreviated, either way round) stands in word list `ws`.
+
+    Returns the (start, end) word span of the first occurrence, or None. Stop
+    words in `ws` are skipped the way they are in `title`. This is how a
+    journal is found in a reference string the parser could not segment.
+    """
+    for v in variants(title):
+        tw = significant(words(v))
+        if not tw:
+            continue
+        n = len(tw)
+        for i, w in enumerate(ws):
+            if w in STOP_WORDS or w[0] != tw[0][0]:
+                continue
+            j, k = i, 0
+            while j < len(ws) and k < n:
+                if ws[j] in STOP_WORDS and ws[j] != tw[k]:
+                    j += 1
+                    continue
+                if not (abbreviates(ws[j], tw[k]) or abbreviates(tw[k], ws[j])):
+                    break
+                j += 1
+                k += 1
+            if k == n:
+                # A one-word short title ("Cell", "Blood") must match whole, not as a prefix.
+                if n == 1 and ws[i] != tw[0] and min(len(ws[i]), len(tw[0])) < 4:
+                    continue
+                return i, j
+    return None

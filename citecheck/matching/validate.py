@@ -1,0 +1,267 @@
+"""From candidates to a verdict: which record (if any) is the cited work, and what differs.
+
+Decision rules, in order (the thresholds are module constants):
+- A DOI written in the reference is checked, not trusted: its record is accepted
+  when its evidence reaches `DOI_ACCEPT` (the DOI itself is strong evidence, so
+  the bar is lower). If it does not fit but a search hit does, the hit is
+  reported with a `wrong_doi` diff — the user's DOI is never silently replaced.
+- Otherwise the best candidate is accepted at `ACCEPT` when no other candidate
+  (another DOI) comes within `MARGIN` of it; two close candidates → `ambiguous`.
+- A best candidate between `WEAK` and `ACCEPT` → `ambiguous` (shown, not chosen).
+- Below `WEAK` → `not_found`, except that a hard "different work" needs two
+  independent signals: a candidate with a strong title match and fewer than
+  two disagreeing fields stays `ambiguous`.
+`verified` when every field the reference has agrees (abbreviations and
+fields the reference leaves out are allowed), `corrected` otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from citecheck.matching.compare import (
+    Evidence,
+    RefView,
+    compare,
+    container_titles,
+    first_page,
+    record_year,
+    strip_label,
+)
+from citecheck.matching.diffs import author_diffs, classify_text, classify_value, name_text
+from citecheck.matching.journals import is_abbreviation, journal_equal, words
+from citecheck.matching.score import probability
+from citecheck.model import CSL, FieldDiff, Match, Record, Reference
+from citecheck.text import fold
+
+ACCEPT = 0.80
+DOI_ACCEPT = 0.30
+WEAK = 0.25
+MARGIN = 0.30
+STRONG_TITLE = 0.90
+NOT_ERRORS = frozenset({"abbreviation", "missing"})
+IMPORTANT = ("title", "author", "container-title", "issued", "volume", "page")
+
+
+@dataclass
+class Scored:
+    record: Record
+    evidence: Evidence
+    p: float
+
+
+def reference_text(ref: Reference) -> str:
+    """The string to compare with: the repaired entry, else the raw one."""
+    return ref.text or ref.raw
+
+
+def score_candidates(view: RefView, candidates: list[Record]) -> list[Scored]:
+    """Every distinct candidate (by DOI, first occurrence wins) with its evidence and probability."""
+    seen: set[str] = set()
+    out: list[Scored] = []
+    for rec in candidates:
+        key = rec.doi or f"#{id(rec)}"
+        if key in seen:
+            continue
+        seen.add(key)
+        ev = compare(view, rec)
+        out.append(Scored(rec, ev, probability(ev)))
+    out.sort(key=lambda s: -s.p)
+    return out
+
+
+def disagreements(ev: Evidence) -> int:
+    """Independent signals that the candidate is a different work."""
+    n = 0
+    n += ev.title is not None and ev.title < 0.6 and (ev.title_cov or 0) < 0.6
+    n += ev.first_author == 0.0
+    n += ev.year == 0.0
+    n += ev.volume == 0.0
+    n += ev.page == 0.0
+    n += ev.journal == 0.0
+    n += ev.string_cov < 0.6
+    return int(n)
+
+
+# ---------------------------------------------------------------- diffs
+
+
+def _parsed_year(fields: CSL) -> int | None:
+    return record_year(fields)
+
+
+def _merged_tail(view: RefView, rec: CSL) -> str:
+    """Material after the record's last bibliographic number that looks like another reference."""
+    body = view.body
+    anchors = [first_page(rec.get("page")), str(rec.get("volume") or ""), str(record_year(rec) or "")]
+    pos = -1
+    for a in anchors:
+        if a:
+            m = None
+            for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE):
+                pass
+            if m:
+                pos = max(pos, m.end())
+    if pos < 0:
+        return ""
+    tail = body[pos:]
+    page = str(rec.get("page") or "")
+    tail = re.sub(r"^\s*[-–]\s*\w+", "", tail) if "-" in page or "–" in page else tail
+    tws = [w for w in words(tail) if len(w) > 2 and not w.isdigit() and w not in ("doi", "pmid", "http", "https")]
+    has_year = bool(re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", tail))
+    return tail.strip() if len(tws) >= 4 and has_year else ""
+
+
+def build_diffs(view: RefView, ref_fields: CSL, ev: Evidence, rec: Record) -> list[FieldDiff]:
+    """Every disagreement between the reference and the chosen record, classified."""
+    f = rec.fields
+    diffs: list[FieldDiff] = []
+    # Title: the parsed title, else the string's best-aligned window when it clearly is the title.
+    theirs = f.get("title")
+    if isinstance(theirs, str) and theirs:
+        ours = ref_fields.get("title") if isinstance(ref_fields.get("title"), str) else None
+        if not ours and ev.title is not None and ev.title >= 0.75:
+            ours = ev.title_window.strip().rstrip(".")
+        if ours:
+            kind = classify_text("title", ours, theirs)
+            if kind:
+                diffs.append(FieldDiff("title", ours, theirs, kind))
+        elif ev.title is not None and ev.title < 0.5 and (ev.title_cov or 0) < 0.3:
+            diffs.append(FieldDiff("title", "", theirs, "missing"))
+    # Journal
+    conts = container_titles(f)
+    ours_c = ref_fields.get("container-title")
+    if conts and isinstance(ours_c, str) and ours_c:
+        if not any(journal_equal(ours_c, c) for c in conts):
+            if any(is_abbreviation(ours_c, c) for c in conts):
+                diffs.append(FieldDiff("container-title", ours_c, conts[0], "abbreviation"))
+            else:
+                kind = classify_text("container-title", ours_c, conts[0]) or "wrong_value"
+                diffs.append(FieldDiff("container-title", ours_c, conts[0], kind))
+    elif conts and ev.journal == 0.0 and not ours_c:
+        diffs.append(FieldDiff("container-title", "", conts[0], "missing"))
+    # Year
+    y = record_year(f)
+    py = _parsed_year(ref_fields)
+    if y:
+        if py and py != y:
+            diffs.append(FieldDiff("issued", str(py), str(y), "wrong_value"))
+        elif not py and ev.year == 0.0 and view.years:
+            near = min(view.years, key=lambda v: abs(v - y))
+            diffs.append(FieldDiff("issued", str(near), str(y), "wrong_value"))
+        elif not py and ev.year is None:
+            diffs.append(FieldDiff("issued", "", str(y), "missing"))
+    # Volume, issue, page
+    for key, found in (("volume", ev.volume), ("issue", ev.issue), ("page", ev.page)):
+        theirs_v = f.get(key) if key != "page" else (f.get("page") or f.get("number"))
+        if not theirs_v:
+            continue
+        ours_v = ref_fields.get(key) if key != "page" else (ref_fields.get("page") or ref_fields.get("number"))
+        if ours_v:
+            kind = classify_value(key, str(ours_v), str(theirs_v))
+            if kind and not (found == 1.0 and kind == "wrong_value" and key != "page"):
+                diffs.append(FieldDiff(key, str(ours_v), str(theirs_v), kind))
+        elif found == 0.0 and key in IMPORTANT and ev.unexplained_numbers == 0:
+            diffs.append(FieldDiff(key, "", str(theirs_v), "missing"))
+    # Authors
+    rec_authors = f.get("author") or []
+    ours_a = ref_fields.get("author") or []
+    if rec_authors and ours_a:
+        diffs.extend(author_diffs(ours_a, rec_authors, etal=view.etal))
+    elif rec_authors and ev.first_author == 0.0:
+        diffs.append(FieldDiff("author", "", name_text(rec_authors[0]), "missing_author"))
+    # A second reference run into this one
+    tail = _merged_tail(view, f)
+    if tail or any(w.code == "merged_entries" for w in ()):
+        diffs.append(FieldDiff("reference", tail, "", "merged_entries"))
+    return diffs
+
+
+def verdict_for(diffs: list[FieldDiff]) -> str:
+    return "verified" if all(d.kind in NOT_ERRORS for d in diffs) else "corrected"
+
+
+# ---------------------------------------------------------------- validate
+
+
+def _accept(ref: Reference, view: RefView, best: Scored, extra: list[FieldDiff], others: list[Scored]) -> Match:
+    diffs = build_diffs(view, ref.fields, best.evidence, best.record) + extra
+    if any(w.code == "merged_entries" for w in ref.warnings) and not any(d.kind == "merged_entries" for d in diffs):
+        diffs.append(FieldDiff("reference", strip_label(reference_text(ref)), "", "merged_entries"))
+    return Match(reference=ref, verdict=verdict_for(diffs), record=best.record, confidence=round(best.p, 4),
+                 diffs=diffs, candidates=[s.record for s in others[:4]])
+
+
+def _separable(a: Scored, b: Scored) -> bool:
+    """True when the reference's own fields tell two candidates apart (year, volume, page...)."""
+    ea, eb = a.evidence, b.evidence
+    keys = ("year", "volume", "issue", "page", "first_author", "journal")
+    wins = sum(1 for k in keys if getattr(ea, k) == 1.0 and getattr(eb, k) == 0.0)
+    losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
+    return wins > 0 and losses == 0
+
+
+def validate(ref: Reference, candidates: list[Record]) -> Match:
+    """Verdict for one reference given its candidate records (pure; no I/O).
+
+    `candidates` may hold the record of a DOI written in the reference (looked
+    up by `resolve`); it is recognised by its DOI.
+    """
+    view = RefView(reference_text(ref), ref.fields)
+    scored = score_candidates(view, candidates)
+    if not scored:
+        return Match(reference=ref, verdict="not_found", confidence=1.0, reason="no candidates")
+    doi = view.doi
+    if doi:
+        own = next((s for s in scored if s.record.doi == doi), None)
+        if own and (own.p >= DOI_ACCEPT or (own.evidence.title or 0) >= STRONG_TITLE):
+            return _accept(ref, view, own, [], [s for s in scored if s is not own])
+        best = next((s for s in scored if s.record.doi != doi), None)
+        if best and best.p >= ACCEPT and not _close_rival(best, scored):
+            wrong = [FieldDiff("DOI", doi, best.record.doi or "", "wrong_doi")]
+            m = _accept(ref, view, best, wrong, [s for s in scored if s is not best])
+            m.verdict = "corrected"
+            return m
+        shown = [s.record for s in scored[:5]]
+        reason = "the DOI's record does not fit the reference" if own else "DOI not known to the sources"
+        if own is None and not (best and best.p >= WEAK):
+            return Match(reference=ref, verdict="not_found", confidence=round(1 - (best.p if best else 0), 4),
+                         candidates=shown, reason=reason)
+        return Match(reference=ref, verdict="ambiguous", record=(own or best).record if (own or best) else None,
+                     confidence=round((own or best).p if (own or best) else 0.0, 4), candidates=shown, reason=reason)
+    return _decide(ref, view, scored)
+
+
+def _close_rival(best: Scored, scored: list[Scored]) -> Scored | None:
+    for s in scored:
+        if s is best or s.record.doi == best.record.doi:
+            continue
+        if s.p >= best.p - MARGIN and not _separable(best, s):
+            return s
+    return None
+
+
+def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
+    best = scored[0]
+    shown = [s.record for s in scored[:5]]
+    if best.p >= ACCEPT:
+        rival = _close_rival(best, scored)
+        if rival is None:
+            return _accept(ref, view, best, [], scored[1:])
+        return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+                     candidates=[best.record, rival.record] + [s.record for s in scored if s not in (best, rival)][:3],
+                     reason=f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})")
+    if best.p >= WEAK:
+        return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+                     candidates=shown, reason=f"best candidate too weak ({best.p:.2f})")
+    ev = best.evidence
+    if ev.title is not None and ev.title >= STRONG_TITLE and disagreements(ev) < 2:
+        return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+                     candidates=shown, reason="title matches but other fields do not; one signal is not enough")
+    return Match(reference=ref, verdict="not_found", confidence=round(1 - best.p, 4), candidates=shown,
+                 reason=f"no candidate fits (best {best.p:.2f})")
+
+
+def fold_eq(a: str | None, b: str | None) -> bool:
+    return bool(a) and fold(a) == fold(b)

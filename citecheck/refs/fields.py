@@ -1,0 +1,181 @@
+"""From labelled tokens to clean CSL-JSON fields.
+
+The CRF labels tokens; this module cuts each field's span out of the string
+(so values keep the writer's spelling), then cleans it the way each field needs:
+names split into family/given, the year taken from a date span, `vol(issue)`
+split, `pp.` and `In:` stripped, quotes and trailing punctuation removed, page
+dashes normalised. It also infers the CSL type when no GB/T code gives it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from citecheck.model import CSL
+from citecheck.refs.names import split_names
+from citecheck.refs.tokens import Token
+
+YEAR_RE = re.compile(r"(?<!\d)((?:1[5-9]|20)\d\d)(?!\d)")
+_TRAIL = " \t.,;:/"
+_QUOTES = "\"'“”‘’«»「」『』《》"
+_IN_PREFIX = re.compile(r"^(?:in\s*:\s*|in\s+(?=[A-Z\d])|//\s*|见\s*[:：]?\s*)", re.IGNORECASE)
+_PAGES_PREFIX = re.compile(r"^(?:pp?\s*\.?\s*|pages?\s*|s\.\s*|seiten\s*|第\s*)", re.IGNORECASE)
+_VOL_PREFIX = re.compile(
+    r"^(?:vol(?:ume)?s?\s*\.?\s*|v\.\s*|bd\.\s*|t\.\s*|tome\s*|band\s*|第\s*)", re.IGNORECASE
+)
+_ISSUE_PREFIX = re.compile(r"^(?:no\s*\.?\s*|n[°º]\s*|nr\.?\s*|issue\s*|h\.\s*|heft\s*|第\s*)", re.IGNORECASE)
+_VOL_ISSUE = re.compile(r"^(\w+)\s*\(\s*([^()]+?)\s*\)$")
+_DASHES = re.compile(r"\s*[-‐‑‒–—―−~～]+\s*")
+_TYPECODE_TAIL = re.compile(r"\s*\[[A-Z]{1,2}(?:\s*/\s*[A-Z]{2})?\]\s*$")
+
+# Labels whose first span is kept as the field's value.
+_SIMPLE = {
+    "title": "title",
+    "container": "container-title",
+    "publisher": "publisher",
+    "location": "publisher-place",
+    "edition": "edition",
+}
+
+
+def spans(tokens: list[Token], labels: list[str]) -> list[tuple[str, int, int]]:
+    """Runs of equal labels as (label, start, end) character spans.
+
+    Two runs of the same label separated only by separator punctuation ("O")
+    are joined: the CRF often marks a comma inside an author list as "O".
+    """
+    out: list[tuple[str, int, int]] = []
+    pending_o = False
+    for tok, lab in zip(tokens, labels, strict=False):
+        if lab == "O":
+            pending_o = pending_o or tok.kind != "punct"
+            if tok.kind != "punct":
+                out.append(("O", tok.start, tok.end))
+            continue
+        if out and out[-1][0] == lab and not pending_o:
+            out[-1] = (lab, out[-1][1], tok.end)
+        else:
+            out.append((lab, tok.start, tok.end))
+        pending_o = False
+    return [s for s in out if s[0] != "O"]
+
+
+def clean_text(value: str) -> str:
+    """Strip wrapping quotes/brackets, `In:` and trailing separators; collapse whitespace."""
+    value = re.sub(r"\s+", " ", value).strip()
+    for _ in range(3):
+        before = value
+        value = value.strip(_TRAIL)
+        value = _IN_PREFIX.sub("", value)
+        if len(value) >= 2 and value[0] in _QUOTES and value[-1] in _QUOTES:
+            value = value[1:-1]
+        elif value[:1] in _QUOTES and value.count(value[0]) == 1:
+            value = value[1:]
+        elif value[-1:] in _QUOTES and value.count(value[-1]) == 1:
+            value = value[:-1]
+        if value.startswith("(") and value.endswith(")") and value.count("(") == 1:
+            value = value[1:-1]
+        if value.endswith(")") and value.count("(") < value.count(")"):
+            value = value[:-1]
+        if value.startswith("(") and value.count("(") > value.count(")"):
+            value = value[1:]
+        if value == before:
+            break
+    return value.strip()
+
+
+def clean_title(value: str) -> str:
+    value = _TYPECODE_TAIL.sub("", value)
+    value = clean_text(value)
+    return value
+
+
+def clean_pages(value: str) -> str:
+    value = clean_text(value)
+    value = _PAGES_PREFIX.sub("", value).strip()
+    value = re.sub(r"\s*页$", "", value)
+    return _DASHES.sub("-", value).strip("-")
+
+
+def clean_number(value: str, prefix: re.Pattern[str]) -> str:
+    value = clean_text(value)
+    value = prefix.sub("", value).strip()
+    value = re.sub(r"\s*[卷期]$", "", value)
+    return _DASHES.sub("-", value)
+
+
+def year_of(value: str) -> int | None:
+    m = YEAR_RE.search(value)
+    return int(m.group(1)) if m else None
+
+
+def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
+    """CSL fields from the labelled tokens of `text` (no exact-rule overrides here)."""
+    fields: CSL = {}
+    by_label: dict[str, list[str]] = {}
+    for lab, a, b in spans(tokens, labels):
+        by_label.setdefault(lab, []).append(text[a:b])
+    for lab, key in _SIMPLE.items():
+        if lab in by_label:
+            v = (
+                clean_title(by_label[lab][0])
+                if lab in ("title", "container")
+                else clean_text(by_label[lab][0])
+            )
+            if v:
+                fields[key] = v
+    if "author" in by_label:
+        names = split_names(by_label["author"][0])
+        if names:
+            fields["author"] = names
+    if "editor" in by_label:
+        names = split_names(by_label["editor"][0])
+        if names:
+            fields["editor"] = names
+    for d in by_label.get("date", []):
+        y = year_of(d)
+        if y:
+            fields["issued"] = {"date-parts": [[y]]}
+            break
+    if "volume" in by_label:
+        vol = clean_number(by_label["volume"][0], _VOL_PREFIX)
+        m = _VOL_ISSUE.match(vol)
+        if m:
+            vol = m.group(1)
+            fields.setdefault("issue", m.group(2))
+        if vol:
+            fields["volume"] = vol
+    if "issue" in by_label:
+        iss = clean_number(by_label["issue"][0], _ISSUE_PREFIX)
+        if iss:
+            fields["issue"] = iss
+    if "pages" in by_label:
+        pg = clean_pages(by_label["pages"][0])
+        if pg:
+            fields["page"] = pg
+    return fields
+
+
+def infer_type(fields: CSL, text: str) -> str:
+    """CSL type from the fields present when no GB/T type code says it."""
+    low = text.lower()
+    cont = str(fields.get("container-title", "")).lower()
+    if re.search(r"\b(?:thesis|dissertation|ph\.?\s?d|master'?s)\b|学位论文|博士|硕士", low):
+        return "thesis"
+    if re.search(r"\bpatent\b|专利", low):
+        return "patent"
+    if "container-title" in fields:
+        if re.search(r"\b(?:proc(?:eedings)?|conference|symposium|workshop|congress|meeting)\b|会议", cont):
+            return "paper-conference"
+        if "editor" in fields or (re.search(r"\bin\s*:|//", low) and "volume" not in fields):
+            return "chapter"
+        if "publisher" in fields and "volume" not in fields and "issue" not in fields:
+            return "chapter"
+        return "article-journal"
+    if re.search(r"\b(?:technical report|report|working paper)\b|报告", low):
+        return "report"
+    if "publisher" in fields:
+        return "book"
+    if "URL" in fields:
+        return "webpage"
+    return "article-journal" if "volume" in fields else "document"

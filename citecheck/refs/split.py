@@ -1,0 +1,436 @@
+"""Split the body of a reference list into entries.
+
+A list is read line by line. Numbered lists are driven by their numbering: a
+line opens a new entry only when its label carries the next expected number
+(a small gap is tolerated), so `[J]`, `[M]`, `2.` inside a title or a page
+number at the start of a wrapped line never starts an entry. Everything else
+is either a continuation of the current entry, an entry broken across a page
+(joined, with a `broken_entry` warning), or noise between entries (page
+headers) — and when too much noise comes, the list has ended.
+
+After the line pass, entries are split where the *next* number is found glued
+inside an entry (`...[2]Studeny M...` or a damaged `...143–22、Mageed AS`), again
+only in numbering order. All functions are pure and linear in the input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from citecheck.model import Issue
+
+# ---------------------------------------------------------------- labels
+
+_BULLET = r"(?:[-*+•·]\s+)?"
+_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("bracket", re.compile(r"[ \t]*" + _BULLET + r"(\[(\d{1,4})\])[ \t]*")),
+    ("comma", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,4})、[ \t]*)(?=\S)")),
+    ("paren", re.compile(r"[ \t]*" + _BULLET + r"(\((\d{1,4})\))[ \t]*(?=\S)")),
+    ("rparen", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,4})\))[ \t]*(?=\S)")),
+    ("dot", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,4})\.)(?:[ \t]+|(?=[^\W\d_]))(?=\S)")),
+)
+_LABEL_STYLES = tuple(name for name, _ in _LABELS)
+
+
+@dataclass(frozen=True)
+class Label:
+    """A numeric label at the start of a line: where it stands (relative to the line) and its number."""
+
+    style: str
+    n: int
+    start: int
+    end: int
+    """End of the label itself (e.g. after `]`), before following blanks."""
+    text_start: int
+    """Where the entry text begins (after the label and blanks)."""
+
+
+def match_label(line: str, style: str | None = None) -> Label | None:
+    """The numeric label opening `line`, if any (only of `style` when given)."""
+    for name, rx in _LABELS:
+        if style is not None and name != style:
+            continue
+        m = rx.match(line)
+        if m:
+            return Label(name, int(m.group(2)), m.start(1), m.end(1), m.end())
+    return None
+
+
+def _inline_label_re(style: str, n: int) -> re.Pattern[str]:
+    """Pattern for label `n` of `style` standing inside a line (not at its start)."""
+    num = str(n)
+    if style == "bracket":
+        return re.compile(r"\[" + num + r"\]")
+    if style == "comma":
+        return re.compile(r"(?<!\d)" + num + r"、")
+    if style == "paren":
+        return re.compile(r"(?<=[\s.])\(" + num + r"\)[ \t]*(?=[A-Z\u4e00-\u9fff])")
+    if style == "rparen":
+        return re.compile(r"(?<=[\s.])(?<!\()" + num + r"\)[ \t]*(?=[A-Z\u4e00-\u9fff])")
+    # dot: demand an author-like start after it, a bare `2.` is too common in titles
+    return re.compile(
+        r"(?<=\s)" + num + r"\.[ \t]*(?=[A-Z][A-Za-z'’-]+,? (?:[A-Z]{1,3}\b|[A-Z]\.)|[\u4e00-\u9fff]{2,4}[,.])"
+    )
+
+
+# ---------------------------------------------------------------- evidence
+
+YEAR_RE = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
+_TYPE_CODE_RE = re.compile(r"\[(?:J|M|C|D|R|S|P|N|G|Z|A|EB|DB|CP|OL|EB/OL|J/OL|M/OL|DB/OL|C/OL)\]")
+_JOURNALISH_RE = re.compile(r"\d+\s*\(\s*[\w-]+\s*\)|;\s*\d+|:\s*[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?|\bdoi\b|https?://|\bpp?\.\s*\d", re.I)
+_AUTHORISH_RE = re.compile(
+    r"\*{0,2}(?:[A-Z][A-Za-z'’\-]+(?: [A-Z][a-z'’\-]+)?,? (?:[A-Z]{1,3}\b|[A-Z]\.)"
+    r"|[A-Z][A-Za-z'’\-]+, [A-Z]"
+    r"|[A-Z][A-Za-z'’\-]+ et al"
+    r"|[A-Z]{2,}[ ,]"
+    r"|[\u4e00-\u9fff]{2,5}[ ,.;、]"
+    r"|[A-Z][a-z]+ [A-Z][a-z]+,)"
+)
+_SENTENCE_END_RE = re.compile(r"[。！？]")
+
+
+def looks_like_reference(text: str) -> bool:
+    """At least two of: a year, an author-like start, a type code or journal-like punctuation."""
+    head = text[:400]
+    score = 0
+    if YEAR_RE.search(head):
+        score += 1
+    if _AUTHORISH_RE.match(head.lstrip("-*+ \t")):
+        score += 1
+    if _TYPE_CODE_RE.search(head) or _JOURNALISH_RE.search(head):
+        score += 1
+    if _SENTENCE_END_RE.search(head):
+        score -= 1
+    return score >= 2
+
+
+def is_complete(text: str) -> bool:
+    """An entry that already has a year and a closing number/full stop needs no continuation."""
+    return bool(YEAR_RE.search(text)) and bool(re.search(r"[\d.)\]]\s*$", text))
+
+
+def _is_tail(line: str) -> bool:
+    """A line that could be the lost end of the previous entry: short, with a year or volume/pages."""
+    body = re.sub(r"^[-*+•·]\s+", "", line.strip())
+    if not body or len(body) > 250 or _SENTENCE_END_RE.search(body):
+        return False
+    if match_label(body) is not None:
+        return False
+    return bool(YEAR_RE.search(body) or re.search(r"\d+\s*\(\d+\)|:\s*\d+\s*[-–]\s*\d+", body))
+
+
+_STOP_RE = re.compile(
+    r"^[(（]?\s*(?:收稿日期|修回日期|本文编辑|责任编辑|编辑|作者简介|通信作者|通讯作者|基金项目|致谢)"
+    r"|^(?:#{1,6}\s|Acknowledg|Appendix|Supplementary|Author contributions|Conflicts? of interest"
+    r"|Funding|Abbreviations|Received\b|Accepted\b|\(Received\b)",
+    re.I,
+)
+
+
+def is_stop_line(stripped: str) -> bool:
+    """Lines that close any list: editorial footers and new section headings."""
+    return bool(_STOP_RE.match(stripped))
+
+
+# ---------------------------------------------------------------- entries
+
+
+@dataclass
+class RawEntry:
+    """An entry as located in the text, before repair and parsing."""
+
+    start: int
+    """Offset of the label (or of the entry's first character when unlabelled)."""
+    end: int
+    n: int | None
+    label: str = ""
+    body_start: int = 0
+    """Offset where the entry's own text begins (after label and blanks)."""
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class Scan:
+    """Result of scanning one list body."""
+
+    entries: list[RawEntry]
+    end: int
+    style: str = "unknown"
+    issues: list[Issue] = field(default_factory=list)
+
+
+Seg = tuple[int, int]
+"""A line as (start, end) offsets into the text, without its newline."""
+
+
+def line_segments(text: str) -> list[Seg]:
+    """(start, end) of every line; linear."""
+    segs: list[Seg] = []
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        if nl < 0:
+            segs.append((pos, n))
+            break
+        segs.append((pos, nl))
+        pos = nl + 1
+    return segs
+
+
+_MAX_NOISE_LINES = 3
+_MAX_NOISE_CHARS = 300
+_MAX_GAP = 3
+
+
+def scan_numbered(
+    text: str,
+    segs: list[Seg],
+    i0: int,
+    first_start: int | None = None,
+    *,
+    first_n: int | None = None,
+    stop_at: int | None = None,
+) -> Scan:
+    """Read a numbered list from line `i0` (from offset `first_start` within it when given).
+
+    `first_n` demands the first entry's number (used for lists found without a
+    heading); `stop_at` is an offset the list may not pass (the next heading).
+    """
+    entries: list[RawEntry] = []
+    issues: list[Issue] = []
+    style: str | None = None
+    blank = False
+    noise: list[Seg] = []
+    limit = len(text) if stop_at is None else stop_at
+    i = i0
+    while i < len(segs):
+        s, e = segs[i]
+        if i == i0 and first_start is not None:
+            s = max(s, first_start)
+        if s >= limit:
+            break
+        line = text[s:e]
+        stripped = line.strip()
+        i += 1
+        if not stripped:
+            blank = True
+            continue
+        if entries and is_stop_line(stripped):
+            break
+        lab = match_label(line, style)
+        if lab is not None and entries and lab.n == 1 and (entries[-1].n or 0) > 1:
+            break  # numbering restarts: the next list (or a numbered body list) begins
+        if lab is not None and _acceptable(lab.n, entries, first_n):
+            if noise and entries:
+                issues.append(
+                    Issue(
+                        "skipped_lines",
+                        f"{len(noise)} line(s) between entries {entries[-1].n} and {lab.n} are not part of the list",
+                        before=" / ".join(text[a:b].strip() for a, b in noise)[:200],
+                    )
+                )
+            if entries and lab.n > (entries[-1].n or 0) + 1:
+                pass  # gap handled after inline splitting
+            style = lab.style
+            entries.append(
+                RawEntry(s + lab.start, _rstrip_end(text, s, e), lab.n, text[s + lab.start : s + lab.end], s + lab.text_start)
+            )
+            blank = False
+            noise = []
+            continue
+        if not entries:
+            # before the first entry: a heading list may have a line of noise, nothing more
+            noise.append((s, e))
+            if len(noise) > 1:
+                break
+            continue
+        cur = entries[-1]
+        cur_text = text[cur.body_start : cur.end]
+        bulleted = bool(re.match(r"[-*+•·]\s+", stripped))
+        if not noise and not blank and not _ends_list(cur_text, stripped):
+            if bulleted and not is_complete(cur_text):
+                cur.issues.append(_broken(cur, stripped))
+            cur.end = _rstrip_end(text, s, e)
+            continue
+        if not noise and blank and _is_tail(stripped) and not is_complete(cur_text):
+            cur.issues.append(_broken(cur, stripped))
+            cur.end = _rstrip_end(text, s, e)
+            blank = False
+            continue
+        noise.append((s, e))
+        blank = False
+        if len(noise) >= _MAX_NOISE_LINES or sum(b - a for a, b in noise) > _MAX_NOISE_CHARS:
+            break
+    scan = Scan(entries, entries[-1].end if entries else (first_start or 0), style or "unknown", issues)
+    if entries:
+        split_inline(text, scan)
+        _check_gaps(scan)
+    return scan
+
+
+def _acceptable(n: int, entries: list[RawEntry], first_n: int | None) -> bool:
+    if not entries:
+        return n == first_n if first_n is not None else 1 <= n <= 5
+    prev = entries[-1].n or 0
+    return prev < n <= prev + _MAX_GAP
+
+
+def _ends_list(cur_text: str, line: str) -> bool:
+    """A line right after a complete entry that reads like prose (or another heading) ends the list."""
+    if not is_complete(cur_text):
+        return False
+    if _SENTENCE_END_RE.search(line) or (len(line) > 200 and not YEAR_RE.search(line)):
+        return True
+    return False
+
+
+def _broken(cur: RawEntry, line: str) -> Issue:
+    return Issue(
+        "broken_entry",
+        f"entry {cur.label or cur.n} was broken across lines or pages; its continuation was joined to it",
+        before=line[:120],
+    )
+
+
+def _rstrip_end(text: str, s: int, e: int) -> int:
+    while e > s and text[e - 1] in " \t":
+        e -= 1
+    return e
+
+
+# ---------------------------------------------------------------- inline splitting
+
+
+def split_inline(text: str, scan: Scan) -> None:
+    """Split entries where the next expected label is glued inside an entry (in place)."""
+    if scan.style not in _LABEL_STYLES:
+        return
+    out: list[RawEntry] = []
+    entries = scan.entries
+    for idx, entry in enumerate(entries):
+        nxt_n = entries[idx + 1].n if idx + 1 < len(entries) else None
+        cur = entry
+        while cur.n is not None and (nxt_n is None or nxt_n > cur.n + 1):
+            want = cur.n + 1
+            m = _inline_label_re(scan.style, want).search(text, cur.body_start, cur.end)
+            if m is None:
+                break
+            cut = m.start()
+            before = text[cur.body_start : cut].rstrip()
+            if not before:
+                break
+            new_body = m.end()
+            while new_body < cur.end and text[new_body] in " \t":
+                new_body += 1
+            new = RawEntry(cut, cur.end, want, text[cut : m.end()].rstrip(), new_body)
+            cur.end = _rstrip_end(text, cur.start, cut)
+            if _damaged_join(before):
+                lost = " (its last page was lost)" if before[-1:] in "-–—" else ""
+                msg = f"entries {cur.n} and {want} were merged in the text; split at label {new.label!r}{lost}"
+                ctx = text[max(cur.body_start, cut - 30) : min(new.end, m.end() + 30)]
+                cur.issues.append(Issue("merged_entries", msg, before=ctx, confidence=0.9))
+                new.issues.append(Issue("merged_entries", msg, before=ctx, confidence=0.9))
+            out.append(cur)
+            cur = new
+        out.append(cur)
+    scan.entries = out
+    scan.end = out[-1].end if out else scan.end
+
+
+def _damaged_join(before: str) -> bool:
+    """Entries run together normally end with `.`/`]`/`)` or a number after a page separator."""
+    last = before[-1:]
+    if last in ".])":
+        return False
+    if last.isdigit() and not re.search(r"[-–—]\d{1,2}$", before[-8:]):
+        return not bool(re.search(r"[:;,]\s*[A-Za-z]?\d+(?:[-–][A-Za-z]?\d+)?$", before[-30:]))
+    return True
+
+
+def _check_gaps(scan: Scan) -> None:
+    prev: int | None = None
+    for e in scan.entries:
+        if prev is not None and e.n is not None and e.n > prev + 1:
+            missing = ", ".join(str(k) for k in range(prev + 1, e.n))
+            scan.issues.append(Issue("numbering_gap", f"no entry numbered {missing} (between {prev} and {e.n})"))
+        if e.n is not None:
+            prev = e.n
+
+
+# ---------------------------------------------------------------- unnumbered lists
+
+
+def scan_unnumbered(text: str, segs: list[Seg], i0: int, first_start: int | None = None, *, stop_at: int | None = None) -> Scan:
+    """Read an author–year list: one entry per line or paragraph, hanging indents continue."""
+    entries: list[RawEntry] = []
+    blank = False
+    limit = len(text) if stop_at is None else stop_at
+    prev_line = ""
+    i = i0
+    while i < len(segs):
+        s, e = segs[i]
+        if i == i0 and first_start is not None:
+            s = max(s, first_start)
+        if s >= limit:
+            break
+        line = text[s:e]
+        stripped = line.strip()
+        i += 1
+        if not stripped:
+            blank = True
+            continue
+        if is_stop_line(stripped):
+            break
+        if match_label(line) is not None and entries:
+            break
+        indented = line[:1] in " \t"
+        lead = len(line) - len(line.lstrip(" \t-*+•·"))
+        starts_entry = (
+            not entries
+            or (blank and looks_like_reference(stripped))
+            or (
+                not indented
+                and bool(_AUTHORISH_RE.match(stripped.lstrip("-*+•· ")))
+                and bool(re.search(r"[.)\]\d]\s*$", prev_line))
+                and looks_like_reference(stripped)
+            )
+        )
+        if starts_entry:
+            if not looks_like_reference(stripped):
+                break
+            entries.append(RawEntry(s + lead, _rstrip_end(text, s, e), None, "", s + lead))
+        elif blank:
+            break  # a paragraph that is not a reference ends the list
+        else:
+            entries[-1].end = _rstrip_end(text, s, e)
+        blank = False
+        prev_line = stripped
+    for k, entry in enumerate(entries, 1):
+        entry.n = k
+    return Scan(entries, entries[-1].end if entries else (first_start or 0), "unnumbered", [])
+
+
+def entry_text(raw_body: str) -> str:
+    """Join an entry's lines into one string: bullets on continuation lines dropped,
+    a hyphen at a line end kept glued (repair decides on it), CJK lines joined without a space."""
+    parts = [p.strip() for p in raw_body.split("\n")]
+    out = ""
+    for p in parts:
+        if not p:
+            continue
+        p = re.sub(r"^[-*+•·]\s+", "", p) if out else p
+        if not out:
+            out = p
+        elif out.endswith("-") and out[-2:-1].isalpha() and p[:1].isalpha():
+            out += p
+        elif _is_cjk(out[-1]) and _is_cjk(p[0]):
+            out += p
+        else:
+            out += " " + p
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"

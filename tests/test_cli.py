@@ -1,0 +1,92 @@
+"""The command line: formats, stdin, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pybtex.database import parse_string
+from typer.testing import CliRunner
+
+from citecheck.cli import app
+
+runner = CliRunner()
+DEMO = Path(__file__).resolve().parents[1] / "citecheck" / "data" / "demo" / "review.zh.md"
+
+SMALL = """A short paper.
+
+References
+1. Smith J, Jones K. A study of things. Nature. 2020;581(7806):123-130.
+2. Li W, Zhang S. Another study. Cell. 2019;177(2):45-60.
+"""
+
+
+def test_refs_json_on_demo() -> None:
+    result = runner.invoke(app, ["refs", str(DEMO), "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["count"] == 30
+    assert [lst["count"] for lst in payload["lists"]] == [30]
+    numbers = [item["n"] for item in payload["items"]]
+    assert numbers == list(range(1, 31))
+    first = payload["items"][0]
+    assert {"raw", "span", "fields", "warnings", "list_id", "key"} <= set(first)
+
+
+def test_refs_lines_from_stdin() -> None:
+    text = "Smith J. A study of things. Nature. 2020;581:123-130.\n\nLi W. Another study. Cell. 2019;177:45-60.\n"
+    result = runner.invoke(app, ["refs", "-", "--lines", "--format", "jsonl"], input=text)
+    assert result.exit_code == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["n"] for r in rows] == [1, 2]
+    assert rows[1]["raw"].startswith("Li W.")
+
+
+def test_refs_bibtex_parses_back(tmp_path: Path) -> None:
+    doc = tmp_path / "paper.md"
+    doc.write_text(SMALL, encoding="utf-8")
+    out = tmp_path / "out.bib"
+    result = runner.invoke(app, ["refs", str(doc), "--format", "bibtex", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    bib = parse_string(out.read_text(encoding="utf-8"), "bibtex")
+    assert len(bib.entries) == 2
+
+
+def test_refs_csl_json(tmp_path: Path) -> None:
+    doc = tmp_path / "paper.txt"
+    doc.write_text(SMALL, encoding="utf-8")
+    result = runner.invoke(app, ["refs", str(doc), "--format", "csl-json"])
+    assert result.exit_code == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert len(items) == 2 and all("id" in item for item in items)
+
+
+@pytest.mark.parametrize("args", [["refs", "no/such/file.txt"], ["refs", "--format", "nope", "x.txt"]])
+def test_bad_input_exits_2(args: list[str]) -> None:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+
+
+def test_missing_file_one_line_error() -> None:
+    result = runner.invoke(app, ["refs", "no/such/file.txt"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "no such file" in result.stderr
+
+
+def test_missing_output_directory(tmp_path: Path) -> None:
+    doc = tmp_path / "paper.txt"
+    doc.write_text(SMALL, encoding="utf-8")
+    result = runner.invoke(app, ["refs", str(doc), "--format", "json", "-o", str(tmp_path / "nodir" / "x.json")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_python_dash_m_version() -> None:
+    proc = subprocess.run([sys.executable, "-m", "citecheck", "--version"], capture_output=True, text=True,
+                          check=False)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("citecheck ")
