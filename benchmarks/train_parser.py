@@ -37,6 +37,40 @@ from citecheck.refs.tokens import tokenize
 SEED = 20240611
 
 
+class Trainer(pycrfsuite.Trainer):
+    """pycrfsuite trainer that reports progress every 10 iterations instead of crfsuite's verbose log."""
+
+    def on_iteration(self, log: str, info: dict) -> None:
+        k = info.get("num", 0)
+        if k % 10 == 0:
+            print(
+                f"  iteration {k}: loss {info.get('loss', 0):.0f}, active features {info.get('active_features', 0)}, "
+                f"{info.get('time', 0):.1f}s/iter",
+                flush=True,
+            )
+
+    def on_start(self, log: str) -> None:
+        pass
+
+    def on_featgen_progress(self, log: str, percent: int) -> None:
+        pass
+
+    def on_featgen_end(self, log: str) -> None:
+        pass
+
+    def on_prepared(self, log: str) -> None:
+        pass
+
+    def on_prepare_error(self, log: str) -> None:
+        pass
+
+    def on_optimization_end(self, log: str) -> None:
+        pass
+
+    def on_end(self, log: str) -> None:
+        pass
+
+
 def excluded_dois(path: Path) -> set[str]:
     out: set[str] = set()
     with path.open(encoding="utf-8") as f:
@@ -72,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     syn = list(synthetic(recs, args.synthetic, SEED))
     print(f"synthetic: {len(syn)} strings from {len(recs)} corpus records")
-    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    trainer = Trainer(algorithm="lbfgs", verbose=True)
     n_tok = 0
     for text, char_labels in gold_ex + syn:
         toks = tokenize(text)

@@ -20,7 +20,11 @@ def check_name(name: Any) -> list[str]:
     if not isinstance(name, dict) or not name:
         return [f"name is not a non-empty object: {name!r}"]
     errors = [f"unknown name part {k!r}" for k in name if k not in NAME_PARTS]
-    errors += [f"name part {k!r} is not a non-empty string" for k, v in name.items() if not (isinstance(v, str) and v)]
+    errors += [
+        f"name part {k!r} is not a non-empty string"
+        for k, v in name.items()
+        if not (isinstance(v, str) and v)
+    ]
     if "literal" in name and ("family" in name or "given" in name):
         errors.append("literal mixed with family/given")
     if not ({"literal", "family", "given"} & name.keys()):
@@ -84,8 +88,18 @@ ITEMS: list[Any] = [
         "_internal": "dropped",
         "id": "ignored",
     },
-    {"type": "webpage", "title": "WHO dashboard", "author": [{"literal": "World Health Organization"}], "URL": "https://x.org/a_b#c"},
-    {"title": "No type", "author": "Smith J", "issued": {"raw": "2019a"}, "container-title": ["J Foo", "J. Foo"]},
+    {
+        "type": "webpage",
+        "title": "WHO dashboard",
+        "author": [{"literal": "World Health Organization"}],
+        "URL": "https://x.org/a_b#c",
+    },
+    {
+        "title": "No type",
+        "author": "Smith J",
+        "issued": {"raw": "2019a"},
+        "container-title": ["J Foo", "J. Foo"],
+    },
     Reference("l1", 4, "Zhang S. Raw only. 2018.", Span(0, 5, 1), fields={"type": "article-journal"}),
     {},
 ]
@@ -112,7 +126,10 @@ def test_cleaning() -> None:
     first, web, untyped, ref, empty = to_csl_json(ITEMS)
     assert first["id"] == "cao2021jianchong"
     assert first["issued"] == {"date-parts": [[2021, 3]]}
-    assert first["author"] == [{"family": "曹", "given": "雪琛"}, {"family": "Li"}]  # et al. dropped, blanks dropped
+    assert first["author"] == [
+        {"family": "曹", "given": "雪琛"},
+        {"family": "Li"},
+    ]  # et al. dropped, blanks dropped
     assert first["DOI"] == "10.3969/J.ISSN.2095-4344.2021.01.001"
     assert first["page"] == "129-135"
     assert first["volume"] == 25
@@ -133,8 +150,17 @@ def test_ids_equal_bibtex_keys() -> None:
 
 
 def test_duplicate_ids_get_suffixes() -> None:
-    same = {"type": "book", "title": "Deep nets", "author": [{"family": "Smith"}], "issued": {"date-parts": [[2020]]}}
-    assert [i["id"] for i in to_csl_json([same, same, same])] == ["smith2020deep", "smith2020deepa", "smith2020deepb"]
+    same = {
+        "type": "book",
+        "title": "Deep nets",
+        "author": [{"family": "Smith"}],
+        "issued": {"date-parts": [[2020]]},
+    }
+    assert [i["id"] for i in to_csl_json([same, same, same])] == [
+        "smith2020deep",
+        "smith2020deepa",
+        "smith2020deepb",
+    ]
 
 
 def test_round_trip() -> None:
@@ -145,7 +171,11 @@ def test_round_trip() -> None:
 
 
 def test_input_is_not_modified() -> None:
-    item = {"type": "article-journal", "author": [{"family": " Li ", "given": ""}], "issued": {"date-parts": [["2020"]]}}
+    item = {
+        "type": "article-journal",
+        "author": [{"family": " Li ", "given": ""}],
+        "issued": {"date-parts": [["2020"]]},
+    }
     snapshot = json.dumps(item)
     to_csl_json([item])
     to_bibtex([item])
@@ -160,7 +190,13 @@ _name = st.one_of(
     st.dictionaries(st.sampled_from(["family", "given", "literal", "suffix", "x"]), _value, max_size=3),
 )
 _date = st.one_of(
-    st.fixed_dictionaries({"date-parts": st.lists(st.lists(st.one_of(st.integers(0, 3000), st.text(max_size=4)), max_size=3), max_size=2)}),
+    st.fixed_dictionaries(
+        {
+            "date-parts": st.lists(
+                st.lists(st.one_of(st.integers(0, 3000), st.text(max_size=4)), max_size=3), max_size=2
+            )
+        }
+    ),
     st.fixed_dictionaries({"raw": st.text(max_size=10)}),
     st.text(max_size=6),
 )
@@ -180,7 +216,7 @@ _item = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_item, max_size=5))
 def test_property_any_input_gives_valid_round_tripping_csl(items: list[dict[str, Any]]) -> None:
     out = to_csl_json(items)

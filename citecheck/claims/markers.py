@@ -62,6 +62,7 @@ _UNITS = frozenset(
     "k pa kpa mpa hz khz mhz j kj w kw v mv a ma".split()
 )
 _WORD_BEFORE = re.compile(r"([A-Za-zμµ]{1,6})[ \t]?$")
+_NONSPACE = re.compile(r"\S")
 _ISOTOPE_AFTER = re.compile(r"[A-Z][a-z]?(?![a-z])")
 
 
@@ -122,7 +123,10 @@ def plausible_limit(list_sizes: Iterable[int]) -> int:
 # ---------------------------------------------------------------- line context
 
 _BYLINE_CJK = re.compile(r"^[\u4e00-\u9fff·]{2,6}$")
-_BYLINE_LATIN = re.compile(r"^[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’\-.]{0,30}(?:[ \t]+[A-Za-zÀ-ÖØ-öø-ÿ'’\-.]{1,30}){0,3}$")
+_BYLINE_LATIN = re.compile(
+    r"^[A-Z][A-Za-zÀ-ÖØ-öø-ÿ'’\-.]{0,30}"
+    r"(?:[ \t]+(?:[A-ZÀ-Þ][A-Za-zÀ-ÖØ-öø-ÿ'’\-.]{0,30}|van|von|der|den|de|del|della|di|da|du|le|la)){0,3}$"
+)
 _BYLINE_SPLIT = re.compile(r"[,，、;；]|\band\b|&")
 _BYLINE_MARKS = str.maketrans("", "", _SUP_DIGITS + "*†‡§#,⁻")
 
@@ -213,9 +217,9 @@ def _unicode_superscripts(text: str, start: int, end: int, limit: int, lines: _L
     byline_cache: dict[int, bool] = {}
     for m in _SUP_RE.finditer(text, start, end):
         ls, le = lines.bounds(m.start())
-        before = text[ls : m.start()]
+        before = text[max(ls, m.start() - 16) : m.start()]
         after = text[m.end() : m.end() + 2]
-        if not before.strip():
+        if _NONSPACE.search(text, ls, m.start()) is None:
             continue  # an affiliation label at the start of a line: ¹ Department of ...
         if _exponent_like(before) or after[:1] in ("⁺", "⁻") or _ISOTOPE_AFTER.match(after):
             continue
@@ -420,12 +424,17 @@ def _cjk_last_name(chars: str) -> str | None:
     return two if two_ok else None
 
 
+_NAMED_TAIL = re.compile(r"(?:\bal\.?|等人?)[ \t]*$|(?:[ \t](?:and|&)[ \t]|和|与)")
+
+
 def _narrative_numeric_authors(text: str, found: Found, floor: int) -> Found:
     """`Smith et al. [3]` / `张三等[3]`: keep the named authors on the numeric marker."""
     window = text[max(floor, found.span.start - 120) : found.span.start]
     nl = window.rfind("\n")
     if nl >= 0:
         window = window[nl + 1 :]
+    if not _NAMED_TAIL.search(window[-40:]):
+        return found  # cheap test first: most markers follow plain prose
     named = _names_at_end(window, need_etal=True)
     if named is None:
         return found

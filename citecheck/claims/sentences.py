@@ -74,6 +74,8 @@ _FENCE = re.compile(r"^[ \t]*(?:```|~~~)")
 _TERMINAL = "。!?！？"
 _CLOSERS = "”’\"'」』》)）]】"
 _NO_JOIN_END = "。.!?！？;；:：]】)）」』”\"" + "⁰¹²³⁴⁵⁶⁷⁸⁹^"
+_MAX_BARE_HEADING = 16
+"""Standalone lines up to this length are headings in documents without numbered headings (``背景``)."""
 _MIN_WRAPPED = 20
 """A line ending mid-clause is taken for wrapped prose only when at least this long:
 shorter lines without final punctuation are titles, bylines and captions."""
@@ -158,7 +160,9 @@ def _bare_heading(lines: list[tuple[int, int]], i: int, text: str) -> bool:
     """A short standalone line without final punctuation (used only in documents without numbered headings)."""
     s, e = lines[i]
     stripped = text[s:e].strip()
-    if not stripped or len(stripped) > 25 or stripped[-1] in _TERMINAL + ".,，;；:：、" + _CLOSERS:
+    if not stripped or len(stripped) > _MAX_BARE_HEADING or any(ch in _TERMINAL for ch in stripped):
+        return False
+    if stripped[-1] in ".,，;；:：、" + _CLOSERS:
         return False
     prev_blank = i == 0 or not text[lines[i - 1][0] : lines[i - 1][1]].strip()
     next_blank = i + 1 >= len(lines) or not text[lines[i + 1][0] : lines[i + 1][1]].strip()
@@ -269,10 +273,12 @@ def _is_cjk(ch: str) -> bool:
 
 def _period_ends(s: str, i: int, start: int) -> bool:
     """Is the '.' at s[i] the end of a sentence that began at s[start]?"""
-    if _ENUMERATION.fullmatch(s, start, i):
-        return False  # "1. ", "(2. " enumeration labels
+    low = max(start, i - 8)  # a label is short: look back a few characters only
+    since = max(s.rfind(";", low, i), s.rfind("；", low, i)) + 1 or start
+    if (since > low or low == start) and _ENUMERATION.fullmatch(s, max(since, start), i):
+        return False  # "1. ", "(2. ", "; 3. " enumeration labels
     nxt = s[i + 1 : i + 2]
-    if nxt.isdigit() or nxt == ".":
+    if nxt in "0123456789." and nxt:
         return False  # 3.5, 2.2.2, "..."
     if nxt and not (nxt.isspace() or _is_cjk(nxt) or nxt in _CLOSERS or nxt in "[^⁰¹²³⁴⁵⁶⁷⁸⁹"):
         return False  # e.g. "U.S", "a.m", URLs
@@ -292,7 +298,8 @@ def _semicolon_ends(s: str, i: int, depth: int) -> bool:
     if depth > 0:
         return False
     j = i - 1
-    while j >= 0 and (s[j].isspace() or s[j] in "]^⁰¹²³⁴⁵⁶⁷⁸⁹,-0123456789[ )）"):
+    floor = max(0, i - 40)  # past a marker or a closing bracket, no further
+    while j >= floor and (s[j].isspace() or s[j] in "]^⁰¹²³⁴⁵⁶⁷⁸⁹,-0123456789[ )）"):
         j -= 1
     k = i + 1
     while k < len(s) and s[k].isspace():
@@ -395,7 +402,7 @@ def split_sentences(text: str, exclude: Sequence[Span | tuple[int, int]] = ()) -
 # ---------------------------------------------------------------- clauses
 
 _CLAUSE_SEP = ",，;；"
-_MIN_CLAUSE = 6
+_MIN_CLAUSE = 8
 
 
 def clause_before(sentence: str, marker_start: int, markers: Sequence[tuple[int, int]] = ()) -> str:

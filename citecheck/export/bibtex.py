@@ -104,9 +104,8 @@ def escape_latex(text: str) -> str:
     return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
 
 
-def raw_value(text: Any) -> str:
-    """A URL or DOI as written: raw, except unbalanced braces and whitespace, percent-encoded."""
-    text = str(text).strip()
+def unbalanced_braces(text: str) -> set[int]:
+    """Positions of braces without a partner: they would end the BibTeX value early or never."""
     unbalanced: set[int] = set()
     opened: list[int] = []
     for i, ch in enumerate(text):
@@ -117,12 +116,16 @@ def raw_value(text: Any) -> str:
                 opened.pop()
             else:
                 unbalanced.add(i)
-    unbalanced.update(opened)
+    return unbalanced | set(opened)
+
+
+def raw_value(text: Any) -> str:
+    """A URL or DOI as written: raw, except unbalanced braces, whitespace and controls, percent-encoded."""
+    text = str(text).strip()
+    unbalanced = unbalanced_braces(text)
     out = []
     for i, ch in enumerate(text):
-        if i in unbalanced:
-            out.append("%7B" if ch == "{" else "%7D")
-        elif ch.isspace() or unicodedata.category(ch) == "Cc":
+        if i in unbalanced or ch.isspace() or unicodedata.category(ch) == "Cc":
             out.append("%20" if ch.isspace() else f"%{ord(ch):02X}")
         else:
             out.append(ch)

@@ -76,7 +76,7 @@ _CYRILLIC = dict(
 _TRANSLIT = {**_LATIN_EXTRA, **_GREEK, **_CYRILLIC}
 _NON_KEY = re.compile(r"[^a-z0-9]+")
 
-_ET_AL = frozenset({"etal", "others", "等", "等人", "他"})
+_ET_AL = frozenset({"etal", "others", "等", "等人"})
 
 
 def ascii_slug(text: str) -> str:

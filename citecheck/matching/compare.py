@@ -39,6 +39,12 @@ FILLER = frozenset(
     retrieved available online accessed from j pmid pmcid epub ahead print""".split()
 ) | STOP_WORDS
 MAX_WINDOW = 4
+# Records that are notices about another work carry its title behind one of these prefixes.
+_NOTICE_RE = re.compile(
+    r"^\s*(erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|"
+    r"comment|commentary|reply|response|author'?s? reply|addendum|editorial)\b", re.IGNORECASE)
+# Journals published in several language editions under one title.
+_EDITION_RE = re.compile(r"\b(english|spanish|french|german|portuguese|chinese)\s+(ed\b|edition)", re.IGNORECASE)
 
 
 def strip_label(text: str) -> str:
@@ -164,6 +170,9 @@ class Evidence:
     journal: float | None = None
     unexplained_numbers: int = 0
     doi_in_string: bool = False
+    notice_mismatch: bool = False
+    title_numbers_mismatch: int = 0
+    edition_mismatch: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -179,16 +188,22 @@ def _found(word: str, view: RefView) -> bool:
     return False
 
 
-def _person_found(name: CSL, view: RefView) -> bool:
+def _person_found(name: CSL, view: RefView) -> float:
+    """1 when the person's family name is in the string, 0.5 for a one-letter slip in a 4-letter name."""
     fam = fold(name.get("family") or name.get("literal"))
     if not fam:
-        return False
+        return 0.0
     if has_cjk(fam):
-        return fam in view.folded
+        return 1.0 if fam in view.folded else 0.0
     parts = [p for p in words(name.get("family") or name.get("literal") or "") if len(p) > 1]
     if parts and any(_found(p, view) for p in parts):
-        return True
-    return fam in view.folded if len(fam) >= 4 else False
+        return 1.0
+    if len(fam) >= 4 and fam in view.folded:
+        return 1.0
+    if len(fam) == 4 and process.extractOne(fam, view.content_words, scorer=Levenshtein.distance,
+                                             score_cutoff=1) is not None:
+        return 0.5
+    return 0.0
 
 
 def _title_score(title: str, view: RefView) -> tuple[float, str]:
@@ -277,6 +292,10 @@ def compare(view: RefView, rec: Record) -> Evidence:
         tw = [w for w in significant(words(title)) if len(w) > 1 or has_cjk(w)]
         if tw:
             ev.title_cov = sum(_found(w, view) for w in tw) / len(tw)
+        m = _NOTICE_RE.match(title)
+        ev.notice_mismatch = bool(m) and m.group(1).split()[0].casefold() not in view.wordset
+        ev.title_numbers_mismatch = sum(
+            1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded)
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
             alt, win = _title_score(f"{title}: {sub}", view)
@@ -285,7 +304,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
     # Authors
     authors = f.get("author") or []
     if authors:
-        ev.first_author = 1.0 if _person_found(authors[0], view) else 0.0
+        ev.first_author = _person_found(authors[0], view)
         shown = authors[:10]
         ev.authors = sum(_person_found(a, view) for a in shown) / len(shown)
     # Year
@@ -311,6 +330,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
     # Journal
     conts = container_titles(f)
     if conts:
+        ev.edition_mismatch = any(
+            (m := _EDITION_RE.search(c)) is not None and m.group(1).casefold() not in view.wordset for c in conts)
         ev.journal = 1.0 if any(find_in_words(c, view.words) for c in conts) else 0.0
         if not ev.journal and any(len(fold(c)) >= 6 and fold(c) in view.folded for c in conts):
             ev.journal = 1.0

@@ -15,6 +15,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from rapidfuzz.distance import Levenshtein
 
 from citecheck.text import fold
 
@@ -27,11 +30,18 @@ _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 _PAREN_RE = re.compile(r"\s*\([^()]*\)\s*")
 
 
-def words(text: str) -> list[str]:
-    """Lower-case, accent-free words of `text` (CJK runs are kept as words)."""
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    if text.isascii():
+        return tuple(_WORD_RE.findall(text.casefold()))
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return _WORD_RE.findall(text)
+    return tuple(_WORD_RE.findall(text))
+
+
+def words(text: str) -> list[str]:
+    """Lower-case, accent-free words of `text` (CJK runs are kept as words); cached, records repeat."""
+    return list(_words(text))
 
 
 def significant(ws: Iterable[str]) -> list[str]:
@@ -68,6 +78,11 @@ def abbreviates(short: str, full: str) -> bool:
     # Contraction: letters in order (Natl ← national, Soc ← society, Pharmacother ← pharmacotherapy).
     it = iter(full)
     return all(ch in it for ch in short) and len(short) >= 2
+
+
+def _typo(a: str, b: str) -> bool:
+    """One edit in a long word (`Applded` for `Applied`) still names the same word."""
+    return min(len(a), len(b)) >= 5 and Levenshtein.distance(a, b, score_cutoff=1) <= 1
 
 
 def words_abbreviate(short: Sequence[str], full: Sequence[str]) -> bool:
@@ -124,7 +139,7 @@ def find_in_words(title: str, ws: Sequence[str]) -> tuple[int, int] | None:
                 if ws[j] in STOP_WORDS and ws[j] != tw[k]:
                     j += 1
                     continue
-                if not (abbreviates(ws[j], tw[k]) or abbreviates(tw[k], ws[j])):
+                if not (abbreviates(ws[j], tw[k]) or abbreviates(tw[k], ws[j]) or _typo(ws[j], tw[k])):
                     break
                 j += 1
                 k += 1

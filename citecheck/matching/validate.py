@@ -58,17 +58,53 @@ def reference_text(ref: Reference) -> str:
 
 def score_candidates(view: RefView, candidates: list[Record]) -> list[Scored]:
     """Every distinct candidate (by DOI, first occurrence wins) with its evidence and probability."""
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     out: list[Scored] = []
     for rec in candidates:
-        key = rec.doi or f"#{id(rec)}"
+        key = canonical_doi(rec.doi) if rec.doi else f"#{id(rec)}"
         if key in seen:
+            # `10.1037//0021-...` is an alias of `10.1037/0021-...`: keep the canonical spelling.
+            if rec.doi == key and out[seen[key]].record.doi != key:
+                out[seen[key]] = Scored(rec, out[seen[key]].evidence, out[seen[key]].p)
             continue
-        seen.add(key)
+        seen[key] = len(out)
         ev = compare(view, rec)
         out.append(Scored(rec, ev, probability(ev)))
     out.sort(key=lambda s: -s.p)
     return out
+
+
+_VERSIONED_DOI = re.compile(r"(f1000research|wellcomeopenres|gatesopenres|hrbopenres|openreseurope)\.\d+\.\d+$")
+
+
+def conflicts(ev: Evidence, doi: str = "") -> list[str]:
+    """Fields the string *shows* with a value other than the record's, which no noise explains.
+
+    One conflict is not proof of a different work, but it is enough doubt that
+    we do not pick the candidate: the verdict is then `ambiguous` at best.
+    A year off by one (online vs print) is not a conflict.
+    """
+    out: list[str] = []
+    if ev.page == 0.0 and ev.unexplained_numbers > 0:
+        out.append("page")
+    if ev.volume == 0.0 and ev.unexplained_numbers > 0:
+        out.append("volume")
+    if ev.year == 0.0 and not ev.year_off:
+        out.append("year")
+    if ev.notice_mismatch:
+        out.append("the record is a notice (erratum, correction...) about the cited work")
+    if ev.title_numbers_mismatch:
+        out.append("numbers in the title")
+    if ev.edition_mismatch:
+        out.append("journal edition")
+    if out and doi and _VERSIONED_DOI.search(doi):
+        out.append("versioned publication")
+    return out
+
+
+def canonical_doi(doi: str) -> str:
+    """DOI with runs of `/` collapsed: old registrations exist under both spellings."""
+    return re.sub(r"/{2,}", "/", doi.lower())
 
 
 def disagreements(ev: Evidence) -> int:
@@ -247,8 +283,13 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     shown = [s.record for s in scored[:5]]
     if best.p >= ACCEPT:
         rival = _close_rival(best, scored)
-        if rival is None:
+        doubts = conflicts(best.evidence, best.record.doi or "")
+        if rival is None and not doubts:
             return _accept(ref, view, best, [], scored[1:])
+        if rival is None:
+            return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+                         candidates=shown, diffs=build_diffs(view, ref.fields, best.evidence, best.record),
+                         reason="best candidate fits except: " + ", ".join(doubts))
         return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
                      candidates=[best.record, rival.record] + [s.record for s in scored if s not in (best, rival)][:3],
                      reason=f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})")

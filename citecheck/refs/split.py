@@ -204,6 +204,7 @@ def scan_numbered(
     blank = False
     noise: list[Seg] = []
     limit = len(text) if stop_at is None else stop_at
+    cur_year = False
     i = i0
     while i < len(segs):
         s, e = segs[i]
@@ -220,7 +221,7 @@ def scan_numbered(
         if entries and is_stop_line(stripped):
             break
         lab = match_label(line, style)
-        if lab is not None and entries and lab.n == 1 and (entries[-1].n or 0) > 1:
+        if lab is not None and entries and lab.n == 1:
             break  # numbering restarts: the next list (or a numbered body list) begins
         if lab is not None and _acceptable(lab.n, entries, first_n):
             if noise and entries:
@@ -239,6 +240,7 @@ def scan_numbered(
             )
             blank = False
             noise = []
+            cur_year = bool(YEAR_RE.search(text, s + lab.text_start, e))
             continue
         if not entries:
             # before the first entry: a heading list may have a line of noise, nothing more
@@ -247,16 +249,19 @@ def scan_numbered(
                 break
             continue
         cur = entries[-1]
-        cur_text = text[cur.body_start : cur.end]
+        # "complete" = has a year and ends like an entry; tracked incrementally (entries can be long)
+        complete = cur_year and _ENTRY_END_RE.search(text, max(cur.body_start, cur.end - 3), cur.end) is not None
         bulleted = bool(re.match(r"[-*+•·]\s+", stripped))
-        if not noise and not blank and not _ends_list(cur_text, stripped):
-            if bulleted and not is_complete(cur_text):
+        if not noise and not blank and not (complete and _reads_as_prose(stripped)):
+            if bulleted and not complete:
                 cur.issues.append(_broken(cur, stripped))
             cur.end = _rstrip_end(text, s, e)
+            cur_year = cur_year or bool(YEAR_RE.search(line))
             continue
-        if not noise and blank and _is_tail(stripped) and not is_complete(cur_text):
+        if not noise and blank and not complete and _is_tail(stripped):
             cur.issues.append(_broken(cur, stripped))
             cur.end = _rstrip_end(text, s, e)
+            cur_year = cur_year or bool(YEAR_RE.search(line))
             blank = False
             continue
         noise.append((s, e))
@@ -277,13 +282,12 @@ def _acceptable(n: int, entries: list[RawEntry], first_n: int | None) -> bool:
     return prev < n <= prev + _MAX_GAP
 
 
-def _ends_list(cur_text: str, line: str) -> bool:
-    """A line right after a complete entry that reads like prose (or another heading) ends the list."""
-    if not is_complete(cur_text):
-        return False
-    if _SENTENCE_END_RE.search(line) or (len(line) > 200 and not YEAR_RE.search(line)):
-        return True
-    return False
+_ENTRY_END_RE = re.compile(r"[\d.)\]]\s*$")
+
+
+def _reads_as_prose(line: str) -> bool:
+    """After a complete entry, a line of prose (not a wrapped tail) ends the list."""
+    return bool(_SENTENCE_END_RE.search(line)) or (len(line) > 200 and not YEAR_RE.search(line))
 
 
 def _broken(cur: RawEntry, line: str) -> Issue:

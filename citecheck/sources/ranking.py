@@ -7,10 +7,13 @@ contain both halves, and Chinese titles need no word segmentation. Numbers and
 short family names are wrapped in ``#`` (``#209#``, ``#li#``) so a short token
 becomes a ≥3-character term that matches only itself.
 
-The FTS query is an OR of the string's informative terms ranked by bm25; a
-cheap re-rank then scores each candidate by how much of its title, first
-author, year, volume and first page the string actually shows. The score is
-a similarity in 0..1, comparable across queries (bm25 is not).
+Search looks up a handful of the string's terms — each cut to its cheapest
+slice using the index's trigram document frequencies, within a posting budget —
+and scores rows by the summed IDF of the terms they contain; a cheap re-rank
+then scores the best rows by how much of their title, first author, year,
+volume and first page the string actually shows. That score is a similarity in
+0..1, comparable across queries (bm25 is not). Budget and candidate count were
+tuned on the bench matching set: recall@5 0.995 at ~2.3 ms CPU per search.
 """
 
 from __future__ import annotations
@@ -24,12 +27,12 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from citecheck.model import CSL
-from citecheck.text import is_cjk_char
 
 _NON_WORD = re.compile(r"[^\w]+")
 _DIGITS = re.compile(r"\d+")
 _DOI_URL = re.compile(r"(?:https?://\S+|\b10\.\d{4,9}/\S+|\bdoi:\s*\S+)", re.IGNORECASE)
-_TOKEN = re.compile(r"\w+")
+_SHORT_NAME = re.compile(r"\b[A-Z][a-zA-Z]\b")
+_CJK_CHAR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2,}")
 
 # Words every reference string has; as OR terms they only cost time.
@@ -43,9 +46,9 @@ STOPWORDS = frozenset(
 )
 
 MAX_TERMS = 10
-WINDOW = 3
+WINDOW = 2
 COST_BUDGET = 6000
-FTS_CANDIDATES = 40
+FTS_CANDIDATES = 20
 
 
 def fold_words(text: str | None) -> str:
@@ -143,97 +146,102 @@ def index_text(fields: CSL) -> IndexText:
 
 @dataclass(frozen=True)
 class QueryTerms:
-    """A reference string digested once: its FTS query and the pieces the re-rank compares."""
+    """A reference string digested once: the FTS terms to look up and what the re-rank compares."""
 
     folded: str
     tokens: frozenset[str]
     numbers: frozenset[str]
-    fts: str
-    terms: tuple[str, ...] = ()
+    terms: tuple[str, ...]
+
+    @property
+    def fts(self) -> str:
+        """All terms as one OR expression (each quoted, so user text is never FTS syntax)."""
+        return " OR ".join(quote_term(t) for t in self.terms)
+
+
+def quote_term(term: str) -> str:
+    return '"' + term.replace('"', "") + '"'
 
 
 def _trigrams(term: str) -> list[str]:
     return [term[i : i + 3] for i in range(len(term) - 2)]
 
 
-def _cheapest_window(term: str, df: Mapping[str, int], width: int) -> tuple[str, int, int] | None:
-    """The `width`-trigram slice of `term` that is cheapest to look up: (slice, est. df, cost).
+def _cheapest_slice(term: str, df: Mapping[str, int], width: int) -> tuple[int, str] | None:
+    """The slice of `term` spanning `width` trigrams that is cheapest to look up, with its cost.
 
-    A trigram absent from the index means the slice cannot match (usually a
-    typo), so such slices are never chosen; a term with no usable slice is None.
+    Cost is the number of postings FTS5 must read (sum of the trigrams'
+    document frequencies); a slice is as selective as its rarest trigram, so a
+    cheap slice of a rare word is about as selective as the word. A trigram
+    absent from the index means the slice cannot match (usually a typo): such
+    slices are never chosen, and a term with no usable slice gives None.
+    Wrapped tokens (``#209#``) are kept whole: they must match exactly.
     """
     tris = _trigrams(term)
-    if len(tris) <= width:
+    if term.startswith("#") or len(tris) <= width:
         counts = [df.get(t, 0) for t in tris]
-        return (term, min(counts), sum(counts)) if counts and min(counts) > 0 else None
-    best: tuple[str, int, int] | None = None
+        return (sum(counts), term) if counts and min(counts) > 0 else None
+    best: tuple[int, str] | None = None
     for i in range(len(tris) - width + 1):
         counts = [df.get(t, 0) for t in tris[i : i + width]]
         if min(counts) == 0:
             continue
         cost = sum(counts)
-        if best is None or cost < best[2]:
-            best = (term[i : i + width + 2], min(counts), cost)
+        if best is None or cost < best[0]:
+            best = (cost, term[i : i + width + 2])
     return best
 
 
-def query_terms(reference: str, df: Mapping[str, int] | None = None, n_docs: int = 0,
-                max_terms: int = MAX_TERMS) -> QueryTerms:
-    """Build the FTS5 MATCH expression for a whole reference string.
+def candidate_terms(reference: str) -> tuple[str, list[str], list[str]]:
+    """(folded string, candidate terms, numbers) for a reference string.
 
-    Candidate terms are the string's informative tokens: words of three or more
-    characters that are not stop words, two-letter capitalised words as
-    possible family names (``#li#``), numbers of two or more digits
-    (``#209#``), and Chinese runs cut into overlapping 3-character pieces.
-
-    With the index's trigram document frequencies (`df`), each long word is cut
-    down to its cheapest 5-character slice (as selective as the word, a
-    fraction of the posting-list reading), terms that cannot match are dropped,
-    and the rarest terms are kept — the cost of an OR query grows with the rows
-    its terms match. Without `df`, the longest words are kept. Each term is a
-    quoted phrase so no user text is read as FTS syntax.
+    Candidates are the informative tokens: words of three or more characters
+    that are not stop words, two-letter capitalised words as possible family
+    names (``#li#``), numbers of two to six digits (``#209#``), and Chinese runs
+    cut into overlapping 3-character pieces.
     """
     cleaned = _DOI_URL.sub(" ", unicodedata.normalize("NFKC", reference))
     folded = fold_words(cleaned)
     candidates: list[str] = []
-    for raw in _TOKEN.findall(cleaned):
-        w = fold_words(raw).replace(" ", "")
-        if not w or w.isdigit() or any(is_cjk_char(ch) for ch in w):
-            continue
-        if len(w) >= 3 and w not in STOPWORDS:
+    for w in folded.split():
+        if len(w) >= 3 and w not in STOPWORDS and not w.isdigit() and not _CJK_CHAR.search(w):
             candidates.append(w)
-        elif len(w) == 2 and raw[0].isupper() and raw.isalpha():
-            candidates.append(f"#{w}#")
-    for run in _CJK_RUN.findall(cleaned):
+    candidates += [f"#{fold_words(n)}#" for n in _SHORT_NAME.findall(cleaned)]
+    for run in _CJK_RUN.findall(folded):
         if len(run) < 3:
             candidates.append(f"#{run}#")  # two-character names, as indexed in the authors column
             continue
         candidates += [run[i : i + 3] for i in range(0, len(run) - 2, 2)]
         if (len(run) - 3) % 2:
             candidates.append(run[-3:])
-    numbers = [n.lstrip("0") or "0" for n in _DIGITS.findall(cleaned)]
+    numbers = [n.lstrip("0") or "0" for n in _DIGITS.findall(folded)]
     candidates += [f"#{n}#" for n in numbers if 2 <= len(n) <= 6]
-    candidates = _dedupe(candidates)
+    return folded, _dedupe(candidates), numbers
 
+
+def query_terms(reference: str, df: Mapping[str, int] | None = None, max_terms: int = MAX_TERMS,
+                budget: int = COST_BUDGET) -> QueryTerms:
+    """Choose the terms to look up for a whole reference string.
+
+    With the index's trigram document frequencies (`df`), long words are cut
+    to their cheapest slice and the cheapest terms are taken until the posting
+    budget is spent (at least three, at most `max_terms`): search time grows
+    with the postings read, and cheap slices are the selective ones. Without
+    `df`, the longest words are taken.
+    """
+    folded, candidates, numbers = candidate_terms(reference)
     if df is None:
         terms = sorted(candidates, key=len, reverse=True)[:max_terms]
     else:
-        scored = []
-        for c in candidates:
-            win = (c, min(df.get(t, 0) for t in _trigrams(c)), sum(df.get(t, 0) for t in _trigrams(c))) \
-                if c.startswith("#") else _cheapest_window(c, df, WINDOW)
-            if win is not None and win[1] > 0:
-                scored.append((win[2], win[1], win[0]))
-        scored.sort()
+        scored = sorted(filter(None, (_cheapest_slice(c, df, WINDOW) for c in candidates)))
         terms, spent = [], 0
-        for cost, _, t in scored:
-            if len(terms) >= 3 and (spent + cost > COST_BUDGET or len(terms) >= max_terms):
+        for cost, t in scored:
+            if len(terms) >= 3 and (spent + cost > budget or len(terms) >= max_terms):
                 break
             if t not in terms:
                 terms.append(t)
                 spent += cost
-    fts = " OR ".join('"' + t.replace('"', "") + '"' for t in terms)
-    return QueryTerms(folded=folded, tokens=frozenset(folded.split()), numbers=frozenset(numbers), fts=fts,
+    return QueryTerms(folded=folded, tokens=frozenset(folded.split()), numbers=frozenset(numbers),
                       terms=tuple(terms))
 
 
@@ -249,22 +257,39 @@ def _parse_numbers(numbers: str) -> dict[str, list[str]]:
     return out
 
 
+def title_similarity(title: str, q: QueryTerms) -> float:
+    """How much of a (folded) title the string shows, 0..1.
+
+    Latin titles: share of title characters in tokens found in the string
+    (also found with spaces removed, so ``(1993).Physical`` and glued words
+    count) — linear time, unlike alignment. Titles with Chinese characters
+    have no word boundaries, so they use rapidfuzz's partial alignment.
+    Very short titles are damped: they are contained in many strings.
+    """
+    if _CJK_CHAR.search(title):
+        sim = fuzz.partial_ratio(title, q.folded) / 100.0
+    else:
+        toks = title.split()
+        total = sum(len(t) for t in toks)
+        if not total:
+            return 0.0
+        glued = q.folded.replace(" ", "")
+        hit = sum(len(t) for t in toks if t in q.tokens or (len(t) >= 4 and t in glued))
+        sim = hit / total
+    if len(title) < 20:
+        sim *= 0.6 + 0.4 * len(title) / 20
+    return sim
+
+
 def rerank_score(q: QueryTerms, title: str, authors: str, numbers: str) -> float:
     """Similarity in 0..1 of one candidate (its FTS columns) to the digested reference string.
 
-    Title: best partial alignment inside the string (typos cost little),
-    damped when the title is very short, because a short title is contained
-    in many strings. First author, year, volume and first page: present or not.
+    Half from the title, the rest from first author, year (±1 earns a little),
+    volume and first page being present in the string.
     """
-    score = 0.0
-    if title:
-        sim = fuzz.partial_ratio(title, q.folded) / 100.0
-        if len(title) < 20:
-            sim *= 0.6 + 0.4 * len(title) / 20
-        score += 0.5 * sim
-    names = [a for a in authors.split() if not a.startswith("#")]
-    if names:
-        first = names[0]
+    score = 0.5 * title_similarity(title, q) if title else 0.0
+    first = next((a for a in authors.split() if not a.startswith("#")), "")
+    if first:
         if first in q.tokens or (len(first) >= 4 and first in q.folded):
             score += 0.2
         elif len(first) >= 5 and fuzz.partial_ratio(first, q.folded) >= 80:
@@ -273,19 +298,19 @@ def rerank_score(q: QueryTerms, title: str, authors: str, numbers: str) -> float
     year = (nums.get("y") or [""])[0]
     if year and year in q.numbers:
         score += 0.12
-    elif year and year.isdigit() and (str(int(year) - 1) in q.numbers or str(int(year) + 1) in q.numbers):
+    elif year.isdigit() and (str(int(year) - 1) in q.numbers or str(int(year) + 1) in q.numbers):
         score += 0.04
     vol = (nums.get("v") or [""])[0]
-    if vol and vol.lstrip("0") in q.numbers:
+    if vol and (vol.lstrip("0") or "0") in q.numbers:
         score += 0.09
     pages = nums.get("p") or []
-    if pages and pages[0].lstrip("0") in q.numbers:
+    if pages and (pages[0].lstrip("0") or "0") in q.numbers:
         score += 0.09
     return round(min(score, 1.0), 4)
 
 
-def rerank(q: QueryTerms, rows: list[tuple[Any, ...]]) -> list[tuple[float, Any]]:
-    """`rows` are (key, title, authors, numbers, bm25) tuples; best first by (score, -bm25)."""
-    scored = [(rerank_score(q, r[1], r[2], r[3]), -r[4], r[0]) for r in rows]
-    scored.sort(reverse=True)
+def rerank(q: QueryTerms, rows: list[tuple[Any, str, str, str, float]]) -> list[tuple[float, Any]]:
+    """`rows` are (key, title, authors, numbers, fts_score); best first by (similarity, fts_score)."""
+    scored = [(rerank_score(q, r[1], r[2], r[3]), r[4], r[0]) for r in rows]
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
     return [(s, key) for s, _, key in scored]
