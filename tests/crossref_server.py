@@ -153,7 +153,7 @@ class CrossrefTestServer:
         httpd.block_on_close = False
         self._httpd = httpd
         self.url = f"http://127.0.0.1:{httpd.server_address[1]}"
-        threading.Thread(target=httpd.serve_forever, name="crossref-test-server", daemon=True).start()
+        threading.Thread(target=httpd.serve_forever, args=(0.05,), name="crossref-test-server", daemon=True).start()
         return self
 
     def stop(self) -> None:

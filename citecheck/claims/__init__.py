@@ -6,7 +6,15 @@ each Citation tied to its list) → `links` (claim ↔ entry rows with the claus
 each marker) → `structural_findings` (dangling, uncited, out of order, duplicates).
 """
 
-from citecheck.claims.link import Link, clauses, extract_claims, links, render_claims
+from citecheck.claims.link import (
+    Link,
+    claim_rows,
+    claims_table,
+    clauses,
+    extract_claims,
+    links,
+    render_claims,
+)
 from citecheck.claims.markers import find_markers, plausible_limit
 from citecheck.claims.sentences import Sentence, clause_before, split_sentences
 from citecheck.claims.structure import structural_findings
@@ -14,6 +22,8 @@ from citecheck.claims.structure import structural_findings
 __all__ = [
     "Link",
     "Sentence",
+    "claim_rows",
+    "claims_table",
     "clause_before",
     "clauses",
     "extract_claims",

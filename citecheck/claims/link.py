@@ -292,15 +292,23 @@ def extract_claims(text: str, lists: list[ReferenceList]) -> list[Claim]:
     starts = [s.span.start for s in sentences]
     numbered_doc = bool(lists) and all(is_numeric_list(lst) for lst in lists)
     line_index = [0, *(m.end() for m in re.finditer("\n", text))]
-    claims: dict[tuple[int, int], Claim] = {}
     indexes: dict[str, AuthorYearIndex] = {}
+    resolved: list[tuple[Found, ReferenceList | None, Citation]] = []
     for f in found:
         lst = list_for(f.span.start, lists)
         index = None
         if lst is not None:
             index = indexes.get(lst.id) or indexes.setdefault(lst.id, AuthorYearIndex(lst))
         cit = _resolve(f, lst, numbered_doc, index)
-        if cit is None:
+        if cit is not None:
+            resolved.append((f, lst, cit))
+    # An author–year list that is cited by author and year: bracketed numbers near it are
+    # not citations of list positions ("[2]" in an equation). Without author–year citations,
+    # numbers are kept: the list's labels may have been lost in extraction.
+    cited_by_name = {cit.list_id for f, _, cit in resolved if f.form == "author-year"}
+    claims: dict[tuple[int, int], Claim] = {}
+    for f, lst, cit in resolved:
+        if f.form != "author-year" and lst is not None and lst.id in cited_by_name and not is_numeric_list(lst):
             continue
         i = bisect_right(starts, f.span.start) - 1
         sentence: Sentence | None = sentences[i] if i >= 0 and f.span.start < sentences[i].span.end else None

@@ -294,7 +294,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
             ev.title_cov = sum(_found(w, view) for w in tw) / len(tw)
         m = _NOTICE_RE.match(title)
         ev.notice_mismatch = bool(m) and m.group(1).split()[0].casefold() not in view.wordset
-        ev.title_numbers_mismatch = sum(
+        ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
             1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded)
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:

@@ -40,6 +40,8 @@ FEATURES: tuple[str, ...] = (
     "unexplained_numbers",
     "notice_mismatch",
     "title_numbers_mismatch",
+    "title_x_author",
+    "locator_complete",
 )
 
 # Fitted weights (see module docstring); hand-set starting values are used until the first fit.
@@ -67,6 +69,8 @@ WEIGHTS: dict[str, float] = {
     "unexplained_numbers": -1.062,
     "notice_mismatch": 0.091,
     "title_numbers_mismatch": -0.270,
+    "title_x_author": 0.0,
+    "locator_complete": 0.0,
 }
 
 
@@ -104,7 +108,16 @@ def features(ev: Evidence) -> list[float]:
         float(min(ev.unexplained_numbers, 4)),
         1.0 if ev.notice_mismatch else 0.0,
         float(min(ev.title_numbers_mismatch, 2)),
+        max(0.0, t - 0.85) / 0.15 * (ev.authors or 0.0),
+        _locator_complete(ev),
     ]
+
+
+def _locator_complete(ev: Evidence) -> float:
+    """1 when the year (±1), volume and first page the record has are all in the string."""
+    parts = [ev.year if not ev.year_off else 1.0, ev.volume, ev.page]
+    known = [p for p in parts if p is not None]
+    return 1.0 if len(known) >= 2 and all(p == 1.0 for p in known) else 0.0
 
 
 def sigmoid(z: float) -> float:

@@ -77,6 +77,8 @@ CSL_TO_CROSSREF_TYPE: dict[str, str] = {
 }
 
 _TAG_RE = re.compile(r"<[^<>]{1,200}>")
+_BLOCK_TAG_RE = re.compile(r"</?(?:jats:|mml:)?(?:p|title|sec|list|list-item|break|br|div|abstract|label)\b[^<>]{0,200}>",
+                           re.IGNORECASE)
 _WS_RE = re.compile(r"\s+")
 _JATS_LEAD_TITLE_RE = re.compile(r"^\s*<(?:jats:)?title>\s*abstract\s*</(?:jats:)?title>", re.IGNORECASE)
 
@@ -91,7 +93,8 @@ class ConversionError(ValueError):
 def strip_markup(text: str) -> str:
     """Plain text from a title or abstract that may hold JATS/HTML tags and entities."""
     text = _JATS_LEAD_TITLE_RE.sub(" ", text)
-    text = _TAG_RE.sub(" ", text)
+    text = _BLOCK_TAG_RE.sub(" ", text)  # block elements separate words; inline ones (italics) do not
+    text = _TAG_RE.sub("", text)
     text = html.unescape(text)
     return _WS_RE.sub(" ", text).strip()
 
