@@ -7,6 +7,7 @@ Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 import tempfile
@@ -17,6 +18,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from citecheck import __version__
+from citecheck.model import Document
 
 app = typer.Typer(
     name="citecheck",
@@ -95,17 +97,11 @@ def refs(
     lines: Annotated[bool, typer.Option("--lines", help="Each non-empty input line is one reference string.")] = False,
 ) -> None:
     """Find every reference list in INPUT and parse each entry into fields."""
-    from citecheck.document import DocumentError, load
     from citecheck.refs.extract import extract_lists, references_from_lines
 
-    try:
-        doc = load(input)
-    except DocumentError as exc:
-        fail(str(exc))
+    doc = _load_or_fail(input)
     lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
     fmt = format.value if format else default_format(output)
-    for issue in doc.warnings:
-        typer.echo(f"citecheck: warning: {issue.message}", err=True)
     if not lists:
         typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
     if fmt == "table":
@@ -116,7 +112,7 @@ def refs(
         if output is None:
             refs_table(lists, Console())
         else:
-            console = Console(record=True, width=160, file=open(os.devnull, "w"))  # noqa: SIM115
+            console = Console(record=True, width=160, file=io.StringIO())
             refs_table(lists, console)
             write_output(console.export_text(), output)
         return
@@ -138,6 +134,47 @@ def refs(
 
         text = to_bibtex(refs_list)
     write_output(text, output)
+
+
+class ClaimsFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    md = "md"
+
+
+@app.command()
+def claims(
+    input: InputArg,
+    format: Annotated[ClaimsFormat | None, typer.Option("--format", "-f", help="Output format.")] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Citation markers of INPUT, sentence by sentence, with the entries they point to."""
+    from citecheck.claims import claim_rows, claims_table, extract_claims, render_claims
+    from citecheck.refs.extract import extract_lists
+
+    doc = _load_or_fail(input)
+    lists = extract_lists(doc.text)
+    found = extract_claims(doc.text, lists)
+    fmt = format.value if format else default_format(output)
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        Console().print(claims_table(claim_rows(found, lists)))
+    else:
+        write_output(render_claims(found, lists, fmt), output)
+
+
+def _load_or_fail(input: str) -> Document:
+    from citecheck.document import DocumentError, load
+
+    try:
+        doc = load(input)
+    except DocumentError as exc:
+        fail(str(exc))
+    for issue in doc.warnings:
+        typer.echo(f"citecheck: warning: {issue.message}", err=True)
+    return doc
 
 
 def main() -> None:

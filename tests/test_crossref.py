@@ -14,7 +14,10 @@ from citecheck.sources.cache import ResponseCache
 from citecheck.sources.chain import SourceChain, default_chain
 from citecheck.sources.crossref import CrossrefClient, RetryPolicy, parse_retry_after
 from citecheck.sources.index import LocalIndex
-from tests.crossref_server import CrossrefTestServer, crossref_server, fixture_index  # noqa: F401
+from tests.crossref_server import CrossrefTestServer
+
+# Fixtures `crossref_server` and `fixture_index` live in the server module.
+pytest_plugins = ["tests.crossref_server"]
 
 MAILTO = "tester@example.org"
 REF = "Hollis M, Okafor C. Tidal rhythms in the foraging of intertidal crabs. J Coast Ecol 2015;12(3):201-15."
@@ -80,7 +83,7 @@ def test_retry_after_beyond_budget_gives_up_at_once(crossref_server: CrossrefTes
     crossref_server.fail("status", status=429, retry_after="30")
     policy = RetryPolicy(tries=4, backoff=0.01, max_retry_after=60, total=2, cooldown=0)
     started = time.monotonic()
-    with pytest.raises(SourceUnavailable, match="HTTP 429.*budget"):
+    with pytest.raises(SourceUnavailable, match=r"HTTP 429.*budget"):
         client(crossref_server, tmp_path, retry=policy).search(REF)
     assert time.monotonic() - started < 1 and len(crossref_server.requests) == 1
 
