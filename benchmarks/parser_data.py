@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from citecheck.refs.parse import prepare
+from citecheck.refs.parse import finish, normalise_chars, prepare
 from citecheck.refs.rules import TYPECODE_RE
 from citecheck.text import unify_dashes
 
@@ -92,12 +92,7 @@ def _seg_label(name: str, has_level_a: bool) -> str:
 
 def _norm_piece(s: str) -> str:
     """The same character normalisation `prepare` applies, for a segment of the string."""
-    import unicodedata
-
-    s = unify_dashes(unicodedata.normalize("NFKC", s))
-    s = re.sub(r"(?<![\w*])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*])", "", s)
-    s = s.translate(str.maketrans({"。": ". ", "、": ", ", "【": "[", "】": "]", "《": "", "》": ""}))
-    return re.sub(r"\s+", " ", s).strip()
+    return finish(normalise_chars(s))
 
 
 def _lower(s: str) -> str:
@@ -105,7 +100,7 @@ def _lower(s: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 
-_VOLISS = re.compile(r"(\d+)\s*\(\s*(\d[\w\s/-]*)\s*\)")
+_VOLISS = re.compile(r"(\d+)\s*\(\s*(\d[\w\s/-]*)\s*\)|(?:no|n°|nº|nr|issue|heft)\s*\.?\s*(\d[\w/-]*)", re.IGNORECASE)
 
 
 def align_segments(item: dict[str, Any]) -> Example | None:
@@ -134,7 +129,8 @@ def align_segments(item: dict[str, Any]) -> Example | None:
         if lab == "volume":
             m = _VOLISS.search(text, at, at + len(piece))
             if m:
-                for c in range(m.start(2), m.end(2)):
+                g = 2 if m.group(2) else 3
+                for c in range(m.start(g), m.end(g)):
                     labels[c] = "issue"
         cursor = at + len(piece)
     return text, labels
@@ -483,16 +479,24 @@ def render(r: Rec, style: str, rng: random.Random, cn: CnWords) -> list[Piece]:
             P += [(rng.choice(_CN_PUBLISHERS), "publisher"), (", ", "O"), (r.year, "date")]
             if rng.random() < 0.4 and page:
                 P += [(": ", "O"), (page, "pages")]
+        elif kind < 0.93:
+            P += [("[", "O"), ("D", "type"), ("]", "O"), (". ", "O"), (rng.choice(_CN_PLACES), "location")]
+            P += [(": ", "O"), (cn.journal(rng)[:4] + "大学", "publisher"), (", ", "O"), (r.year, "date")]
+        elif kind < 0.96:
+            P += [("[", "O"), ("C", "type"), ("]", "O"), ("//", "O"), (cn.title(rng)[:8] + "学术会议论文集", "container")]
+            P += [(". ", "O"), (rng.choice(_CN_PLACES), "location"), (": ", "O"), (rng.choice(_CN_PUBLISHERS), "publisher")]
+            P += [(", ", "O"), (r.year, "date")]
+            if page:
+                P += [(": ", "O"), (page, "pages")]
+        elif kind < 0.98:
+            mm, dd = rng.randint(1, 12), rng.randint(1, 28)
+            P += [("[", "O"), ("EB", "type"), ("/", "type"), ("OL", "type"), ("]", "O"), (". ", "O"), ("(", "O")]
+            P += [(r.year, "date"), (f"-{mm:02d}-{dd:02d})[{int(r.year) + 1}-{dd:02d}-{mm:02d}]. ", "O")]
+            P += [(f"https://www.example.cn/{rng.randint(100, 99999)}.html", "url")]
         else:
-            P += [
-                ("[", "O"),
-                ("D", "type"),
-                ("]", "O"),
-                (". ", "O"),
-                (rng.choice(_CN_PLACES), "location"),
-                (": ", "O"),
-            ]
-            P += [(cn.journal(rng)[:4] + "大学", "publisher"), (", ", "O"), (r.year, "date")]
+            P += [("[", "O"), ("N", "type"), ("]", "O"), (". ", "O"), (cn.journal(rng)[:3] + "日报", "container")]
+            P += [(", ", "O"), (r.year, "date"), (f"-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}(", "O")]
+            P += [(str(rng.randint(1, 12)), "pages"), (")", "O")]
         P += [(".", "O")]
     elif style == "nlm":
         names = nlm_names(6, "et al")

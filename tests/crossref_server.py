@@ -8,8 +8,10 @@ faults can be queued per test: HTTP errors with or without ``Retry-After``, a
 hang past the client's timeout, a connection dropped mid-body, broken JSON,
 a wrong content type.
 
-Use the fixtures (`crossref_server`, `fixture_index`) by importing them into a
-test module, or run ``python -m tests.crossref_server`` to serve on a free port
+Use the fixtures ``crossref_server`` and ``fixture_index`` by importing
+`crossref_server_fixture` and `fixture_index_fixture` into a test module
+(``# noqa: F401``; registering the module as a plugin in a root conftest works
+too), or run ``python -m tests.crossref_server`` to serve on a free port
 for manual experiments.
 """
 
@@ -293,13 +295,13 @@ def build_fixture_index(path: Path) -> LocalIndex:
     return index
 
 
-@pytest.fixture(scope="session")
-def fixture_index(tmp_path_factory: pytest.TempPathFactory) -> LocalIndex:
+@pytest.fixture(scope="session", name="fixture_index")
+def fixture_index_fixture(tmp_path_factory: pytest.TempPathFactory) -> LocalIndex:
     return build_fixture_index(tmp_path_factory.mktemp("crossref-server") / "index.sqlite")
 
 
-@pytest.fixture
-def crossref_server(fixture_index: LocalIndex) -> Iterator[CrossrefTestServer]:
+@pytest.fixture(name="crossref_server")
+def crossref_server_fixture(fixture_index: LocalIndex) -> Iterator[CrossrefTestServer]:
     """A running server with no faults queued and an empty request log."""
     server = CrossrefTestServer(fixture_index).start()
     try:

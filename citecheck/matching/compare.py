@@ -18,14 +18,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, words
 from citecheck.model import CSL, Record, Reference
-from citecheck.text import fold, has_cjk, unify_dashes
+from citecheck.text import fold as _text_fold
+from citecheck.text import has_cjk, unify_dashes
+
+
+@lru_cache(maxsize=131072)
+def fold(text: str | None) -> str:
+    """`citecheck.text.fold`, cached: record fields and windows are folded again and again."""
+    return _text_fold(text)
 
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
@@ -112,6 +119,11 @@ class RefView:
         return [w for w in self.words if any(c.isdigit() for c in w)]
 
     @cached_property
+    def number_set(self) -> set[str]:
+        """Number tokens plus digit runs glued to words (`Chemistry460`, `z11`)."""
+        return set(self.numbers) | set(re.findall(r"\d+", self.body))
+
+    @cached_property
     def years(self) -> list[int]:
         return [int(y) for y in _YEAR_RE.findall(self.body)]
 
@@ -170,6 +182,7 @@ class Evidence:
     journal: float | None = None
     unexplained_numbers: int = 0
     doi_in_string: bool = False
+    page_typo: bool = False
     notice_mismatch: bool = False
     title_numbers_mismatch: int = 0
     edition_mismatch: bool = False
@@ -255,7 +268,7 @@ def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str]) -> 
     if any(j.startswith(word) for j in jwords):
         return True  # abbreviated journal word
     if len(word) >= 5:
-        return any(Levenshtein.distance(word, v, score_cutoff=1) <= 1 for v in vocab if abs(len(v) - len(word)) <= 1)
+        return process.extractOne(word, vocab, scorer=Levenshtein.distance, score_cutoff=1) is not None
     return False
 
 
@@ -293,7 +306,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
         if tw:
             ev.title_cov = sum(_found(w, view) for w in tw) / len(tw)
         m = _NOTICE_RE.match(title)
-        ev.notice_mismatch = bool(m) and m.group(1).split()[0].casefold() not in view.wordset
+        # Only when the string shows the cited title: a notice's own citation has no title to compare.
+        ev.notice_mismatch = bool(m) and (ev.title_cov or 0) >= 0.5 and not _found(
+            words(m.group(1))[0], view)
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
             1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded)
         sub = f.get("citecheck:subtitle")
@@ -316,7 +331,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
             ev.year = 0.0
             ev.year_off = any(abs(y - v) == 1 for v in view.years)
     # Volume, issue, page
-    nums = set(view.numbers)
+    nums = view.number_set
     for key in ("volume", "issue"):
         v = f.get(key)
         if v:
@@ -327,6 +342,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
     if fp:
         fpw = words(fp)
         ev.page = 1.0 if fpw and all(t in nums or t in view.wordset for t in fpw) else 0.0
+        digits = re.sub(r"\D", "", fp)
+        if not ev.page and digits and digits != fp and digits in nums:
+            ev.page = 1.0  # e88194 printed as 88194, S12 as 12
     # Journal
     conts = container_titles(f)
     if conts:
@@ -341,10 +359,20 @@ def compare(view: RefView, rec: Record) -> Evidence:
     if cw:
         ev.string_cov = sum(_explained(w, vocab, rec_fold, jwords) for w in cw) / len(cw)
     numvals = _number_values(f)
-    ev.unexplained_numbers = sum(
-        1 for t in view.numbers if t not in numvals and not _page_end_abbrev(t, f) and not _is_noise_number(t, view, f)
-    )
+    if y and ev.year_off:
+        numvals |= {str(y - 1), str(y + 1)}
+    unexplained = [t for t in view.numbers
+                   if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f) and not _is_noise_number(t, view, f)]
+    ev.unexplained_numbers = len(unexplained)
+    if fp and ev.page == 0.0:
+        parsed = first_page(view.fields.get("page"))
+        ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
     return ev
+
+
+def _one_digit_slip(a: str, b: str) -> bool:
+    """Two page numbers of one length that differ in exactly one digit (`1122` for `1132`)."""
+    return len(a) == len(b) and a.isdigit() and b.isdigit() and sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def _is_noise_number(tok: str, view: RefView, rec: CSL) -> bool:

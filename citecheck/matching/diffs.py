@@ -70,10 +70,33 @@ def classify_text(field: str, ours: str, theirs: str) -> str | None:
             return "abbreviation"
     if fo and _confusable_key(fo) == _confusable_key(ft):
         return "char_confusion"
+    if _word_changed(ours, theirs):
+        return "wrong_value"
     dist = Levenshtein.distance(fo, ft)
     if dist <= typo_budget(min(len(fo), len(ft))) and not (has_cjk(fo) and dist >= len(ft) // 2):
         return "typo"
     return "wrong_value"
+
+
+def _unmatched(a: list[str], b: list[str], b_joined: str) -> list[str]:
+    """Words of `a` with no counterpart in `b` (exact, one or two edits, or a piece of a split word)."""
+    out = []
+    bs = set(b)
+    for w in a:
+        if w in bs or (len(w) >= 2 and w in b_joined):
+            continue
+        if any(Levenshtein.normalized_similarity(w, v) >= 0.7 for v in b if abs(len(v) - len(w)) <= 2):
+            continue
+        out.append(w)
+    return out
+
+
+def _word_changed(ours: str, theirs: str) -> bool:
+    """A whole word added, dropped or replaced ("is not all" vs "is all"): a different value, not a typo."""
+    if has_cjk(ours) or has_cjk(theirs):
+        return False
+    wo, wt = _words(ours), _words(theirs)
+    return bool(_unmatched(wo, wt, "".join(wt)) or _unmatched(wt, wo, "".join(wo)))
 
 
 def _first_page(page: str) -> str:

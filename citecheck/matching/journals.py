@@ -92,6 +92,34 @@ def words_abbreviate(short: Sequence[str], full: Sequence[str]) -> bool:
     return all(abbreviates(s, f) for s, f in zip(short, full, strict=True))
 
 
+def align_abbreviation(short: Sequence[str], full: Sequence[str]) -> bool:
+    """Word-by-word alignment where stop words may be skipped on either side.
+
+    `Proc Natl Acad Sci U S A` against `Proceedings of the National Academy of
+    Sciences of the United States of America`: the "A" is America here, not an
+    article, so stop words are optional rather than always removed.
+    """
+    short, full = tuple(short), tuple(full)
+    if not short or not full or len(short) > len(full) + 3:
+        return False
+    seen: set[tuple[int, int]] = set()
+    stack = [(0, 0)]
+    while stack:
+        i, j = stack.pop()
+        if (i, j) in seen:
+            continue
+        seen.add((i, j))
+        if i == len(short) and j == len(full):
+            return True
+        if i < len(short) and j < len(full) and abbreviates(short[i], full[j]):
+            stack.append((i + 1, j + 1))
+        if j < len(full) and full[j] in STOP_WORDS:
+            stack.append((i, j + 1))
+        if i < len(short) and short[i] in STOP_WORDS:
+            stack.append((i + 1, j))
+    return False
+
+
 def is_abbreviation(a: str, b: str) -> bool:
     """True when `a` and `b` name the same journal, one (or both) in abbreviated form.
 
@@ -108,6 +136,9 @@ def is_abbreviation(a: str, b: str) -> bool:
             if "".join(wa) == "".join(wb):
                 return True
             if words_abbreviate(wa, wb) or words_abbreviate(wb, wa):
+                return True
+            ra, rb = words(va), words(vb)
+            if align_abbreviation(ra, rb) or align_abbreviation(rb, ra):
                 return True
     return False
 
@@ -145,7 +176,7 @@ def find_in_words(title: str, ws: Sequence[str]) -> tuple[int, int] | None:
                 k += 1
             if k == n:
                 # A one-word short title ("Cell", "Blood") must match whole, not as a prefix.
-                if n == 1 and ws[i] != tw[0] and min(len(ws[i]), len(tw[0])) < 4:
+                if n == 1 and ws[i] != tw[0] and not (len(ws[i]) >= 4 and tw[0].startswith(ws[i])):
                     continue
                 return i, j
     return None

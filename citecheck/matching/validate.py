@@ -17,6 +17,7 @@ fields the reference leaves out are allowed), `corrected` otherwise.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -35,10 +36,11 @@ from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference
 from citecheck.text import fold
 
-ACCEPT = 0.80
+ACCEPT = 0.50
 DOI_ACCEPT = 0.30
 WEAK = 0.25
-MARGIN = 0.30
+MARGIN = 2.0
+"""Log-odds by which the best candidate must beat any other (odds ratio e² ≈ 7.4)."""
 STRONG_TITLE = 0.90
 NOT_ERRORS = frozenset({"abbreviation", "missing"})
 IMPORTANT = ("title", "author", "container-title", "issued", "volume", "page")
@@ -82,10 +84,13 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
 
     One conflict is not proof of a different work, but it is enough doubt that
     we do not pick the candidate: the verdict is then `ambiguous` at best.
-    A year off by one (online vs print) is not a conflict.
+    A year off by one (online vs print) is not a conflict, nor is a first page
+    with one digit slipped (`1122` for `1132`) — except on platforms that
+    publish versions of one article under several DOIs.
     """
     out: list[str] = []
-    if ev.page == 0.0 and ev.unexplained_numbers > 0:
+    versioned = bool(doi and _VERSIONED_DOI.search(doi))
+    if ev.page == 0.0 and ev.unexplained_numbers > 0 and (not ev.page_typo or versioned):
         out.append("page")
     if ev.volume == 0.0 and ev.unexplained_numbers > 0:
         out.append("volume")
@@ -97,8 +102,8 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
         out.append("numbers in the title")
     if ev.edition_mismatch:
         out.append("journal edition")
-    if out and doi and _VERSIONED_DOI.search(doi):
-        out.append("versioned publication")
+    if out and versioned:
+        out.append("versioned publication (another version has the same title)")
     return out
 
 
@@ -234,8 +239,19 @@ def _separable(a: Scored, b: Scored) -> bool:
     ea, eb = a.evidence, b.evidence
     keys = ("year", "volume", "issue", "page", "first_author", "journal")
     wins = sum(1 for k in keys if getattr(ea, k) == 1.0 and getattr(eb, k) == 0.0)
+    wins += ea.year == 1.0 and eb.year is None  # the string shows a year the rival record lacks
     losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
+    ta, tb = ea.title or 0.0, eb.title or 0.0
+    if ta >= STRONG_TITLE and ta - tb >= 0.15:
+        wins += 1  # the string shows the best candidate's title, not the rival's
+    elif tb >= STRONG_TITLE and tb - ta >= 0.15:
+        losses += 1
     return wins > 0 and losses == 0
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1 - 1e-9)
+    return math.log(p / (1 - p))
 
 
 def validate(ref: Reference, candidates: list[Record]) -> Match:
@@ -273,7 +289,7 @@ def _close_rival(best: Scored, scored: list[Scored]) -> Scored | None:
     for s in scored:
         if s is best or s.record.doi == best.record.doi:
             continue
-        if s.p >= best.p - MARGIN and not _separable(best, s):
+        if _logit(s.p) >= _logit(best.p) - MARGIN and not _separable(best, s):
             return s
     return None
 

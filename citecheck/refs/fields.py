@@ -25,6 +25,8 @@ _VOL_PREFIX = re.compile(
 )
 _ISSUE_PREFIX = re.compile(r"^(?:no\s*\.?\s*|n[°º]\s*|nr\.?\s*|issue\s*|h\.\s*|heft\s*|第\s*)", re.IGNORECASE)
 _VOL_ISSUE = re.compile(r"^(\w+)\s*\(\s*([^()]+?)\s*\)$")
+_VOL_NO = re.compile(r"^(\w+)\s*[,;.]?\s*(?:no|n°|nº|nr|issue|heft|h)\s*\.?\s*(\w+)$", re.IGNORECASE)
+_DATE_LIKE = re.compile(r"^(?:\d{4}-)?\d{1,2}-\d{1,2}$|^\d{4}-\d{2}-\d{2}")
 _DASHES = re.compile(r"\s*[-‐‑‒–—―−~～]+\s*")
 _TYPECODE_TAIL = re.compile(r"\s*\[[A-Z]{1,2}(?:\s*/\s*[A-Z]{2})?\]\s*$")
 
@@ -113,7 +115,8 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
     """CSL fields from the labelled tokens of `text` (no exact-rule overrides here)."""
     fields: CSL = {}
     by_label: dict[str, list[str]] = {}
-    for lab, a, b in spans(tokens, labels):
+    sp = spans(tokens, labels)
+    for lab, a, b in sp:
         by_label.setdefault(lab, []).append(text[a:b])
     for lab, key in _SIMPLE.items():
         if lab in by_label:
@@ -137,9 +140,11 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
         if y:
             fields["issued"] = {"date-parts": [[y]]}
             break
+    if "issued" not in fields:
+        fields.update(_fallback_year(text, sp))
     if "volume" in by_label:
         vol = clean_number(by_label["volume"][0], _VOL_PREFIX)
-        m = _VOL_ISSUE.match(vol)
+        m = _VOL_ISSUE.match(vol) or _VOL_NO.match(vol)
         if m:
             vol = m.group(1)
             fields.setdefault("issue", m.group(2))
@@ -151,9 +156,20 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
             fields["issue"] = iss
     if "pages" in by_label:
         pg = clean_pages(by_label["pages"][0])
-        if pg:
+        if pg and not _DATE_LIKE.match(pg):
             fields["page"] = pg
     return fields
+
+
+def _fallback_year(text: str, sp: list[tuple[str, int, int]]) -> CSL:
+    """A year the model did not label: the first one outside titles, names and bracketed access dates."""
+    blocked = [(a, b) for lab, a, b in sp if lab in ("title", "container", "author", "editor", "url", "doi")]
+    for m in YEAR_RE.finditer(text):
+        a = m.start()
+        if any(x <= a < y for x, y in blocked) or text[max(0, a - 1) : a] == "[":
+            continue
+        return {"issued": {"date-parts": [[int(m.group(1))]]}}
+    return {}
 
 
 def infer_type(fields: CSL, text: str) -> str:

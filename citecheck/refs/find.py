@@ -10,6 +10,7 @@ lists; each ends where its entries stop (decided in `split`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -25,9 +26,9 @@ from citecheck.refs.split import (
 )
 
 _HEADING_WORDS = (
-    r"参考文献|参考资料|引用文献|主要参考文献|文献"
-    r"|references?(?:\s+and\s+notes)?|reference\s+list|bibliography|literature\s+cited|works\s+cited"
-    r"|cited\s+literature|literature|sources\s+cited|notes\s+and\s+references"
+    r"主要参考文献|参考文献|参考资料|引用文献|文献"
+    r"|reference\s+list|references\s+and\s+notes|references?|bibliography|literature\s+cited|works\s+cited"
+    r"|cited\s+literature|sources\s+cited|notes\s+and\s+references|literature"
 )
 _HEADING_RE = re.compile(
     r"[ \t]*(?:#{1,6}[ \t]*)?(?:\d{1,2}(?:\.\d{1,2})*\.?[ \t]+)?(?:\*\*|__)?[ \t]*[\[【(]?[ \t]*"
@@ -177,21 +178,27 @@ def _scan_after_heading(text: str, segs: list[Seg], h: Heading, stop: int | None
 
 _MIN_UNHEADED = 3
 _MIN_LIKENESS = 0.7
+_LOOKAHEAD_LINES = 40
 
 
 def _find_unheaded(text: str, segs: list[Seg], found: list[FoundList]) -> list[FoundList]:
     """Numbered runs starting at 1 outside headed lists that read like references."""
     covered = sorted((f.start, f.scan.end) for f in found)
     out: list[FoundList] = []
-    i = 0
-    while i < len(segs):
+    ones: list[int] = []
+    twos: list[int] = []
+    for idx, (s, e) in enumerate(segs):
+        if text[s : s + 1].isdigit() or text[s : s + 1] in "[( \t-*+•·":
+            lab = match_label(text[s : min(e, s + 40)])
+            if lab is not None and lab.n in (1, 2):
+                (ones if lab.n == 1 else twos).append(idx)
+    for i in ones:
         s, e = segs[i]
         if _inside(s, covered):
-            i += 1
             continue
-        lab = match_label(text[s : min(e, s + 40)])
-        if lab is None or lab.n != 1:
-            i += 1
+        # an entry 2 must follow within a few lines
+        k = bisect.bisect_right(twos, i)
+        if k >= len(twos) or twos[k] > i + _LOOKAHEAD_LINES:
             continue
         scan = scan_numbered(text, segs, i, None, first_n=1)
         entries = scan.entries
@@ -201,17 +208,14 @@ def _find_unheaded(text: str, segs: list[Seg], found: list[FoundList]) -> list[F
                 out.append(FoundList(None, scan, entries[0].start))
                 covered.append((entries[0].start, scan.end))
                 covered.sort()
-                # continue after this list
-                while i < len(segs) and segs[i][0] < scan.end:
-                    i += 1
                 continue
-        # not a list: do not retry from lines this scan already read
-        end = scan.end if entries else e
-        i += 1
-        while i < len(segs) and segs[i][0] < end:
-            i += 1
+        # not a list: later starts inside what this scan read are not retried
+        covered.append((s, max(scan.end, e)))
+        covered.sort()
     return out
 
 
 def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
-    return any(a <= pos < b for a, b in spans)
+    """Is `pos` inside one of the sorted, possibly overlapping spans? (bisection, spans are few or sorted)"""
+    k = bisect.bisect_right(spans, (pos, float("inf")))
+    return any(a <= pos < b for a, b in spans[max(0, k - 8) : k])

@@ -183,8 +183,13 @@ def _natural_order(toks: list[str]) -> Name:
     return {"family": " ".join(toks[k:]), "given": " ".join(toks[:k])}
 
 
+_ANONYMOUS = re.compile(r"^\s*(?:佚名|无名氏|anon\.?|anonymous|n\.\s?n\.)\s*[,.]?\s*$", re.IGNORECASE)
+
+
 def split_names(span: str) -> list[Name]:
-    """All names of an author or editor span, in order."""
+    """All names of an author or editor span, in order (`佚名`/`Anonymous` is no name)."""
+    if _ANONYMOUS.match(span):
+        return []
     text = _ETAL.sub("", span)
     text = _EDITOR_MARK.sub("", text).strip(" ,;:")
     if not text:

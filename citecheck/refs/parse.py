@@ -34,7 +34,22 @@ _LABEL_RE = re.compile(
 )
 _EMPHASIS_RE = re.compile(r"(?<![\w*])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*])")
 _WS_RE = re.compile(r"\s+")
+_TAG_RE = re.compile(r"</?(?:i|b|u|em|strong|italic|bold|sup|sub|sc|span|font|a|jats:[a-z-]+)(?:\s[^<>]{0,200})?>", re.IGNORECASE)
 _CJK_PUNCT = str.maketrans({"。": ". ", "、": ", ", "【": "[", "】": "]", "《": "", "》": ""})
+
+
+def normalise_chars(text: str) -> str:
+    """Character-level normal form the model was trained on: NFKC, ASCII dashes, no markup."""
+    text = unify_dashes(unicodedata.normalize("NFKC", text))
+    text = _EMPHASIS_RE.sub("", text)
+    if "<" in text:
+        text = _TAG_RE.sub("", text)
+    return text
+
+
+def finish(text: str) -> str:
+    """CJK sentence punctuation to ASCII separators, whitespace collapsed."""
+    return _WS_RE.sub(" ", text.translate(_CJK_PUNCT)).strip()
 
 
 def prepare(text: str) -> tuple[str, str, list[Issue]]:
@@ -49,16 +64,13 @@ def prepare(text: str) -> tuple[str, str, list[Issue]]:
             )
         )
         text = text[:MAX_CHARS]
-    text = unify_dashes(unicodedata.normalize("NFKC", text))
-    text = _EMPHASIS_RE.sub("", text)
+    text = normalise_chars(text)
     label = ""
     m = _LABEL_RE.match(text)
     if m and m.end() < len(text):
         label = m.group().strip()
         text = text[m.end() :]
-    text = text.translate(_CJK_PUNCT)
-    text = _WS_RE.sub(" ", text).strip()
-    return text, label, issues
+    return finish(text), label, issues
 
 
 def _apply_rules(text: str, fields: CSL) -> None:

@@ -91,6 +91,8 @@ _EMPHASIS_RE = re.compile(r"(\*{1,2})([^*\n]{1,300}?)\1")
 
 def strip_emphasis(text: str) -> str:
     """`*Cell*` / `**Cell**` -> `Cell` (formatting, not damage: no issue)."""
+    if "*" not in text:
+        return text
     return _EMPHASIS_RE.sub(r"\2", text)
 
 
@@ -118,6 +120,7 @@ _GREEK = "\u0391-\u03a9\u03b1-\u03c9"
 _GREEK_RE = re.compile(
     r"(?<=[A-Za-z0-9])([-/])( *)([" + _GREEK + r"])( *)(?:([-/])|([A-Z])(?![A-Za-z]))?"
 )
+_ANY_GREEK_RE = re.compile("[" + _GREEK + "]")
 _GREEK_LEAD_RE = re.compile(r"(?<![\w/-])([" + _GREEK + r"]) +-(?=[A-Za-z0-9])")
 
 
@@ -129,11 +132,14 @@ def _greek_spacing(text: str, issues: list[Issue]) -> str:
         tail = post or cap
         return pre + g + (tail if tail else sp2)
 
+    if not _ANY_GREEK_RE.search(text):
+        return text
     msg = "spaces around a Greek letter removed"
     text = _sub(_GREEK_RE, text, issues, "ocr_spacing", msg, fix)
     return _sub(_GREEK_LEAD_RE, text, issues, "ocr_spacing", msg, lambda m: m.group(1) + "-")
 
 
+_SPACED_DASH_RE = re.compile(r" [-–]|[-–] ")
 _NAME_HYPHEN_RE = re.compile(r"\b([A-Z][a-z]+) +[-–] +([A-Z][a-z]+)(?= +[A-Z]{1,3}\b)")
 _SUFFIXES = (
     "derived|based|related|induced|mediated|dependent|independent|associated|specific|like|free|positive|negative"
@@ -146,6 +152,8 @@ _WORD_HYPHEN_RE = re.compile(r"(?<![\w-])([A-Za-z][A-Za-z0-9]*)(?: +[-–] *| *[
 
 def _spaced_hyphen(text: str, issues: list[Issue]) -> str:
     """`Shiri - Shahsavar MR` -> `Shiri-Shahsavar MR`, `cord - derived` -> `cord-derived`."""
+    if not _SPACED_DASH_RE.search(text):
+        return text
     text = _sub(_NAME_HYPHEN_RE, text, issues, "spaced_hyphen", "spaces around a hyphen in a double surname removed",
                 lambda m: f"{m.group(1)}-{m.group(2)}")
 
@@ -186,6 +194,8 @@ _SEMI_GBT_RE = re.compile(r"(?<![\w.])(\d{1,4}\(\w{1,6}\)) *; *([A-Za-z]?\d+[-�
 
 def _semicolon_pages(text: str, issues: list[Issue]) -> str:
     """`2010;90;1312-20` -> `2010;90:1312-20`: a second `;` where the pages begin."""
+    if text.count(";") < 2:
+        return text
     msg = "';' before the pages replaced by ':'"
     text = _sub(_SEMI_VANC_RE, text, issues, "punctuation", msg, lambda m: f"{m.group(1)}:{m.group(2)}")
     return _sub(_SEMI_GBT_RE, text, issues, "punctuation", msg, lambda m: f"{m.group(1)}:{m.group(2)}")
@@ -205,9 +215,17 @@ def author_end(text: str) -> int:
 _TOKEN_RE = re.compile(r"[A-Za-z]+")
 
 
+# three single letters, each followed by a space and at most one short fragment between them
+_SPACED_LETTERS_RE = re.compile(
+    r"(?<![A-Za-z])[A-Za-z] (?:[A-Za-z]{2,3} )?[A-Za-z] (?:[A-Za-z]{2,3} )?[A-Za-z](?![A-Za-z])"
+)
+
+
 def _letter_spacing(text: str, issues: list[Issue]) -> str:
     """`h e ma t o p o i e t i c` -> `hematopoietic`: runs of single letters/short fragments
     joined when the result segments into real words and the pieces do not."""
+    if not _SPACED_LETTERS_RE.search(text):
+        return text
     toks = [(m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
     out: list[str] = []
     pos = 0

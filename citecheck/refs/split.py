@@ -24,11 +24,11 @@ from citecheck.model import Issue
 
 _BULLET = r"(?:[-*+•·]\s+)?"
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("bracket", re.compile(r"[ \t]*" + _BULLET + r"(\[(\d{1,4})\])[ \t]*")),
-    ("comma", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,4})、[ \t]*)(?=\S)")),
-    ("paren", re.compile(r"[ \t]*" + _BULLET + r"(\((\d{1,4})\))[ \t]*(?=\S)")),
-    ("rparen", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,4})\))[ \t]*(?=\S)")),
-    ("dot", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,4})\.)(?:[ \t]+|(?=[^\W\d_]))(?=\S)")),
+    ("bracket", re.compile(r"[ \t]*" + _BULLET + r"(\[(\d{1,5})\])[ \t]*")),
+    ("comma", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})、[ \t]*)(?=\S)")),
+    ("paren", re.compile(r"[ \t]*" + _BULLET + r"(\((\d{1,5})\))[ \t]*(?=\S)")),
+    ("rparen", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})\))[ \t]*(?=\S)")),
+    ("dot", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})\.)(?:[ \t]+|(?=[^\W\d_]))(?=\S)")),
 )
 _LABEL_STYLES = tuple(name for name, _ in _LABELS)
 
@@ -57,21 +57,26 @@ def match_label(line: str, style: str | None = None) -> Label | None:
     return None
 
 
-def _inline_label_re(style: str, n: int) -> re.Pattern[str]:
-    """Pattern for label `n` of `style` standing inside a line (not at its start)."""
-    num = str(n)
-    if style == "bracket":
-        return re.compile(r"\[" + num + r"\]")
-    if style == "comma":
-        return re.compile(r"(?<!\d)" + num + r"、")
-    if style == "paren":
-        return re.compile(r"(?<=[\s.])\(" + num + r"\)[ \t]*(?=[A-Z\u4e00-\u9fff])")
-    if style == "rparen":
-        return re.compile(r"(?<=[\s.])(?<!\()" + num + r"\)[ \t]*(?=[A-Z\u4e00-\u9fff])")
+_AFTER_INLINE = r"(?=[A-Z][A-Za-z'’-]+,? (?:[A-Z]{1,3}\b|[A-Z]\.)|[\u4e00-\u9fff]{2,4}[,.])"
+_INLINE: dict[str, re.Pattern[str]] = {
+    "bracket": re.compile(r"\[(\d{1,5})\]"),
+    "comma": re.compile(r"(?<!\d)(\d{1,5})、"),
+    "paren": re.compile(r"(?<=[\s.])\((\d{1,5})\)[ \t]*(?=[A-Z\u4e00-\u9fff])"),
+    "rparen": re.compile(r"(?<=[\s.])(?<!\()(\d{1,5})\)[ \t]*(?=[A-Z\u4e00-\u9fff])"),
     # dot: demand an author-like start after it, a bare `2.` is too common in titles
-    return re.compile(
-        r"(?<=\s)" + num + r"\.[ \t]*(?=[A-Z][A-Za-z'’-]+,? (?:[A-Z]{1,3}\b|[A-Z]\.)|[\u4e00-\u9fff]{2,4}[,.])"
-    )
+    "dot": re.compile(r"(?<=\s)(\d{1,5})\.[ \t]*" + _AFTER_INLINE),
+}
+
+
+def find_inline_label(text: str, style: str, n: int, start: int, end: int) -> re.Match[str] | None:
+    """First label `n` of `style` standing inside text[start:end] (not at a line start)."""
+    rx = _INLINE.get(style)
+    if rx is None:
+        return None
+    for m in rx.finditer(text, start, end):
+        if int(m.group(1)) == n:
+            return m
+    return None
 
 
 # ---------------------------------------------------------------- evidence
@@ -299,7 +304,7 @@ def _broken(cur: RawEntry, line: str) -> Issue:
 
 
 def _rstrip_end(text: str, s: int, e: int) -> int:
-    while e > s and text[e - 1] in " \t":
+    while e > s and text[e - 1] in " \t\r":
         e -= 1
     return e
 
@@ -318,7 +323,7 @@ def split_inline(text: str, scan: Scan) -> None:
         cur = entry
         while cur.n is not None and (nxt_n is None or nxt_n > cur.n + 1):
             want = cur.n + 1
-            m = _inline_label_re(scan.style, want).search(text, cur.body_start, cur.end)
+            m = find_inline_label(text, scan.style, want, cur.body_start, cur.end)
             if m is None:
                 break
             cut = m.start()
@@ -344,13 +349,9 @@ def split_inline(text: str, scan: Scan) -> None:
 
 
 def _damaged_join(before: str) -> bool:
-    """Entries run together normally end with `.`/`]`/`)` or a number after a page separator."""
-    last = before[-1:]
-    if last in ".])":
-        return False
-    if last.isdigit() and not re.search(r"[-–—]\d{1,2}$", before[-8:]):
-        return not bool(re.search(r"[:;,]\s*[A-Za-z]?\d+(?:[-–][A-Za-z]?\d+)?$", before[-30:]))
-    return True
+    """Entries run together normally end with a full stop, a number, a bracket or a URL;
+    text cut inside a field (a dangling dash, comma, colon...) means damage glued them."""
+    return before[-1:] in "-–—,;:(&/"
 
 
 def _check_gaps(scan: Scan) -> None:

@@ -23,7 +23,7 @@ _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _URL = r"(?:https?://|ftp://|www\.)[^\s<>\"\]\[{}]+"
 _DOI = r"10\.\d{4,9}/[^\s\"<>\]\[{}]+"
 _TOKEN_RE = re.compile(
-    rf"(?P<url>{_URL})|(?P<doi>{_DOI})|(?P<cjk>[{_CJK}]+)|(?P<word>(?:(?![{_CJK}])[^\W_])+)|(?P<punct>\S)",
+    rf"(?P<url>{_URL})|(?P<doi>{_DOI})|(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)|(?P<punct>\S)",
     re.UNICODE,
 )
 

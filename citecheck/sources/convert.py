@@ -92,6 +92,8 @@ class ConversionError(ValueError):
 
 def strip_markup(text: str) -> str:
     """Plain text from a title or abstract that may hold JATS/HTML tags and entities."""
+    if "<" not in text and "&" not in text:
+        return " ".join(text.split())
     text = _JATS_LEAD_TITLE_RE.sub(" ", text)
     text = _BLOCK_TAG_RE.sub(" ", text)  # block elements separate words; inline ones (italics) do not
     text = _TAG_RE.sub("", text)

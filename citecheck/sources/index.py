@@ -184,6 +184,8 @@ class LocalIndex:
         stats = AddStats()
         fs = stats.by_file.setdefault(label, FileStats())
         self._add_stream(records, stats, fs, label, None)
+        if stats.added + stats.updated:
+            self.refresh_stats()
         return stats
 
     def _add_stream(self, items: Iterable[Record | ConversionError], stats: AddStats, fs: FileStats,
@@ -280,7 +282,11 @@ class LocalIndex:
         if stats is None:
             conn = self._conn()
             df = dict(conn.execute("SELECT trigram, df FROM trigram_df"))
-            stats = self._stats = (df, max(1, len(self)))
+            n_docs = len(self)
+            if not df and n_docs:  # filled by an older version, or records added without refresh
+                self.refresh_stats()
+                df = dict(conn.execute("SELECT trigram, df FROM trigram_df"))
+            stats = self._stats = (df, max(1, n_docs))
         return stats
 
     # ------------------------------------------------------------ look-ups

@@ -55,9 +55,11 @@ def fold_words(text: str | None) -> str:
     """Case-folded, accent-free, NFKC text with punctuation as single spaces (CJK kept)."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", str(text)))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+    text = str(text)
+    if not text.isascii():  # most metadata is ASCII: skip the per-character pass for it
+        text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_NON_WORD.sub(" ", text.casefold()).replace("_", " ").split())
 
 
 def _year(fields: CSL) -> int | None:
