@@ -177,5 +177,79 @@ def _load_or_fail(input: str) -> Document:
     return doc
 
 
+index_app = typer.Typer(help="The local metadata index (SQLite FTS5) used offline and in bulk.",
+                         no_args_is_help=True)
+cache_app = typer.Typer(help="The on-disk cache of Crossref responses.", no_args_is_help=True)
+app.add_typer(index_app, name="index")
+app.add_typer(cache_app, name="cache")
+
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index file (default: $CITECHECK_INDEX or the "
+                                               "user data directory).")]
+CacheOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Cache directory (default: "
+                                               "$CITECHECK_CACHE_DIR or the user cache directory).")]
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@index_app.command("add")
+def index_add(
+    files: Annotated[list[Path], typer.Argument(help="Crossref works JSON/JSONL(.gz), API envelopes, "
+                                                "public-data-file folders, CSL-JSON or BibTeX.")],
+    index: IndexOpt = None,
+) -> None:
+    """Load metadata records into the local index (streaming, idempotent by DOI)."""
+    from dataclasses import asdict
+
+    from citecheck.sources.index import LocalIndex, default_index_path
+
+    path = index or default_index_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+    def progress(name: str, done: int) -> None:
+        typer.echo(f"citecheck: {name}: {done} records", err=True)
+
+    with LocalIndex(path) as idx:
+        stats = idx.add_files(files, progress=progress)
+    report = asdict(stats)
+    _print_json(report)
+    if files and all(fs.error for fs in stats.by_file.values()):
+        fail("no input file could be read: " + "; ".join(f"{k}: {v.error}" for k, v in stats.by_file.items()))
+
+
+@index_app.command("info")
+def index_info(index: IndexOpt = None) -> None:
+    """Counts and size of the local index."""
+    from citecheck.sources.index import LocalIndex, default_index_path
+
+    path = index or default_index_path()
+    if not path.exists():
+        fail(f"{path}: no index here yet (load one with `citecheck index add FILE`)")
+    with LocalIndex(path) as idx:
+        _print_json(idx.info())
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheOpt = None) -> None:
+    """Entries, size and age of the response cache."""
+    from citecheck.sources.cache import ResponseCache
+
+    with ResponseCache(cache_dir) as cache:
+        _print_json(cache.info())
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheOpt = None) -> None:
+    """Remove every cached response."""
+    from citecheck.sources.cache import ResponseCache
+
+    with ResponseCache(cache_dir) as cache:
+        removed = cache.clear()
+    typer.echo(f"citecheck: removed {removed} cached responses", err=True)
+
+
 def main() -> None:
     app()
