@@ -105,6 +105,9 @@ def test_prose_starting_with_references_is_not_a_heading() -> None:
         ("({n}) {r}", "(1)"),
         ("{n}) {r}", "1)"),
         ("［{n}］{r}", "[1]"),
+        ("\\[{n}\\] {r}", "\\[1\\]"),
+        ("[{n}]. {r}", "[1]"),
+        ("（{n}）{r}", "(1)"),
     ],
 )
 def test_label_forms(fmt: str, label: str) -> None:
@@ -203,6 +206,32 @@ def test_entries_merged_by_damage_are_split_and_flagged() -> None:
     assert "last page" in next(w.message for w in two.warnings if w.code == "merged_entries")
     assert not lst.warnings  # no numbering gap left
     check_spans(text, [lst])
+
+
+def test_dot_labels_run_together_on_one_line() -> None:
+    text = (
+        "References: 1. Moreau P, Lindqvist K. Stromal niches. Dev Cell Res. 2019;12:211-9. "
+        "2. Haverford J. Vesicle release. Glia Methods. 2021;7:45-52. 3. Quispe L. Another title. Glia Methods. 2021;7:53-60."
+    )
+    lst = one_list(text)
+    assert [r.label for r in lst.references] == ["1.", "2.", "3."]
+    assert lst.references[1].text == "Haverford J. Vesicle release. Glia Methods. 2021;7:45-52."
+    check_spans(text, [lst])
+
+
+def test_page_header_between_entries_is_skipped_and_reported() -> None:
+    text = (
+        "REFERENCES\n\n"
+        "1. Moreau P. Stromal niches. Dev Cell Res. 2019;12:211-9.\n\n"
+        "2. Haverford J. Vesicle release. Glia Methods. 2021;7:45-52.\n\n"
+        "Journal of Imaginary Studies 2024; 12: 33\n\n"
+        "3. Quispe L. Another title. Glia Methods. 2021;7:53-60.\n\n"
+        "Figure 1. A caption that follows the list.\n"
+    )
+    lst = one_list(text)
+    assert [r.n for r in lst.references] == [1, 2, 3]
+    assert "Journal of Imaginary" not in lst.references[1].raw
+    assert [w.code for w in lst.warnings] == ["skipped_lines"]
 
 
 def test_numbering_gap_is_reported() -> None:

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, words
-from citecheck.model import CSL, Record, Reference
+from citecheck.model import CSL, Record
 from citecheck.text import fold as _text_fold
 from citecheck.text import has_cjk, unify_dashes
 

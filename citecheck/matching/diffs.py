@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from citecheck.matching.journals import is_abbreviation, journal_equal
@@ -85,7 +86,9 @@ def _unmatched(a: list[str], b: list[str], b_joined: str) -> list[str]:
     for w in a:
         if w in bs or (len(w) >= 2 and w in b_joined):
             continue
-        if any(Levenshtein.normalized_similarity(w, v) >= 0.7 for v in b if abs(len(v) - len(w)) <= 2):
+        if len(w) >= 4 and any(fuzz.ratio(w, v) >= 60 for v in b if abs(len(v) - len(w)) <= 2):
+            continue
+        if len(w) < 4 and any(Levenshtein.distance(w, v, score_cutoff=1) <= 1 for v in b if len(v) == len(w)):
             continue
         out.append(w)
     return out
@@ -154,11 +157,6 @@ def name_keys(name: CSL) -> set[str]:
     return keys
 
 
-def _initials(name: CSL) -> str:
-    giv = name.get("given") or ""
-    return "".join(w[0] for w in re.findall(r"[^\W\d_]+", strip_accents(giv))).casefold()
-
-
 def looks_garbled(name: CSL) -> bool:
     """A name that lost its surname (`I T`, `J.`): only initials left."""
     text = name_text(name)
@@ -211,9 +209,7 @@ def author_diffs(ours: list[CSL], theirs: list[CSL], *, etal: bool = False) -> l
         # The record author expected at this position (between neighbouring matches).
         prev = max((j for k, j in pairs if k < i), default=-1)
         cand = prev + 1
-        if cand < len(theirs) and cand not in matched_t and looks_garbled(o) and (
-            not _initials(theirs[cand]) or _initials(theirs[cand])[:1] in fold(name_text(o))
-        ):
+        if cand < len(theirs) and cand not in matched_t and looks_garbled(o):
             diffs.append(FieldDiff("author", name_text(o), name_text(theirs[cand]), "author_garbled"))
             matched_t.add(cand)
         else:

@@ -34,7 +34,6 @@ from citecheck.matching.diffs import author_diffs, classify_text, classify_value
 from citecheck.matching.journals import is_abbreviation, journal_equal, words
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference
-from citecheck.text import fold
 
 ACCEPT = 0.50
 DOI_ACCEPT = 0.30
@@ -139,11 +138,9 @@ def _merged_tail(view: RefView, rec: CSL) -> str:
     pos = -1
     for a in anchors:
         if a:
-            m = None
-            for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE):
-                pass
-            if m:
-                pos = max(pos, m.end())
+            ends = [m.end() for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE)]
+            if ends:
+                pos = max(pos, ends[-1])
     if pos < 0:
         return ""
     tail = body[pos:]
@@ -174,8 +171,8 @@ def build_diffs(view: RefView, ref_fields: CSL, ev: Evidence, rec: Record) -> li
     conts = container_titles(f)
     ours_c = ref_fields.get("container-title")
     if conts and isinstance(ours_c, str) and ours_c:
-        if not any(journal_equal(ours_c, c) for c in conts):
-            if any(is_abbreviation(ours_c, c) for c in conts):
+        if not journal_equal(ours_c, conts[0]):
+            if any(journal_equal(ours_c, c) or is_abbreviation(ours_c, c) for c in conts):
                 diffs.append(FieldDiff("container-title", ours_c, conts[0], "abbreviation"))
             else:
                 kind = classify_text("container-title", ours_c, conts[0]) or "wrong_value"
@@ -214,7 +211,7 @@ def build_diffs(view: RefView, ref_fields: CSL, ev: Evidence, rec: Record) -> li
         diffs.append(FieldDiff("author", "", name_text(rec_authors[0]), "missing_author"))
     # A second reference run into this one
     tail = _merged_tail(view, f)
-    if tail or any(w.code == "merged_entries" for w in ()):
+    if tail:
         diffs.append(FieldDiff("reference", tail, "", "merged_entries"))
     return diffs
 
@@ -300,6 +297,10 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     if best.p >= ACCEPT:
         rival = _close_rival(best, scored)
         doubts = conflicts(best.evidence, best.record.doi or "")
+        if "journal edition" in doubts and any(
+            s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s) for s in scored
+        ):
+            doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
         if rival is None and not doubts:
             return _accept(ref, view, best, [], scored[1:])
         if rival is None:
@@ -307,7 +308,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                          candidates=shown, diffs=build_diffs(view, ref.fields, best.evidence, best.record),
                          reason="best candidate fits except: " + ", ".join(doubts))
         return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
-                     candidates=[best.record, rival.record] + [s.record for s in scored if s not in (best, rival)][:3],
+                     candidates=[best.record, rival.record, *[s.record for s in scored if s not in (best, rival)][:3]],
                      reason=f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})")
     if best.p >= WEAK:
         return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
@@ -318,7 +319,3 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                      candidates=shown, reason="title matches but other fields do not; one signal is not enough")
     return Match(reference=ref, verdict="not_found", confidence=round(1 - best.p, 4), candidates=shown,
                  reason=f"no candidate fits (best {best.p:.2f})")
-
-
-def fold_eq(a: str | None, b: str | None) -> bool:
-    return bool(a) and fold(a) == fold(b)

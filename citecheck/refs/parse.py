@@ -98,8 +98,8 @@ def _apply_rules(text: str, fields: CSL) -> None:
         fields["type"] = tc[0]
 
 
-def parse_prepared(text: str) -> CSL:
-    """Fields of an already `prepare`d string (raises only on internal bugs)."""
+def parse_prepared(text: str) -> tuple[CSL, bool]:
+    """(fields, whether the CRF ran) of an already `prepare`d string (raises only on internal bugs)."""
     tokens = tokenize(text)
     labels = crf.tag(tokens, text)
     fields: CSL = build_fields(text, tokens, labels) if labels else {}
@@ -110,7 +110,7 @@ def parse_prepared(text: str) -> CSL:
             fields["issued"] = {"date-parts": [[y]]}
     if "type" not in fields:
         fields["type"] = infer_type(fields, text)
-    return _ordered(fields)
+    return _ordered(fields), labels is not None
 
 
 _ORDER = (
@@ -151,8 +151,8 @@ def parse_reference(text: str) -> tuple[CSL, list[Issue]]:
         clean, _label, issues = prepare(text)
         if not clean:
             return {"type": "document"}, [*issues, Issue("empty", "empty reference string")]
-        fields = parse_prepared(clean)
-        if not crf.model_available():
+        fields, used_model = parse_prepared(clean)
+        if not used_model:
             issues.append(Issue("no_model", "parser model file is missing; only exact rules were applied"))
         if "title" not in fields:
             issues.append(Issue("no_title", "no title found", before=clean[:80]))

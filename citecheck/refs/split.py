@@ -24,7 +24,8 @@ from citecheck.model import Issue
 
 _BULLET = r"(?:[-*+•·]\s+)?"
 _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("bracket", re.compile(r"[ \t]*" + _BULLET + r"(\[(\d{1,5})\])[ \t]*")),
+    # `[1]`, markdown-escaped `\[1\]`, and `[1].`
+    ("bracket", re.compile(r"[ \t]*" + _BULLET + r"(\\?\[(\d{1,5})\\?\])[ \t]*(?:\.[ \t]+)?")),
     ("comma", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})、[ \t]*)(?=\S)")),
     ("paren", re.compile(r"[ \t]*" + _BULLET + r"(\((\d{1,5})\))[ \t]*(?=\S)")),
     ("rparen", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})\))[ \t]*(?=\S)")),
@@ -59,7 +60,7 @@ def match_label(line: str, style: str | None = None) -> Label | None:
 
 _AFTER_INLINE = r"(?=[A-Z][A-Za-z'’-]+,? (?:[A-Z]{1,3}\b|[A-Z]\.)|[\u4e00-\u9fff]{2,4}[,.])"
 _INLINE: dict[str, re.Pattern[str]] = {
-    "bracket": re.compile(r"\[(\d{1,5})\]"),
+    "bracket": re.compile(r"\\?\[(\d{1,5})\\?\]"),
     "comma": re.compile(r"(?<!\d)(\d{1,5})、"),
     "paren": re.compile(r"(?<=[\s.])\((\d{1,5})\)[ \t]*(?=[A-Z\u4e00-\u9fff])"),
     "rparen": re.compile(r"(?<=[\s.])(?<!\()(\d{1,5})\)[ \t]*(?=[A-Z\u4e00-\u9fff])"),

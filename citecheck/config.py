@@ -1,0 +1,176 @@
+"""Settings: CLI flag > environment (`CITECHECK_*`) > `citecheck.toml` / `[tool.citecheck]` > defaults.
+
+Also the one place where settings become metadata sources, so every command
+that matches builds the same chain: cache → local indexes → Crossref.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from citecheck.model import SEVERITIES
+
+
+class ConfigError(Exception):
+    """A setting with a wrong value; the message names the setting and where it came from."""
+
+
+@dataclass
+class Settings:
+    offline: bool = False
+    indexes: list[Path] = field(default_factory=list)
+    mailto: str | None = None
+    cache_dir: Path | None = None
+    workers: int = 3
+    timeout: float = 10.0
+    fail_on: str = "error"
+    support: bool = True
+
+
+_ENV = {
+    "offline": "CITECHECK_OFFLINE",
+    "indexes": "CITECHECK_INDEX",
+    "mailto": "CITECHECK_MAILTO",
+    "cache_dir": "CITECHECK_CACHE_DIR",
+    "workers": "CITECHECK_WORKERS",
+    "timeout": "CITECHECK_TIMEOUT",
+    "fail_on": "CITECHECK_FAIL_ON",
+    "support": "CITECHECK_SUPPORT",
+}
+
+
+def _file_settings(cwd: Path) -> tuple[dict[str, Any], str]:
+    """The nearest citecheck.toml, else the nearest pyproject.toml with [tool.citecheck]."""
+    for directory in (cwd, *cwd.parents):
+        own = directory / "citecheck.toml"
+        if own.is_file():
+            return _read_toml(own), str(own)
+        project = directory / "pyproject.toml"
+        if project.is_file():
+            data = _read_toml(project).get("tool", {}).get("citecheck")
+            if isinstance(data, dict):
+                return data, f"{project} [tool.citecheck]"
+    return {}, ""
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: unreadable configuration ({exc})") from None
+
+
+def _coerce(name: str, value: Any, origin: str) -> Any:
+    try:
+        if name in {"offline", "support"}:
+            if isinstance(value, bool):
+                return value
+            text = str(value).strip().lower()
+            if text in {"1", "true", "yes", "on"}:
+                return True
+            if text in {"0", "false", "no", "off", ""}:
+                return False
+            raise ValueError(value)
+        if name == "indexes":
+            items = value if isinstance(value, list) else str(value).split(os.pathsep)
+            return [Path(str(v)).expanduser() for v in items if str(v).strip()]
+        if name == "cache_dir":
+            return Path(str(value)).expanduser() if value else None
+        if name == "workers":
+            workers = int(value)
+            if not 1 <= workers <= 32:
+                raise ValueError(value)
+            return workers
+        if name == "timeout":
+            timeout = float(value)
+            if not 0 < timeout <= 600:
+                raise ValueError(value)
+            return timeout
+        if name == "fail_on":
+            text = str(value).lower()
+            if text not in (*SEVERITIES, "never"):
+                raise ValueError(value)
+            return text
+        return str(value) if value else None
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: invalid value {value!r} (from {origin})") from None
+
+
+def load_settings(overrides: dict[str, Any] | None = None, cwd: Path | None = None,
+                  environ: dict[str, str] | None = None) -> Settings:
+    """Merge the four layers; `overrides` are CLI flags (None means 'not given')."""
+    environ = dict(os.environ) if environ is None else environ
+    file_values, file_origin = _file_settings(cwd or Path.cwd())
+    settings = Settings()
+    for f in fields(Settings):
+        name = f.name
+        key = "index" if name == "indexes" else name
+        if key in file_values or name in file_values:
+            setattr(settings, name, _coerce(name, file_values.get(key, file_values.get(name)), file_origin))
+        env = environ.get(_ENV[name])
+        if env is not None and env != "":
+            setattr(settings, name, _coerce(name, env, _ENV[name]))
+        if overrides and overrides.get(name) not in (None, []):
+            setattr(settings, name, _coerce(name, overrides[name], "command line"))
+    return settings
+
+
+INDEX_SUFFIXES = {".sqlite", ".sqlite3", ".db"}
+
+
+def open_index(path: Path, cache_dir: Path | None = None) -> Any:
+    """A LocalIndex for `path`: an index file as is, or a records file (JSONL, JSON, BibTeX…) built once.
+
+    A records file is loaded into an index kept in the cache directory under the
+    file's content hash, so a second run reuses it and an edited file is reloaded.
+    """
+    from citecheck.sources.cache import default_cache_dir
+    from citecheck.sources.index import LocalIndex
+
+    if path.suffix.lower() in INDEX_SUFFIXES:
+        if not path.exists():
+            raise ConfigError(f"{path}: no index file here (build one with `citecheck index add`)")
+        return LocalIndex(path)
+    if not path.exists():
+        raise ConfigError(f"{path}: no such index or records file")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    built = (cache_dir or default_cache_dir()) / "indexes" / f"{path.stem}-{digest}.sqlite"
+    built.parent.mkdir(parents=True, exist_ok=True)
+    if built.exists():
+        return LocalIndex(built, name=f"index:{path.name}")
+    tmp = built.with_suffix(f".{os.getpid()}.tmp")
+    with LocalIndex(tmp, name=f"index:{path.name}") as idx:
+        stats = idx.add_files([path])
+    if stats.added == 0:
+        tmp.unlink(missing_ok=True)
+        raise ConfigError(f"{path}: no usable records in this file")
+    os.replace(tmp, built)
+    return LocalIndex(built, name=f"index:{path.name}")
+
+
+def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
+    """The source chain for these settings, and notes for the user about it."""
+    from citecheck.sources.cache import ResponseCache
+    from citecheck.sources.crossref import CrossrefClient
+    from citecheck.sources.index import default_index_path
+
+    notes: list[str] = []
+    cache = ResponseCache(settings.cache_dir)
+    client = CrossrefClient(settings.mailto, cache=cache, offline=settings.offline, timeout=settings.timeout)
+    sources: list[Any] = [client.cached()]
+    paths = list(settings.indexes)
+    default = default_index_path()
+    if not paths and default.exists():
+        paths.append(default)
+    for path in paths:
+        sources.append(open_index(path, settings.cache_dir))
+    if settings.offline:
+        notes.append("offline: Crossref is not asked; only the cache and local indexes answer")
+    else:
+        sources.append(client)
+    return sources, notes

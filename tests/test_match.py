@@ -1,0 +1,265 @@
+"""Validation into verdicts, and resolution along a source chain — invented works only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from citecheck.match import resolve, validate
+from citecheck.matching.compare import RefView, compare
+from citecheck.model import Record, Reference, Span
+from citecheck.sources.base import SourceUnavailable
+
+
+def rec(doi: str, title: str, authors: list[tuple[str, str]], journal: str, year: int, volume: str = "",
+        issue: str = "", page: str = "", short: str = "", source: str = "index", **extra: Any) -> Record:
+    f: dict[str, Any] = {"type": "article-journal", "DOI": doi, "title": title,
+                         "author": [{"family": fa, "given": gi} for fa, gi in authors],
+                         "container-title": journal, "issued": {"date-parts": [[year]]}}
+    for k, v in (("volume", volume), ("issue", issue), ("page", page), ("container-title-short", short)):
+        if v:
+            f[k] = v
+    f.update(extra)
+    return Record(fields=f, source=source)
+
+
+def ref(text: str, **fields: Any) -> Reference:
+    return Reference(list_id="t", n=1, raw=text, span=Span(0, len(text), 1), fields=dict(fields), text=text)
+
+
+FJORD = rec("10.9999/fjord.2019.001", "Tidal mixing and oxygen renewal in a sill fjord",
+            [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")], "Journal of Fjord Science", 2019, "12", "3",
+            "201-215", short="J Fjord Sci")
+MOSS = rec("10.9999/moss.2017.044", "Desiccation tolerance of alpine mosses under repeated drought",
+           [("Holm", "Karin"), ("Strand", "Ola")], "Annals of Moss Research", 2017, "44", "2", "77-90",
+           short="Ann Moss Res")
+OTHER = rec("10.9999/other.2001.5", "Grain size statistics of beach sands", [("Vik", "Tor")],
+            "Coastal Geology Letters", 2001, "5", "1", "1-9")
+
+FJORD_APA = ("Berg, A., Lund, P., & Ek, M. (2019). Tidal mixing and oxygen renewal in a sill fjord. "
+             "Journal of Fjord Science, 12(3), 201–215.")
+MOSS_NLM = ("Holm K, Strand O. Desiccation tolerance of alpine mosses under repeated drought. "
+            "Ann Moss Res. 2017;44(2):77-90.")
+
+
+# ---------------------------------------------------------------- verdicts
+
+
+def test_verified_exact() -> None:
+    m = validate(ref(FJORD_APA), [OTHER, FJORD])
+    assert m.verdict == "verified"
+    assert m.doi == FJORD.doi
+    assert 0.5 < m.confidence <= 1.0
+    assert [d for d in m.diffs if d.is_error] == []
+
+
+def test_abbreviated_journal_is_verified_with_abbreviation_diff() -> None:
+    m = validate(ref(MOSS_NLM, **{"container-title": "Ann Moss Res"}), [MOSS, OTHER])
+    assert m.verdict == "verified"
+    assert [(d.field, d.kind) for d in m.diffs] == [("container-title", "abbreviation")]
+
+
+def test_corrected_year_off_by_one_and_typo() -> None:
+    text = ("Berg, A., Lund, P., & Ek, M. (2018). Tidal mixing and oxygen renewal in a sill fjrod. "
+            "Journal of Fjord Science, 12(3), 201–215.")
+    m = validate(ref(text, issued={"date-parts": [[2018]]},
+                     title="Tidal mixing and oxygen renewal in a sill fjrod"), [FJORD, OTHER])
+    assert m.verdict == "corrected"
+    kinds = {(d.field, d.kind) for d in m.diffs}
+    assert ("issued", "wrong_value") in kinds
+    assert ("title", "typo") in kinds
+
+
+def test_ocr_spacing_in_title_is_reported() -> None:
+    text = FJORD_APA.replace("oxygen renewal", "oxy gen renewal")
+    m = validate(ref(text, title="Tidal mixing and oxy gen renewal in a sill fjord"), [FJORD])
+    assert m.verdict == "corrected"
+    assert ("title", "ocr_spacing") in {(d.field, d.kind) for d in m.diffs}
+
+
+def test_not_found_for_unrelated_candidates() -> None:
+    m = validate(ref(FJORD_APA), [OTHER, MOSS])
+    assert m.verdict == "not_found"
+    assert m.record is None
+
+
+def test_no_candidates() -> None:
+    assert validate(ref(FJORD_APA), []).verdict == "not_found"
+
+
+def test_short_title_guard() -> None:
+    """A record titled "Deep learning" must not match a longer title that contains it."""
+    short = rec("10.9999/dl.1", "Deep learning", [("Rask", "Ivar")], "Glacier Computing", 2020, "3", "1", "1-20")
+    text = ("Rask, I. (2021). Deep learning for glacier front mapping from radar images. "
+            "Remote Ice Sensing, 8(2), 45–60.")
+    m = validate(ref(text), [short])
+    assert m.verdict == "not_found"
+    ev = compare(RefView(text, {}), short)
+    assert ev.title is not None and ev.title < 0.7
+
+
+def test_contained_negation_is_not_equal() -> None:
+    base = dict(authors=[("Nord", "Eva")], journal="Lichen Letters", year=2022, volume="9", issue="1")
+    neg = rec("10.9999/neg", "Attention is not all you need for lichen counting", page="10-19", **base)
+    text = "Nord, E. (2022). Attention is all you need for lichen counting. Lichen Letters, 9(1), 30–39."
+    m = validate(ref(text), [neg])
+    assert m.verdict in ("ambiguous", "not_found")  # different title and pages: never silently accepted
+
+
+def test_ambiguous_between_indistinguishable_versions() -> None:
+    v1 = rec("10.9999/open.1234.1", "Sediment fluxes in a glacial lake", [("Moe", "Siri")], "Open Glacier Res",
+             2020, "5", "", "611")
+    v2 = rec("10.9999/open.1234.2", "Sediment fluxes in a glacial lake", [("Moe", "Siri")], "Open Glacier Res",
+             2020, "5", "", "611")
+    m = validate(ref("Moe S. Sediment fluxes in a glacial lake. Open Glacier Res. 2020;5:611."), [v1, v2])
+    assert m.verdict == "ambiguous"
+    assert {c.doi for c in m.candidates} >= {v1.doi, v2.doi}
+    assert m.reason
+
+
+def test_editions_separated_by_the_fields_the_reference_has() -> None:
+    """Spanish and English editions: same title, different DOI, year and volume."""
+    es = rec("10.9999/arch.es.2020.1", "Tuberculosis diagnosis delay in rural clinics", [("Ruiz", "Ana")],
+             "Archivos de Lichenologia", 2020, "56", "4", "200-205")
+    en = rec("10.9999/arch.en.2021.1", "Tuberculosis diagnosis delay in rural clinics", [("Ruiz", "Ana")],
+             "Archivos de Lichenologia (English ed.)", 2021, "57", "1", "10-15")
+    text_en = ("Ruiz, A. (2021). Tuberculosis diagnosis delay in rural clinics. Archivos de Lichenologia, "
+               "57(1), 10–15.")
+    m = validate(ref(text_en), [es, en])
+    assert m.doi == en.doi and m.verdict in ("verified", "corrected")
+    # Without year, volume or pages nothing separates them.
+    m2 = validate(ref("Ruiz A. Tuberculosis diagnosis delay in rural clinics. Archivos de Lichenologia."), [es, en])
+    assert m2.verdict == "ambiguous"
+
+
+def test_page_conflict_is_not_accepted() -> None:
+    other_page = rec("10.9999/fjord.sib", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+                     "Journal of Fjord Science", 2019, "12", "3", "512-530")
+    m = validate(ref(FJORD_APA), [other_page])
+    assert m.verdict == "ambiguous"
+    assert "page" in m.reason
+
+
+def test_one_digit_page_slip_is_corrected() -> None:
+    text = FJORD_APA.replace("201–215", "207")
+    m = validate(ref(text, page="207"), [FJORD])
+    assert m.verdict == "corrected"
+    assert ("page", "wrong_value") in {(d.field, d.kind) for d in m.diffs}
+
+
+def test_cjk_reference_verified() -> None:
+    cn = rec("10.9999/cn.2020.7", "青藏高原冻土碳循环研究进展", [("王", "小明"), ("李", "华")], "地理学报", 2020, "75", "3",
+             "500-512")
+    text = "王小明, 李华. 青藏高原冻土碳循环研究进展[J]. 地理学报, 2020, 75(3): 500-512."
+    m = validate(ref(text, author=[{"literal": "王小明"}, {"literal": "李华"}], title="青藏高原冻土碳循环研究进展"),
+                 [cn, OTHER])
+    assert m.verdict == "verified"
+    assert m.doi == cn.doi
+
+
+def test_missing_author_and_missing_field_diffs() -> None:
+    text = "Berg, A., & Lund, P. (2019). Tidal mixing and oxygen renewal in a sill fjord. Journal of Fjord Science, 12(3)."
+    m = validate(ref(text, author=[{"family": "Berg", "given": "A."}, {"family": "Lund", "given": "P."}]), [FJORD])
+    assert m.doi == FJORD.doi
+    kinds = {(d.field, d.kind) for d in m.diffs}
+    assert ("author", "missing_author") in kinds
+    assert ("page", "missing") in kinds
+
+
+def test_garbled_author_diff() -> None:
+    m = validate(ref(FJORD_APA.replace("Lund, P.", "I, T."),
+                     author=[{"family": "Berg", "given": "A."}, {"literal": "I T"}, {"family": "Ek", "given": "M."}]),
+                 [FJORD])
+    assert m.doi == FJORD.doi
+    assert ("author", "author_garbled") in {(d.field, d.kind) for d in m.diffs}
+
+
+def test_merged_entries() -> None:
+    text = FJORD_APA + " Holm, K., & Strand, O. (2017). Desiccation tolerance of alpine mosses. Ann Moss Res, 44, 77."
+    m = validate(ref(text), [FJORD])
+    assert m.doi == FJORD.doi
+    assert "merged_entries" in {d.kind for d in m.diffs}
+
+
+# ---------------------------------------------------------------- DOIs
+
+
+def test_doi_in_reference_verified() -> None:
+    m = validate(ref(FJORD_APA + " https://doi.org/10.9999/FJORD.2019.001"), [FJORD])
+    assert m.verdict == "verified" and m.doi == FJORD.doi
+
+
+def test_wrong_doi_reported_not_replaced_silently() -> None:
+    text = FJORD_APA + " doi:10.9999/moss.2017.044"
+    m = validate(ref(text), [MOSS, FJORD])
+    assert m.verdict == "corrected"
+    assert m.doi == FJORD.doi
+    wrong = [d for d in m.diffs if d.kind == "wrong_doi"]
+    assert wrong and wrong[0].ours == MOSS.doi and wrong[0].theirs == FJORD.doi
+
+
+# ---------------------------------------------------------------- resolve
+
+
+class FakeSource:
+    def __init__(self, name: str, records: list[Record], fail: str = "") -> None:
+        self.name = name
+        self.records = records
+        self.fail = fail
+        self.searched: list[str] = []
+        self.got: list[str] = []
+
+    def search(self, query: str, rows: int = 5) -> list[Record]:
+        self.searched.append(query)
+        if self.fail:
+            raise SourceUnavailable(self.fail)
+        return [Record(fields=r.fields, source=self.name) for r in self.records][:rows]
+
+    def get(self, doi: str) -> Record | None:
+        self.got.append(doi)
+        if self.fail:
+            raise SourceUnavailable(self.fail)
+        for r in self.records:
+            if r.doi == doi.lower():
+                return Record(fields=r.fields, source=self.name)
+        return None
+
+
+def test_resolve_chain_stops_at_first_answer() -> None:
+    local = FakeSource("index", [OTHER])
+    remote = FakeSource("crossref", [FJORD])
+    (m,) = resolve([ref(FJORD_APA)], [local, remote])
+    assert m.verdict == "verified"
+    assert m.record is not None and m.record.source == "crossref"
+    (m2,) = resolve([ref(FJORD_APA)], [FakeSource("index", [FJORD]), remote])
+    assert m2.record is not None and m2.record.source == "index"
+
+
+def test_resolve_uses_repaired_text_and_gets_doi_first() -> None:
+    src = FakeSource("index", [FJORD])
+    r = ref("garbled raw", )
+    r.text = FJORD_APA + " doi:10.9999/fjord.2019.001"
+    (m,) = resolve([r], [src])
+    assert src.got == ["10.9999/fjord.2019.001"]
+    assert src.searched == [] or src.searched[0].startswith("Berg")
+    assert m.verdict == "verified"
+
+
+def test_resolve_unchecked_when_sources_unavailable() -> None:
+    (m,) = resolve([ref(FJORD_APA)], [FakeSource("crossref", [], fail="network down")])
+    assert m.verdict == "unchecked"
+    assert "network down" in m.reason
+
+
+def test_resolve_validates_candidates_of_answering_sources() -> None:
+    (m,) = resolve([ref(FJORD_APA)], [FakeSource("index", [FJORD]), FakeSource("crossref", [], fail="429")])
+    assert m.verdict == "verified"  # the local index answered; Crossref was never needed
+    (m2,) = resolve([ref(FJORD_APA)], [FakeSource("index", [OTHER]), FakeSource("crossref", [], fail="timeout")])
+    assert m2.verdict == "unchecked" and "timeout" in m2.reason
+
+
+def test_resolve_threads_keep_order() -> None:
+    refs = [ref(FJORD_APA), ref(MOSS_NLM), ref(FJORD_APA)]
+    done: list[int] = []
+    out = resolve(refs, [FakeSource("index", [FJORD, MOSS])], workers=2, progress=lambda i, n: done.append(i))
+    assert [m.doi for m in out] == [FJORD.doi, MOSS.doi, FJORD.doi]
+    assert sorted(done) == [1, 2, 3]
