@@ -201,7 +201,7 @@ def _found(word: str, view: RefView) -> bool:
     return False
 
 
-def _person_found(name: CSL, view: RefView) -> float:
+def person_found(name: CSL, view: RefView) -> float:
     """1 when the person's family name is in the string, 0.5 for a one-letter slip in a 4-letter name."""
     fam = fold(name.get("family") or name.get("literal"))
     if not fam:
@@ -319,9 +319,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
     # Authors
     authors = f.get("author") or []
     if authors:
-        ev.first_author = _person_found(authors[0], view)
+        ev.first_author = person_found(authors[0], view)
         shown = authors[:10]
-        ev.authors = sum(_person_found(a, view) for a in shown) / len(shown)
+        ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
     # Year
     y = record_year(f)
     if y:

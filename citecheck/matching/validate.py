@@ -21,12 +21,16 @@ import math
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from citecheck.matching.compare import (
     Evidence,
     RefView,
     compare,
     container_titles,
     first_page,
+    fold,
+    person_found,
     record_year,
     strip_label,
 )
@@ -127,10 +131,6 @@ def disagreements(ev: Evidence) -> int:
 # ---------------------------------------------------------------- diffs
 
 
-def _parsed_year(fields: CSL) -> int | None:
-    return record_year(fields)
-
-
 def _merged_tail(view: RefView, rec: CSL) -> str:
     """Material after the record's last bibliographic number that looks like another reference."""
     body = view.body
@@ -151,69 +151,113 @@ def _merged_tail(view: RefView, rec: CSL) -> str:
     return tail.strip() if len(tws) >= 4 and has_year else ""
 
 
+def _title_diff(view: RefView, ref_fields: CSL, ev: Evidence, theirs: str) -> FieldDiff | None:
+    """The title as the reference has it — parsed, or the string's best window when that fits better."""
+    parsed = ref_fields.get("title") if isinstance(ref_fields.get("title"), str) else None
+    window = ev.title_window.strip().rstrip(".") if ev.title is not None and ev.title >= 0.75 else None
+    if parsed and window and fuzz.ratio(fold(parsed), fold(theirs)) < fuzz.ratio(fold(window), fold(theirs)) - 5:
+        parsed = None  # the parser cut the title badly; the string shows it better
+    ours = parsed or window
+    if ours:
+        kind = classify_text("title", ours, theirs)
+        return FieldDiff("title", ours, theirs, kind) if kind else None
+    if ev.title is not None and ev.title < 0.5 and (ev.title_cov or 0) < 0.3:
+        return FieldDiff("title", "", theirs, "missing")
+    return None
+
+
+def _journal_diff(ref_fields: CSL, ev: Evidence, conts: list[str]) -> FieldDiff | None:
+    ours = ref_fields.get("container-title")
+    if not conts:
+        return None
+    if not (isinstance(ours, str) and ours):
+        return FieldDiff("container-title", "", conts[0], "missing") if ev.journal == 0.0 else None
+    if journal_equal(ours, conts[0]):
+        return None
+    if any(journal_equal(ours, c) or is_abbreviation(ours, c) for c in conts):
+        return FieldDiff("container-title", ours, conts[0], "abbreviation")
+    kind = classify_text("container-title", ours, conts[0]) or "wrong_value"
+    if kind == "wrong_value" and ev.journal == 1.0:
+        return None  # the record's journal is in the string: the parser mis-cut the container
+    return FieldDiff("container-title", ours, conts[0], kind)
+
+
+def _year_diff(view: RefView, ref_fields: CSL, ev: Evidence, y: int) -> FieldDiff | None:
+    py = record_year(ref_fields)
+    if py and py != y and ev.year != 1.0:
+        return FieldDiff("issued", str(py), str(y), "wrong_value")
+    if not py and ev.year == 0.0 and view.years:
+        near = min(view.years, key=lambda v: abs(v - y))
+        return FieldDiff("issued", str(near), str(y), "wrong_value")
+    if ev.year is None:
+        return FieldDiff("issued", "", str(y), "missing")
+    return None
+
+
+def _number_diffs(ref_fields: CSL, ev: Evidence, f: CSL) -> list[FieldDiff]:
+    out: list[FieldDiff] = []
+    for key, found in (("volume", ev.volume), ("issue", ev.issue), ("page", ev.page)):
+        theirs = f.get(key) if key != "page" else (f.get("page") or f.get("number"))
+        if not theirs:
+            continue
+        ours = ref_fields.get(key) if key != "page" else (ref_fields.get("page") or ref_fields.get("number"))
+        if ours:
+            kind = classify_value(key, str(ours), str(theirs))
+            if kind and not (found == 1.0 and kind == "wrong_value"):  # value in the string: a parse slip
+                out.append(FieldDiff(key, str(ours), str(theirs), kind))
+        elif found == 0.0 and key in IMPORTANT and ev.unexplained_numbers == 0:
+            out.append(FieldDiff(key, "", str(theirs), "missing"))
+    return out
+
+
+def _author_diffs(view: RefView, ref_fields: CSL, ev: Evidence, f: CSL) -> list[FieldDiff]:
+    """Author diffs from the parsed list, kept only where the string agrees they are real."""
+    rec_authors: list[CSL] = f.get("author") or []
+    ours = ref_fields.get("author") or []
+    if not ours:
+        if rec_authors and ev.first_author == 0.0:
+            return [FieldDiff("author", "", name_text(rec_authors[0]), "missing_author")]
+        return []
+    rec_words = {w for a in rec_authors for part in ("family", "given", "literal") for w in words(a.get(part) or "")}
+    rec_words |= {w[0] for w in rec_words}
+    # Words of the record's title and journal: a parser that labelled them as a name invented no person.
+    other = set(words(" ".join([str(f.get("title") or ""), *container_titles(f)])))
+    out: list[FieldDiff] = []
+    for d in author_diffs(ours, rec_authors, etal=view.etal):
+        if d.kind == "extra_author" and all(w in rec_words or w in other for w in words(d.ours)):
+            continue  # a record author split or swapped by the parser, not an extra person
+        if d.kind == "missing_author":
+            missing = [a for a in rec_authors if name_text(a) in d.theirs.split("; ") and not person_found(a, view)]
+            if not missing:
+                continue
+            d = FieldDiff("author", "", "; ".join(name_text(a) for a in missing), "missing_author")
+        out.append(d)
+    return out
+
+
 def build_diffs(view: RefView, ref_fields: CSL, ev: Evidence, rec: Record) -> list[FieldDiff]:
-    """Every disagreement between the reference and the chosen record, classified."""
+    """Every disagreement between the reference and the chosen record, classified.
+
+    Parsed fields say *what* the reference has; the string says whether a
+    disagreement is real or a parser slip (a value the string does show is
+    never reported as wrong).
+    """
     f = rec.fields
     diffs: list[FieldDiff] = []
-    # Title: the parsed title, else the string's best-aligned window when it clearly is the title.
     theirs = f.get("title")
     if isinstance(theirs, str) and theirs:
-        ours = ref_fields.get("title") if isinstance(ref_fields.get("title"), str) else None
-        if not ours and ev.title is not None and ev.title >= 0.75:
-            ours = ev.title_window.strip().rstrip(".")
-        if ours:
-            kind = classify_text("title", ours, theirs)
-            if kind:
-                diffs.append(FieldDiff("title", ours, theirs, kind))
-        elif ev.title is not None and ev.title < 0.5 and (ev.title_cov or 0) < 0.3:
-            diffs.append(FieldDiff("title", "", theirs, "missing"))
-    # Journal
-    conts = container_titles(f)
-    ours_c = ref_fields.get("container-title")
-    if conts and isinstance(ours_c, str) and ours_c:
-        if not journal_equal(ours_c, conts[0]):
-            if any(journal_equal(ours_c, c) or is_abbreviation(ours_c, c) for c in conts):
-                diffs.append(FieldDiff("container-title", ours_c, conts[0], "abbreviation"))
-            else:
-                kind = classify_text("container-title", ours_c, conts[0]) or "wrong_value"
-                diffs.append(FieldDiff("container-title", ours_c, conts[0], kind))
-    elif conts and ev.journal == 0.0 and not ours_c:
-        diffs.append(FieldDiff("container-title", "", conts[0], "missing"))
-    # Year
+        diffs.append(_title_diff(view, ref_fields, ev, theirs))
+    diffs.append(_journal_diff(ref_fields, ev, container_titles(f)))
     y = record_year(f)
-    py = _parsed_year(ref_fields)
     if y:
-        if py and py != y:
-            diffs.append(FieldDiff("issued", str(py), str(y), "wrong_value"))
-        elif not py and ev.year == 0.0 and view.years:
-            near = min(view.years, key=lambda v: abs(v - y))
-            diffs.append(FieldDiff("issued", str(near), str(y), "wrong_value"))
-        elif not py and ev.year is None:
-            diffs.append(FieldDiff("issued", "", str(y), "missing"))
-    # Volume, issue, page
-    for key, found in (("volume", ev.volume), ("issue", ev.issue), ("page", ev.page)):
-        theirs_v = f.get(key) if key != "page" else (f.get("page") or f.get("number"))
-        if not theirs_v:
-            continue
-        ours_v = ref_fields.get(key) if key != "page" else (ref_fields.get("page") or ref_fields.get("number"))
-        if ours_v:
-            kind = classify_value(key, str(ours_v), str(theirs_v))
-            if kind and not (found == 1.0 and kind == "wrong_value" and key != "page"):
-                diffs.append(FieldDiff(key, str(ours_v), str(theirs_v), kind))
-        elif found == 0.0 and key in IMPORTANT and ev.unexplained_numbers == 0:
-            diffs.append(FieldDiff(key, "", str(theirs_v), "missing"))
-    # Authors
-    rec_authors = f.get("author") or []
-    ours_a = ref_fields.get("author") or []
-    if rec_authors and ours_a:
-        diffs.extend(author_diffs(ours_a, rec_authors, etal=view.etal))
-    elif rec_authors and ev.first_author == 0.0:
-        diffs.append(FieldDiff("author", "", name_text(rec_authors[0]), "missing_author"))
-    # A second reference run into this one
+        diffs.append(_year_diff(view, ref_fields, ev, y))
+    out = [d for d in diffs if d is not None]
+    out += _number_diffs(ref_fields, ev, f)
+    out += _author_diffs(view, ref_fields, ev, f)
     tail = _merged_tail(view, f)
     if tail:
-        diffs.append(FieldDiff("reference", tail, "", "merged_entries"))
-    return diffs
+        out.append(FieldDiff("reference", tail, "", "merged_entries"))
+    return out
 
 
 def verdict_for(diffs: list[FieldDiff]) -> str:

@@ -416,6 +416,9 @@ _MISSING_AUTHOR_RE = re.compile(r"^\s*(?:(?P<a>[A-Z] [A-Z]{1,3}),|(?P<b>[A-Z]{1,
 _VOL_PAGE_RE = re.compile(r"(?<![\d:;])((?:1[6-9]|20)\d\d);(\d{4,7})(?=\.|$)")
 
 
+_HYPHEN_FLAG_RE = re.compile(r"(?<![\w-])([A-Za-z][a-z]+)-([a-z]+)(?!\w)")
+
+
 def flags(text: str) -> list[Issue]:
     """Damage that is reported but not repaired."""
     out: list[Issue] = []
@@ -426,6 +429,15 @@ def flags(text: str) -> list[Issue]:
             Issue("missing_author", "the first author's surname seems lost (only initials or nothing before the first comma)",
                   before=frag, confidence=0.7)
         )
+    for h in _HYPHEN_FLAG_RE.finditer(text):
+        a, b = h.group(1), h.group(2)
+        if a.lower() in _PREFIXES or zipf(a) >= 3.0 or not _piece_is_word(b):
+            continue
+        if zipf(a + b) >= 1.5:
+            out.append(
+                Issue("hyphenation", f"possible hyphenation split: {h.group(0)!r} may be {a + b!r}; left as is",
+                      before=h.group(0), after=a + b, confidence=0.5)
+            )
     for v in _VOL_PAGE_RE.finditer(text):
         out.append(
             Issue("volume_page_run_together",
