@@ -11,14 +11,16 @@ import io
 import os
 import sys
 import tempfile
-from enum import Enum
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 
 from citecheck import __version__
-from citecheck.model import Document
+from citecheck.config import Settings
+from citecheck.model import Document, Match, Reference
 
 app = typer.Typer(
     name="citecheck",
@@ -31,7 +33,7 @@ app = typer.Typer(
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
 
 
-class RefsFormat(str, Enum):
+class RefsFormat(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
@@ -136,7 +138,7 @@ def refs(
     write_output(text, output)
 
 
-class ClaimsFormat(str, Enum):
+class ClaimsFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -163,6 +165,152 @@ def claims(
         Console().print(claims_table(claim_rows(found, lists)))
     else:
         write_output(render_claims(found, lists, fmt), output)
+
+
+OfflineOpt = Annotated[bool | None, typer.Option("--offline/--online", help="Never touch the network "
+                                                 "(cache and local indexes only). Env CITECHECK_OFFLINE.")]
+IndexesOpt = Annotated[list[Path] | None, typer.Option("--index", help="Local index (.sqlite) or records file "
+                                                       "(JSONL/JSON/BibTeX); repeatable. Env CITECHECK_INDEX.")]
+MailtoOpt = Annotated[str | None, typer.Option("--mailto", help="Your e-mail for Crossref's polite pool. "
+                                               "Env CITECHECK_MAILTO.")]
+CacheDirOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Response cache directory. "
+                                                  "Env CITECHECK_CACHE_DIR.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Concurrent Crossref requests (default 3).")]
+
+
+def _settings(**overrides: object) -> Settings:
+    from citecheck.config import ConfigError, load_settings
+
+    try:
+        return load_settings(overrides)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def _sources(settings: Settings) -> list[object]:
+    from citecheck.config import ConfigError, build_sources
+
+    try:
+        sources, notes = build_sources(settings)
+    except ConfigError as exc:
+        fail(str(exc))
+    for note in notes:
+        typer.echo(f"citecheck: {note}", err=True)
+    return sources
+
+
+def _progress(total: int, label: str) -> tuple[object, Callable[[int, int], None]]:
+    """A transient progress bar on stderr (silent when stderr is not a terminal)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=total)
+
+    def update(done: int, _total: int) -> None:
+        bar.update(task, completed=done)
+
+    return bar, update
+
+
+def _resolve(refs: list[Reference], settings: Settings) -> list[Match]:
+    from citecheck.match import resolve
+
+    sources = _sources(settings)
+    bar, update = _progress(len(refs), "matching")
+    with bar:  # type: ignore[attr-defined]
+        return resolve(refs, sources, workers=settings.workers, progress=update)
+
+
+class MatchFormat(StrEnum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+def _references(input: str | None, string: str | None, lines: bool) -> tuple[str, list[Reference]]:
+    from citecheck.refs.extract import extract_lists, references_from_lines
+
+    if string is not None:
+        lists = references_from_lines(string)
+        return "--string", [r for lst in lists for r in lst.references]
+    if input is None:
+        fail("give a document (or '-' for stdin), or --string \"REFERENCE\"")
+    doc = _load_or_fail(input)
+    lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
+    if not lists:
+        typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
+    return doc.source, [r for lst in lists for r in lst.references]
+
+
+@app.command()
+def match(
+    input: Annotated[str | None, typer.Argument(help="Document path or '-' for stdin.")] = None,
+    string: Annotated[str | None, typer.Option("--string", help="Match this one reference string.")] = None,
+    lines: Annotated[bool, typer.Option("--lines", help="Each non-empty input line is one reference.")] = False,
+    format: Annotated[MatchFormat | None, typer.Option("--format", "-f", help="Output format.")] = None,
+    output: OutputOpt = None,
+    offline: OfflineOpt = None,
+    index: IndexesOpt = None,
+    mailto: MailtoOpt = None,
+    cache_dir: CacheDirOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """Match every reference against the cache, local indexes and Crossref; show verdicts and field diffs."""
+    from citecheck.report import matches as render
+
+    settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
+    source, refs = _references(input, string, lines)
+    found = _resolve(refs, settings)
+    fmt = format.value if format else default_format(output)
+    if fmt == "table" and output is None:
+        from rich.console import Console
+
+        render.matches_table(found, Console())
+        return
+    text = {"json": lambda: render.matches_json(source, found), "jsonl": lambda: render.matches_jsonl(found),
+            "csv": lambda: render.matches_csv(found)}.get(fmt, lambda: render.matches_json(source, found))()
+    write_output(text, output)
+
+
+class Prefer(StrEnum):
+    record = "record"
+    source = "source"
+
+
+@app.command()
+def bib(
+    input: InputArg,
+    prefer: Annotated[Prefer, typer.Option("--prefer", help="record: the matched record's values win; "
+                                           "source: the document's values win, the record only fills gaps.")
+                      ] = Prefer.record,
+    changes: Annotated[Path | None, typer.Option("--changes", help="Write the list of changes here "
+                                                 "(default: stderr).")] = None,
+    csl: Annotated[bool, typer.Option("--csl-json", help="Write CSL-JSON instead of BibTeX.")] = False,
+    output: OutputOpt = None,
+    offline: OfflineOpt = None,
+    index: IndexesOpt = None,
+    mailto: MailtoOpt = None,
+    cache_dir: CacheDirOpt = None,
+    workers: WorkersOpt = None,
+) -> None:
+    """BibTeX (or CSL-JSON) of INPUT's references with DOIs and corrected fields; every change listed."""
+    from citecheck.export.bibtex import to_bibtex
+    from citecheck.export.corrected import changes_text, corrected_bibliography
+    from citecheck.export.csljson import dumps_csl_json
+
+    settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
+    _, refs = _references(input, None, False)
+    items, changed = corrected_bibliography(_resolve(refs, settings), prefer.value)
+    write_output(dumps_csl_json(items) if csl else to_bibtex(items), output)
+    listing = changes_text(changed)
+    if changes is not None:
+        write_output(listing, changes)
+    elif listing:
+        sys.stderr.write(listing)
+    typer.echo(f"citecheck: {len(changed)} changes in {len(refs)} references", err=True)
 
 
 def _load_or_fail(input: str) -> Document:

@@ -162,7 +162,7 @@ def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
     notes: list[str] = []
     cache = ResponseCache(settings.cache_dir)
     client = CrossrefClient(settings.mailto, cache=cache, offline=settings.offline, timeout=settings.timeout)
-    sources: list[Any] = [client.cached()]
+    sources: list[Any] = [] if settings.offline else [client.cached()]
     paths = list(settings.indexes)
     default = default_index_path()
     if not paths and default.exists():
@@ -171,6 +171,5 @@ def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
         sources.append(open_index(path, settings.cache_dir))
     if settings.offline:
         notes.append("offline: Crossref is not asked; only the cache and local indexes answer")
-    else:
-        sources.append(client)
+    sources.append(client)  # offline, it answers from its cache only
     return sources, notes

@@ -44,12 +44,14 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
     doi = RefView(text, ref.fields).doi
     candidates: list[Record] = []
     problems: list[str] = []
+    failed = False  # a source that failed (not one skipped on purpose) leaves the verdict open
     if doi:
         for src in sources:
             try:
                 rec = src.get(doi)
             except SourceUnavailable as exc:
                 problems.append(f"{getattr(src, 'name', 'source')}: {exc.reason}")
+                failed = failed or not exc.skipped
                 continue
             if rec is not None:
                 candidates.append(rec)
@@ -61,6 +63,7 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
             hits = src.search(text, rows)
         except SourceUnavailable as exc:
             problems.append(f"{getattr(src, 'name', 'source')}: {exc.reason}")
+            failed = failed or not exc.skipped
             hits = list(exc.partial)
         else:
             answered = True
@@ -68,6 +71,10 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
         match = validate(ref, candidates)
         if match.verdict in ACCEPTED:
             return match
+    if problems and answered and not failed and match is not None:
+        # only sources skipped on purpose (offline) are missing: the verdict stands for the sources asked
+        match.reason = "; ".join(x for x in (match.reason, "not asked: " + "; ".join(problems)) if x)
+        return match
     if problems:
         reason = "; ".join(problems)
         if match is not None and match.candidates:

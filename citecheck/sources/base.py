@@ -23,10 +23,12 @@ class SourceUnavailable(Exception):
     did produce (set by `SourceChain`), so a caller may still show them.
     """
 
-    def __init__(self, reason: str, partial: list[Record] | None = None) -> None:
+    def __init__(self, reason: str, partial: list[Record] | None = None, skipped: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         self.partial: list[Record] = list(partial or [])
+        self.skipped = skipped
+        """True when the source was deliberately not consulted (``--offline``), not when it failed."""
 
 
 @runtime_checkable

@@ -322,7 +322,7 @@ class CrossrefClient:
         if hit is not None:
             return hit
         if self.offline:
-            raise SourceUnavailable("offline (not in cache)")
+            raise SourceUnavailable("offline (not in cache)", skipped=True)
         now = time.monotonic()
         if now < self._down_until:
             raise SourceUnavailable(f"{self._down_reason} (not retried for {self._down_until - now:.0f} s)")

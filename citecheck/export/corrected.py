@@ -1,0 +1,82 @@
+"""The corrected bibliography: each entry's fields after matching, with every change listed.
+
+Only a confident match (`verified` or `corrected`) may change an entry, and
+only the fields its record has; everything else keeps the parsed value. With
+`prefer="source"` the entry's own values win and the record only fills gaps
+(a DOI, a missing issue). Every change is returned as a `Change` so nothing
+is altered silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from citecheck.model import CSL, Match
+
+ACCEPTED = frozenset({"verified", "corrected"})
+FIELDS = ("type", "author", "title", "container-title", "issued", "volume", "issue", "page", "DOI", "PMID",
+          "publisher", "URL")
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    field: str
+    old: Any
+    new: Any
+    source: str
+    confidence: float
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(
+            (a.get("literal") or " ".join(x for x in (a.get("family"), a.get("given")) if x)) if isinstance(a, dict)
+            else str(a) for a in value)
+    if isinstance(value, dict) and "date-parts" in value:
+        try:
+            return "-".join(str(p) for p in value["date-parts"][0])
+        except (IndexError, TypeError):
+            return str(value)
+    return "" if value is None else str(value)
+
+
+def corrected_fields(match: Match, prefer: str = "record") -> tuple[CSL, list[Change]]:
+    """Fields to export for one reference, and what differs from what the document says."""
+    ours = dict(match.reference.fields)
+    if match.verdict not in ACCEPTED or match.record is None:
+        return ours, []
+    theirs = match.record.fields
+    out = dict(ours)
+    changes: list[Change] = []
+    for name in FIELDS:
+        new = theirs.get(name)
+        if new in (None, "", []):
+            continue
+        old = ours.get(name)
+        if old not in (None, "", []) and (prefer == "source" and name != "DOI"):
+            continue
+        if _show(old) == _show(new):
+            continue
+        out[name] = new
+        changes.append(Change(match.reference.key, name, _show(old), _show(new), match.record.source,
+                              match.confidence))
+    return out, changes
+
+
+def corrected_bibliography(matches: list[Match], prefer: str = "record") -> tuple[list[CSL], list[Change]]:
+    items: list[CSL] = []
+    changes: list[Change] = []
+    for m in matches:
+        fields, ch = corrected_fields(m, prefer)
+        items.append(fields)
+        changes += ch
+    return items, changes
+
+
+def changes_text(changes: list[Change]) -> str:
+    """One line per change: `key field: old → new (source, confidence)`."""
+    return "".join(
+        f"{c.key} {c.field}: {c.old or '(none)'} → {c.new} ({c.source}, confidence {c.confidence:.2f})\n"
+        for c in changes)
