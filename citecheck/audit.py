@@ -118,10 +118,31 @@ def reference_findings(lists: list[ReferenceList]) -> list[Finding]:
     return out
 
 
+def _unchecked_groups(matches: list[Match]) -> tuple[list[Finding], set[int]]:
+    """Many references unchecked for one reason (offline, Crossref down) make one finding, not hundreds."""
+    by_reason: dict[str, list[Match]] = {}
+    for m in matches:
+        if m.verdict == "unchecked":
+            by_reason.setdefault(m.reason or "no source available", []).append(m)
+    out: list[Finding] = []
+    grouped: set[int] = set()
+    for reason, group in by_reason.items():
+        if len(group) < 4:
+            continue
+        grouped.update(id(m) for m in group)
+        numbers = [m.reference.n if m.reference.n is not None else m.reference.key for m in group]
+        out.append(Finding("unchecked", CHECKS["unchecked"].severity, f"{len(group)} references",
+                           f"{len(group)} references not checked: {reason}",
+                           {"reason": reason, "references": numbers}))
+    return out, grouped
+
+
 def match_findings(matches: list[Match]) -> list[Finding]:
     """One finding per erroneous field diff, and one per reference without a confident match."""
-    out: list[Finding] = []
+    out, grouped = _unchecked_groups(matches)
     for m in matches:
+        if id(m) in grouped:
+            continue
         ref = m.reference
         subject = f"[{ref.n}]" if ref.n is not None else ref.key
         base = {"verdict": m.verdict, "confidence": m.confidence, "doi": m.doi,

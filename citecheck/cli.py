@@ -20,7 +20,7 @@ import typer
 
 from citecheck import __version__
 from citecheck.config import Settings
-from citecheck.model import Document, Match, Reference
+from citecheck.model import Audit, Document, Match, Reference
 
 app = typer.Typer(
     name="citecheck",
@@ -313,6 +313,171 @@ def bib(
     typer.echo(f"citecheck: {len(changed)} changes in {len(refs)} references", err=True)
 
 
+class CheckFormat(StrEnum):
+    table = "table"
+    md = "md"
+    html = "html"
+    json = "json"
+    bib = "bib"
+    csl_json = "csl-json"
+
+
+_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
+                   ".bib": "bib", ".txt": "table"}
+
+
+def _format_for(path: Path) -> str:
+    if path.name.endswith(".csl.json"):
+        return "csl-json"
+    fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        fail(f"{path}: cannot tell the report format from the extension; add --format")
+    return fmt
+
+
+def expand_inputs(inputs: list[str]) -> list[str]:
+    """Files as given, directories walked for documents, anything else treated as a glob."""
+    import glob
+
+    from citecheck.document import SUFFIXES
+
+    out: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if item == "-" or path.is_file():
+            out.append(item)
+        elif path.is_dir():
+            out += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
+                          and not p.name.startswith("."))
+        else:
+            matches = sorted(glob.glob(item, recursive=True))
+            if not matches:
+                fail(f"{item}: no such file, directory or matching documents")
+            out += [m for m in matches if Path(m).is_file()]
+    return list(dict.fromkeys(out))
+
+
+def _list_checks(value: bool) -> None:
+    if value:
+        from citecheck.audit import CHECKS
+
+        for c in CHECKS.values():
+            typer.echo(f"{c.kind:24} {c.severity:8} {c.stage:11} {c.explain}")
+        raise typer.Exit()
+
+
+def _explain(value: str | None) -> None:
+    if value:
+        from citecheck.audit import CHECKS
+
+        check_ = CHECKS.get(value)
+        if check_ is None:
+            fail(f"{value}: no such check (see --list-checks)")
+        typer.echo(f"{check_.kind} ({check_.severity}, {check_.stage}): {check_.explain}")
+        raise typer.Exit()
+
+
+@app.command()
+def check(
+    inputs: Annotated[list[str], typer.Argument(help="Documents, directories or globs ('-' for stdin).")],
+    format: Annotated[list[CheckFormat] | None, typer.Option("--format", "-f", help="Report format; "
+                                                             "repeatable, paired in order with -o.")] = None,
+    output: Annotated[list[Path] | None, typer.Option("-o", "--output", help="Report file; repeatable. "
+                                                      "The format follows the extension unless given.")] = None,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this "
+                                                "severity: info, warning, error (default), never.")] = None,
+    offline: OfflineOpt = None,
+    index: IndexesOpt = None,
+    mailto: MailtoOpt = None,
+    cache_dir: CacheDirOpt = None,
+    workers: WorkersOpt = None,
+    support: Annotated[bool | None, typer.Option("--support/--no-support", help="Score whether each cited "
+                                                 "work fits its sentence.")] = None,
+    list_checks: Annotated[bool, typer.Option("--list-checks", callback=_list_checks, is_eager=True,
+                                              help="List every check and exit.")] = False,
+    explain: Annotated[str | None, typer.Option("--explain", callback=_explain, is_eager=True,
+                                                help="Explain one check and exit.")] = None,
+) -> None:
+    """Run the whole audit (references → matching → claims → findings) and write the reports."""
+    from citecheck.audit import exit_code, run_audit
+    from citecheck.document import DocumentError, load
+
+    settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
+                         fail_on=fail_on, support=support)
+    targets = _report_targets(format or [], output or [])
+    paths = expand_inputs(inputs)
+    if not paths:
+        fail("no documents to check")
+    sources = _sources(settings)
+    audits = []
+    failed: list[str] = []
+    for path in paths:
+        try:
+            doc = load(path)
+        except DocumentError as exc:
+            typer.echo(f"citecheck: error: {exc}", err=True)
+            failed.append(path)
+            continue
+        for issue in doc.warnings:
+            typer.echo(f"citecheck: warning: {path}: {issue.message}", err=True)
+        bar, update = _progress(0, f"checking {Path(path).name}")
+        with bar:  # type: ignore[attr-defined]
+            def progress(done: int, total: int, _update: Callable[[int, int], None] = update,
+                         _bar: object = bar) -> None:
+                _bar.update(_bar.task_ids[0], total=total)  # type: ignore[attr-defined]
+                _update(done, total)
+
+            audits.append(run_audit(doc, sources, workers=settings.workers, progress=progress,
+                                    support=settings.support))
+    _write_reports(audits, targets)
+    if failed:
+        fail(f"{len(failed)} of {len(paths)} documents could not be read (reports cover the others)")
+    raise typer.Exit(exit_code(audits, settings.fail_on))
+
+
+def _report_targets(formats: list[CheckFormat], outputs: list[Path]) -> list[tuple[str, Path | None]]:
+    if formats and outputs and len(formats) != len(outputs):
+        fail("give one --format per -o, or let the extensions decide")
+    if outputs:
+        return [(formats[i].value if formats else _format_for(p), p) for i, p in enumerate(outputs)]
+    if len(formats) > 1:
+        fail("several formats need one -o FILE each")
+    return [(formats[0].value if formats else default_format(None), None)]
+
+
+def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]]) -> None:
+    from rich.console import Console
+
+    from citecheck.report import render
+
+    to_terminal = any(fmt == "table" and out is None for fmt, out in targets)
+    for fmt, out in targets:
+        if fmt == "table" and out is None:
+            from citecheck.report.terminal import render_terminal
+
+            render_terminal(audits, Console())
+            continue
+        if fmt in {"bib", "csl-json"}:
+            from citecheck.export.bibtex import to_bibtex
+            from citecheck.export.corrected import corrected_bibliography
+            from citecheck.export.csljson import dumps_csl_json
+
+            items, changes = corrected_bibliography([m for a in audits for m in a.matches])
+            text = to_bibtex(items) if fmt == "bib" else dumps_csl_json(items)
+            if changes:
+                typer.echo(f"citecheck: {len(changes)} fields corrected from matched records "
+                           "(each listed in the reports)", err=True)
+        else:
+            text = render(audits, fmt)
+        write_output(text, out)
+        if out is not None:
+            typer.echo(f"citecheck: wrote {out}", err=True)
+    if not to_terminal and sys.stderr.isatty():
+        from citecheck.report.terminal import render_terminal
+
+        render_terminal(audits, Console(stderr=True))
+
+
 def _load_or_fail(input: str) -> Document:
     from citecheck.document import DocumentError, load
 
@@ -399,5 +564,19 @@ def cache_clear(cache_dir: CacheOpt = None) -> None:
     typer.echo(f"citecheck: removed {removed} cached responses", err=True)
 
 
+EXIT_INTERNAL = 3
+
+
 def main() -> None:
-    app()
+    """Entry point: a bug still ends in one line on stderr (the traceback only with CITECHECK_DEBUG=1)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("citecheck: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("CITECHECK_DEBUG"):
+            raise
+        typer.echo(f"citecheck: internal error: {type(exc).__name__}: {exc} "
+                   "(set CITECHECK_DEBUG=1 for the traceback; please report it)", err=True)
+        sys.exit(EXIT_INTERNAL)

@@ -19,6 +19,13 @@ CORPUS = ROOT.parent / "shared" / "bench" / "corpus" / "works.jsonl.gz"
 SRC = ROOT / "tools" / "demo_source.zh.md"
 OUT = ROOT / "citecheck" / "data" / "demo" / "review.zh.md"
 KEYS_OUT = ROOT / "citecheck" / "data" / "demo" / "works.json"
+INDEX_OUT = ROOT / "citecheck" / "data" / "demo" / "index.jsonl"
+KEEP = ("DOI", "type", "title", "author", "container-title", "short-container-title", "issued", "volume",
+        "issue", "page", "ISSN", "language")
+"""Bibliographic fields only: no abstracts (publisher copyright) in the shipped demo index."""
+DISTRACTOR_RE = re.compile(r"mesenchymal|stem cell|extracellular vesicle|exosom|osteoarthritis|wound healing|"
+                           r"parkinson|epithelial.mesenchymal", re.I)
+MAX_DISTRACTORS = 120
 
 WORKS = {
     "ischemic": "10.1007/s10561-020-09885-6",
@@ -89,11 +96,15 @@ def main() -> None:
         sys.exit("build_demo: ../shared/bench/corpus is absent")
     want = {doi: key for key, doi in WORKS.items()}
     records: dict[str, dict] = {}
+    distractors: list[dict] = []
     with gzip.open(CORPUS, "rt", encoding="utf-8") as fh:
         for line in fh:
             rec = json.loads(line)
             if rec["DOI"] in want:
                 records[want[rec["DOI"]]] = rec
+            elif (len(distractors) < MAX_DISTRACTORS and DISTRACTOR_RE.search((rec.get("title") or [""])[0])
+                  and rec.get("author") and rec.get("volume")):
+                distractors.append(rec)
     source = SRC.read_text(encoding="utf-8")
     order: list[str] = []
     for key in re.findall(r"\{(\w+)\}", source):
@@ -118,7 +129,10 @@ def main() -> None:
     OUT.write_text(text.rstrip() + "\n\n[参考文献]\n\n" + body + "\n", encoding="utf-8")
     KEYS_OUT.write_text(json.dumps({k: {"n": number[k], "DOI": WORKS.get(k)} for k in order}, indent=1) + "\n",
                         encoding="utf-8")
-    print(f"wrote {OUT} ({len(entries)} references)")
+    shipped = [{k: rec[k] for k in KEEP if k in rec} for rec in [*records.values(), *distractors]]
+    shipped.sort(key=lambda r: r["DOI"])
+    INDEX_OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in shipped), encoding="utf-8")
+    print(f"wrote {OUT} ({len(entries)} references) and {INDEX_OUT} ({len(shipped)} records)")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Orchestration: ask the sources for candidates, validate, mark what could not be checked.
 
 For each reference: a DOI written in it is looked up directly (`get`) on each
-source in order; then the whole reference string (`ref.text`, the repaired
+source in order, and when its record fits, that is the answer (no search);
+otherwise the whole reference string (`ref.text`, the repaired
 entry, else `raw`) is searched on each source in order — the chain stops at
 the first source whose candidates give an accepted match (`verified` or
 `corrected`), so a local index answers before Crossref is asked. When a
@@ -56,6 +57,10 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
             if rec is not None:
                 candidates.append(rec)
                 break
+        if candidates:
+            match = validate(ref, candidates)
+            if match.verdict in ACCEPTED:
+                return match  # the written DOI is verified: no search needed
     match: Match | None = None
     answered = False
     for src in sources:
