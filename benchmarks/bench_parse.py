@@ -198,8 +198,7 @@ def field_table(counts: dict[str, Counter]) -> str:
 def throughput(strings: list[str]) -> tuple[float, float]:
     """(refs/s by this process's CPU time, refs/s by wall clock): the machine may be shared."""
     parse_reference(strings[0])  # load the model outside the timing
-    for cached in (features.token_features, features._local, features._window):
-        cached.cache_clear()  # the scoring pass filled them; time a cold start
+    features.clear_caches()  # the scoring pass filled them; time a cold start
     t0, c0 = time.perf_counter(), time.process_time()
     for s in strings:
         parse_reference(s)

@@ -76,9 +76,8 @@ def _bucket(n: int, edges: tuple[int, ...]) -> int:
     return len(edges)
 
 
-@lru_cache(maxsize=200_000)
 def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
-    """(word key, shape, other intrinsic features) of one token; cached."""
+    """(word key, shape, other intrinsic features) of one token (cached through `_token`)."""
     low = text.lower()
     if kind in ("url", "doi"):
         return kind.upper(), kind.upper(), ("k=" + kind,)
@@ -131,92 +130,85 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
 
 
 _RP = tuple(f"rp={i}" for i in range(11))
-_SB = {(a, b): f"sb={int(a)}{int(b)}" for a in (False, True) for b in (False, True)}
+_SB = ("sb=00", "sb=01", "sb=10", "sb=11")
 _PER = tuple(f"per={i}" for i in range(7))
 _YR = tuple(f"yr={i}" for i in range(3))
-_TC = ("tc=0", "tc=1")
 _CM = tuple(f"cm={i}" for i in range(4))
-_I = ("i=0", "i=1", "i=2")
-_IE = ("ie=0", "ie=1", "ie=2")
-_EDGE = {off: f"{off}w=<edge>" for off in (-2, -1, 1, 2)}
+# Bracket/quote/type-code state packed into one feature: (paren, square, quote, after [J]).
+_STATE = tuple(f"st={i:04b}" for i in range(16))
+_POS = {0: "i=0", 1: "i=1", 2: "i=2"}
+_POS_END = {0: "ie=0", 1: "ie=1", 2: "ie=2"}
+# What a token beyond either end of the string looks like to its neighbours.
+_EDGE_WIN = ("-2w=<edge>", "-1w=<edge>", "-1sh=<edge>", "1w=<edge>", "1sh=<edge>", "2w=<edge>")
+_QUOTE_CHARS = frozenset("\"“”«»")
 
 
 @lru_cache(maxsize=200_000)
-def _window(text: str, kind: str) -> tuple[str, ...]:
-    """A token's features as seen from its neighbours: (-2w, -1w, -1sh, 1w, 1sh, 2w).
+def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
+    """(word key, own features, features as seen by neighbours, is-a-year) of one token; cached.
 
-    Shapes only for the adjacent tokens: the ±2 shapes and the neighbours'
-    intrinsic features cost tagging time (every feature string is converted and
-    looked up by crfsuite) for no measurable accuracy.
+    Neighbour view layout: (-2w, -1w, -1sh, 1w, 1sh, 2w) — i.e. what a token two
+    places to my right sees of me is `-2w=<me>`. Shapes only for adjacent tokens:
+    every feature string costs tagging time (crfsuite converts and looks it up).
     """
-    w, sh, _feats = token_features(text, kind)
-    return (f"-2w={w}", f"-1w={w}", f"-1sh={sh}", f"1w={w}", f"1sh={sh}", f"2w={w}")
-
-
-@lru_cache(maxsize=200_000)
-def _local(text: str, kind: str) -> tuple[str, ...]:
     w, sh, feats = token_features(text, kind)
-    return ("b", "w=" + w, "sh=" + sh, *feats)
+    local = ("b", "w=" + w, "sh=" + sh, *feats)
+    win = (f"-2w={w}", f"-1w={w}", f"-1sh={sh}", f"1w={w}", f"1sh={sh}", f"2w={w}")
+    return w, local, win, "year" in feats
+
+
+def clear_caches() -> None:
+    """Empty the per-token cache (benchmarks time a cold start with it)."""
+    _token.cache_clear()
 
 
 def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     """Feature lists for every token of one reference (window ±2, position, brackets).
 
-    Per-token strings (own and as-a-neighbour) come from caches; only the
-    contextual ones are built here, from constant tables.
+    Per-token strings (own and as-a-neighbour) come from a cache; contextual ones
+    come from constant tables, so the loop only indexes and concatenates: this
+    function and crfsuite's string conversion are most of the parser's time.
     """
     n = len(tokens)
-    keys = [(t.text, t.kind) for t in tokens]
-    words = [token_features(*k)[0] for k in keys]
-    wins = [_window(*k) for k in keys]
+    toks = [_token(t.text, t.kind) for t in tokens]
+    words = ["<edge>", "<edge>", *(t[0] for t in toks), "<edge>", "<edge>"]
+    wins = [_EDGE_WIN, _EDGE_WIN, *(t[2] for t in toks), _EDGE_WIN, _EDGE_WIN]
+    starts = [t.start for t in tokens]
+    ends = [t.end for t in tokens]
     out: list[list[str]] = []
-    paren = square = quote = 0
-    periods = 0
-    year_seen = 0
-    tcode_seen = 0
-    comma_seen = 0
-    for i, tok in enumerate(tokens):
-        sp_before = i == 0 or tokens[i - 1].end < tok.start
-        sp_after = i == n - 1 or tokens[i + 1].start > tok.end
-        f = list(_local(*keys[i]))
-        f += (
+    paren = square = quote = tcode = 0
+    periods = year_seen = comma_seen = 0
+    for i in range(n):
+        tok = tokens[i]
+        sp_before = i == 0 or ends[i - 1] < starts[i]
+        sp_after = i == n - 1 or starts[i + 1] > ends[i]
+        j = i + 2  # index into the edge-padded lists
+        w = words[j]
+        f = [
+            *toks[i][1],
             _RP[(10 * i) // n],
-            _SB[(sp_before, sp_after)],
-            _PER[min(periods, 6)],
-            _YR[min(year_seen, 2)],
-            _TC[tcode_seen],
-            _CM[min(comma_seen, 3)],
-        )
+            _SB[2 * sp_before + sp_after],
+            _PER[periods if periods < 6 else 6],
+            _YR[year_seen if year_seen < 2 else 2],
+            _CM[comma_seen if comma_seen < 3 else 3],
+            _STATE[8 * (paren > 0) + 4 * (square > 0) + 2 * quote + tcode],
+            wins[j - 2][0],
+            wins[j - 1][1],
+            wins[j - 1][2],
+            wins[j + 1][3],
+            wins[j + 1][4],
+            wins[j + 2][5],
+            "-1w|w=" + words[j - 1] + "|" + w,
+            "w|+1w=" + w + "|" + words[j + 1],
+        ]
         if i < 3:
-            f.append(_I[i])
+            f.append(_POS[i])
         if i >= n - 3:
-            f.append(_IE[n - 1 - i])
-        if paren:
-            f.append("in(")
-        if square:
-            f.append("in[")
-        if quote:
-            f.append('in"')
-        # neighbours: window tuple layout (-2w, -1w, -1sh, 1w, 1sh, 2w) as seen from me
-        f.append(wins[i - 2][0] if i >= 2 else _EDGE[-2])
-        if i >= 1:
-            f += wins[i - 1][1:3]
-        else:
-            f.append(_EDGE[-1])
-        if i + 1 < n:
-            f += wins[i + 1][3:5]
-        else:
-            f.append(_EDGE[1])
-        f.append(wins[i + 2][5] if i + 2 < n else _EDGE[2])
-        w = words[i]
-        if i > 0:
-            f.append(f"-1w|w={words[i - 1]}|{w}")
-        if i + 1 < n:
-            f.append(f"w|+1w={w}|{words[i + 1]}")
+            f.append(_POS_END[n - 1 - i])
         out.append(f)
         # update running state *after* the token (it describes what precedes the next one)
-        t = tok.text
         if tok.kind == "punct":
+            t = tok.text
             if t == "(":
                 paren += 1
             elif t == ")":
@@ -226,15 +218,15 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
             elif t == "]":
                 square = max(0, square - 1)
                 if i >= 1 and tokens[i - 1].text in TYPE_CODES:
-                    tcode_seen = 1
-            elif t in '"“”«»':
-                quote = 0 if quote else 1
+                    tcode = 1
+            elif t in _QUOTE_CHARS:
+                quote = 1 - quote
             elif t == ".":
                 prev = tokens[i - 1].text if i else ""
                 if sp_after and not (len(prev) == 1 and prev.isupper()):
                     periods += 1
             elif t == ",":
                 comma_seen += 1
-        elif "year" in token_features(*keys[i])[2]:
+        elif toks[i][3]:
             year_seen += 1
     return out

@@ -26,7 +26,7 @@ _VOL_PREFIX = re.compile(
 _ISSUE_PREFIX = re.compile(r"^(?:no\s*\.?\s*|n[°º]\s*|nr\.?\s*|issue\s*|h\.\s*|heft\s*|第\s*)", re.IGNORECASE)
 _VOL_ISSUE = re.compile(r"^(\w+)\s*\(\s*([^()]+?)\s*\)$")
 _VOL_NO = re.compile(r"^(\w+)\s*[,;.]?\s*(?:no|n°|nº|nr|issue|heft|h)\s*\.?\s*(\w+)$", re.IGNORECASE)
-_DATE_LIKE = re.compile(r"^(?:\d{4}-)?\d{1,2}-\d{1,2}$|^\d{4}-\d{2}-\d{2}")
+_DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DASHES = re.compile(r"\s*[-‐‑‒–—―−~～]+\s*")
 _TYPECODE_TAIL = re.compile(r"\s*\[[A-Z]{1,2}(?:\s*/\s*[A-Z]{2})?\]\s*$")
 
@@ -69,11 +69,13 @@ def clean_text(value: str) -> str:
         before = value
         value = value.strip(_TRAIL)
         value = _IN_PREFIX.sub("", value)
+        if not value:
+            break
         if len(value) >= 2 and value[0] in _QUOTES and value[-1] in _QUOTES:
             value = value[1:-1]
-        elif value[:1] in _QUOTES and value.count(value[0]) == 1:
+        elif value[0] in _QUOTES and value.count(value[0]) == 1:
             value = value[1:]
-        elif value[-1:] in _QUOTES and value.count(value[-1]) == 1:
+        elif value[-1] in _QUOTES and value.count(value[-1]) == 1:
             value = value[:-1]
         if value.startswith("(") and value.endswith(")") and value.count("(") == 1:
             value = value[1:-1]
@@ -99,9 +101,13 @@ def clean_pages(value: str) -> str:
     return _DASHES.sub("-", value).strip("-")
 
 
+_ISSUE_MARK_TAIL = re.compile(r"[\s,;.]*\b(?:no|n°|nº|nr|issue|heft)\s*\.?$|[\s,;.]*n°$", re.IGNORECASE)
+
+
 def clean_number(value: str, prefix: re.Pattern[str]) -> str:
     value = clean_text(value)
     value = prefix.sub("", value).strip()
+    value = _ISSUE_MARK_TAIL.sub("", value).strip(" ,;.")
     value = re.sub(r"\s*[卷期]$", "", value)
     return _DASHES.sub("-", value)
 

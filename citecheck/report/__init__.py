@@ -194,6 +194,8 @@ def short_evidence(finding: Finding) -> str:
         parts = []
         for label, keys in (("claim", _CLAIM_TERMS), ("work", _WORK_TERMS), ("better", _BETTER)):
             value = first_key(ev, keys)
+            if isinstance(value, (int, str)) and str(value).isdigit():
+                value = f"[{value}]"
             if value is not None:
                 parts.append(f"{label}: {value_text(value, 60)}")
         if parts:
@@ -225,9 +227,9 @@ def evidence_pairs(finding: Finding) -> list[tuple[str, str]]:
     for k, v in ev.items():
         if k in _SKIP or v in (None, "", [], {}):
             continue
+        if k in _BETTER and isinstance(v, (int, str)) and str(v).isdigit():
+            v = f"[{v}]"
         out.append((_LABELS.get(k, k.replace("_", " ")), value_text(v)))
-    if ev.get("verdict") and finding.kind not in VERDICTS:
-        out.append(("verdict", str(ev["verdict"])))
     if "confidence" in ev and isinstance(ev["confidence"], (int, float)) and finding.kind in VERDICTS:
         out.append(("confidence", f"{ev['confidence']:.2f}"))
     if ev.get("raw"):
@@ -347,6 +349,13 @@ def match_doi(ref: Reference, m: Match | None) -> str | None:
     return doi if isinstance(doi, str) and doi else None
 
 
+def confidence_text(m: Match | None) -> str:
+    """The confidence, only where it means something (a record was found or candidates compared)."""
+    if m is None or m.verdict not in {"verified", "corrected", "ambiguous"}:
+        return ""
+    return f"{m.confidence:.2f}"
+
+
 def reference_title(ref: Reference) -> str:
     """Authors-free short view of an entry: its parsed title, else its text."""
     title = ref.fields.get("title")
@@ -362,6 +371,7 @@ __all__ = [
     "Summary",
     "claim_rows",
     "clip",
+    "confidence_text",
     "diff_text",
     "doi_url",
     "evidence_pairs",

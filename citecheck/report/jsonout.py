@@ -15,7 +15,7 @@ from typing import Any
 
 from citecheck import __version__
 from citecheck.model import SCHEMA_VERSION, Audit, Match, Record, Reference, ReferenceList, to_dict
-from citecheck.report import VERDICTS, SEVERITY_ORDER, Summary, reference_rows, summarize, worst_first
+from citecheck.report import SEVERITY_ORDER, VERDICTS, Summary, reference_rows, summarize, worst_first
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def summary_dict(summary: Summary) -> dict[str, Any]:
         "findings": summary.findings,
         "verdicts": dict(summary.verdicts),
         "severities": dict(summary.severities),
-        "kinds": dict(summary.kinds),
+        "kinds": dict(sorted(summary.kinds.items())),
     }
 
 

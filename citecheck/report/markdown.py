@@ -20,6 +20,7 @@ from citecheck.report import (
     VERDICTS,
     claim_rows,
     clip,
+    confidence_text,
     doi_url,
     evidence_pairs,
     match_doi,
@@ -122,7 +123,7 @@ def _reference_row(ref: Reference, m: Match | None) -> list[str]:
             md_link(c.doi or "?", doi_url(c.doi)) for c in m.candidates[:3])
     return [md_escape(ref.n if ref.n is not None else ref.key), md_escape(clip(reference_title(ref), 90)),
             md_code(verdict), md_link(doi, doi_url(doi)) if doi else "",
-            f"{m.confidence:.2f}" if m is not None and m.verdict != "unchecked" else "", diffs]
+            confidence_text(m), diffs]
 
 
 def _references(audit: Audit) -> list[str]:

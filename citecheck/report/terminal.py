@@ -58,7 +58,7 @@ def document_renderable(audit: Audit, limit: int = DEFAULT_LIMIT) -> Group:
         table.add_column("severity", no_wrap=True)
         table.add_column("subject", no_wrap=True)
         table.add_column("problem", ratio=3, overflow="fold")
-        table.add_column("evidence", ratio=2, overflow="fold")
+        table.add_column("evidence", ratio=3, overflow="fold")
         for f in findings[:limit]:
             table.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), Text(f.subject),
                           Text(clip(f.message, 200)), Text(clip(short_evidence(f), 90), style="dim"))
