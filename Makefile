@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo test lint bench bench-parse bench-index train-parser clean
+.PHONY: demo test lint bench bench-parse bench-index bench-match bench-claims train-parser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,13 +16,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+DEMO_INDEX = citecheck/data/demo/index.jsonl
+DEMO_CACHE = .demo-cache
+
 demo: $(STAMP)
 	mkdir -p bib reports
-	$(VENV)/bin/citecheck refs $(DEMO) --format bibtex -o bib/demo.bib
-	$(VENV)/bin/citecheck refs $(DEMO) --format csl-json -o bib/demo.csl.json
-	$(VENV)/bin/citecheck refs $(DEMO) --format json -o reports/demo.refs.json
-	$(VENV)/bin/citecheck refs $(DEMO) --format table -o reports/demo.refs.txt
-	@echo "demo: wrote bib/demo.bib bib/demo.csl.json reports/demo.refs.json reports/demo.refs.txt"
+	$(VENV)/bin/citecheck refs $(DEMO) --format bibtex -o bib/demo.parsed.bib
+	$(VENV)/bin/citecheck check $(DEMO) --offline --index $(DEMO_INDEX) --cache-dir $(DEMO_CACHE) --fail-on never \
+		-o reports/demo.html -o reports/demo.md -o reports/demo.json -o reports/demo.txt \
+		-o bib/demo.bib -o bib/demo.csl.json
+	$(VENV)/bin/citecheck check $(DEMO) --offline --index $(DEMO_INDEX) --cache-dir $(DEMO_CACHE) --fail-on never \
+		--format table
 
 test: $(STAMP)
 	$(PY) -m pytest
@@ -30,7 +34,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check citecheck tests benchmarks
 
-bench: bench-parse bench-index
+bench: bench-parse bench-index bench-match bench-claims
 
 bench-parse: $(STAMP)
 	$(PY) benchmarks/bench_parse.py
@@ -38,8 +42,14 @@ bench-parse: $(STAMP)
 bench-index: $(STAMP)
 	$(PY) benchmarks/bench_index.py
 
+bench-match: $(STAMP)
+	$(PY) benchmarks/bench_match.py
+
+bench-claims: $(STAMP)
+	$(PY) benchmarks/bench_claims.py
+
 train-parser: $(STAMP)
 	$(PY) benchmarks/train_parser.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(DEMO_CACHE)

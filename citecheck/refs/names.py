@@ -112,7 +112,7 @@ def _is_org(part: str) -> bool:
 
 def parse_single(part: str) -> Name | None:
     """One name in any order; None when nothing name-like is left."""
-    part = part.strip(" ,;:()[]")
+    part = part.strip(" ,;:()[]/")
     part = part.lstrip(".")
     if part.endswith(".") and not re.search(r"(?:^|[\s.\-])[A-ZÀ-Þ][a-z]?\.$", part):
         part = part[:-1]

@@ -71,11 +71,13 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], align: Sequence
 
 def diff_md(diff: FieldDiff) -> str:
     """`year: ~~2020~~ → 2021 (wrong_value)`; abbreviations say they are not errors."""
-    ours = md_escape(clip(diff.ours, 80)) or "∅"
-    theirs = md_escape(clip(diff.theirs, 80)) or "∅"
+    ours = md_escape(clip(diff.ours, 80))
+    theirs = md_escape(clip(diff.theirs, 80))
     if not diff.is_error:
-        return f"{md_escape(diff.field)}: {ours} → {theirs} ({md_code(diff.kind)}, not an error)"
-    return f"{md_escape(diff.field)}: ~~{ours}~~ → **{theirs}** ({md_code(diff.kind)})"
+        return f"{md_escape(diff.field)}: {ours or '(none)'} → {theirs or '(none)'} ({md_code(diff.kind)}, not an error)"
+    ours = f"~~{ours}~~" if ours else "(none)"
+    theirs = f"**{theirs}**" if theirs else "(none)"
+    return f"{md_escape(diff.field)}: {ours} → {theirs} ({md_code(diff.kind)})"
 
 
 def _evidence_md(f: Finding) -> str:
