@@ -166,7 +166,9 @@ def evaluate(items: list[dict[str, Any]], key: str) -> tuple[dict[str, dict[str,
     groups: dict[str, dict[str, Counter]] = defaultdict(lambda: defaultdict(Counter))
     errors: list[tuple] = []
     for it in items:
-        pred, _issues = parse_reference(it["ref_string"])
+        pred, issues = parse_reference(it["ref_string"])
+        if any(i.code == "parse_error" for i in issues):
+            print(f"parse_error on {it['id']}: {[i.message for i in issues]}", file=sys.stderr)
         for g in (it[key], "all"):
             wrong = score_item(it["ref_string"], pred, it["gold"], groups[g])
         if wrong:

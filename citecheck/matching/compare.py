@@ -256,6 +256,8 @@ def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
                     ws = words(v)
                     vocab.update(ws)
                     vocab.update(w[0] for w in ws if w)
+                    if part == "given" and len(ws) > 1:
+                        vocab.add("".join(w[0] for w in ws))  # Vancouver initials: Mei-Hua → MH
                     texts.append(v)
     return vocab, fold(" ".join(texts)), jwords
 
@@ -325,11 +327,16 @@ def compare(view: RefView, rec: Record) -> Evidence:
     # Year
     y = record_year(f)
     if y:
-        if y in view.years:
+        # Journals that number volumes by year (`2021: 1-10`) print the year twice; when the string
+        # shows it once, next to a year off by one, that one is the volume and the year differs.
+        shown = view.years.count(y)
+        taken = sum(1 for key in ("volume", "issue") if str(f.get(key) or "").strip() == str(y))
+        off = any(abs(y - v) == 1 for v in view.years)
+        if shown > taken or (shown and not off):
             ev.year = 1.0
         elif view.years:
             ev.year = 0.0
-            ev.year_off = any(abs(y - v) == 1 for v in view.years)
+            ev.year_off = off
     # Volume, issue, page
     nums = view.number_set
     for key in ("volume", "issue"):

@@ -15,7 +15,7 @@ import re
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from citecheck.matching.journals import is_abbreviation, journal_equal
+from citecheck.matching.journals import abbreviation_typo, is_abbreviation, journal_equal
 from citecheck.model import CSL, FieldDiff
 from citecheck.text import collapse_ws, fold, has_cjk, strip_accents, unify_dashes
 
@@ -69,6 +69,8 @@ def classify_text(field: str, ours: str, theirs: str) -> str | None:
             return None
         if is_abbreviation(ours, theirs):
             return "abbreviation"
+        if abbreviation_typo(ours, theirs):
+            return "typo"  # a misspelt abbreviation (`Biotechnl` for `Biotechnol`)
     if fo and _confusable_key(fo) == _confusable_key(ft):
         return "char_confusion"
     if _word_changed(ours, theirs):

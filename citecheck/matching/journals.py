@@ -4,8 +4,13 @@
 string comparison calls them different; a reviewer does not. We therefore
 compare word by word: after dropping stop words (of, and, the, &, ...) on both
 sides, every word of the shorter form must abbreviate the corresponding word of
-the longer one — be a prefix of it (`Rheumatol` ⊂ `rheumatology`, `J` ⊂
-`Journal`) or a contraction keeping its first letter (`Natl` ⊂ `national`).
+the longer one. ISO 4 abbreviates by truncation, so the rule is strict: the
+abbreviated word is a prefix of the full word (`Rheumatol` ⊂ `rheumatology`,
+`J` ⊂ `Journal`), or one of the few contractions the List of Title Word
+Abbreviations prescribes (`Natl` national, `Jpn` Japanese, `-kd` for German
+`-kunde`; `CONTRACTIONS`, checked against the NLM abbreviations of the bench
+corpus). A loose "letters in order" rule would call the misspelt `Biotechnl` an
+abbreviation of `biotechnology`; it is a typo of `Biotechnol` (`abbreviation_typo`).
 NLM container titles carry suffixes (`Current biology : CB`, `Science (New York,
 N.Y.)`), so those are also tried without them.
 """
@@ -67,17 +72,61 @@ def variants(title: str) -> list[str]:
     return seen
 
 
+# ISO 4 (LTWA) contractions that are not truncations: abbreviated word → stems of the full word.
+# Every entry is a rule of the LTWA; the first group also occurs in the NLM abbreviations of the
+# bench corpus (Jpn, Natl, Mgmt, Dtsch, Wkly, Jt), the rest are their common siblings.
+CONTRACTIONS: dict[str, tuple[str, ...]] = {
+    "jpn": ("japan",),
+    "natl": ("national",),
+    "mgmt": ("management",),
+    "dtsch": ("deutsch",),
+    "wkly": ("weekly",),
+    "jt": ("joint",),
+    "intl": ("international",),
+    "govt": ("government",),
+    "hlth": ("health",),
+    "assn": ("association",),
+    "dept": ("department",),
+    "ctr": ("center", "centre"),
+    "bldg": ("building",),
+    "yrbk": ("yearbook",),
+    "qtly": ("quarterly",),
+    "zbl": ("zentralblatt",),
+    "ztg": ("zeitung",),
+}
+
+
 def abbreviates(short: str, full: str) -> bool:
-    """True when word `short` is an abbreviation of word `full` (prefix or first-letter contraction)."""
+    """True when word `short` is an ISO 4 abbreviation of word `full`.
+
+    A prefix (`Biotechnol` ⊂ `biotechnology`), an LTWA contraction (`Natl`
+    national; `Kinderheilkd` Kinderheilkunde), nothing else: `Biotechnl` is not
+    an abbreviation of `biotechnology` but a misspelling of its abbreviation.
+    """
     if short == full:
         return True
     if not short or not full or short[0] != full[0] or len(short) > len(full):
         return False
     if full.startswith(short):
         return True
-    # Contraction: letters in order (Natl ← national, Soc ← society, Pharmacother ← pharmacotherapy).
-    it = iter(full)
-    return all(ch in it for ch in short) and len(short) >= 2
+    stems = CONTRACTIONS.get(short)
+    if stems:
+        return any(full.startswith(st) for st in stems)
+    # German `-kunde` → `-kd` (Kinderheilkunde → Kinderheilkd).
+    return short.endswith("kd") and full.endswith("kunde") and full.startswith(short[:-2]) and len(short) > 3
+
+
+def _abbrev_or_typo(short: str, full: str) -> int:
+    """0 when `short` abbreviates `full`; 1 when it does after one edit (a misspelt abbreviation); 2 otherwise."""
+    if abbreviates(short, full):
+        return 0
+    if len(short) < 4 or not full or short[0] != full[0]:
+        return 2
+    # One edit away from a prefix of `full` (`biotechnl` ~ `biotechnol`) or from the whole word.
+    for n in (len(short) - 1, len(short), len(short) + 1):
+        if 0 < n <= len(full) and Levenshtein.distance(short, full[:n], score_cutoff=1) <= 1:
+            return 1
+    return 2
 
 
 def _typo(a: str, b: str) -> bool:
@@ -92,6 +141,38 @@ def words_abbreviate(short: Sequence[str], full: Sequence[str]) -> bool:
     return all(abbreviates(s, f) for s, f in zip(short, full, strict=True))
 
 
+def _align_cost(short: Sequence[str], full: Sequence[str], max_typos: int) -> int | None:
+    """Fewest misspelt words in a word-by-word alignment of `short` to `full`, or None.
+
+    Stop words are optional on either side ("A" in `Proc Natl Acad Sci U S A` is
+    America, not an article); every other word of `short` must abbreviate the
+    aligned word of `full`, at most `max_typos` of them after one edit.
+    """
+    short, full = tuple(short), tuple(full)
+    if not short or not full or len(short) > len(full) + 3:
+        return None
+    best: dict[tuple[int, int], int] = {}
+    stack = [(0, 0, 0)]
+    found: int | None = None
+    while stack:
+        i, j, cost = stack.pop()
+        if best.get((i, j), max_typos + 1) <= cost or (found is not None and cost >= found):
+            continue
+        best[(i, j)] = cost
+        if i == len(short) and j == len(full):
+            found = cost
+            continue
+        if i < len(short) and j < len(full):
+            c = _abbrev_or_typo(short[i], full[j]) if max_typos else (0 if abbreviates(short[i], full[j]) else 2)
+            if c == 0 or (c == 1 and cost < max_typos):
+                stack.append((i + 1, j + 1, cost + c))
+        if j < len(full) and full[j] in STOP_WORDS:
+            stack.append((i, j + 1, cost))
+        if i < len(short) and short[i] in STOP_WORDS:
+            stack.append((i + 1, j, cost))
+    return found
+
+
 def align_abbreviation(short: Sequence[str], full: Sequence[str]) -> bool:
     """Word-by-word alignment where stop words may be skipped on either side.
 
@@ -99,25 +180,7 @@ def align_abbreviation(short: Sequence[str], full: Sequence[str]) -> bool:
     Sciences of the United States of America`: the "A" is America here, not an
     article, so stop words are optional rather than always removed.
     """
-    short, full = tuple(short), tuple(full)
-    if not short or not full or len(short) > len(full) + 3:
-        return False
-    seen: set[tuple[int, int]] = set()
-    stack = [(0, 0)]
-    while stack:
-        i, j = stack.pop()
-        if (i, j) in seen:
-            continue
-        seen.add((i, j))
-        if i == len(short) and j == len(full):
-            return True
-        if i < len(short) and j < len(full) and abbreviates(short[i], full[j]):
-            stack.append((i + 1, j + 1))
-        if j < len(full) and full[j] in STOP_WORDS:
-            stack.append((i, j + 1))
-        if i < len(short) and short[i] in STOP_WORDS:
-            stack.append((i + 1, j))
-    return False
+    return _align_cost(short, full, 0) == 0
 
 
 def is_abbreviation(a: str, b: str) -> bool:
@@ -139,6 +202,27 @@ def is_abbreviation(a: str, b: str) -> bool:
                 return True
             ra, rb = words(va), words(vb)
             if align_abbreviation(ra, rb) or align_abbreviation(rb, ra):
+                return True
+    return False
+
+
+def abbreviation_typo(a: str, b: str) -> bool:
+    """True when `a` is an abbreviation (or a copy) of `b` with a misspelt word or two.
+
+    `Front Bioeng Biotechnl` for `Frontiers in Bioengineering and
+    Biotechnology`: every word abbreviates its counterpart except one that does
+    so after a single edit. At most one misspelt word per three (two at most),
+    so unrelated journals sharing a few words do not qualify.
+    """
+    for va in variants(a):
+        ra = words(va)
+        n_sig = len(significant(ra))
+        if n_sig < 2:
+            continue
+        limit = min(2, max(1, n_sig // 3))
+        for vb in variants(b):
+            cost = _align_cost(ra, words(vb), limit)
+            if cost is not None and cost >= 1:
                 return True
     return False
 

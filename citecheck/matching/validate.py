@@ -11,6 +11,12 @@ Decision rules, in order (the thresholds are module constants):
 - Below `WEAK` → `not_found`, except that a hard "different work" needs two
   independent signals: a candidate with a strong title match and fewer than
   two disagreeing fields stays `ambiguous`.
+- The symmetric rule: one conflicting value (volume, first page or year) does
+  not make a different work when the title matches in full and at least
+  `OVERRIDE_SIGNALS` other independent fields agree (first author, year,
+  journal, volume, issue, first page, with at least one locator among them):
+  the candidate is accepted as `corrected`, with a `wrong_value` diff on the
+  conflicting field (`_one_wrong_value`).
 `verified` when every field the reference has agrees (abbreviations and
 fields the reference leaves out are allowed), `corrected` otherwise.
 """
@@ -19,9 +25,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from citecheck.matching.compare import (
     Evidence,
@@ -47,6 +54,9 @@ MARGIN = 2.0
 STRONG_TITLE = 0.90
 NOT_ERRORS = frozenset({"abbreviation", "missing"})
 IMPORTANT = ("title", "author", "container-title", "issued", "volume", "page")
+# Diff kinds from the mildest to the most serious: the mildest explanation of a difference wins.
+_KIND_RANK = {k: i for i, k in enumerate(
+    ("abbreviation", "ocr_spacing", "letter_spacing", "hyphenation", "char_confusion", "typo", "wrong_value"))}
 
 
 @dataclass
@@ -108,6 +118,40 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
     if out and versioned:
         out.append("versioned publication (another version has the same title)")
     return out
+
+
+OVERRIDE_SIGNALS = 4
+"""Agreeing fields besides the title that outweigh one conflicting value."""
+_OVERRIDABLE = frozenset({"page", "volume", "year"})
+
+
+def _one_wrong_value(ev: Evidence, doubts: list[str]) -> tuple[str, list[str]] | None:
+    """(conflicting field, agreeing fields) when a single wrong value is the better explanation.
+
+    A near-identical title alone is not enough (an erratum, a twin edition, the
+    next part of a series share it), so the first author and most of the other
+    numbers must agree too: a work that differs only in its volume *and* shares
+    title, author, year, journal, issue and pages is the same work, cited with a
+    wrong volume.
+    """
+    if len(doubts) != 1 or doubts[0] not in _OVERRIDABLE:
+        return None
+    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or ev.first_author != 1.0 or ev.string_cov < 0.9:
+        return None
+    agree = [k for k in ("year", "journal", "volume", "issue", "page") if getattr(ev, k) == 1.0]
+    if doubts[0] != "year" and ev.year_off:
+        agree.append("year ±1")
+    locators = {"volume", "page"} & set(agree)
+    if len(agree) + 1 < OVERRIDE_SIGNALS or not locators:
+        return None
+    return doubts[0], ["title", "first author", *agree]
+
+
+def _neutral(ev: Evidence, conflict: str) -> Evidence:
+    """The evidence with the conflicting field treated as unknown (for the confidence of an override)."""
+    key = "year" if conflict == "year" else conflict
+    return replace(ev, **{key: None}, unexplained_numbers=max(0, ev.unexplained_numbers - 1), year_off=False
+                   if key == "year" else ev.year_off)
 
 
 def canonical_doi(doi: str) -> str:
@@ -176,10 +220,13 @@ def _journal_diff(ref_fields: CSL, ev: Evidence, conts: list[str]) -> FieldDiff 
         return None
     if any(journal_equal(ours, c) or is_abbreviation(ours, c) for c in conts):
         return FieldDiff("container-title", ours, conts[0], "abbreviation")
-    kind = classify_text("container-title", ours, conts[0]) or "wrong_value"
+    # Against every name of the journal (full, ISO abbreviation...): the closest explains the slip best.
+    kinds = [(classify_text("container-title", ours, c) or "wrong_value", c) for c in conts]
+    kind, theirs = min(kinds, key=lambda kc: (_KIND_RANK.get(kc[0], len(_KIND_RANK)),
+                                              Levenshtein.distance(fold(ours), fold(kc[1]))))
     if kind == "wrong_value" and ev.journal == 1.0:
         return None  # the record's journal is in the string: the parser mis-cut the container
-    return FieldDiff("container-title", ours, conts[0], kind)
+    return FieldDiff("container-title", ours, theirs, kind)
 
 
 def _year_diff(view: RefView, ref_fields: CSL, ev: Evidence, y: int) -> FieldDiff | None:
@@ -338,6 +385,15 @@ def _close_rival(best: Scored, scored: list[Scored]) -> Scored | None:
 def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     best = scored[0]
     shown = [s.record for s in scored[:5]]
+    override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""))
+    if override and _close_rival(best, scored) is None:
+        conflict, agree = override
+        m = _accept(ref, view, best, [], scored[1:])
+        m.confidence = round(probability(_neutral(best.evidence, conflict)), 4)
+        m.reason = f"one conflicting value ({conflict}) against agreeing {', '.join(agree)}: a wrong value"
+        if m.verdict == "verified":
+            m.verdict = "corrected"  # the conflicting value is an error even if the parser missed it
+        return m
     if best.p >= ACCEPT:
         rival = _close_rival(best, scored)
         doubts = conflicts(best.evidence, best.record.doi or "")

@@ -52,16 +52,16 @@ def _trim_tail(text: str) -> int:
 
 def tokenize(text: str) -> list[Token]:
     """Split `text` into tokens with offsets (see module docstring)."""
-    tokens: list[Token] = []
-    for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup or "punct"
-        start, end = m.start(), m.end()
-        if kind in ("url", "doi"):
-            cut = _trim_tail(m.group())
-            end -= cut
-            tokens.append(Token(text[start:end], start, end, kind))
-            for i in range(end, m.end()):
-                tokens.append(Token(text[i], i, i + 1, "punct"))
+    tokens = [Token(m.group(), m.start(), m.end(), m.lastgroup or "punct") for m in _TOKEN_RE.finditer(text)]
+    if not any(t.kind in ("url", "doi") for t in tokens):
+        return tokens
+    out: list[Token] = []
+    for tok in tokens:
+        if tok.kind not in ("url", "doi"):
+            out.append(tok)
             continue
-        tokens.append(Token(m.group(), start, end, kind))
-    return tokens
+        # sentence punctuation after an identifier is not part of it
+        end = tok.end - _trim_tail(tok.text)
+        out.append(Token(text[tok.start : end], tok.start, end, tok.kind))
+        out.extend(Token(text[i], i, i + 1, "punct") for i in range(end, tok.end))
+    return out

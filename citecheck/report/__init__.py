@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -167,13 +168,43 @@ def value_text(value: Any, limit: int = 160) -> str:
     return clip(str(value), limit)
 
 
-def diff_text(diff: FieldDiff | dict[str, Any]) -> str:
-    """`year: 2020 → 2021` — the entry's value, then the record's."""
+def focus(ours: str, theirs: str, width: int = 70) -> tuple[str, str]:
+    """Both values cut to the stretch where they differ, with context: long titles stay readable.
+
+    `Cellular senescence in vascular wallmesenchymal stromal cells, a possible…` against the
+    record becomes `…in vascular wallmesenchymal stromal…` → `…in vascular wall mesenchymal stromal…`.
+    """
+    ours, theirs = re.sub(r"\s+", " ", str(ours)).strip(), re.sub(r"\s+", " ", str(theirs)).strip()
+    if len(ours) <= width and len(theirs) <= width:
+        return ours, theirs
+    sm = SequenceMatcher(None, ours, theirs, autojunk=False)
+    changes = [op for op in sm.get_opcodes() if op[0] != "equal"]
+    if not changes or sm.ratio() < 0.5:
+        return clip(ours, width), clip(theirs, width)
+    i1, i2, j1, j2 = changes[0][1], changes[-1][2], changes[0][3], changes[-1][4]
+    context = max(12, (width - max(i2 - i1, j2 - j1)) // 2)
+
+    def cut(text: str, a: int, b: int) -> str:
+        start, end = max(0, a - context), min(len(text), b + context)
+        if start < 12:
+            start = 0
+        elif (space := text.rfind(" ", 0, start + 1)) >= 0 and start - space < 12:
+            start = space  # cut at a word boundary
+        if end < len(text) and (space := text.find(" ", end)) >= 0 and space - end < 12:
+            end = space
+        return ("…" if start else "") + text[start:end].strip() + ("…" if end < len(text) else "")
+
+    return cut(ours, i1, i2), cut(theirs, j1, j2)
+
+
+def diff_text(diff: FieldDiff | dict[str, Any], width: int = 70) -> str:
+    """`year: 2020 → 2021` — the entry's value, then the record's, focused on where they differ."""
     if isinstance(diff, dict):
         fld, ours, theirs = diff.get("field", "?"), diff.get("ours", ""), diff.get("theirs", "")
     else:
         fld, ours, theirs = diff.field, diff.ours, diff.theirs
-    return f"{fld}: {clip(ours or '∅', 70)} → {clip(theirs or '∅', 70)}"
+    ours, theirs = focus(str(ours or ""), str(theirs or ""), width)
+    return f"{fld}: {ours or '(none)'} → {theirs or '(none)'}"
 
 
 def first_key(evidence: dict[str, Any], keys: Sequence[str]) -> Any:
@@ -187,7 +218,7 @@ def short_evidence(finding: Finding) -> str:
     """The one line that shows why a finding was raised (terminal and summaries)."""
     ev = finding.evidence or {}
     if "field" in ev and ("ours" in ev or "theirs" in ev):
-        return diff_text(ev) + (f" ({ev['diff']})" if ev.get("diff") else "")
+        return diff_text(ev, 44) + (f" ({ev['diff']})" if ev.get("diff") else "")
     if ev.get("before") or ev.get("after"):
         return f"{clip(ev.get('before', ''), 60)} → {clip(ev.get('after', ''), 60)}"
     if finding.kind == "citation_unrelated" or first_key(ev, _CLAIM_TERMS) is not None:
@@ -219,9 +250,11 @@ def evidence_pairs(finding: Finding) -> list[tuple[str, str]]:
     ev = finding.evidence or {}
     out: list[tuple[str, str]] = []
     if "field" in ev and ("ours" in ev or "theirs" in ev):
-        out.append((str(ev["field"]), diff_text(ev).split(": ", 1)[1]))
+        out.append((str(ev["field"]), diff_text(ev, 100).split(": ", 1)[1]))
         if ev.get("diff"):
             out.append(("diff kind", str(ev["diff"])))
+        if ev.get("doi") and str(ev.get("doi")).lower() == str(ev.get("theirs", "")).lower():
+            ev = {k: v for k, v in ev.items() if k != "doi"}  # the record's DOI is already shown as its value
     if ev.get("before") or ev.get("after"):
         out.append(("repair", f"{clip(ev.get('before', ''), 100)} → {clip(ev.get('after', ''), 100)}"))
     for k, v in ev.items():
@@ -230,7 +263,7 @@ def evidence_pairs(finding: Finding) -> list[tuple[str, str]]:
         if k in _BETTER and isinstance(v, (int, str)) and str(v).isdigit():
             v = f"[{v}]"
         out.append((_LABELS.get(k, k.replace("_", " ")), value_text(v)))
-    if "confidence" in ev and isinstance(ev["confidence"], (int, float)) and finding.kind in VERDICTS:
+    if isinstance(ev.get("confidence"), (int, float)) and finding.kind == "ambiguous":
         out.append(("confidence", f"{ev['confidence']:.2f}"))
     if ev.get("raw"):
         out.append(("entry", clip(str(ev["raw"]), 200)))

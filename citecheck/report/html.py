@@ -42,6 +42,7 @@ from citecheck.report import (
     confidence_text,
     doi_url,
     evidence_pairs,
+    focus,
     match_doi,
     reference_rows,
     reference_title,
@@ -118,6 +119,7 @@ class FindingView:
     message: str
     evidence: list[tuple[str, str]]
     line: int | None
+    diff: DiffView | None = None
 
 
 @dataclass
@@ -198,10 +200,19 @@ def reference_view(ref: Reference, m: Match | None) -> ReferenceView:
 
 
 def finding_view(f: Finding) -> FindingView:
+    """A finding row; a field difference in its evidence is shown coloured, focused where the values differ."""
     check = CHECKS.get(f.kind)
+    ev = f.evidence or {}
+    pairs = evidence_pairs(f)
+    diff = None
+    if "field" in ev and ("ours" in ev or "theirs" in ev):
+        kind = str(ev.get("diff") or f.kind)
+        ours, theirs = focus(str(ev.get("ours") or ""), str(ev.get("theirs") or ""), 100)
+        diff = diff_view(FieldDiff(str(ev["field"]), ours, theirs, kind))
+        pairs = [(k, v) for k, v in pairs if k not in {str(ev["field"]), "diff kind"}]
     return FindingView(severity=f.severity, kind=f.kind, explain=check.explain if check else "",
-                       subject=f.subject, message=f.message, evidence=evidence_pairs(f),
-                       line=f.span.line if f.span else None)
+                       subject=f.subject, message=f.message, evidence=pairs,
+                       line=f.span.line if f.span else None, diff=diff)
 
 
 def claim_view(row: ClaimRow) -> ClaimView:

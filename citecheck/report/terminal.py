@@ -16,7 +16,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from citecheck.model import Audit
+from citecheck.model import Audit, Finding
 from citecheck.report import SEVERITY_ORDER, VERDICTS, clip, short_evidence, summarize, worst_first
 
 DEFAULT_LIMIT = 15
@@ -33,6 +33,14 @@ def _counts_line(label: str, counts: dict[str, int], styles: dict[str, str]) -> 
             line.append("  ")
         line.append(f"{key} {n}", style=styles.get(key, "") if n else "dim")
     return line
+
+
+def problem(f: Finding) -> str:
+    """The finding's message; for a field difference just what differs, as the evidence shows the values."""
+    ev = f.evidence or {}
+    if "field" in ev and ("ours" in ev or "theirs" in ev):
+        return f"{ev['field']} differs from the record ({ev.get('diff') or f.kind})"
+    return clip(f.message, 200)
 
 
 def document_renderable(audit: Audit, limit: int = DEFAULT_LIMIT) -> Group:
@@ -61,7 +69,7 @@ def document_renderable(audit: Audit, limit: int = DEFAULT_LIMIT) -> Group:
         table.add_column("evidence", ratio=3, overflow="fold")
         for f in findings[:limit]:
             table.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), Text(f.subject),
-                          Text(clip(f.message, 200)), Text(clip(short_evidence(f), 90), style="dim"))
+                          Text(problem(f)), Text(clip(short_evidence(f), 110), style="dim"))
         parts += [Text(""), table]
         if len(findings) > limit:
             parts.append(Text(f"… {len(findings) - limit} more (see the HTML/Markdown report)", style="italic"))
