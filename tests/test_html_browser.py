@@ -31,6 +31,10 @@ CHROMIUM = next((p for p in (os.environ.get("CITECHECK_CHROMIUM"), shutil.which(
 CHROMEDRIVER = next((p for p in (os.environ.get("CITECHECK_CHROMEDRIVER"), shutil.which("chromedriver"),
                                  "/usr/bin/chromedriver") if p and Path(p).exists()), None)
 
+if os.environ.get("CITECHECK_REQUIRE_BROWSER") and (CHROMIUM is None or CHROMEDRIVER is None):
+    # CI installs the browser; there a missing one is a failure, not a skip
+    raise RuntimeError("CITECHECK_REQUIRE_BROWSER is set but chromium/chromedriver is missing")
+
 pytestmark = [
     pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install -y chromium chromium-driver)"),
     pytest.mark.skipif(CHROMEDRIVER is None, reason="no chromedriver (apt-get install -y chromium-driver)"),
