@@ -88,7 +88,7 @@ def _is_abbr(part: str) -> bool:
 def _is_english_phrase(part: str) -> bool:
     letters = [c for c in part if c.isalpha()]
     return len(letters) >= 3 and all(c < "\u0250" or "\u0370" <= c <= "\u03ff" for c in letters) and (
-        " " in part or "-" in part or part.islower() or part[:1].isupper() and part[1:].islower()
+        " " in part or "-" in part or part.islower() or (part[:1].isupper() and part[1:].islower())
     )
 
 

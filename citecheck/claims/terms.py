@@ -138,7 +138,7 @@ def parse_cedict(lines: Iterable[str]) -> dict[str, str]:
         if not m:
             continue
         simp = m.group(2)
-        if simp in out or len(simp) < 2 and simp not in TERMS:
+        if simp in out or (len(simp) < 2 and simp not in TERMS):
             continue
         for sense in m.group(3).split("/"):
             gloss = clean_gloss(sense)

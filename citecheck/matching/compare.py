@@ -38,7 +38,9 @@ _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # Segment boundaries for title windows: sentence punctuation, CJK full stop, GB/T type codes.
 _SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\s+|\s*//\s*")
-_LEAD_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D))\s*")
+# A citation number: `[12]`, `(3)`, `12.`, `12 `, or glued to an initial or a capitalised word (`1J. Smith`).
+_LEAD_LABEL_RE = re.compile(
+    r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D)|\d{1,3}(?=[A-Z](?:[a-z]{2,}|[A-Z]?\.|\s)))\s*")
 _ETAL_RE = re.compile(r"\bet\s*al\b|\bu\.\s*a\.|等|…|\.\.\.", re.IGNORECASE)
 # Words of a reference string that say nothing about the work.
 FILLER = frozenset(
@@ -46,6 +48,10 @@ FILLER = frozenset(
     retrieved available online accessed from j pmid pmcid epub ahead print""".split()
 ) | STOP_WORDS
 MAX_WINDOW = 4
+# Letters typed or recognised for look-alike digits: O for 0, I and l for 1.
+_OCR_DIGITS = str.maketrans({"o": "0", "i": "1", "l": "1"})
+_OCR_DIGIT_CHARS = frozenset("0123456789oil")
+_SPLIT_NUMBER_RE = re.compile(r"(?<!\w)([0-9oil]*\d[0-9oil]*) (?=([0-9oil]*\d[0-9oil]*)(?!\w))")
 # Records that are notices about another work carry its title behind one of these prefixes.
 _NOTICE_RE = re.compile(
     r"^\s*(erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|"
@@ -126,6 +132,52 @@ class RefView:
     @cached_property
     def years(self) -> list[int]:
         return [int(y) for y in _YEAR_RE.findall(self.body)]
+
+    @cached_property
+    def repaired(self) -> dict[str, set[str]]:
+        """Number tokens damaged by OCR or typing, with the values they may stand for.
+
+        A letter for a look-alike digit (`2O06` 2006, `1i7` 117, `3I` 31) and a
+        number split by a stray space (`201 1` 2011, `1 046` 1046). Used only to
+        *explain* a record's value that the string does not show intact, never
+        to find a value.
+        """
+        out: dict[str, set[str]] = {}
+        for t in self.numbers:
+            if not t.isdigit() and len(t) >= 2 and set(t) <= _OCR_DIGIT_CHARS:
+                out.setdefault(t, set()).add(t.translate(_OCR_DIGITS))
+        for m in _SPLIT_NUMBER_RE.finditer(self.body.casefold()):
+            a, b = m.group(1), m.group(2)
+            joined = (a + b).translate(_OCR_DIGITS)
+            out.setdefault(a, set()).add(joined)
+            out.setdefault(b, set()).add(joined)
+        return out
+
+    @cached_property
+    def damaged(self) -> list[str]:
+        """Numbers with one character garbled into a letter (`1x9`, `18v`, `5n`): each letter a wildcard.
+
+        A letter in first position is not damage (`e1002`, `S12` are real article numbers).
+        """
+        return [t for t in self.numbers if len(t) >= 2 and t[0].isdigit()
+                and sum(not c.isdigit() for c in t) == 1 and t.isalnum()]
+
+    def damaged_match(self, value: str) -> str | None:
+        """The damaged token of the string that `value` (digits) fits, if any."""
+        if not value.isdigit():
+            return None
+        for t in self.damaged:
+            if len(t) == len(value) and all(c == d or not c.isdigit() for c, d in zip(t, value, strict=True)):
+                return t
+        return None
+
+    @cached_property
+    def repaired_values(self) -> set[str]:
+        return {v for vs in self.repaired.values() for v in vs}
+
+    @cached_property
+    def repaired_years(self) -> set[int]:
+        return {int(v) for v in self.repaired_values if _YEAR_RE.fullmatch(v)}
 
     @cached_property
     def doi(self) -> str | None:
@@ -312,7 +364,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.notice_mismatch = bool(m) and (ev.title_cov or 0) >= 0.5 and not _found(
             words(m.group(1))[0], view)
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
-            1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded)
+            1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded
+            and not _letter_slip(w, view))
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
             alt, win = _title_score(f"{title}: {sub}", view)
@@ -332,23 +385,24 @@ def compare(view: RefView, rec: Record) -> Evidence:
         shown = view.years.count(y)
         taken = sum(1 for key in ("volume", "issue") if str(f.get(key) or "").strip() == str(y))
         off = any(abs(y - v) == 1 for v in view.years)
-        if shown > taken or (shown and not off):
+        if shown > taken or (shown and not off) or (not shown and y in view.repaired_years):
             ev.year = 1.0
         elif view.years:
             ev.year = 0.0
             ev.year_off = off
     # Volume, issue, page
-    nums = view.number_set
+    nums = view.number_set | view.repaired_values
     for key in ("volume", "issue"):
         v = f.get(key)
         if v:
             toks = [t for t in words(str(v)) if t]
             if toks:
-                setattr(ev, key, 1.0 if all(t in nums or t in view.wordset for t in toks) else 0.0)
+                setattr(ev, key, 1.0 if all(t in nums or t in view.wordset or view.damaged_match(t)
+                                            for t in toks) else 0.0)
     fp = first_page(f.get("page")) or first_page(f.get("number"))
     if fp:
         fpw = words(fp)
-        ev.page = 1.0 if fpw and all(t in nums or t in view.wordset for t in fpw) else 0.0
+        ev.page = 1.0 if fpw and all(t in nums or t in view.wordset or view.damaged_match(t) for t in fpw) else 0.0
         digits = re.sub(r"\D", "", fp)
         if not ev.page and digits and digits != fp and digits in nums:
             ev.page = 1.0  # e88194 printed as 88194, S12 as 12
@@ -369,7 +423,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
     unexplained = [t for t in view.numbers
-                   if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f) and not _is_noise_number(t, view, f)]
+                   if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
+                   and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
+                   and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))]
     ev.unexplained_numbers = len(unexplained)
     if fp and ev.page == 0.0:
         parsed = first_page(view.fields.get("page"))
@@ -377,9 +433,22 @@ def compare(view: RefView, rec: Record) -> Evidence:
     return ev
 
 
+def _letter_slip(word: str, view: RefView) -> bool:
+    """A title word with digits (`CB2`) shown with one *letter* mistyped (`Cx2`): same number, a typo.
+
+    A changed digit (`i001` for `i002`, a sibling cell line) is a different number and no slip.
+    """
+    digits = re.sub(r"\D", "", word)
+    return len(word) >= 3 and any(
+        re.sub(r"\D", "", v) == digits and Levenshtein.distance(word, v, score_cutoff=1) <= 1 for v in view.numbers)
+
+
 def _one_digit_slip(a: str, b: str) -> bool:
-    """Two page numbers of one length that differ in exactly one digit (`1122` for `1132`)."""
-    return len(a) == len(b) and a.isdigit() and b.isdigit() and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    """Two page numbers of one length that differ in one character (`1122` for `1132`, `2b9` for `279`)."""
+    if len(a) != len(b) or len(a) < 2 or not b.isdigit() or not a[0].isdigit():
+        return False
+    diff = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
+    return len(diff) == 1 and sum(not c.isdigit() for c in a) <= 1
 
 
 def _is_noise_number(tok: str, view: RefView, rec: CSL) -> bool:

@@ -5,7 +5,7 @@ The weights below were fitted by `python benchmarks/bench_match.py --fit`
 (reference, candidate) pairs that the local index returned (rows=5) for the
 3,000 strings of the public matching set, 2,189 of them positive (label:
 candidate DOI == the string's true DOI); held-out log-loss per pair when
-fitted on even items and scored on odd ones: 0.035. They are
+fitted on even items and scored on odd ones: 0.034. They are
 constants so that matching is deterministic and needs no data at run time;
 refit when `compare.py` changes. The model is small on purpose — 20
 interpretable features — so each weight can be read: a missing first author
@@ -49,31 +49,31 @@ FEATURES: tuple[str, ...] = (
 # Fitted weights (see module docstring). Signs are relative to "unknown" (record lacks the field) and
 # partly absorb correlations: e.g. `title` is negative because `title_hi` carries the strong-title effect.
 WEIGHTS: dict[str, float] = {
-    "bias": -3.628,
-    "title": -0.680,
-    "title_hi": 3.715,
+    "bias": -4.384,
+    "title": -0.127,
+    "title_hi": 3.539,
     "title_absent": -0.000,
-    "title_cov": -1.339,
-    "string_cov": 3.618,
-    "fa_found": -0.351,
-    "fa_missing": -2.141,
-    "authors": 1.768,
-    "year_exact": -0.342,
-    "year_off": -1.396,
-    "year_wrong": -2.850,
-    "volume_found": 0.961,
-    "volume_missing": -0.902,
-    "issue_found": -0.689,
-    "issue_missing": -0.898,
-    "page_found": 0.803,
-    "page_missing": -1.032,
-    "journal_found": 0.551,
-    "journal_missing": 0.877,
-    "unexplained_numbers": -1.166,
-    "notice_mismatch": -0.450,
-    "title_numbers_mismatch": -0.081,
-    "title_x_author": -0.083,
-    "locator_complete": 0.898,
+    "title_cov": -1.156,
+    "string_cov": 4.106,
+    "fa_found": -0.267,
+    "fa_missing": -1.903,
+    "authors": 1.732,
+    "year_exact": -0.275,
+    "year_off": -1.182,
+    "year_wrong": -2.325,
+    "volume_found": 0.917,
+    "volume_missing": -1.287,
+    "issue_found": -0.852,
+    "issue_missing": -1.031,
+    "page_found": 0.651,
+    "page_missing": -0.683,
+    "journal_found": 0.365,
+    "journal_missing": 0.776,
+    "unexplained_numbers": -1.709,
+    "notice_mismatch": -0.395,
+    "title_numbers_mismatch": -0.104,
+    "title_x_author": -0.258,
+    "locator_complete": 1.221,
 }
 
 

