@@ -147,7 +147,7 @@ def pick_threshold(case: Case, base: Params) -> Params:
     return best[1]
 
 
-def long_document(copies: int = 15) -> str:
+def long_document(copies: int = 19) -> str:
     """The demo repeated (each copy with its own list, as a collection of articles would be)."""
     return "\n\n".join(DEMO.read_text(encoding="utf-8") for _ in range(copies))
 

@@ -100,7 +100,9 @@ def _lower(s: str) -> str:
     return "".join(c.lower() if len(c.lower()) == 1 else c for c in s)
 
 
-_VOLISS = re.compile(r"(\d+)\s*\(\s*(\d[\w\s/-]*)\s*\)|(?:no|n°|nº|nr|issue|heft)\s*\.?\s*(\d[\w/-]*)", re.IGNORECASE)
+_VOLISS = re.compile(
+    r"(\d+)\s*\(\s*(\d[\w\s/-]*)\s*\)|(?:no|n°|nº|nr|issue|heft)\s*\.?\s*(\d[\w/-]*)", re.IGNORECASE
+)
 
 
 def align_segments(item: dict[str, Any]) -> Example | None:
@@ -483,19 +485,48 @@ def render(r: Rec, style: str, rng: random.Random, cn: CnWords) -> list[Piece]:
             P += [("[", "O"), ("D", "type"), ("]", "O"), (". ", "O"), (rng.choice(_CN_PLACES), "location")]
             P += [(": ", "O"), (cn.journal(rng)[:4] + "大学", "publisher"), (", ", "O"), (r.year, "date")]
         elif kind < 0.96:
-            P += [("[", "O"), ("C", "type"), ("]", "O"), ("//", "O"), (cn.title(rng)[:8] + "学术会议论文集", "container")]
-            P += [(". ", "O"), (rng.choice(_CN_PLACES), "location"), (": ", "O"), (rng.choice(_CN_PUBLISHERS), "publisher")]
+            P += [
+                ("[", "O"),
+                ("C", "type"),
+                ("]", "O"),
+                ("//", "O"),
+                (cn.title(rng)[:8] + "学术会议论文集", "container"),
+            ]
+            P += [
+                (". ", "O"),
+                (rng.choice(_CN_PLACES), "location"),
+                (": ", "O"),
+                (rng.choice(_CN_PUBLISHERS), "publisher"),
+            ]
             P += [(", ", "O"), (r.year, "date")]
             if page:
                 P += [(": ", "O"), (page, "pages")]
         elif kind < 0.98:
             mm, dd = rng.randint(1, 12), rng.randint(1, 28)
-            P += [("[", "O"), ("EB", "type"), ("/", "type"), ("OL", "type"), ("]", "O"), (". ", "O"), ("(", "O")]
+            P += [
+                ("[", "O"),
+                ("EB", "type"),
+                ("/", "type"),
+                ("OL", "type"),
+                ("]", "O"),
+                (". ", "O"),
+                ("(", "O"),
+            ]
             P += [(r.year, "date"), (f"-{mm:02d}-{dd:02d})[{int(r.year) + 1}-{dd:02d}-{mm:02d}]. ", "O")]
             P += [(f"https://www.example.cn/{rng.randint(100, 99999)}.html", "url")]
         else:
-            P += [("[", "O"), ("N", "type"), ("]", "O"), (". ", "O"), (cn.journal(rng)[:3] + "日报", "container")]
-            P += [(", ", "O"), (r.year, "date"), (f"-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}(", "O")]
+            P += [
+                ("[", "O"),
+                ("N", "type"),
+                ("]", "O"),
+                (". ", "O"),
+                (cn.journal(rng)[:3] + "日报", "container"),
+            ]
+            P += [
+                (", ", "O"),
+                (r.year, "date"),
+                (f"-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}(", "O"),
+            ]
             P += [(str(rng.randint(1, 12)), "pages"), (")", "O")]
         P += [(".", "O")]
     elif style == "nlm":

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from citecheck.matching.diffs import author_diffs, classify, classify_text, classify_value, field_diff
-from citecheck.matching.journals import abbreviates, find_in_words, is_abbreviation, journal_equal, words
+from citecheck.matching.journals import (
+    abbreviates,
+    abbreviation_typo,
+    find_in_words,
+    is_abbreviation,
+    journal_equal,
+    words,
+)
 
 # ---------------------------------------------------------------- text kinds
 
@@ -95,8 +102,25 @@ def test_nlm_suffixes_are_the_same_journal() -> None:
 
 def test_word_abbreviation_rules() -> None:
     assert abbreviates("j", "journal")
-    assert abbreviates("natl", "national")
+    assert abbreviates("natl", "national")  # an ISO 4 contraction
+    assert abbreviates("jpn", "japanese")
+    assert abbreviates("fjordheilkd", "fjordheilkunde")  # German -kunde → -kd
     assert not abbreviates("nat", "international")
+    # Letters in order are not enough: ISO 4 truncates, so a skipped letter is a misspelling.
+    assert not abbreviates("glaciolgy", "glaciology")
+    assert not abbreviates("biotechnl", "biotechnology")
+    assert abbreviates("biotechnol", "biotechnology")
+
+
+def test_misspelt_abbreviation_is_a_typo_not_an_abbreviation() -> None:
+    full, short = "Annals of Moss Biotechnology", "Ann Moss Biotechnol"
+    assert not is_abbreviation("Ann Moss Biotechnl", full)
+    assert abbreviation_typo("Ann Moss Biotechnl", full)
+    assert classify_text("container-title", "Ann Moss Biotechnl", full) == "typo"
+    assert classify_text("container-title", "Ann Moss Biotechnl", short) == "typo"
+    assert classify_text("container-title", "Ann Moss Biotechnol", full) == "abbreviation"
+    # Two words off in a three-word title is another journal, not a typo.
+    assert classify_text("container-title", "Ann Mass Biotechnl", full) == "wrong_value"
 
 
 def test_find_journal_in_string_words() -> None:

@@ -180,6 +180,90 @@ def test_merged_entries() -> None:
     assert "merged_entries" in {d.kind for d in m.diffs}
 
 
+def test_year_off_by_one_is_accepted_but_reported() -> None:
+    """A journal that numbers volumes by year: `2020, 2021: 1-10` shows the year once, as the volume."""
+    yearly = rec("10.9999/ice.2021.77", "Ice lens growth in silty soils under cyclic freezing",
+                 [("Dahl", "Nils"), ("Sund", "Eva")], "Frost Research International", 2021, "2021", "", "1-10")
+    text = ("[4] Dahl N, Sund E. Ice lens growth in silty soils under cyclic freezing[J]. "
+            "Frost Research International, 2020, 2021: 1-10.")
+    m = validate(ref(text, issued={"date-parts": [[2020]]}, volume="2021", page="1-10"), [yearly, OTHER])
+    assert m.doi == yearly.doi
+    assert m.verdict == "corrected"
+    assert ("issued", "2020", "2021", "wrong_value") in {(d.field, d.ours, d.theirs, d.kind) for d in m.diffs}
+    # Printed once per role, the same year is not a difference.
+    ok = text.replace("2020, 2021", "2021, 2021")
+    assert validate(ref(ok, issued={"date-parts": [[2021]]}), [yearly]).verdict == "verified"
+
+
+def test_year_off_by_one_is_reported_without_a_parsed_year() -> None:
+    text = FJORD_APA.replace("(2019)", "(2020)")
+    m = validate(ref(text), [FJORD, OTHER])
+    assert m.doi == FJORD.doi and m.verdict == "corrected"
+    assert ("issued", "2020", "2019", "wrong_value") in {(d.field, d.ours, d.theirs, d.kind) for d in m.diffs}
+
+
+def test_misspelt_journal_abbreviation_is_a_typo() -> None:
+    """`Biotechnl` is no ISO 4 abbreviation of `Biotechnology`: a typo of `Biotechnol`, shown against it."""
+    bio = rec("10.9999/mbt.2018.9", "Peat moss cultures for heavy metal capture", [("Holm", "Karin")],
+              "Annals of moss biotechnology", 2018, "9", "", "652970", short="Ann Moss Biotechnol")
+    text = "Holm K. Peat moss cultures for heavy metal capture[J]. Ann Moss Biotechnl, 2018, 9: 652970."
+    m = validate(ref(text, **{"container-title": "Ann Moss Biotechnl"}), [bio, OTHER])
+    assert m.doi == bio.doi and m.verdict == "corrected"
+    assert [(d.field, d.ours, d.theirs, d.kind) for d in m.diffs] == [
+        ("container-title", "Ann Moss Biotechnl", "Ann Moss Biotechnol", "typo")]
+    ok = validate(ref(text.replace("Biotechnl", "Biotechnol"), **{"container-title": "Ann Moss Biotechnol"}), [bio])
+    assert ok.verdict == "verified"
+    assert [(d.field, d.kind) for d in ok.diffs] in ([], [("container-title", "abbreviation")])
+
+
+def test_one_wrong_volume_against_many_agreeing_fields_is_corrected() -> None:
+    """Title, authors, year, journal, issue and both pages agree; only the volume differs (21 for 12)."""
+    text = FJORD_APA.replace("12(3)", "21(3)")
+    m = validate(ref(text, volume="21", issue="3", page="201-215"), [FJORD, OTHER])
+    assert m.doi == FJORD.doi
+    assert m.verdict == "corrected"
+    assert ("volume", "21", "12", "wrong_value") in {(d.field, d.ours, d.theirs, d.kind) for d in m.diffs}
+    assert "volume" in m.reason
+
+
+def test_one_agreeing_title_does_not_outweigh_a_different_extent() -> None:
+    """Same title, journal and volume, but another first *and* last page: another item (a cover, a reply)."""
+    cover = rec("10.9999/fjord.cover", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+                "Journal of Fjord Science", 2019, "12", "3", "180")
+    m = validate(ref(FJORD_APA, page="201-215"), [cover])
+    assert m.verdict in ("ambiguous", "not_found")
+
+
+def test_wrong_value_needs_the_title_and_more_than_one_other_field() -> None:
+    """Without the title in the string, a conflicting volume is not overridden."""
+    text = "A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 21, 201 (2019)."
+    m = validate(ref(text), [FJORD])
+    assert m.verdict != "verified" and not (m.verdict == "corrected" and m.doi == FJORD.doi
+                                            and "wrong value" in m.reason)
+
+
+def test_damaged_numbers_are_read_as_digits() -> None:
+    """OCR and typing noise: `2O19` (letter O), `2 01` (a split), `1x` (one garbled digit)."""
+    text = "1 A. Berg, P. Lund, and M. Ek, Journal of Fjord Scien ce 1x, 2 01 (2O19)."
+    ev = compare(RefView(text, {}), FJORD)
+    assert (ev.year, ev.volume, ev.page) == (1.0, 1.0, 1.0)
+    assert ev.unexplained_numbers == 0
+    # A damaged number still has to fit: 1x is not volume 44.
+    assert compare(RefView(text, {}), MOSS).volume == 0.0
+
+
+def test_candidates_told_apart_by_what_the_string_shows() -> None:
+    """Two records of one conference differ only in authors: the complete author list decides."""
+    base = dict(journal="Proc Fjord Symposium", year=2017)
+    a = rec("10.9999/sym.1", "Wave energy at the sill", [("Sand", "Vera"), ("Sand", "Sven")], **base)
+    b = rec("10.9999/sym.2", "Fjord ice charting by drone", [("Sand", "Vera"), ("Myhre", "Odd")], **base)
+    m = validate(ref("1 V. Sand and S. Sand, Proc Fjord Symposium (2017)."), [a, b])
+    assert m.doi == a.doi
+    # With "et al." the string does not claim to list every author: no decision.
+    m2 = validate(ref("1 V. Sand et al., Proc Fjord Symposium (2017)."), [a, b])
+    assert m2.verdict == "ambiguous"
+
+
 # ---------------------------------------------------------------- DOIs
 
 

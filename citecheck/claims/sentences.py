@@ -27,7 +27,8 @@ Chinese characters, one space otherwise); `Sentence.span` covers its source rang
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -403,6 +404,42 @@ def split_sentences(text: str, exclude: Sequence[Span | tuple[int, int]] = ()) -
 
 _CLAUSE_SEP = ",，;；"
 _MIN_CLAUSE = 8
+MAX_CLAUSE_CHARS = 2000
+"""A clause is looked for at most this far back from its marker. Real clauses are far
+shorter; without the bound a marker-dense run-on "sentence" (a 1 MB line of ``[1] [2] …``)
+made the back-walk quadratic in its length."""
+
+
+class _SortedMarkers:
+    """Marker spans of one sentence sorted by start, with the running maximum of their ends.
+
+    `clause_before` is called once per citation with the same `markers` sequence, so this is
+    built once per sentence (cached on the sequence's identity) and each call then finds the
+    markers before its own by bisection instead of scanning them all — linear, not quadratic,
+    in the number of markers of a sentence.
+    """
+
+    def __init__(self, markers: Sequence[tuple[int, int]]) -> None:
+        self.source = markers  # held, so the identity check below stays valid
+        self.size = len(markers)
+        self.spans = sorted((int(s), int(e)) for s, e in markers)
+        self.starts = [s for s, _ in self.spans]
+        self.max_end: list[int] = []
+        top = -1
+        for _, e in self.spans:
+            top = max(top, e)
+            self.max_end.append(top)
+
+
+_prepared = threading.local()
+
+
+def _sorted_markers(markers: Sequence[tuple[int, int]]) -> _SortedMarkers:
+    last: _SortedMarkers | None = getattr(_prepared, "last", None)
+    if last is None or last.source is not markers or last.size != len(markers):
+        last = _SortedMarkers(markers)
+        _prepared.last = last
+    return last
 
 
 def clause_before(sentence: str, marker_start: int, markers: Sequence[tuple[int, int]] = ()) -> str:
@@ -410,21 +447,41 @@ def clause_before(sentence: str, marker_start: int, markers: Sequence[tuple[int,
     outside parentheses and outside other markers (`markers`, offsets in `sentence`).
 
     A clause shorter than a few characters (``如 A[1]``) is extended to the previous separator,
-    so the support scorer always gets a phrase with content. Other markers are cut out.
+    so the support scorer always gets a phrase with content. Other markers are cut out. The
+    clause reaches back at most `MAX_CLAUSE_CHARS` characters (see there why).
     """
-    inside = [(s, e) for s, e in markers if e <= marker_start]
+    prepared = _sorted_markers(markers)
+    spans, max_end = prepared.spans, prepared.max_end
+    before = bisect_left(prepared.starts, marker_start)  # spans[:before] start before this marker
     cut = marker_start
     # markers glued before this one ("[1][2]", "¹,²") share its clause
-    for s, e in sorted(inside, reverse=True):
+    for k in range(before - 1, -1, -1):
+        s, e = spans[k]
+        if e > marker_start:
+            continue  # overlaps this marker: not one before it
         if sentence[e:cut].strip() == "":
-            cut = s
+            cut = min(cut, s)
         else:
             break
-    begin = 0
+    floor = max(0, cut - MAX_CLAUSE_CHARS)
+    inside: list[tuple[int, int]] = []  # markers before this one that reach into [floor, cut)
+    for k in range(before - 1, -1, -1):
+        if max_end[k] <= floor:
+            break  # no earlier marker reaches the window
+        s, e = spans[k]
+        if e <= marker_start and e > floor and s < cut:
+            inside.append((s, e))
+    inside.reverse()
+    covered = bytearray(cut - floor)
+    for s, e in inside:
+        lo, hi = max(s, floor) - floor, min(e, cut) - floor
+        if hi > lo:
+            covered[lo:hi] = b"\x01" * (hi - lo)
+    begin = floor
     depth = 0
     j = cut - 1
-    while j >= 0:
-        if any(s <= j < e for s, e in inside):
+    while j >= floor:
+        if covered[j - floor]:
             j -= 1
             continue
         ch = sentence[j]
@@ -442,9 +499,10 @@ def clause_before(sentence: str, marker_start: int, markers: Sequence[tuple[int,
 
 
 def _strip_markers(sentence: str, a: int, b: int, markers: Sequence[tuple[int, int]]) -> str:
+    """`sentence[a:b]` without the marker spans; `markers` must be sorted by start."""
     parts: list[str] = []
     pos = a
-    for s, e in sorted(markers):
+    for s, e in markers:
         if e <= a or s >= b:
             continue
         parts.append(sentence[pos:max(pos, s)])

@@ -207,14 +207,30 @@ def _mask(text: str, start: int, end: int) -> str:
     return text[:start] + " " * (end - start) + text[end:]
 
 
-def _phrase_terms(text: str, table: dict[str, str]) -> tuple[list[tuple[int, Term]], str]:
-    """Occurrences of `table`'s Chinese keys (longest first), and the text with them masked."""
+def _straddled(text: str, pos: int, guard: dict[str, str]) -> bool:
+    """Does a dictionary word start just before `pos` and run into it? (``乳腺癌细胞``: the
+    lexicon's 癌细胞 must not take the 癌 of 乳腺癌.)"""
+    for back in range(1, 4):
+        a = pos - back
+        if a < 0 or not _HAS_CJK_RE.match(text[a]):
+            break
+        for length in range(back + 1, back + 4):
+            if text[a:a + length] in guard:
+                return True
+    return False
+
+
+def _phrase_terms(text: str, table: dict[str, str],
+                  guard: dict[str, str] | None = None) -> tuple[list[tuple[int, Term]], str]:
+    """Occurrences of `table`'s Chinese keys (longest first), and the text with them masked;
+    with a `guard` dictionary, a match that would split one of its words is left alone."""
     found: list[tuple[int, Term]] = []
     for key in sorted((k for k in table if k in text), key=len, reverse=True):
         pos = text.find(key)
         while pos >= 0:
-            found.append((pos, Term(key, table[key])))
-            text = _mask(text, pos, pos + len(key))
+            if guard is None or not _straddled(text, pos, guard):
+                found.append((pos, Term(key, table[key])))
+                text = _mask(text, pos, pos + len(key))
             pos = text.find(key, pos + len(key))
     return found, text
 
@@ -269,7 +285,7 @@ def key_terms(text: str, glossary: Glossary | None = None, table: dict[str, str]
     glossary = glossary or Glossary()
     table = dictionary() if table is None else table
     found, rest = _phrase_terms(text, glossary.zh_to_en)
-    more, rest = _phrase_terms(rest, {k: v for k, v in TERMS.items() if len(k) >= 2})
+    more, rest = _phrase_terms(rest, {k: v for k, v in TERMS.items() if len(k) >= 2}, table)
     found += more
     found += _latin_terms(rest, glossary)
     rest = _LATIN_RE.sub(lambda m: " " * len(m.group(0)), rest)

@@ -28,13 +28,21 @@ from citecheck.model import CSL, Record
 from citecheck.text import fold as _text_fold
 from citecheck.text import has_cjk, unify_dashes
 
+_NOT_ALNUM_ASCII = re.compile(r"[^a-z0-9]+")
+
 
 @lru_cache(maxsize=131072)
 def fold(text: str | None) -> str:
-    """`citecheck.text.fold`, cached: record fields and windows are folded again and again."""
+    """`citecheck.text.fold`, cached: record fields and windows are folded again and again.
+
+    ASCII text takes a fast path with the same result (NFKC and NFKD leave it unchanged).
+    """
+    if text and text.isascii():
+        return _NOT_ALNUM_ASCII.sub("", text.lower())
     return _text_fold(text)
 
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
+_URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # Segment boundaries for title windows: sentence punctuation, CJK full stop, GB/T type codes.
 _SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\s+|\s*//\s*")
@@ -121,8 +129,9 @@ class RefView:
 
     @cached_property
     def numbers(self) -> list[str]:
-        """Digit and page-like tokens (e1002, S12) of the string, label excluded."""
-        return [w for w in self.words if any(c.isdigit() for c in w)]
+        """Digit and page-like tokens (e1002, S12) of the string, label, DOI and URLs excluded."""
+        body = _URL_RE.sub(" ", _DOI_RE.sub(" ", self.body))
+        return [w for w in words(body) if any(c.isdigit() for c in w)]
 
     @cached_property
     def number_set(self) -> set[str]:
@@ -422,7 +431,10 @@ def compare(view: RefView, rec: Record) -> Evidence:
     numvals = _number_values(f)
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
-    unexplained = [t for t in view.numbers
+    tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
+    own_numbers = view.numbers if tail_at < 0 else [w for w in words(view.body[:tail_at]) if any(
+        ch.isdigit() for ch in w)]  # a second reference run into the string is reported, not scored
+    unexplained = [t for t in own_numbers
                    if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))]
@@ -441,6 +453,34 @@ def _letter_slip(word: str, view: RefView) -> bool:
     digits = re.sub(r"\D", "", word)
     return len(word) >= 3 and any(
         re.sub(r"\D", "", v) == digits and Levenshtein.distance(word, v, score_cutoff=1) <= 1 for v in view.numbers)
+
+
+def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
+    """Where another reference starts after the record's last bibliographic number, and its text.
+
+    (-1, "") when the string carries nothing after the record's numbers that
+    looks like a reference (four words and a year).
+    """
+    body = view.body
+    anchors = [first_page(rec.get("page")), str(rec.get("volume") or ""), str(record_year(rec) or "")]
+    pos = -1
+    for a in anchors:
+        if a:
+            ends = [m.end() for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE)]
+            if ends:
+                pos = max(pos, ends[-1])
+    if pos < 0:
+        return -1, ""
+    tail = body[pos:]
+    page = str(rec.get("page") or "")
+    if "-" in page or "–" in page:
+        m = re.match(r"^\s*[-–]\s*\w+", tail)
+        if m:
+            pos += m.end()
+            tail = body[pos:]
+    tws = [w for w in words(tail) if len(w) > 2 and not w.isdigit() and w not in ("doi", "pmid", "http", "https")]
+    has_year = bool(_YEAR_RE.search(tail))
+    return (pos, tail.strip()) if len(tws) >= 4 and has_year else (-1, "")
 
 
 def _one_digit_slip(a: str, b: str) -> bool:

@@ -5,7 +5,7 @@ The weights below were fitted by `python benchmarks/bench_match.py --fit`
 (reference, candidate) pairs that the local index returned (rows=5) for the
 3,000 strings of the public matching set, 2,189 of them positive (label:
 candidate DOI == the string's true DOI); held-out log-loss per pair when
-fitted on even items and scored on odd ones: 0.034. They are
+fitted on even items and scored on odd ones: 0.031. They are
 constants so that matching is deterministic and needs no data at run time;
 refit when `compare.py` changes. The model is small on purpose — 20
 interpretable features — so each weight can be read: a missing first author
@@ -49,31 +49,31 @@ FEATURES: tuple[str, ...] = (
 # Fitted weights (see module docstring). Signs are relative to "unknown" (record lacks the field) and
 # partly absorb correlations: e.g. `title` is negative because `title_hi` carries the strong-title effect.
 WEIGHTS: dict[str, float] = {
-    "bias": -4.384,
-    "title": -0.127,
-    "title_hi": 3.539,
+    "bias": -4.400,
+    "title": -0.132,
+    "title_hi": 3.540,
     "title_absent": -0.000,
-    "title_cov": -1.156,
-    "string_cov": 4.106,
-    "fa_found": -0.267,
+    "title_cov": -1.151,
+    "string_cov": 4.125,
+    "fa_found": -0.270,
     "fa_missing": -1.903,
-    "authors": 1.732,
-    "year_exact": -0.275,
-    "year_off": -1.182,
-    "year_wrong": -2.325,
-    "volume_found": 0.917,
-    "volume_missing": -1.287,
-    "issue_found": -0.852,
-    "issue_missing": -1.031,
-    "page_found": 0.651,
-    "page_missing": -0.683,
+    "authors": 1.737,
+    "year_exact": -0.278,
+    "year_off": -1.181,
+    "year_wrong": -2.329,
+    "volume_found": 0.919,
+    "volume_missing": -1.306,
+    "issue_found": -0.853,
+    "issue_missing": -1.032,
+    "page_found": 0.653,
+    "page_missing": -0.689,
     "journal_found": 0.365,
-    "journal_missing": 0.776,
-    "unexplained_numbers": -1.709,
+    "journal_missing": 0.775,
+    "unexplained_numbers": -1.705,
     "notice_mismatch": -0.395,
-    "title_numbers_mismatch": -0.104,
-    "title_x_author": -0.258,
-    "locator_complete": 1.221,
+    "title_numbers_mismatch": -0.103,
+    "title_x_author": -0.262,
+    "locator_complete": 1.219,
 }
 
 

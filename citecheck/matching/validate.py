@@ -35,8 +35,8 @@ from citecheck.matching.compare import (
     RefView,
     compare,
     container_titles,
-    first_page,
     fold,
+    merged_tail,
     person_found,
     record_year,
     strip_label,
@@ -129,6 +129,9 @@ _OVERRIDABLE = frozenset({"page", "volume", "year"})
 def _other_extent(view: RefView, rec: CSL) -> bool:
     """The reference gives a page range whose last page the record does not share (another extent)."""
     ours = unify_dashes(str(view.fields.get("page") or ""))
+    if not ours:  # unparsed: the string's last number range
+        ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", unify_dashes(view.body))
+        ours = ranges[-1] if ranges else ""
     parts = [x for x in re.split(r"\s*-\s*", ours) if x.strip()]
     if len(parts) != 2:
         return False
@@ -191,22 +194,7 @@ def disagreements(ev: Evidence) -> int:
 
 def _merged_tail(view: RefView, rec: CSL) -> str:
     """Material after the record's last bibliographic number that looks like another reference."""
-    body = view.body
-    anchors = [first_page(rec.get("page")), str(rec.get("volume") or ""), str(record_year(rec) or "")]
-    pos = -1
-    for a in anchors:
-        if a:
-            ends = [m.end() for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE)]
-            if ends:
-                pos = max(pos, ends[-1])
-    if pos < 0:
-        return ""
-    tail = body[pos:]
-    page = str(rec.get("page") or "")
-    tail = re.sub(r"^\s*[-–]\s*\w+", "", tail) if "-" in page or "–" in page else tail
-    tws = [w for w in words(tail) if len(w) > 2 and not w.isdigit() and w not in ("doi", "pmid", "http", "https")]
-    has_year = bool(re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", tail))
-    return tail.strip() if len(tws) >= 4 and has_year else ""
+    return merged_tail(view, rec)[1]
 
 
 def _title_diff(view: RefView, ref_fields: CSL, ev: Evidence, theirs: str) -> FieldDiff | None:
@@ -450,8 +438,10 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                      candidates=[best.record, rival.record, *[s.record for s in scored if s not in (best, rival)][:3]],
                      reason=f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})")
     if best.p >= WEAK:
+        doubts = conflicts(best.evidence, best.record.doi or "")
+        why = f"; conflicting: {', '.join(doubts)}" if doubts else ""
         return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
-                     candidates=shown, reason=f"best candidate too weak ({best.p:.2f})")
+                     candidates=shown, reason=f"best candidate too weak ({best.p:.2f}){why}")
     ev = best.evidence
     if ev.title is not None and ev.title >= STRONG_TITLE and disagreements(ev) < 2:
         return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),

@@ -140,7 +140,7 @@ _POS = {0: "i=0", 1: "i=1", 2: "i=2"}
 _POS_END = {0: "ie=0", 1: "ie=1", 2: "ie=2"}
 # What a token beyond either end of the string looks like to its neighbours.
 _EDGE_WIN = ("-2w=<edge>", "-1w=<edge>", "-1sh=<edge>", "1w=<edge>", "1sh=<edge>", "2w=<edge>")
-_QUOTE_CHARS = frozenset("\"“”«»")
+_QUOTE_CHARS = frozenset('"“”«»')
 
 
 @lru_cache(maxsize=200_000)

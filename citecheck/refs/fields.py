@@ -26,6 +26,7 @@ _VOL_PREFIX = re.compile(
 _ISSUE_PREFIX = re.compile(r"^(?:no\s*\.?\s*|n[°º]\s*|nr\.?\s*|issue\s*|h\.\s*|heft\s*|第\s*)", re.IGNORECASE)
 _VOL_ISSUE = re.compile(r"^(\w+)\s*\(\s*([^()]+?)\s*\)$")
 _VOL_NO = re.compile(r"^(\w+)\s*[,;.]?\s*(?:no|n°|nº|nr|issue|heft|h)\s*\.?\s*(\w+)$", re.IGNORECASE)
+_VOL_PAGE = re.compile(r"^(\w+)\s*,\s*(\d+)$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DASHES = re.compile(r"\s*[-‐‑‒–—―−~～]+\s*")
 _TYPECODE_TAIL = re.compile(r"\s*\[[A-Z]{1,2}(?:\s*/\s*[A-Z]{2})?\]\s*$")
@@ -88,8 +89,14 @@ def clean_text(value: str) -> str:
     return value.strip()
 
 
+_DATE_TAIL_HEAD = re.compile(r"^[^()]{0,20}\)\s*[.,:]?\s+(?=\S)")
+
+
 def clean_title(value: str) -> str:
+    """Title/container cleanup; also drops a date tail the model ran into (`Oct 5). Title`)."""
     value = _TYPECODE_TAIL.sub("", value)
+    if ")" in value[:22] and "(" not in value.split(")", 1)[0]:
+        value = _DATE_TAIL_HEAD.sub("", value)
     value = clean_text(value)
     return value
 
@@ -108,7 +115,7 @@ def clean_number(value: str, prefix: re.Pattern[str]) -> str:
     value = clean_text(value)
     value = prefix.sub("", value).strip()
     value = _ISSUE_MARK_TAIL.sub("", value).strip(" ,;.")
-    value = re.sub(r"\s*[卷期]$", "", value)
+    value = re.sub(r"\s*[卷期巻号號]$", "", value)
     return _DASHES.sub("-", value)
 
 
@@ -154,6 +161,9 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
         if m:
             vol = m.group(1)
             fields.setdefault("issue", m.group(2))
+        m = _VOL_PAGE.match(vol)
+        if m and "pages" not in by_label:
+            vol, fields["page"] = m.group(1), m.group(2)  # AIP `Phys. Rev. 187, 85 (1969)`
         if vol:
             fields["volume"] = vol
     if "issue" in by_label:

@@ -62,8 +62,8 @@ _EDITOR_MARK = re.compile(
 )
 # Case-sensitive on purpose: `Y` and `E` are initials, `y`/`e` are conjunctions.
 _CONJ = re.compile(r"\s*(?:&|\b(?:and|AND|And|und|et(?!\s*al)|y|e|i|и)\b|和|与|、)\s*")
-_INITIALS = re.compile(r"^(?:[A-ZÀ-Þ](?:[a-z]?\.|\.?-[A-ZÀ-Þ]\.?)?|[A-ZÀ-Þ]{1,3}\.?)$")
-_DOTTED = re.compile(r"^(?:[A-ZÀ-Þ][a-z]?\.(?:-?[A-ZÀ-Þ][a-z]?\.)*|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)$")
+_INITIALS = re.compile(r"^(?:(?:[A-ZÀ-Þ][a-z]?\.-?){1,4}|[A-ZÀ-Þ]{1,3}|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)$")
+_DOTTED = re.compile(r"^(?:[A-ZÀ-Þ][a-z]?\.(?:-?[A-ZÀ-Þ][a-z]?\.?)*|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)$")
 _PARTICLES = frozenset(
     "van von der den de del della di da du dos das le la ten ter vander st. bin al el".split()
 )
@@ -135,6 +135,8 @@ def parse_single(part: str) -> Name | None:
         out = {"family": toks[0]}
     elif all(_is_initials(t) for t in toks[1:]) and not _is_initials(toks[0]):
         out = {"family": toks[0], "given": " ".join(toks[1:])}
+    elif all(_is_initials(t) for t in toks) and len(toks[0]) >= 2 and "." not in toks[0]:
+        out = {"family": toks[0], "given": " ".join(toks[1:])}  # `LI X`, `MA JA`: short surnames
     elif _trailing_initials(toks):
         k = _trailing_initials(toks)
         out = {"family": " ".join(toks[:-k]), "given": " ".join(toks[-k:])}
@@ -165,7 +167,7 @@ def _trailing_initials(toks: list[str]) -> int:
 
 def _natural_order(toks: list[str]) -> Name:
     """`Given [Middle] [particles] Family`, except all-caps family or pinyin in Chinese order."""
-    caps = [i for i, t in enumerate(toks) if t.isupper() and len(t) > 1]
+    caps = [i for i, t in enumerate(toks) if t.isupper() and not _is_initials(t)]
     if len(caps) == 1 and len(toks) > 1:
         i = caps[0]
         return {"family": toks[i], "given": " ".join(toks[:i] + toks[i + 1 :])}

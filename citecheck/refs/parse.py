@@ -34,7 +34,10 @@ _LABEL_RE = re.compile(
 )
 _EMPHASIS_RE = re.compile(r"(?<![\w*])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*])")
 _WS_RE = re.compile(r"\s+")
-_TAG_RE = re.compile(r"</?(?:i|b|u|em|strong|italic|bold|sup|sub|sc|span|font|a|jats:[a-z-]+)(?:\s[^<>]{0,200})?>", re.IGNORECASE)
+_TAG_RE = re.compile(
+    r"</?(?:i|b|u|em|strong|italic|bold|sup|sub|sc|span|font|a|jats:[a-z-]+)(?:\s[^<>]{0,200})?>",
+    re.IGNORECASE,
+)
 _CJK_PUNCT = str.maketrans({"。": ". ", "、": ", ", "【": "[", "】": "]", "《": "", "》": ""})
 
 
@@ -73,6 +76,24 @@ def prepare(text: str) -> tuple[str, str, list[Issue]]:
     return finish(text), label, issues
 
 
+def _split_title_journal(fields: CSL) -> None:
+    """`Title. Journal` labelled as one field, in styles where a journal always follows the title.
+
+    Only called when a journal locator (`2010;9(3):129`, `2021, 101(16): 1123`,
+    `, 20(6), 3068`) shows the item is a journal article: then the last sentence
+    of a title with no journal is the journal, and the head of a journal with no
+    title is the title.
+    """
+    if "container-title" not in fields and ". " in fields.get("title", ""):
+        head, _, tail = fields["title"].rpartition(". ")
+        if head and 0 < len(tail.split()) <= 8:
+            fields["title"], fields["container-title"] = head, tail
+    elif "title" not in fields and ". " in fields.get("container-title", ""):
+        head, _, tail = fields["container-title"].rpartition(". ")
+        if head and 0 < len(tail.split()) <= 8 and len(head.split()) >= 3:
+            fields["title"], fields["container-title"] = head, tail
+
+
 def _apply_rules(text: str, fields: CSL) -> None:
     """Exact rules override or fill the model's fields (in place)."""
     doi = rules.find_doi(text)
@@ -87,6 +108,8 @@ def _apply_rules(text: str, fields: CSL) -> None:
     if pmid:
         fields["PMID"] = pmid
     loc = rules.find_locator(text)
+    if loc or rules.APA_RE.search(text):
+        _split_title_journal(fields)
     if loc:
         fields["issued"] = {"date-parts": [[int(loc["year"])]]}
         fields["volume"] = loc["volume"]
