@@ -32,7 +32,8 @@ anything longer is a merged entry or a whole paragraph, and the CRF is linear bu
 _LABEL_RE = re.compile(
     r"^\s*(?:\[\s*\d{1,4}\s*\]|［\s*\d{1,4}\s*］|\(\s*\d{1,3}\s*\)|\d{1,3}\s*(?:[.、)](?!\d)|\s(?=\D)))\s*"
 )
-_EMPHASIS_RE = re.compile(r"(?<![\w*])[*_]{1,3}(?=\S)|(?<=\S)[*_]{1,3}(?![\w*])")
+# Markdown emphasis (`*Journal*`, `**Title**`); underscores are left alone (URLs use them).
+_EMPHASIS_RE = re.compile(r"(?<![\w*])\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?![\w*])")
 _WS_RE = re.compile(r"\s+")
 _TAG_RE = re.compile(
     r"</?(?:i|b|u|em|strong|italic|bold|sup|sub|sc|span|font|a|jats:[a-z-]+)(?:\s[^<>]{0,200})?>",
