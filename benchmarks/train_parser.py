@@ -84,8 +84,8 @@ def excluded_dois(path: Path) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--synthetic", type=int, default=24000, help="number of synthetic strings")
-    ap.add_argument("--iterations", type=int, default=200)
+    ap.add_argument("--synthetic", type=int, default=20000, help="number of synthetic strings")
+    ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--c1", type=float, default=0.05)
     ap.add_argument("--c2", type=float, default=0.005)
     ap.add_argument("--minfreq", type=float, default=2)

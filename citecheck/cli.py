@@ -14,13 +14,16 @@ import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from citecheck import __version__
 from citecheck.config import Settings
 from citecheck.model import Audit, Document, Match, Reference
+
+if TYPE_CHECKING:
+    from citecheck.batch import BatchState
 
 app = typer.Typer(
     name="citecheck",
@@ -397,9 +400,17 @@ def check(
                                               help="List every check and exit.")] = False,
     explain: Annotated[str | None, typer.Option("--explain", callback=_explain, is_eager=True,
                                                 help="Explain one check and exit.")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Go on with an interrupted batch: documents "
+                                         "already checked (same inputs, settings and content) are not "
+                                         "checked again.")] = False,
 ) -> None:
-    """Run the whole audit (references → matching → claims → findings) and write the reports."""
+    """Run the whole audit (references → matching → claims → findings) and write the reports.
+
+    Each finished document's audit is kept (in the cache directory) until the
+    reports are written, so a killed batch goes on with ``--resume``.
+    """
     from citecheck.audit import exit_code, run_audit
+    from citecheck.batch import file_digest
     from citecheck.document import DocumentError, load
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
@@ -409,30 +420,79 @@ def check(
     if not paths:
         fail("no documents to check")
     sources = _sources(settings)
+    state = _batch_state(settings, paths, resume)
     audits = []
     failed: list[str] = []
-    for path in paths:
-        try:
-            doc = load(path)
-        except DocumentError as exc:
-            typer.echo(f"citecheck: error: {exc}", err=True)
-            failed.append(path)
-            continue
-        for issue in doc.warnings:
-            typer.echo(f"citecheck: warning: {path}: {issue.message}", err=True)
-        bar, update = _progress(0, f"checking {Path(path).name}")
-        with bar:  # type: ignore[attr-defined]
-            def progress(done: int, total: int, _update: Callable[[int, int], None] = update,
-                         _bar: object = bar) -> None:
-                _bar.update(_bar.task_ids[0], total=total)  # type: ignore[attr-defined]
-                _update(done, total)
+    reused = 0
+    try:
+        for path in paths:
+            digest = file_digest(path) if state is not None else None
+            if resume and state is not None:
+                stored = state.load(path, digest)
+                if stored is not None:
+                    audits.append(stored)
+                    reused += 1
+                    continue
+            try:
+                doc = load(path)
+            except DocumentError as exc:
+                typer.echo(f"citecheck: error: {exc}", err=True)
+                failed.append(path)
+                continue
+            for issue in doc.warnings:
+                typer.echo(f"citecheck: warning: {path}: {issue.message}", err=True)
+            bar, update = _progress(0, f"checking {Path(path).name}")
+            with bar:  # type: ignore[attr-defined]
+                def progress(done: int, total: int, _update: Callable[[int, int], None] = update,
+                             _bar: object = bar) -> None:
+                    _bar.update(_bar.task_ids[0], total=total)  # type: ignore[attr-defined]
+                    _update(done, total)
 
-            audits.append(run_audit(doc, sources, workers=settings.workers, progress=progress,
-                                    support=settings.support))
+                audit = run_audit(doc, sources, workers=settings.workers, progress=progress,
+                                  support=settings.support)
+            audits.append(audit)
+            if state is not None:
+                _save_state(state, path, digest, audit)
+    except KeyboardInterrupt:
+        done = len(audits)
+        hint = "; run the same command with --resume to go on" if state is not None and done else ""
+        typer.echo(f"citecheck: interrupted after {done} of {len(paths)} documents{hint}", err=True)
+        raise typer.Exit(130) from None
+    if reused:
+        typer.echo(f"citecheck: resumed: {reused} of {len(paths)} documents were already checked", err=True)
     _write_reports(audits, targets)
+    if state is not None:
+        state.remove()
     if failed:
         fail(f"{len(failed)} of {len(paths)} documents could not be read (reports cover the others)")
     raise typer.Exit(exit_code(audits, settings.fail_on))
+
+
+def _batch_state(settings: Settings, paths: list[str], resume: bool) -> BatchState | None:
+    """The batch's resume state; without ``--resume`` an old state of the same batch is discarded.
+
+    Resume state is a convenience: when it cannot be kept (unwritable cache
+    directory) the batch still runs, with a warning.
+    """
+    from citecheck.batch import BatchState, StateError
+
+    if all(p == "-" for p in paths):
+        return None  # stdin cannot be read twice: nothing to resume
+    try:
+        state = BatchState.open(settings.cache_dir, paths, settings)
+    except StateError as exc:
+        typer.echo(f"citecheck: warning: resume state not kept ({exc})", err=True)
+        return None
+    if not resume:
+        state.reset()
+    return state
+
+
+def _save_state(state: BatchState, path: str, digest: str | None, audit: Audit) -> None:
+    try:
+        state.save(path, digest, audit)
+    except OSError as exc:
+        typer.echo(f"citecheck: warning: {path}: resume state not saved ({exc.strerror or exc})", err=True)
 
 
 def _report_targets(formats: list[CheckFormat], outputs: list[Path]) -> list[tuple[str, Path | None]]:

@@ -30,6 +30,22 @@ class Settings:
     timeout: float = 10.0
     fail_on: str = "error"
     support: bool = True
+    crossref_url: str = "https://api.crossref.org"
+    """Base URL of the Crossref REST API (a mirror, or a loopback test server)."""
+    retries: int = 4
+    """Tries per request, the first included."""
+    backoff: float = 1.0
+    """First retry delay in seconds; doubles each try."""
+    retry_budget: float = 120.0
+    """Seconds one request may take with all its retries and waits."""
+    max_retry_after: float = 60.0
+    """Longest ``Retry-After`` honoured; longer ones are capped."""
+    cooldown: float = 60.0
+    """After a request fails on network errors, fail fast for this many seconds."""
+    max_failures: int = 10
+    """Stop asking Crossref for the rest of the run after this many failed requests in a row (0: never)."""
+    max_error_rate: float = 0.5
+    """Stop asking Crossref once more than this share of its requests failed (after 20 requests)."""
 
 
 _ENV = {
@@ -41,6 +57,27 @@ _ENV = {
     "timeout": "CITECHECK_TIMEOUT",
     "fail_on": "CITECHECK_FAIL_ON",
     "support": "CITECHECK_SUPPORT",
+    "crossref_url": "CITECHECK_CROSSREF_URL",
+    "retries": "CITECHECK_RETRIES",
+    "backoff": "CITECHECK_BACKOFF",
+    "retry_budget": "CITECHECK_RETRY_BUDGET",
+    "max_retry_after": "CITECHECK_MAX_RETRY_AFTER",
+    "cooldown": "CITECHECK_COOLDOWN",
+    "max_failures": "CITECHECK_MAX_FAILURES",
+    "max_error_rate": "CITECHECK_MAX_ERROR_RATE",
+}
+
+_NUMBERS: dict[str, tuple[type, float, float]] = {
+    # name: (type, lowest, highest) allowed
+    "workers": (int, 1, 32),
+    "timeout": (float, 1e-3, 600),
+    "retries": (int, 1, 20),
+    "backoff": (float, 0, 600),
+    "retry_budget": (float, 1e-3, 3600),
+    "max_retry_after": (float, 0, 3600),
+    "cooldown": (float, 0, 3600),
+    "max_failures": (int, 0, 1_000_000),
+    "max_error_rate": (float, 1e-3, 1),
 }
 
 
@@ -81,16 +118,17 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             return [Path(str(v)).expanduser() for v in items if str(v).strip()]
         if name == "cache_dir":
             return Path(str(value)).expanduser() if value else None
-        if name == "workers":
-            workers = int(value)
-            if not 1 <= workers <= 32:
+        if name in _NUMBERS:
+            kind, low, high = _NUMBERS[name]
+            number = kind(value) if kind is float or isinstance(value, int) else int(str(value).strip())
+            if not low <= number <= high:
                 raise ValueError(value)
-            return workers
-        if name == "timeout":
-            timeout = float(value)
-            if not 0 < timeout <= 600:
+            return number
+        if name == "crossref_url":
+            url = str(value).strip().rstrip("/")
+            if not url.startswith(("http://", "https://")) or len(url) < 10:
                 raise ValueError(value)
-            return timeout
+            return url
         if name == "fail_on":
             text = str(value).lower()
             if text not in (*SEVERITIES, "never"):
@@ -153,6 +191,16 @@ def open_index(path: Path, cache_dir: Path | None = None) -> Any:
     return LocalIndex(built, name=f"index:{path.name}")
 
 
+def retry_policy(settings: Settings) -> Any:
+    """The Crossref client's retry and give-up rules, from the declarative settings."""
+    from citecheck.sources.crossref import RetryPolicy
+
+    return RetryPolicy(tries=settings.retries, backoff=settings.backoff, max_backoff=max(settings.backoff, 30.0),
+                       max_retry_after=settings.max_retry_after, total=settings.retry_budget,
+                       cooldown=settings.cooldown, max_consecutive_failures=settings.max_failures,
+                       max_error_rate=settings.max_error_rate)
+
+
 def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
     """The source chain for these settings, and notes for the user about it."""
     from citecheck.sources.cache import ResponseCache
@@ -161,7 +209,8 @@ def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
 
     notes: list[str] = []
     cache = ResponseCache(settings.cache_dir)
-    client = CrossrefClient(settings.mailto, cache=cache, offline=settings.offline, timeout=settings.timeout)
+    client = CrossrefClient(settings.mailto, base_url=settings.crossref_url, cache=cache, offline=settings.offline,
+                            timeout=settings.timeout, retry=retry_policy(settings))
     sources: list[Any] = [] if settings.offline else [client.cached()]
     paths = list(settings.indexes)
     default = default_index_path()

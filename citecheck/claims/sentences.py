@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from citecheck.claims.markers import body_regions, is_byline
@@ -404,40 +404,78 @@ def split_sentences(text: str, exclude: Sequence[Span | tuple[int, int]] = ()) -
 
 _CLAUSE_SEP = ",，;；"
 _MIN_CLAUSE = 8
-MAX_CLAUSE_CHARS = 2000
-"""A clause is looked for at most this far back from its marker. Real clauses are far
-shorter; without the bound a marker-dense run-on "sentence" (a 1 MB line of ``[1] [2] …``)
-made the back-walk quadratic in its length."""
+_CLAUSE_CHARS = re.compile(r"[,，;；()（）]")
+MAX_CLAUSE_CHARS = 1000
+"""A clause is looked for at most this far back from its marker (a real clause is far shorter).
+Without the bound a marker-dense run-on "sentence" (a 1 MB line of ``word [1] word [2] …``)
+made the back-walk, and the clauses kept, quadratic in its length."""
 
 
-class _SortedMarkers:
-    """Marker spans of one sentence sorted by start, with the running maximum of their ends.
+class _Prepared:
+    """One sentence's markers, prepared once for all of them.
 
     `clause_before` is called once per citation with the same `markers` sequence, so this is
-    built once per sentence (cached on the sequence's identity) and each call then finds the
-    markers before its own by bisection instead of scanning them all — linear, not quadratic,
-    in the number of markers of a sentence.
+    built once per sentence (cached on the identity of `markers` and `sentence`) and each call
+    then works by bisection — linear, not quadratic, in the number of markers of a sentence.
+
+    `spans` are the marker spans merged into disjoint runs, sorted; `stripped` is the sentence
+    without them and `kept[k]` the number of characters kept before ``spans[k]``, so the text
+    of ``[a, b)`` without markers is one slice of `stripped`. `glued[k]` is the first span of
+    the run of markers that ``spans[k]`` ends when only spaces separate them (``[1][2] [3]``):
+    glued markers share one clause.
     """
 
-    def __init__(self, markers: Sequence[tuple[int, int]]) -> None:
-        self.source = markers  # held, so the identity check below stays valid
+    def __init__(self, sentence: str, markers: Sequence[tuple[int, int]]) -> None:
+        self.sentence = sentence  # both held, so the identity checks in `_prepare` stay valid
+        self.source = markers
         self.size = len(markers)
-        self.spans = sorted((int(s), int(e)) for s, e in markers)
-        self.starts = [s for s, _ in self.spans]
-        self.max_end: list[int] = []
-        top = -1
-        for _, e in self.spans:
-            top = max(top, e)
-            self.max_end.append(top)
+        spans: list[tuple[int, int]] = []
+        for s, e in sorted((int(s), int(e)) for s, e in markers):
+            if spans and s <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], max(spans[-1][1], e))
+            elif e > s:
+                spans.append((s, e))
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+        self.kept: list[int] = []
+        self.glued: list[int] = []
+        parts: list[str] = []
+        pos = kept = 0
+        for k, (s, e) in enumerate(spans):
+            gap = sentence[pos:s]
+            parts.append(gap)
+            kept += len(gap)
+            self.kept.append(kept)
+            self.glued.append(self.glued[k - 1] if k and gap.strip() == "" else k)
+            pos = e
+        parts.append(sentence[pos:])
+        self.stripped = "".join(parts)
+
+    def covered(self, j: int) -> bool:
+        """Is position `j` inside a marker?"""
+        k = bisect_right(self.starts, j) - 1
+        return k >= 0 and j < self.spans[k][1]
+
+    def kept_before(self, p: int) -> int:
+        """How many characters before position `p` are outside markers."""
+        k = bisect_right(self.starts, p) - 1
+        if k < 0:
+            return p
+        end = self.spans[k][1]
+        return self.kept[k] + max(0, p - end)
+
+    def text(self, a: int, b: int) -> str:
+        """``sentence[a:b]`` without the markers."""
+        return self.stripped[self.kept_before(a) : self.kept_before(b)]
 
 
 _prepared = threading.local()
 
 
-def _sorted_markers(markers: Sequence[tuple[int, int]]) -> _SortedMarkers:
-    last: _SortedMarkers | None = getattr(_prepared, "last", None)
-    if last is None or last.source is not markers or last.size != len(markers):
-        last = _SortedMarkers(markers)
+def _prepare(sentence: str, markers: Sequence[tuple[int, int]]) -> _Prepared:
+    last: _Prepared | None = getattr(_prepared, "last", None)
+    if last is None or last.source is not markers or last.sentence is not sentence or last.size != len(markers):
+        last = _Prepared(sentence, markers)
         _prepared.last = last
     return last
 
@@ -450,62 +488,41 @@ def clause_before(sentence: str, marker_start: int, markers: Sequence[tuple[int,
     so the support scorer always gets a phrase with content. Other markers are cut out. The
     clause reaches back at most `MAX_CLAUSE_CHARS` characters (see there why).
     """
-    prepared = _sorted_markers(markers)
-    spans, max_end = prepared.spans, prepared.max_end
-    before = bisect_left(prepared.starts, marker_start)  # spans[:before] start before this marker
+    prep = _prepare(sentence, markers)
+    before = bisect_left(prep.starts, marker_start)  # prep.spans[:before] start before this marker
     cut = marker_start
     # markers glued before this one ("[1][2]", "¹,²") share its clause
-    for k in range(before - 1, -1, -1):
-        s, e = spans[k]
-        if e > marker_start:
-            continue  # overlaps this marker: not one before it
-        if sentence[e:cut].strip() == "":
-            cut = min(cut, s)
-        else:
-            break
+    k = before - 1
+    if k >= 0 and prep.spans[k][1] > marker_start:
+        k = -1  # a run of markers that reaches over this one: nothing glued before it
+    if k >= 0 and sentence[prep.spans[k][1] : marker_start].strip() == "":
+        cut = prep.spans[prep.glued[k]][0]
     floor = max(0, cut - MAX_CLAUSE_CHARS)
-    inside: list[tuple[int, int]] = []  # markers before this one that reach into [floor, cut)
-    for k in range(before - 1, -1, -1):
-        if max_end[k] <= floor:
-            break  # no earlier marker reaches the window
-        s, e = spans[k]
-        if e <= marker_start and e > floor and s < cut:
-            inside.append((s, e))
-    inside.reverse()
-    covered = bytearray(cut - floor)
-    for s, e in inside:
-        lo, hi = max(s, floor) - floor, min(e, cut) - floor
-        if hi > lo:
-            covered[lo:hi] = b"\x01" * (hi - lo)
     begin = floor
     depth = 0
-    j = cut - 1
-    while j >= floor:
-        if covered[j - floor]:
-            j -= 1
+    # only brackets and separators change the state, so visit just those (found by the regex
+    # engine) instead of every character: the walk costs C time, not a Python loop per character
+    for j in _backwards(sentence, floor, cut):
+        if prep.covered(j):
             continue
         ch = sentence[j]
         if ch in ")）":
             depth += 1
         elif ch in "(（":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in _CLAUSE_SEP:
-            content = _strip_markers(sentence, j + 1, cut, inside)
-            if len(content.replace(" ", "")) >= _MIN_CLAUSE:
-                begin = j + 1
-                break
-        j -= 1
-    return _strip_markers(sentence, begin, cut, inside).strip()
+        elif depth == 0 and len(prep.text(j + 1, cut).replace(" ", "")) >= _MIN_CLAUSE:
+            begin = j + 1
+            break
+    return prep.text(begin, cut).strip()
 
 
-def _strip_markers(sentence: str, a: int, b: int, markers: Sequence[tuple[int, int]]) -> str:
-    """`sentence[a:b]` without the marker spans; `markers` must be sorted by start."""
-    parts: list[str] = []
-    pos = a
-    for s, e in markers:
-        if e <= a or s >= b:
-            continue
-        parts.append(sentence[pos:max(pos, s)])
-        pos = max(pos, e)
-    parts.append(sentence[pos:b])
-    return "".join(parts)
+def _backwards(sentence: str, floor: int, cut: int, step: int = 128) -> Iterator[int]:
+    """Positions of brackets and clause separators in ``[floor, cut)``, nearest `cut` first,
+    found a chunk at a time (the walk usually stops at the first separator)."""
+    end = cut
+    while end > floor:
+        start = max(floor, end - step)
+        for m in reversed(list(_CLAUSE_CHARS.finditer(sentence, start, end))):
+            yield m.start()
+        end = start
+

@@ -17,6 +17,10 @@ entry does, by clearly more than the document's other links.
 
 Signals (each a z-score over the list, for one claim)
 -----------------------------------------------------
+Embeddings are kept short on both sides (a claim's English terms, about 15 model
+tokens; a work's title, at most `PASSAGE_CHARS`): the cost is linear in tokens and a
+50-page review must be scored in under 30 s on one core.
+
 The claim context is the text from the previous marker (or the sentence start) to this
 marker, so ``从而减轻软骨损伤[9]`` keeps the subject of its sentence; its key terms are
 carried into English through the document's glossary, our lexicon and CC-CEDICT (`terms`).
@@ -53,6 +57,7 @@ KIND = "citation_unrelated"
 _USABLE_VERDICTS = frozenset({"verified", "corrected"})
 _HEADING_NUMBER_RE = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*|[一二三四五六七八九十]+[、.])\s*")
 _MIN_LIST = 5
+PASSAGE_CHARS = 150
 _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
@@ -83,6 +88,7 @@ class Work:
     title: str
     text: str
     source: str
+    subjects: list[str] = field(default_factory=list)
     stems: set[str] = field(default_factory=set)
     terms: list[Term] = field(default_factory=list)
 
@@ -113,7 +119,7 @@ def work_of(ref: Reference, match: Match | None) -> Work | None:
         parts = [title, rec.abstract or "", "; ".join(rec.subjects or [])]
         text = ". ".join(p for p in parts if p)
         if title:
-            return Work(title, text, rec.source or "record")
+            return Work(title, text, rec.source or "record", list(rec.subjects or []))
     title = _title(ref.fields.get("title"))
     return Work(title, title, "parsed title") if title else None
 
@@ -200,6 +206,18 @@ def log_odds(claim: Sequence[frozenset[str]], works: Sequence[set[str]]) -> np.n
     return out
 
 
+def shares_distinctive(claim: Sequence[frozenset[str]], works: Sequence[set[str]]) -> np.ndarray:
+    """For each work: does it have one of the claim's terms that fewer than half the list's works
+    have? (The subject every work shares does not make one of them the right citation.)"""
+    n = len(works)
+    out = np.zeros(n, dtype=bool)
+    for term in claim:
+        has = np.fromiter((term <= w for w in works), dtype=bool, count=n)
+        if 0 < has.sum() < n / 2:
+            out |= has
+    return out
+
+
 def column_z(values: np.ndarray, clip: float = 3.0) -> np.ndarray:
     """z-scores of one claim's values over the entries of a list, clipped so one entry that
     alone shares a term cannot outweigh every other signal (flat columns give zeros)."""
@@ -253,19 +271,24 @@ def _term_column(terms: Sequence[Term], data: _ListData) -> np.ndarray | None:
     return log_odds(phrases, [w.stems for w in data.works])
 
 
-QUERY_CHARS = 100
-"""The English view of a claim is cut here (about 30 model tokens): embedding cost grows with
+QUERY_CHARS = 48
+"""The English view of a claim is cut here (about 15 model tokens): embedding cost grows with
 length, and a 50-page review has hundreds of claims to embed within the time budget."""
 
 
 def passage_text(work: Work) -> str:
-    """What the model reads for a work: its text; for a Chinese title, its key terms in English,
-    so it meets the claims' English view in one language (``骨关节炎的安全性评价`` →
-    ``osteoarthritis, safety, …``)."""
+    """What the model reads for a work: its title (and subjects), cut to `PASSAGE_CHARS`; the
+    abstract feeds the term signals, which read it whole. A Chinese title is read through its
+    key terms in English, so it meets the claims' English view in one language
+    (``骨关节炎的安全性评价`` → ``osteoarthritis, safety, …``).
+
+    Why not the abstract: embedding cost grows with length, and for a 50-page review with
+    200 works the abstracts alone would take most of the time budget.
+    """
     if _CJK_RE.search(work.title):
-        english = english_rendering(work.terms)
-        return english[: 2 * QUERY_CHARS] or work.text
-    return work.text
+        return english_rendering(work.terms)[:PASSAGE_CHARS] or work.title
+    text = f"{work.title}. {'; '.join(work.subjects)}" if work.subjects else work.title
+    return text[:PASSAGE_CHARS]
 
 
 def query_text(context: str, terms: Sequence[Term], limit: int = QUERY_CHARS) -> str:
@@ -318,32 +341,44 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
             continue
         col = d.refs.index(row.reference)
         fits = np.zeros(len(d.refs))
+        agree = np.ones(len(d.refs), dtype=bool)  # entries every signal puts above the list's average
         signals: dict[str, float] = {}
         if claim_vecs is not None and d.vectors is not None:
             z = column_z(d.vectors @ claim_vecs[i])
             fits += params.w_embed * z
+            agree &= z > 0
             signals["embed"] = float(z[col])
         tc = _term_column(terms[i], d)
         if tc is not None:
             z = column_z(tc)
             fits += params.w_terms * z
+            agree &= (z > 0) & shares_distinctive(term_stems(terms[i]), [w.stems for w in d.works])
             signals["terms"] = float(z[col])
         z = column_z(reverse_coverage(bag(terms[i]) | heading_stems[headings[i]], d))
         fits += params.w_reverse * z
         signals["reverse"] = float(z[col])
-        cited = set(row.citation.numbers)
-        best = int(np.argmax(fits))
-        better = None
-        if best != col and fits[best] - fits[col] >= params.better_margin and _number(d, best) not in cited:
-            better = d.refs[best]
+        better = better_entry(fits, agree, col, params.better_margin, d, set(row.citation.numbers))
         out.append(LinkScore(row, contexts[i], terms[i], float(fits[col]), signals=signals, better=better))
     for ls, z in zip(out, doc_z([ls.fit for ls in out]), strict=True):
         ls.score = z
     return out
 
 
-def _number(d: _ListData, k: int) -> int | None:
-    return d.refs[k].n
+def better_entry(fits: np.ndarray, agree: np.ndarray, col: int, margin: float, d: _ListData,
+                 cited: set[int]) -> Reference | None:
+    """The entry of the list that would fit the claim better, if one clearly does.
+
+    Only an entry that every signal places above the list's average qualifies (two
+    independent signals agreeing, never one alone), and it must beat the cited entry by
+    `margin`; entries cited by the same marker (``[15-16]``) are co-citations, not rivals.
+    A generic title (``Mesenchymal stem cells``) is close to every claim in the model's
+    eyes but shares no distinctive term, so it is not proposed.
+    """
+    candidates = [k for k in range(len(fits)) if agree[k] and k != col and d.refs[k].n not in cited]
+    if not candidates:
+        return None
+    best = max(candidates, key=lambda k: fits[k])
+    return d.refs[best] if fits[best] - fits[col] >= margin else None
 
 
 def grade(scores: list[LinkScore], params: Params = DEFAULT) -> list[LinkScore]:

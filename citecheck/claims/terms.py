@@ -62,7 +62,7 @@ STOP_ZH = frozenset(
     特性 特征 领域 技术 手段 过程 结果 数据 系统 整体 未来 可能性 潜力 潜在 优势 局限性 差异 评估 评价
     了 的 地 得 着 过 和 与 及 或 在 是 为 对 将 把 被 由 从 向 以 于 等 之 其 该 此 这 那 这些 这种 一种 一项 各种
     而 也 都 又 还 则 就 才 并 但 若 如 如何 如果 即 即使 虽然 但是 所 所以 因为 由于 关于 对于 作为 以期
-    上述 以上 之一 一定 程度 大量 大规模 多数 少数 部分 全部 个 种 类 项 次 年 例 组 者 中 上 下 内 外 后 前""".split()
+    首先 其次 再次 最后 值得 思路 新兴 相同 依赖 积累 经验 证实 报道 指出 上述 以上 之一 一定 程度 大量 大规模 多数 少数 部分 全部 个 种 类 项 次 年 例 组 者 中 上 下 内 外 后 前""".split()
 )
 _MIN_ZH_LEN = 2
 
@@ -240,6 +240,10 @@ def _latin_terms(text: str, glossary: Glossary) -> list[tuple[int, Term]]:
     for m in _LATIN_RE.finditer(text):
         tok = m.group(0)
         expanded = glossary.expand(tok) if any(c.isupper() for c in tok[1:]) or tok.isupper() else None
+        if expanded is None and "-" in tok:  # "MSC-EV": a compound of defined abbreviations
+            parts = [glossary.expand(p) for p in tok.split("-")]
+            if any(parts):
+                expanded = " ".join(e or p for e, p in zip(parts, tok.split("-"), strict=True))
         if expanded:
             out.append((m.start(), Term(tok, expanded)))
         elif tok.lower() not in STOP_EN and len(tok) > 1:

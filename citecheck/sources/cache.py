@@ -187,6 +187,10 @@ class ResponseCache:
             row = self._conn().execute(sql, (key,)).fetchone()
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
+                if isinstance(exc, sqlite3.OperationalError):
+                    # locked past the busy timeout, disk I/O error…: a miss, never a failed run
+                    log.warning("response cache %s not readable (%s); asking the source", self.path, exc)
+                    return None
                 raise
             self._recover(exc)
             return None
@@ -207,6 +211,11 @@ class ResponseCache:
             self._conn().execute(sql, args)
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
+                if isinstance(exc, sqlite3.OperationalError):
+                    # locked past the busy timeout, disk full…: the answer is still used by this run,
+                    # it is only not remembered for the next one
+                    log.warning("response cache %s not writable (%s); answer not cached", self.path, exc)
+                    return
                 raise
             self._recover(exc).execute(sql, args)
 

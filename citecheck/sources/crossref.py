@@ -98,6 +98,14 @@ class RetryPolicy:
     """Budget in seconds for one request including waits; a wait that would overrun it is not made."""
     cooldown: float = 60.0
     """After a request fails on network errors, fail fast for this long."""
+    max_consecutive_failures: int = 10
+    """After this many requests in a row failed (each after its own retries), stop asking for the
+    rest of the run: every further reference is ``unchecked`` at once instead of each waiting out
+    its retries against a service that is down. 0 disables the cut-off."""
+    max_error_rate: float = 0.5
+    """Stop asking once more than this share of the requests made failed, counted from
+    `min_requests` requests on (a flaky service wastes the run as surely as a dead one)."""
+    min_requests: int = 20
 
     def delay(self, attempt: int) -> float:
         base = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
@@ -220,6 +228,13 @@ class CrossrefClient:
         self._down_until = 0.0
         self._down_reason = ""
         self.requests_made = 0
+        """HTTP requests sent, retries included."""
+        self.fetches = 0
+        """Logical requests that went to the network (each with its retries)."""
+        self.failures = 0
+        self._failures_in_a_row = 0
+        self.stopped: str | None = None
+        """Why the client stopped asking (error cut-off reached), or None."""
         self._cr = habanero.Crossref(base_url=self.base_url, mailto=self.mailto, ua_string=USER_AGENT,
                                      timeout=timeout)  # type: ignore[arg-type]  # habanero annotates int
         if not offline and not self.mailto:
@@ -323,9 +338,42 @@ class CrossrefClient:
             return hit
         if self.offline:
             raise SourceUnavailable("offline (not in cache)", skipped=True)
+        if self.stopped is not None:
+            raise SourceUnavailable(self.stopped)
         now = time.monotonic()
         if now < self._down_until:
             raise SourceUnavailable(f"{self._down_reason} (not retried for {self._down_until - now:.0f} s)")
+        with self._lock:
+            self.fetches += 1
+        try:
+            result = self._fetch_network(key, call, want, now)
+        except SourceUnavailable as exc:
+            self._count(failed=True, reason=exc.reason)
+            raise
+        self._count(failed=False)
+        return result
+
+    def _count(self, failed: bool, reason: str = "") -> None:
+        """Keep the error tally and apply the cut-off (`RetryPolicy.max_consecutive_failures`,
+        `max_error_rate`): once reached, the client stops asking for the rest of the run."""
+        with self._lock:
+            if not failed:
+                self._failures_in_a_row = 0
+                return
+            self.failures += 1
+            self._failures_in_a_row += 1
+            policy = self.retry
+            if self.stopped is not None:
+                return
+            if policy.max_consecutive_failures and self._failures_in_a_row >= policy.max_consecutive_failures:
+                self.stopped = (f"Crossref not asked: stopped after {self._failures_in_a_row} failed requests "
+                                f"in a row (last: {reason})")
+            elif self.fetches >= policy.min_requests and self.failures > policy.max_error_rate * self.fetches:
+                self.stopped = (f"Crossref not asked: stopped after {self.failures} of {self.fetches} requests "
+                                f"failed (error rate above {policy.max_error_rate:.0%}; last: {reason})")
+
+    def _fetch_network(self, key: str, call: Callable[[], Any], want: str, now: float) -> tuple[int, Any]:
+        """The network part of `_fetch`: tries, backoff, Retry-After, then success or `SourceUnavailable`."""
         deadline = now + self.retry.total
         failure = _Failure("no attempt made", False)
         attempt = 0
