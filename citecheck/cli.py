@@ -323,6 +323,7 @@ class CheckFormat(StrEnum):
     json = "json"
     bib = "bib"
     csl_json = "csl-json"
+    list = "list"
 
 
 _SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
@@ -396,6 +397,9 @@ def check(
     workers: WorkersOpt = None,
     support: Annotated[bool | None, typer.Option("--support/--no-support", help="Score whether each cited "
                                                  "work fits its sentence.")] = None,
+    style: Annotated[str, typer.Option("--style", help="Style of the re-rendered list (--format list): auto "
+                                       "(the document's own), gbt7714, vancouver, apa, a CSL style name or a "
+                                       ".csl file.")] = "auto",
     list_checks: Annotated[bool, typer.Option("--list-checks", callback=_list_checks, is_eager=True,
                                               help="List every check and exit.")] = False,
     explain: Annotated[str | None, typer.Option("--explain", callback=_explain, is_eager=True,
@@ -460,7 +464,7 @@ def check(
         raise typer.Exit(130) from None
     if reused:
         typer.echo(f"citecheck: resumed: {reused} of {len(paths)} documents were already checked", err=True)
-    _write_reports(audits, targets)
+    _write_reports(audits, targets, style)
     if state is not None:
         state.remove()
     if failed:
@@ -505,7 +509,7 @@ def _report_targets(formats: list[CheckFormat], outputs: list[Path]) -> list[tup
     return [(formats[0].value if formats else default_format(None), None)]
 
 
-def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]]) -> None:
+def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], style: str = "auto") -> None:
     from rich.console import Console
 
     from citecheck.report import render
@@ -527,6 +531,13 @@ def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]]) 
             if changes:
                 typer.echo(f"citecheck: {len(changes)} fields corrected from matched records "
                            "(each listed in the reports)", err=True)
+        elif fmt == "list":
+            from citecheck.export.restyle import StyleError, restyled_text
+
+            try:
+                text = restyled_text(audits, style)
+            except StyleError as exc:
+                fail(str(exc))
         else:
             text = render(audits, fmt)
         write_output(text, out)

@@ -1,10 +1,9 @@
 """The corrected bibliography: each entry's fields after matching, with every change listed.
 
-Only a confident match (`verified` or `corrected`) may change an entry, and
-only the fields its record has; everything else keeps the parsed value. With
-`prefer="source"` the entry's own values win and the record only fills gaps
-(a DOI, a missing issue). Every change is returned as a `Change` so nothing
-is altered silently.
+Only a confident match (`verified` or `corrected`) may change an entry: the
+fields its diffs show to be wrong, and the fields the entry lacks (a DOI, a
+missing issue). Every change is returned as a `Change` so nothing is altered
+silently.
 """
 
 from __future__ import annotations
@@ -43,11 +42,18 @@ def _show(value: Any) -> str:
 
 
 def corrected_fields(match: Match, prefer: str = "record") -> tuple[CSL, list[Change]]:
-    """Fields to export for one reference, and what differs from what the document says."""
+    """Fields to export for one reference, and what differs from what the document says.
+
+    Only fields the match shows to be wrong are replaced, and fields the entry
+    lacks are filled; an abbreviated journal or a differently styled but equal
+    value stays as the author wrote it (we never reformat what is right).
+    With ``prefer="source"`` only gaps are filled (and a wrong DOI replaced).
+    """
     ours = dict(match.reference.fields)
     if match.verdict not in ACCEPTED or match.record is None:
         return ours, []
     theirs = match.record.fields
+    wrong = {d.field: d for d in match.diffs if d.is_error and d.kind != "missing"}
     out = dict(ours)
     changes: list[Change] = []
     for name in FIELDS:
@@ -55,13 +61,21 @@ def corrected_fields(match: Match, prefer: str = "record") -> tuple[CSL, list[Ch
         if new in (None, "", []):
             continue
         old = ours.get(name)
-        if old not in (None, "", []) and (prefer == "source" and name != "DOI"):
+        missing = old in (None, "", [])
+        if not missing and (name not in wrong or (prefer == "source" and name != "DOI")):
             continue
+        if name == "container-title" and name in wrong and wrong[name].theirs:
+            new = wrong[name].theirs  # the record's name closest to the entry's own (abbreviated or full)
         if _show(old) == _show(new):
             continue
         out[name] = new
         changes.append(Change(match.reference.key, name, _show(old), _show(new), match.record.source,
                               match.confidence))
+    if "author" in wrong or any(d.field == "author" for d in match.diffs if d.is_error):
+        if prefer == "record" and theirs.get("author") and _show(ours.get("author")) != _show(theirs["author"]):
+            out["author"] = theirs["author"]
+            changes.append(Change(match.reference.key, "author", _show(ours.get("author")),
+                                  _show(theirs["author"]), match.record.source, match.confidence))
     return out, changes
 
 

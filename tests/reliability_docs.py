@@ -1,0 +1,74 @@
+"""Generated works and documents for the reliability tests (faults, resume, bad input).
+
+Everything is invented and deterministic (a seeded generator): titles are drawn
+from a word list so each work is distinct and searchable, and a document cites
+every work it lists, so a run exercises references, matching and claims alike.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+from citecheck.sources.convert import record_from_crossref
+from citecheck.sources.index import LocalIndex
+
+_WORDS = (
+    "tidal coastal foraging crab estuary sediment nitrogen plankton salinity mangrove reef kelp algae "
+    "migration larval settlement predation grazing biomass carbon flux warming acidification hypoxia "
+    "dispersal genetic population seasonal variation habitat restoration monitoring survey model "
+    "bayesian spatial temporal network inference sampling bias calibration uncertainty remote sensing "
+    "turbidity nutrient phosphorus isotope trophic cascade fisheries bycatch juvenile spawning growth"
+).split()
+_FAMILIES = ("Hollis Okafor Lindqvist Ferreira Vogt Haddad Raman Moreau Tanaka Novak Quispe Adeyemi "
+             "Kowalski Brennan Sato Ivanova Mensah Duarte Holm Park Rossi Nakamura Petrov Osei").split()
+_GIVEN = "Marta Chidi Jonas Ana Lena Omar Priya Claire Kenji Petra Rosa Tunde Irena Sean Yuki".split()
+_JOURNALS = ("Journal of Coastal Ecology", "Marine Field Methods", "Estuarine Science Letters",
+             "Plankton Research Notes", "Reef Monitoring Quarterly")
+
+
+def make_works(n: int, seed: int = 7, prefix: str = "10.5555/rel") -> list[dict[str, Any]]:
+    """`n` distinct Crossref works items (prefix 10.5555 is Crossref's test prefix)."""
+    rng = random.Random(seed)
+    works = []
+    for i in range(1, n + 1):
+        title = " ".join(rng.sample(_WORDS, 7)).capitalize() + f" in site {i}"
+        authors = [{"given": rng.choice(_GIVEN), "family": f, "sequence": "first" if k == 0 else "additional"}
+                   for k, f in enumerate(rng.sample(_FAMILIES, rng.randint(1, 3)))]
+        first = rng.randint(1, 900)
+        works.append({
+            "DOI": f"{prefix}.{i:04d}", "type": "journal-article", "title": [title], "author": authors,
+            "container-title": [rng.choice(_JOURNALS)], "issued": {"date-parts": [[rng.randint(1990, 2023)]]},
+            "volume": str(rng.randint(1, 60)), "issue": str(rng.randint(1, 12)),
+            "page": f"{first}-{first + rng.randint(5, 20)}",
+        })
+    return works
+
+
+def reference_string(n: int, work: dict[str, Any]) -> str:
+    """A Vancouver-style entry for `work`, numbered `n` (no DOI, so matching must search)."""
+    names = ", ".join(f"{a['family']} {a['given'][0]}" for a in work["author"])
+    year = work["issued"]["date-parts"][0][0]
+    return (f"{n}. {names}. {work['title'][0]}. {work['container-title'][0]}. "
+            f"{year};{work['volume']}({work['issue']}):{work['page']}.")
+
+
+def make_document(works: list[dict[str, Any]], title: str = "A review") -> str:
+    """A short paper citing every work once, in order, then its numbered reference list."""
+    body = [f"# {title}", ""]
+    for i in range(1, len(works) + 1, 3):
+        nums = list(range(i, min(i + 3, len(works) + 1)))
+        cites = " ".join(f"Finding {k} was reported before [{k}]." for k in nums)
+        body.append(cites)
+        body.append("")
+    refs = [reference_string(i, w) for i, w in enumerate(works, 1)]
+    return "\n".join([*body, "References", "", *refs, ""])
+
+
+def build_index(path: Path, works: list[dict[str, Any]]) -> LocalIndex:
+    """A `LocalIndex` at `path` holding `works` (what the loopback server answers from)."""
+    index = LocalIndex(path)
+    index.add_records(record_from_crossref(w, "index") for w in works)
+    index.refresh_stats()
+    return index
