@@ -90,7 +90,15 @@ def render_list(items: list[CSL], style: str) -> list[str]:
     bibliography = CitationStylesBibliography(csl_style, source, formatter.plain)
     for ident in ids:
         bibliography.register(Citation([CitationItem(ident)]))
-    return [_LABEL_GAP.sub(r"\1 ", str(entry)) for entry in bibliography.bibliography()]
+    return [_western_etal(_LABEL_GAP.sub(r"\1 ", str(entry))) for entry in bibliography.bibliography()]
+
+
+def _western_etal(entry: str) -> str:
+    """GB/T 7714 wants "et al." for Western items; the CSL style does that only with CSL-M, which
+    citeproc-py lacks, so an entry with no Chinese besides 等 gets "et al." back."""
+    if "等" in entry and not has_cjk(entry.replace("等", "")):
+        return entry.replace(", 等", ", et al").replace(",等", ", et al")
+    return entry
 
 
 _LABEL_GAP = re.compile(r"^(\[\d+\]|\d+\.)(?=\S)")
