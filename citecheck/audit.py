@@ -201,18 +201,25 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
     if not lists:
         findings.append(Finding("no_reference_list", CHECKS["no_reference_list"].severity, doc.source,
                                 "no reference list found", {}))
+    warnings = list(doc.warnings)
     if support and claims and refs:
-        findings += support_findings(doc, lists, claims, matches)
+        findings += support_findings(doc, lists, claims, matches, warnings)
     return Audit(document=doc.source, lists=lists, matches=matches, claims=claims,
-                 findings=sort_findings(findings), warnings=list(doc.warnings))
+                 findings=sort_findings(findings), warnings=warnings)
 
 
-def support_findings(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match]) -> list[Finding]:
-    """Claim–citation fit; empty until the support scorer is installed (see citecheck.claims.support)."""
+def support_findings(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match],
+                     warnings: list[Issue]) -> list[Finding]:
+    """Claim–citation fit; when a part of the scorer is missing, the audit says so instead of staying quiet."""
     try:
-        from citecheck.claims.support import support_findings as scorer  # type: ignore[attr-defined]
-    except ImportError:
+        from citecheck.claims.embed import load_embedder
+        from citecheck.claims.support import support_findings as scorer
+    except ImportError as exc:
+        warnings.append(Issue("support_unavailable", f"citation support not scored ({exc.name} is not installed)"))
         return []
+    if load_embedder() is None:
+        warnings.append(Issue("support_degraded",
+                              "embedding model unavailable: citation support scored on key terms only"))
     return list(scorer(doc.text, lists, claims, matches))
 
 
