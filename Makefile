@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo test lint bench bench-parse bench-index bench-match bench-claims train-parser clean
+.PHONY: demo screenshots test lint bench bench-parse bench-index bench-match bench-claims train-parser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ demo: $(STAMP)
 		-o reports/demo.html -o reports/demo.md -o reports/demo.json -o reports/demo.txt \
 		-o bib/demo.bib -o bib/demo.csl.json
 	$(VENV)/bin/citecheck check $(DEMO) --offline --index $(DEMO_INDEX) --cache-dir $(DEMO_CACHE) --fail-on never \
+		--format list --style auto -o reports/demo.list.txt
+	$(VENV)/bin/citecheck check $(DEMO) --offline --index $(DEMO_INDEX) --cache-dir $(DEMO_CACHE) --fail-on never \
 		--format table
+
+screenshots: demo
+	$(PY) tools/screenshots.py
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -600,8 +600,17 @@ def index_add(
         stats = idx.add_files(files, progress=progress)
     report = asdict(stats)
     _print_json(report)
-    if files and all(fs.error for fs in stats.by_file.values()):
+    kept = stats.added + stats.updated + stats.unchanged
+    if files and kept == 0 and all(fs.error for fs in stats.by_file.values()):
         fail("no input file could be read: " + "; ".join(f"{k}: {v.error}" for k, v in stats.by_file.items()))
+    for name, fs in stats.by_file.items():
+        if fs.error:  # a file broken part-way keeps what was read before the damage
+            typer.echo(f"citecheck: warning: {fs.error} (kept the {fs.added + fs.updated + fs.unchanged} "
+                       f"records read before it)", err=True)
+    skipped = stats.skipped_bad + stats.skipped_no_doi
+    if skipped:
+        typer.echo(f"citecheck: warning: {skipped} records skipped ({stats.skipped_bad} unreadable, "
+                   f"{stats.skipped_no_doi} without DOI); kept {kept}", err=True)
 
 
 @index_app.command("info")

@@ -119,6 +119,9 @@ def decode(data: bytes) -> tuple[str, str, list[Issue]]:
         return utf16[0], utf16[1], [_note(utf16[1], "detected from its NUL-byte pattern (no byte-order mark)")]
     if b"\x00" in data:
         raise DocumentError("binary data, not text (NUL bytes); is this the right file?")
+    damaged = _damaged_utf8(data, utf8_error)
+    if damaged is not None:
+        return damaged
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
@@ -126,6 +129,27 @@ def decode(data: bytes) -> tuple[str, str, list[Issue]]:
     if text and cjk_ratio(text[:_CJK_SAMPLE]) > 0.3:
         return text, "gb18030", [_note("gb18030", "detected (no declaration; decodes strictly and reads as Chinese)")]
     return _guess(data, utf8_error)
+
+
+def _damaged_utf8(data: bytes, utf8_error: UnicodeDecodeError) -> tuple[str, str, list[Issue]] | None:
+    """UTF-8 with a few broken sequences (a flipped bit, a cut multi-byte character): keep it.
+
+    Without this, one bad byte in a Chinese UTF-8 manuscript made the whole file
+    unreadable — or worse, GB18030 "decoded" the UTF-8 bytes into other Chinese
+    characters. It counts as damaged UTF-8 when it has at least as many
+    well-formed multi-byte characters as broken sequences; a legacy 8-bit file
+    (Latin-1 ``café``) has none and goes on to detection.
+    """
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    non_ascii = len(text) - len(text.encode("ascii", errors="ignore"))
+    good = non_ascii - text.count("\ufffd")
+    if bad <= 0 or good < bad:
+        return None
+    issue = Issue("encoding", f"{bad} invalid UTF-8 byte sequence{'s' if bad > 1 else ''} replaced by \ufffd "
+                  f"(first at byte {utf8_error.start}); the rest is valid UTF-8",
+                  confidence=max(0.0, 1.0 - bad / max(1, good)))
+    return text, "utf-8", [issue]
 
 
 def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:

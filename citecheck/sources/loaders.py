@@ -72,12 +72,38 @@ def iter_records(path: str | os.PathLike[str]) -> Iterator[Record | ConversionEr
         if inner.endswith(BIBTEX_SUFFIXES):
             with _open_text(path) as fh:
                 text = fh.read()
-            yield from records_from_bibtex_text(text)
+            yield from bibtex_records(text)
             return
         for item in iter_json_items(path):
-            yield _to_record(item)
+            yield item if isinstance(item, ConversionError) else _to_record(item)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise LoadError(f"{path}: {exc}") from exc
+
+
+_ENTRY_START = re.compile(r"(?m)^[ \t]*@")
+_MACRO_ENTRY = re.compile(r"\s*@\s*(?:string|preamble)\b", re.IGNORECASE)
+_COMMENT_ENTRY = re.compile(r"\s*@\s*comment\b", re.IGNORECASE)
+
+
+def bibtex_records(text: str) -> Iterator[Record | ConversionError]:
+    """Records of a BibTeX file; a syntax error costs only the entry it is in.
+
+    One unclosed brace makes BibTeX read the rest of the file as that entry, so
+    every good entry after it was lost. When the whole-file parse reports a
+    syntax error, the file is parsed again entry by entry (each ``@`` at the
+    start of a line begins one; ``@string`` macros are given to every entry).
+    """
+    items = list(records_from_bibtex_text(text))
+    if not any(isinstance(i, ConversionError) and "syntax error" in str(i) for i in items):
+        yield from items
+        return
+    starts = [m.start() for m in _ENTRY_START.finditer(text)]
+    chunks = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    macros = "".join(c for c in chunks if _MACRO_ENTRY.match(c))
+    for chunk in chunks:
+        if _MACRO_ENTRY.match(chunk) or _COMMENT_ENTRY.match(chunk):
+            continue
+        yield from records_from_bibtex_text(f"{macros}\n{chunk}")
 
 
 def _to_record(item: Any) -> Record | ConversionError:
