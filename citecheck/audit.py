@@ -32,6 +32,12 @@ _CHECKS = [
     Check("volume_page_run_together", "warning", "references",
           "Volume and page numbers are run together (`2010;9129`) and cannot be told apart with certainty."),
     Check("numbering_gap", "warning", "references", "The list's numbering skips or repeats a number."),
+    Check("journal_typo", "warning", "references",
+          "A word of the abbreviated journal name is not an ISO 4 (LTWA) abbreviation but one letter off one "
+          "(`Curr Rheumatol Repm` → `Rep`); checked offline, before any matching."),
+    Check("fused_title_journal", "warning", "references",
+          "Full title words stand before an abbreviated journal name: the end of the title seems fused with "
+          "the journal (`…Comparative Study Stem Cells Dev`)."),
     Check("ocr_repair", "info", "references",
           "OCR or typing damage was repaired with certainty (letter spacing, words run together, hyphenation, "
           "spaced page ranges); the before/after text is in the evidence."),

@@ -7,6 +7,7 @@ Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -60,12 +61,16 @@ def write_output(text: str, output: Path | None) -> None:
     directory = output.parent if str(output.parent) else Path(".")
     if not directory.is_dir():
         fail(f"{output}: output directory {directory} does not exist")
+    tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
         os.replace(tmp, output)
     except OSError as exc:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)  # never leave a temporary file behind
         fail(f"{output}: cannot write ({exc.strerror or exc})")
 
 
@@ -464,6 +469,11 @@ def check(
         raise typer.Exit(130) from None
     if reused:
         typer.echo(f"citecheck: resumed: {reused} of {len(paths)} documents were already checked", err=True)
+    if not audits and failed:
+        # nothing to report: the error line of each document says it all (no empty report)
+        if len(paths) > 1:
+            fail(f"none of the {len(paths)} documents could be read")
+        raise typer.Exit(EXIT_BAD_INPUT)
     _write_reports(audits, targets, style)
     if state is not None:
         state.remove()
@@ -603,7 +613,7 @@ def index_add(
     kept = stats.added + stats.updated + stats.unchanged
     if files and kept == 0 and all(fs.error for fs in stats.by_file.values()):
         fail("no input file could be read: " + "; ".join(f"{k}: {v.error}" for k, v in stats.by_file.items()))
-    for name, fs in stats.by_file.items():
+    for fs in stats.by_file.values():
         if fs.error:  # a file broken part-way keeps what was read before the damage
             typer.echo(f"citecheck: warning: {fs.error} (kept the {fs.added + fs.updated + fs.unchanged} "
                        f"records read before it)", err=True)

@@ -72,3 +72,42 @@ def build_index(path: Path, works: list[dict[str, Any]]) -> LocalIndex:
     index.add_records(record_from_crossref(w, "index") for w in works)
     index.refresh_stats()
     return index
+
+
+def pdf_bytes(pages: list[str], *, encrypted: bool = False) -> bytes:
+    """A minimal PDF with one text page per item of `pages` (Helvetica, one line per line).
+
+    Written by hand so the tests need no PDF library. `encrypted=True` adds a
+    standard security handler whose password check fails for the empty
+    password — what a password-protected file looks like to a reader.
+    """
+    objects: list[bytes] = [b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    pages_id = 2 + 2 * len(pages)
+    kids = []
+    for text in pages:
+        shown = b" ".join(b"(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode(
+            "latin-1", "replace") + b") '" for line in text.split("\n"))
+        stream = b"BT /F1 10 Tf 40 800 Td 12 TL " + shown + b" ET"
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream))
+        objects.append(b"<< /Type /Page /Parent %d 0 R /MediaBox [0 0 612 842] /Contents %d 0 R "
+                       b"/Resources << /Font << /F1 1 0 R >> >> >>" % (pages_id, len(objects)))
+        kids.append(len(objects))
+    objects.append(b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids)))
+    assert len(objects) == pages_id
+    objects.append(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)
+    catalog = len(objects)
+    if encrypted:
+        objects.append(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
+    trailer = b"<< /Size %d /Root %d 0 R" % (len(objects) + 1, catalog)
+    if encrypted:
+        trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (len(objects), b"ab" * 16, b"ab" * 16)
+    out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)

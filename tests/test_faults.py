@@ -119,8 +119,8 @@ def run_check(server: CrossrefTestServer, doc: Path, tmp_path: Path, cache: Path
                                       "--fail-on", "never", "-o", str(out)],
                                 env=settings_env(server, tmp_path, **extra))
     seconds = time.perf_counter() - started
-    assert "Traceback" not in result.stderr and result.exception is None or isinstance(
-        result.exception, SystemExit), result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     report = json.loads(out.read_text(encoding="utf-8"))
     (document,) = report["documents"]
     return Run(result.exit_code, result.stderr, seconds, len(server.requests) - before, document["references"])

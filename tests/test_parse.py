@@ -81,6 +81,105 @@ def test_gbt_book() -> None:
     assert year(f) == 2015
 
 
+# GB/T 7714 structure (citecheck.refs.gbt): one invented entry per document type.
+GBT_CASES = [
+    (  # [J], author-date order, supplement issue
+        "刘明远, 赵小川, 2022. 高寒草甸土壤碳通量的季节变化[J]. 草地学报, 30(增刊2): 77-85.",
+        {"type": "article-journal", "title": "高寒草甸土壤碳通量的季节变化", "container-title": "草地学报",
+         "year": 2022, "volume": "30", "issue": "增刊2", "page": "77-85", "authors": ["刘", "赵"]},
+    ),
+    (  # [J], issue only (Chinese journals number issues within the year)
+        "孙立. 城市湿地公园的游憩价值评估[J]. 林业经济问题, 2017(4): 33-39.",
+        {"title": "城市湿地公园的游憩价值评估", "container-title": "林业经济问题", "year": 2017,
+         "issue": "4", "page": "33-39", "volume": None},
+    ),
+    (  # [M] with edition and translator; the cited page of a book is not the item's page
+        "HALVORSEN K. 海洋声学导论[M]. 2 版. 林青, 译. 上海: 海洋科技出版社, 2016: 88.",
+        {"type": "book", "title": "海洋声学导论", "year": 2016, "page": None, "container-title": None,
+         "authors": ["HALVORSEN"], "publisher": "海洋科技出版社", "edition": "2 版"},
+    ),
+    (  # [M] with a volume after the title
+        "吴定山. 江南园林志: 卷 3[M]. 南京: 金陵书局, 1998.",
+        {"title": "江南园林志", "volume": "3", "year": 1998},
+    ),
+    (  # [M]// part of a book, with editors and a volume of the container
+        "陈默. 宋代茶器考[M]//林海, 宋青. 中国工艺美术史论集: 第2册. 杭州: 西湖出版社, 2009: 41-60.",
+        {"type": "chapter", "title": "宋代茶器考", "container-title": "中国工艺美术史论集", "volume": "第2册",
+         "page": "41-60", "year": 2009, "editors": ["林", "宋"]},
+    ),
+    (  # [C]// proceedings
+        "OKAFOR N, LINDQVIST P. Sparse sensing for bridge health monitoring[C]//Proceedings of the 9th "
+        "Workshop on Structural Sensing. Berlin: Springer, 2021: 112-120.",
+        {"type": "paper-conference", "title": "Sparse sensing for bridge health monitoring",
+         "container-title": "Proceedings of the 9th Workshop on Structural Sensing", "page": "112-120",
+         "year": 2021, "authors": ["OKAFOR", "LINDQVIST"]},
+    ),
+    (  # [D] thesis
+        "郑雨桐. 基于图神经网络的交通流预测[D]. 成都: 西南交通大学, 2023.",
+        {"type": "thesis", "title": "基于图神经网络的交通流预测", "year": 2023, "publisher": "西南交通大学"},
+    ),
+    (  # [R] report with a report number
+        "海岸带研究中心. 渤海湾岸线变迁监测报告: HZ-2019-07[R]. 天津: 海岸带研究中心, 2019: 15-18.",
+        {"type": "report", "title": "渤海湾岸线变迁监测报告", "year": 2019, "page": "15-18"},
+    ),
+    (  # [P] patent: the number is not part of the title, the year is the publication date
+        "钱多多, 韩冰. 一种可折叠的太阳能支架: CN115123456A[P]. 2022-09-30.",
+        {"type": "patent", "title": "一种可折叠的太阳能支架", "year": 2022, "authors": ["钱", "韩"]},
+    ),
+    (  # [S] standard: the number is not part of the title
+        "全国某某标准化技术委员会. 室内空气净化器能效限定值: GB/T 99999—2024[S]. 北京: 标准出版社, 2024.",
+        {"type": "standard", "title": "室内空气净化器能效限定值", "year": 2024, "page": None, "issue": None},
+    ),
+    (  # [S] without a type code (citeproc-py renderings drop it)
+        "ISO. Widgets — Vocabulary: ISO 99999:2031. 2031.",
+        {"title": "Widgets - Vocabulary", "year": 2031, "page": None},
+    ),
+    (  # [N] newspaper: date(page)
+        "高原. 春耕时节看新农机[N]. 田野日报, 2024-03-18(6).",
+        {"type": "article-newspaper", "title": "春耕时节看新农机", "container-title": "田野日报",
+         "year": 2024, "page": "6"},
+    ),
+    (  # [EB/OL]: the update date gives the year, the cite date never does
+        "城市档案馆. 老城区街巷名录[EB/OL]. (2021-06-01)[2024-01-15]. https://example.org/streets.",
+        {"type": "webpage", "title": "老城区街巷名录", "year": 2021, "URL": "https://example.org/streets"},
+    ),
+    (  # [EB/OL] with only a cite date: no year
+        "Example Society. Members area[EB/OL]. [2024-02-02]. https://example.org/members.",
+        {"title": "Members area", "year": None, "authors": ["Example Society"]},
+    ),
+    (  # [DS/OL] dataset whose title starts with a year range
+        "冯一. 1950-2020年长江流域逐日气温数据集[DS/OL]. 某某数据中心, 2021[2024-05-05]. https://example.org/ds/1.",
+        {"type": "dataset", "title": "1950-2020年长江流域逐日气温数据集", "year": 2021},
+    ),
+    (  # [Z] with no author at all
+        "关于筹建县立图书馆的呈文[Z]. 某县: 某县档案馆, 1936.",
+        {"title": "关于筹建县立图书馆的呈文", "year": 1936, "authors": []},
+    ),
+    (  # [CM] map with a volume, author-date; 佚名 (anonymous) is no author
+        "佚名, 1975. 黄河下游河道图: 第3册[CM]. 郑州: 水利出版社.",
+        {"type": "map", "title": "黄河下游河道图", "volume": "第3册", "year": 1975, "authors": []},
+    ),
+    (  # part of a book without a type code (citeproc-py numeric)
+        "许青. 论山水画的留白//周岚. 画论新编. 长沙: 湖湘出版社, 2005: 9-20.",
+        {"title": "论山水画的留白", "container-title": "画论新编", "page": "9-20", "year": 2005},
+    ),
+]
+
+
+@pytest.mark.parametrize(("ref", "want"), GBT_CASES, ids=[c[0][:12] for c in GBT_CASES])
+def test_gbt_structure(ref: str, want: dict) -> None:
+    f, _ = parse_reference(ref)
+    for k, v in want.items():
+        if k == "year":
+            assert year(f) == v, (k, f)
+        elif k == "authors":
+            assert families(f) == v, (k, f)
+        elif k == "editors":
+            assert [a.get("family") or a.get("literal") for a in f.get("editor", [])] == v, (k, f)
+        else:
+            assert f.get(k) == v, (k, f)
+
+
 @needs_model
 def test_vancouver() -> None:
     f, _ = parse_reference(

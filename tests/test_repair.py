@@ -130,3 +130,18 @@ def test_possible_hyphenation_is_flagged_not_repaired() -> None:
     assert issues == [("hyphenation", "xeno-graft", "xenograft")]
     _, raw_issues = repair(text)
     assert raw_issues[0].confidence < 1.0
+
+
+def test_journal_names_checked_against_iso4() -> None:
+    """Offline: a one-letter slip in an abbreviated journal, and title words fused with the journal."""
+    from citecheck.refs.journals import journal_issues
+
+    def issues(journal: str) -> list[tuple[str, str]]:
+        return [(i.code, i.after) for i in journal_issues({"container-title": journal})]
+
+    assert issues("Curr Pharm Repm") == [("journal_typo", "Rep")]
+    assert issues("Int J Biotechnl") == [("journal_typo", "Biotechnol")]
+    assert issues("Curr Pharm Rep") == []  # correct abbreviations pass
+    assert issues("JAMA Netw Open") == [] and issues("Journal of Things and Stuff") == []
+    fused = issues("Randomized Comparative Trial Mol Cell Biol")
+    assert fused and fused[0][0] == "fused_title_journal" and fused[0][1].endswith("Mol Cell Biol")

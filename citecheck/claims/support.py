@@ -76,6 +76,10 @@ class Params:
     """Never flag more than this share of a document's links (the worst first)."""
     better_margin: float = 1.0
     """Name another entry as a better fit only when its fit is this much higher (list z units)."""
+    w_subject: float = 3.0
+    """Penalty (list z units: one signal at its clip) for a subject mismatch (`subject_mismatch`)."""
+    core_share: float = 0.5
+    """A stem in more than this share of the list's works is one of the document's core terms."""
 
 
 DEFAULT = Params()
@@ -91,6 +95,7 @@ class Work:
     subjects: list[str] = field(default_factory=list)
     stems: set[str] = field(default_factory=set)
     terms: list[Term] = field(default_factory=list)
+    head: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -157,6 +162,15 @@ def claim_context(link: Link) -> str:
         text = text.replace(cit.marker, " ")
     text = text.strip(" ,，;；。")
     return text if len(text) >= len(link.clause) else link.clause
+
+
+def paragraph_lead(text: str, claim: Claim, limit: int = 160) -> str:
+    """The first sentence of the claim's paragraph — its topic (``多发性硬化(multiple sclerosis, MS)是…``),
+    which later sentences of the paragraph leave implicit."""
+    start = text.rfind("\n", 0, max(0, claim.span.start)) + 1
+    lead = text[start:start + limit]
+    cut = re.search(r"[。！？!?]", lead)
+    return lead[:cut.start()] if cut else lead
 
 
 def heading_text(section: str) -> str:
@@ -239,16 +253,76 @@ def doc_z(values: Sequence[float]) -> list[float]:
 # ---------------------------------------------------------------- scoring
 
 
+_HEAD_SPLIT_RE = re.compile(
+    r"[:;.?!()\[\]]|\b(?:in|of|for|on|via|through|by|with|from|to|towards?|into|after|during|among|using"
+    r"|and|or|as|at|versus|vs)\b", re.IGNORECASE)
+
+
+def head_stems(title: str, core: set[str], glossary: Glossary | None = None) -> set[str]:
+    """What a work is about first — its subject: the content stems of the title's first phrase
+    that says something beyond the document's core terms (``Dihydroartemisinin inhibits follicular
+    helper T`` of ``Dihydroartemisinin inhibits follicular helper T and B cells: implications for
+    systemic lupus erythematosus``). A Chinese title gives its first three such stems."""
+    if _CJK_RE.search(title):
+        out: list[str] = []
+        for t in key_terms(title, glossary):
+            out += [w for w in words(t.english) if w not in core and w not in out]
+        return set(out[:3])
+    for part in _HEAD_SPLIT_RE.split(title):
+        stems = set(bag(key_terms(part, glossary))) - core if part and part.strip() else set()
+        if stems:
+            return stems
+    return set()
+
+
+def core_stems(stem_sets: Sequence[set[str]], share: float) -> set[str]:
+    """Stems more than `share` of a list's works have: the document's subject (``mesenchymal``,
+    ``stem`` in an MSC review). They tell nothing about which work fits a claim, but a work that
+    has none of them is about something else than the document — cited for its subject, it is
+    suspect."""
+    n = len(stem_sets)
+    df: dict[str, int] = {}
+    for stems in stem_sets:
+        for s in stems:
+            df[s] = df.get(s, 0) + 1
+    return {s for s, d in df.items() if n >= _MIN_LIST and d > share * n}
+
+
+def subject_mismatch(claim: set[str], echo: set[str], work: Work, core: set[str],
+                     idf: dict[str, float]) -> float:
+    """Role asymmetry, in [0, 1]: how clearly the work is about something else than the claim.
+
+    * 1 − (idf-weighted share of the work's subject, `head_stems`, that the claim or its heading
+      `echo` mentions), when the claim is about one of the document's core subjects (MSC) and
+      the work has none of the claim's core terms: a drug paper cited for what MSC do in lupus
+      shares the disease, not the subject;
+    * ½ when claim and work share no term beyond the core ones, in either direction: in an MSC
+      review, "MSC" carries no information, so a claim on tumour risk and a work on hydrogels for
+      osteoarthritis have nothing in common;
+    * 0 otherwise.
+    """
+    want = claim & core
+    if want and not want & work.stems and work.head:
+        total = sum(idf.get(t, 0.0) for t in work.head)
+        if total > 0:
+            return 1.0 - sum(idf.get(t, 0.0) for t in work.head if t in echo) / total
+    specific = work.stems - core
+    if specific and (claim - core) and not specific & (echo | claim):
+        return 0.5
+    return 0.0
+
+
 @dataclass
 class _ListData:
     refs: list[Reference]
     works: list[Work]
     idf: dict[str, float]
     vectors: np.ndarray | None
+    core: set[str] = field(default_factory=set)
 
 
 def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
-               embedder: Embedder | None) -> _ListData:
+               embedder: Embedder | None, share: float = 0.5) -> _ListData:
     refs: list[Reference] = []
     works: list[Work] = []
     for ref in lst.references:
@@ -260,8 +334,11 @@ def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
         refs.append(ref)
         works.append(work)
     idf = idf_table([w.stems for w in works])
+    core = core_stems([w.stems for w in works], share)
+    for w in works:
+        w.head = head_stems(w.title, core, glossary)
     vectors = embedder.embed([passage_text(w) for w in works], query=True) if embedder is not None and works else None
-    return _ListData(refs, works, idf, vectors)
+    return _ListData(refs, works, idf, vectors, core)
 
 
 def _term_column(terms: Sequence[Term], data: _ListData) -> np.ndarray | None:
@@ -325,12 +402,14 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
     by_ref = {id(m.reference): m for m in matches}
     rows = [row for row in links(claims, lists) if row.reference is not None]
     by_list = {lst.id: lst for lst in lists}
-    data = {lid: _list_data(by_list[lid], by_ref, glossary, embedder)
+    data = {lid: _list_data(by_list[lid], by_ref, glossary, embedder, params.core_share)
             for lid in dict.fromkeys(row.citation.list_id or "" for row in rows) if lid in by_list}
     contexts = [claim_context(row) for row in rows]
     headings = [heading_text(row.claim.section) for row in rows]
     terms = [key_terms(c, glossary) for c in contexts]
     heading_stems = {h: bag(key_terms(h, glossary)) for h in dict.fromkeys(headings)}
+    leads = [paragraph_lead(text, row.claim) for row in rows]
+    lead_stems = {p: bag(key_terms(p, glossary)) for p in dict.fromkeys(leads)}
     claim_vecs = None
     if embedder is not None and rows:
         claim_vecs = embedder.embed([query_text(c, t) for c, t in zip(contexts, terms, strict=True)], query=True)
@@ -357,6 +436,15 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
         z = column_z(reverse_coverage(bag(terms[i]) | heading_stems[headings[i]], d))
         fits += params.w_reverse * z
         signals["reverse"] = float(z[col])
+        claim_bag = bag(terms[i])
+        echo = claim_bag | heading_stems[headings[i]] | lead_stems[leads[i]]
+        mismatch = subject_mismatch(claim_bag, echo, d.works[col], d.core, d.idf)
+        if mismatch > 0:
+            # shared context terms are no support when the subjects differ: their credit goes
+            shared = sum(max(signals.get(k, 0.0), 0.0) * w for k, w in
+                         (("terms", params.w_terms), ("reverse", params.w_reverse)))
+            fits[col] -= mismatch * (shared + params.w_subject)
+            signals["subject"] = -mismatch
         better = better_entry(fits, agree, col, params.better_margin, d, set(row.citation.numbers))
         out.append(LinkScore(row, contexts[i], terms[i], float(fits[col]), signals=signals, better=better))
     for ls, z in zip(out, doc_z([ls.fit for ls in out]), strict=True):

@@ -179,6 +179,15 @@ def stem(word: str) -> str:
         w = w[:-3]
     elif len(w) > 5 and w.endswith("ed"):
         w = w[:-2]
+    # verb, noun and adjective of one root meet: restore/restoration, regenerate/regenerative/regenerated
+    if len(w) > 7 and w.endswith(("ation", "ative")):
+        return w[:-5]
+    if len(w) > 7 and w.endswith("ion"):
+        return w[:-3]
+    if len(w) > 5 and w.endswith(("ate", "at")):
+        return w[:-3] if w.endswith("ate") else w[:-2]
+    if len(w) > 5 and w.endswith("e") and not w.endswith("ee"):
+        return w[:-1]
     return w
 
 

@@ -15,6 +15,7 @@ import re
 from citecheck.model import Issue, Reference, ReferenceList, Span
 from citecheck.refs import parse as _parse
 from citecheck.refs.find import FoundList, find_lists
+from citecheck.refs.journals import journal_issues
 from citecheck.refs.repair import repair
 from citecheck.refs.split import RawEntry, entry_text, match_label
 
@@ -99,6 +100,7 @@ def _reference(text: str, lines: _LineIndex, list_id: str, e: RawEntry) -> Refer
     try:
         fields, pissues = _parse.parse_reference(repaired)
         warnings.extend(pissues)
+        warnings.extend(journal_issues(fields))
     except Exception as exc:  # the parser is someone else's; its failure is data here
         warnings.append(Issue("parse_error", f"parser failed: {type(exc).__name__}: {exc}"[:300]))
     return Reference(

@@ -24,7 +24,7 @@ _VOL_PREFIX = re.compile(
     r"^(?:vol(?:ume)?s?\s*\.?\s*|v\.\s*|bd\.\s*|t\.\s*|tome\s*|band\s*|第\s*)", re.IGNORECASE
 )
 _ISSUE_PREFIX = re.compile(r"^(?:no\s*\.?\s*|n[°º]\s*|nr\.?\s*|issue\s*|h\.\s*|heft\s*|第\s*)", re.IGNORECASE)
-_VOL_ISSUE = re.compile(r"^(\w+)\s*\(\s*([^()]+?)\s*\)$")
+_VOL_ISSUE = re.compile(r"^(\w+)\s*\(\s*([^()]+?)\s*\)?$")
 _VOL_NO = re.compile(r"^(\w+)\s*[,;.]?\s*(?:no|n°|nº|nr|issue|heft|h)\s*\.?\s*(\w+)$", re.IGNORECASE)
 _VOL_PAGE = re.compile(r"^(\w+)\s*,\s*(\d+)$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$")

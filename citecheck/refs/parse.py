@@ -9,7 +9,9 @@ Pipeline, each step a pure function:
    (see ``benchmarks/train_parser.py``);
 3. `build_fields` — spans to clean CSL values (names, year, vol(issue), pages);
 4. exact rules (`rules`) — DOI, PMID, URL, GB/T type code and the NLM / GB/T
-   locator blocks override the model where their syntax is unambiguous.
+   locator blocks override the model where their syntax is unambiguous;
+5. GB/T 7714 structure (`gbt`) — an entry with a type code (`[J]`, `[M]`, `[S]`…)
+   is segmented by rule; the CRF result stands when the structure does not fit.
 
 `parse_reference` never raises: any failure becomes an Issue (`parse_error`).
 """
@@ -20,7 +22,7 @@ import re
 import unicodedata
 
 from citecheck.model import CSL, Issue
-from citecheck.refs import crf, rules
+from citecheck.refs import crf, gbt, rules
 from citecheck.refs.fields import build_fields, clean_pages, infer_type, year_of
 from citecheck.refs.tokens import tokenize
 from citecheck.text import unify_dashes
@@ -128,7 +130,12 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
     labels = crf.tag(tokens, text)
     fields: CSL = build_fields(text, tokens, labels) if labels else {}
     _apply_rules(text, fields)
-    if "issued" not in fields:
+    structured = gbt.parse_gbt(text)
+    if structured:
+        for k in (*gbt.DECIDED, "publisher", "publisher-place"):
+            fields.pop(k, None)
+        fields.update(structured)
+    if "issued" not in fields and not structured:
         y = year_of(text)
         if y and labels is None:
             fields["issued"] = {"date-parts": [[y]]}

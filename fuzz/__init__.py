@@ -1,0 +1,1 @@
+"""Fuzzing of the text stages (`make fuzz`); see `fuzz_pipeline.py`."""
