@@ -70,6 +70,8 @@ def test_rheumatic_review_list() -> None:
     assert "xeno-graft-versus-host" in refs[15].text
     assert any(w.code == "hyphenation" and w.before == "xeno-graft" and w.confidence < 1 for w in refs[15].warnings)
     assert "Curr Rheumatol Repm" in refs[2].text
+    typo = next(w for w in refs[2].warnings if w.code == "journal_typo")  # found offline, via ISO 4
+    assert (typo.before, typo.after) == ("Repm", "Rep")
 
     # no false alarms on intact entries
     damaged = {3, 10, 11, 15, 22, 23, 24, 26, 30, 32, 42, 43}
@@ -99,6 +101,9 @@ def test_t2dm_trial_list() -> None:
     assert refs[21].span.line == refs[22].span.line
     msg = next(w.message for w in refs[21].warnings if w.code == "merged_entries")
     assert "last page" in msg
+    # entry 17: the title's end is fused with the journal `Stem Cells Dev`
+    fused = next(w for w in refs[17].warnings if w.code == "fused_title_journal")
+    assert fused.after.endswith("Stem Cells Dev")
 
     for n, r in refs.items():
         ours = [c for c in _codes(r) if c in _OUR_CODES]
@@ -110,3 +115,29 @@ _OUR_CODES = {
     "letter_spacing", "run_together", "hyphenation", "spaced_hyphen", "page_spacing", "punctuation",
     "volume_page_run_together", "broken_entry", "merged_entries", "missing_author", "ocr_spacing", "ligature",
 }
+
+
+@pytest.mark.parametrize(
+    ("name", "count", "kinds"),
+    [("msc-rheumatic-review.zh.md", 47, {"broken_entry", "missing_author", "journal_typo", "ocr_repair"}),
+     ("uc-msc-t2dm-trial.zh.txt", 33, {"merged_entries", "fused_title_journal"})],
+)
+def test_check_offline_without_index(name: str, count: int, kinds: set[str], tmp_path: Path) -> None:
+    """`citecheck check` offline with no index: every entry listed, the damage reported, nothing crashes."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from citecheck.cli import app
+
+    path = SAMPLES / name
+    if not path.exists():
+        pytest.skip(f"sample {name} not available")
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(app, ["check", str(path), "--offline", "--cache-dir", str(tmp_path / "c"),
+                                      "--no-support", "--fail-on", "never", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))["documents"][0]
+    assert len(doc["references"]) == count
+    assert all(r["match"]["verdict"] == "unchecked" for r in doc["references"])
+    assert kinds <= {f["kind"] for f in doc["findings"]}

@@ -33,6 +33,17 @@ carried into English through the document's glossary, our lexicon and CC-CEDICT 
 * ``reverse``: idf-weighted share of the *work's* terms that the claim or its section
   heading mentions (a diabetes paper under an osteoporosis heading echoes neither).
 
+One signal is absolute, not ranked over the list (`subject_mismatch`), because the list
+cannot say that *no* entry fits. The document's **core terms** are the stems more than
+half the list's works have (``mesenchymal``, ``stem`` in an MSC review: they say nothing
+about which work fits). When the claim is about a core term, the work has none of the
+claim's core terms and the work's own subject — the first phrase of its title
+(`head_stems`) — is not mentioned by the claim, its heading or its paragraph's opening
+sentence, the work is about something else (a drug paper cited for what MSC do in lupus:
+the disease is shared, the subject is not). Then the shared context terms earn no credit
+and a penalty of `w_subject` is taken. A weaker, half-strength mismatch is a claim and a
+work that share no term at all beyond the core ones.
+
 The weights and thresholds in `Params` are few on purpose (the labelled dev set is
 two documents): see `benchmarks/bench_claims.py` for how they were chosen.
 """

@@ -149,6 +149,14 @@ _STANDARD_NO = re.compile(
 _PART_OF = re.compile(r"(?<![:/])//(?!/)")
 # `Chapter title//Book title. Publisher, 2012: 235-261` (numeric GB/T without codes)
 _PART_OF_LATIN = re.compile(r"[\w)?!]//[A-Z\d]")
+# `. Journal, 2021, 49(1): 471-482.` closing a code-less numeric GB/T entry
+_JOURNAL_END = re.compile(
+    r"\.\s+[^.\s][^.]{1,200}?,\s*" + _YEAR + r"\s*,\s*[\w ]{1,12}(?:\([^()]{1,20}\))?\s*:\s*[\w\-]{1,20}\.?"
+    r"(?:\s*(?:DOI|doi)\s*:\s*\S+|\s*(?:https?://)\S+)*$"
+)
+# A GB/T author list: `SMITH J A, LI X, et al` / `王晓明, 李红, 等` (family in capitals or CJK, initials undotted)
+_GBT_NAME = r"(?:[A-Z][A-Z'’\-]+(?: [A-Z][A-Za-z'’\-]+)*(?: [A-Z]{1,3})+(?: [a-z]+)*|[\u3400-\u9fff·]{2,12})"
+_GBT_NAMES = re.compile(rf"^{_GBT_NAME}(?:, {_GBT_NAME})*(?:, (?:et al|等))?$")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -163,6 +171,9 @@ def _find_code(text: str) -> tuple[str, int, int] | None:
     m = _PART_OF.search(text)
     if m and (_CJK_RE.search(text) or _PART_OF_LATIN.match(text, m.start() - 1)):
         return "M", m.start(), m.start()
+    m = _JOURNAL_END.search(text)
+    if m and _GBT_NAMES.match(_split_sentences(text[: m.start()])[0]):
+        return "J", m.start(), m.start() + 1
     return None
 
 
