@@ -85,18 +85,40 @@ def test_gbt_book() -> None:
 GBT_CASES = [
     (  # [J], author-date order, supplement issue
         "刘明远, 赵小川, 2022. 高寒草甸土壤碳通量的季节变化[J]. 草地学报, 30(增刊2): 77-85.",
-        {"type": "article-journal", "title": "高寒草甸土壤碳通量的季节变化", "container-title": "草地学报",
-         "year": 2022, "volume": "30", "issue": "增刊2", "page": "77-85", "authors": ["刘", "赵"]},
+        {
+            "type": "article-journal",
+            "title": "高寒草甸土壤碳通量的季节变化",
+            "container-title": "草地学报",
+            "year": 2022,
+            "volume": "30",
+            "issue": "增刊2",
+            "page": "77-85",
+            "authors": ["刘", "赵"],
+        },
     ),
     (  # [J], issue only (Chinese journals number issues within the year)
         "孙立. 城市湿地公园的游憩价值评估[J]. 林业经济问题, 2017(4): 33-39.",
-        {"title": "城市湿地公园的游憩价值评估", "container-title": "林业经济问题", "year": 2017,
-         "issue": "4", "page": "33-39", "volume": None},
+        {
+            "title": "城市湿地公园的游憩价值评估",
+            "container-title": "林业经济问题",
+            "year": 2017,
+            "issue": "4",
+            "page": "33-39",
+            "volume": None,
+        },
     ),
     (  # [M] with edition and translator; the cited page of a book is not the item's page
         "HALVORSEN K. 海洋声学导论[M]. 2 版. 林青, 译. 上海: 海洋科技出版社, 2016: 88.",
-        {"type": "book", "title": "海洋声学导论", "year": 2016, "page": None, "container-title": None,
-         "authors": ["HALVORSEN"], "publisher": "海洋科技出版社", "edition": "2 版"},
+        {
+            "type": "book",
+            "title": "海洋声学导论",
+            "year": 2016,
+            "page": None,
+            "container-title": None,
+            "authors": ["HALVORSEN"],
+            "publisher": "海洋科技出版社",
+            "edition": "2 版",
+        },
     ),
     (  # [M] with a volume after the title
         "吴定山. 江南园林志: 卷 3[M]. 南京: 金陵书局, 1998.",
@@ -104,15 +126,27 @@ GBT_CASES = [
     ),
     (  # [M]// part of a book, with editors and a volume of the container
         "陈默. 宋代茶器考[M]//林海, 宋青. 中国工艺美术史论集: 第2册. 杭州: 西湖出版社, 2009: 41-60.",
-        {"type": "chapter", "title": "宋代茶器考", "container-title": "中国工艺美术史论集", "volume": "第2册",
-         "page": "41-60", "year": 2009, "editors": ["林", "宋"]},
+        {
+            "type": "chapter",
+            "title": "宋代茶器考",
+            "container-title": "中国工艺美术史论集",
+            "volume": "第2册",
+            "page": "41-60",
+            "year": 2009,
+            "editors": ["林", "宋"],
+        },
     ),
     (  # [C]// proceedings
         "OKAFOR N, LINDQVIST P. Sparse sensing for bridge health monitoring[C]//Proceedings of the 9th "
         "Workshop on Structural Sensing. Berlin: Springer, 2021: 112-120.",
-        {"type": "paper-conference", "title": "Sparse sensing for bridge health monitoring",
-         "container-title": "Proceedings of the 9th Workshop on Structural Sensing", "page": "112-120",
-         "year": 2021, "authors": ["OKAFOR", "LINDQVIST"]},
+        {
+            "type": "paper-conference",
+            "title": "Sparse sensing for bridge health monitoring",
+            "container-title": "Proceedings of the 9th Workshop on Structural Sensing",
+            "page": "112-120",
+            "year": 2021,
+            "authors": ["OKAFOR", "LINDQVIST"],
+        },
     ),
     (  # [D] thesis
         "郑雨桐. 基于图神经网络的交通流预测[D]. 成都: 西南交通大学, 2023.",
@@ -136,8 +170,13 @@ GBT_CASES = [
     ),
     (  # [N] newspaper: date(page)
         "高原. 春耕时节看新农机[N]. 田野日报, 2024-03-18(6).",
-        {"type": "article-newspaper", "title": "春耕时节看新农机", "container-title": "田野日报",
-         "year": 2024, "page": "6"},
+        {
+            "type": "article-newspaper",
+            "title": "春耕时节看新农机",
+            "container-title": "田野日报",
+            "year": 2024,
+            "page": "6",
+        },
     ),
     (  # [EB/OL]: the update date gives the year, the cite date never does
         "城市档案馆. 老城区街巷名录[EB/OL]. (2021-06-01)[2024-01-15]. https://example.org/streets.",
@@ -159,6 +198,42 @@ GBT_CASES = [
         "佚名, 1975. 黄河下游河道图: 第3册[CM]. 郑州: 水利出版社.",
         {"type": "map", "title": "黄河下游河道图", "volume": "第3册", "year": 1975, "authors": []},
     ),
+    (  # [J/OL] author-date, English, cite date and URL after the pages
+        "NOVAK P, ODUYA T, 2019. Drift of low-cost air sensors[J/OL]. Sensors and Systems, 12(2): 201-210"
+        "[2024-01-01]. https://example.org/a/12.",
+        {
+            "title": "Drift of low-cost air sensors",
+            "container-title": "Sensors and Systems",
+            "year": 2019,
+            "volume": "12",
+            "issue": "2",
+            "page": "201-210",
+            "authors": ["NOVAK", "ODUYA"],
+        },
+    ),
+    (  # code-less numeric journal whose name has a sentence break
+        "[7]QUINN R, BAPTISTE L. Early mobilisation after hip surgery, a cohort study. AJX. American Journal of "
+        "Examples, 2015, 3(1): 10-19.",
+        {
+            "title": "Early mobilisation after hip surgery, a cohort study",
+            "container-title": "AJX. American Journal of Examples",
+            "volume": "3",
+            "issue": "1",
+            "page": "10-19",
+        },
+    ),
+    (  # full-width punctuation throughout (NFKC leaves no space after `．` and `，`)
+        "［2］钱江，周宁．湖泊富营养化的遥感监测［J］．环境科学，2018，39（6）：2501－2510．",
+        {
+            "title": "湖泊富营养化的遥感监测",
+            "container-title": "环境科学",
+            "year": 2018,
+            "volume": "39",
+            "issue": "6",
+            "page": "2501-2510",
+            "authors": ["钱", "周"],
+        },
+    ),
     (  # part of a book without a type code (citeproc-py numeric)
         "许青. 论山水画的留白//周岚. 画论新编. 长沙: 湖湘出版社, 2005: 9-20.",
         {"title": "论山水画的留白", "container-title": "画论新编", "page": "9-20", "year": 2005},
@@ -178,6 +253,14 @@ def test_gbt_structure(ref: str, want: dict) -> None:
             assert [a.get("family") or a.get("literal") for a in f.get("editor", [])] == v, (k, f)
         else:
             assert f.get(k) == v, (k, f)
+
+
+def test_gbt_structure_leaves_other_styles_to_the_model() -> None:
+    from citecheck.refs.gbt import parse_gbt
+
+    assert parse_gbt("Smith, J. (2010). A title here. Journal of Things, 2010, 5(3): 1-10.") is None
+    assert parse_gbt("Doe J, Roe R. A title. J Things. 2010;5(3):1-10.") is None
+    assert parse_gbt("See http://example.org//path for the data, 2010.") is None
 
 
 @needs_model

@@ -17,12 +17,16 @@ from citecheck.claims.embed import Cached, Embedder
 from citecheck.claims.glossary import Glossary, mine, split_inside, zh_term_before
 from citecheck.claims.support import (
     DEFAULT,
+    Work,
     column_z,
+    core_stems,
     doc_z,
     grade,
+    head_stems,
     log_odds,
     query_text,
     score_links,
+    subject_mismatch,
     support_findings,
 )
 from citecheck.claims.terms import Term, bag, clean_gloss, key_terms, parse_cedict, stem, words
@@ -69,6 +73,7 @@ def test_stems_meet_across_spelling() -> None:
     assert stem("tumours") == stem("tumor")
     assert stem("cells") == "cell"
     assert stem("signalling") == stem("signaling")
+    assert stem("restoration") == stem("restore") and stem("regenerative") == stem("regeneration")
     assert words("Mesenchymal stem cells in osteoarthritis") == ["mesenchymal", "stem", "osteoarthritis"]
 
 
@@ -126,6 +131,27 @@ def test_log_odds_rewards_rare_shared_and_punishes_missing_common_terms() -> Non
     assert scores[1] == max(scores)  # has both
     assert scores[3] < scores[1]  # has the rare term but not the document's common one
     assert scores[3] < scores[2] or scores[3] < scores[0] + 1.0
+
+
+def test_core_terms_and_subject_mismatch() -> None:
+    works = [{"mesenchymal", "stem", "lupus"}, {"mesenchymal", "stem", "bone"}, {"mesenchymal", "stem", "liver"},
+             {"mesenchymal", "stem"}, {"dihydroartemisinin", "follicular", "helper", "lupus"}]
+    core = core_stems(works, 0.5)
+    assert core == {"mesenchymal", "stem"}
+    title = "Dihydroartemisinin inhibits follicular helper T and B cells: implications for lupus treatment"
+    head = head_stems(title, core)
+    assert "dihydroartemisinin" in head and "lupus" not in head
+    drug = Work(title, title, "parsed title", stems=works[4], head=head)
+    idf = {s: 1.0 for w in works for s in w}
+    claim = {"mesenchymal", "stem", "lupus", "trial"}
+    # the disease is shared, the subject is not: a full mismatch
+    assert subject_mismatch(claim, claim, drug, core, idf) == 1.0
+    # a claim about the drug itself is fine
+    assert subject_mismatch({"dihydroartemisinin", "lupus"}, {"dihydroartemisinin", "lupus"}, drug, core, idf) == 0.0
+    # sharing only the core term: half a mismatch; sharing a specific term: none
+    bone = Work("MSC in bone", "", "parsed title", stems=works[1], head={"bone"})
+    assert subject_mismatch({"mesenchymal", "stem", "tumor"}, {"mesenchymal", "stem", "tumor"}, bone, core, idf) == 0.5
+    assert subject_mismatch({"mesenchymal", "stem", "bone"}, {"mesenchymal", "stem", "bone"}, bone, core, idf) == 0.0
 
 
 def test_column_z_and_doc_z() -> None:

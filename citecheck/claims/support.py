@@ -333,14 +333,18 @@ class _ListData:
 
 
 def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
-               embedder: Embedder | None, share: float = 0.5) -> _ListData:
+               embedder: Embedder | None, share: float = 0.5,
+               memo: dict[str, list[Term]] | None = None) -> _ListData:
+    memo = {} if memo is None else memo
     refs: list[Reference] = []
     works: list[Work] = []
     for ref in lst.references:
         work = work_of(ref, by_ref.get(id(ref)))
         if work is None:
             continue
-        work.terms = key_terms(work.text, glossary)
+        if work.text not in memo:  # a collection repeats its lists' entries: read each text once
+            memo[work.text] = key_terms(work.text, glossary)
+        work.terms = memo[work.text]
         work.stems = bag(work.terms)
         refs.append(ref)
         works.append(work)
@@ -413,7 +417,8 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
     by_ref = {id(m.reference): m for m in matches}
     rows = [row for row in links(claims, lists) if row.reference is not None]
     by_list = {lst.id: lst for lst in lists}
-    data = {lid: _list_data(by_list[lid], by_ref, glossary, embedder, params.core_share)
+    memo: dict[str, list[Term]] = {}
+    data = {lid: _list_data(by_list[lid], by_ref, glossary, embedder, params.core_share, memo)
             for lid in dict.fromkeys(row.citation.list_id or "" for row in rows) if lid in by_list}
     contexts = [claim_context(row) for row in rows]
     headings = [heading_text(row.claim.section) for row in rows]

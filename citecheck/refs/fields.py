@@ -98,7 +98,11 @@ def clean_title(value: str) -> str:
     if ")" in value[:22] and "(" not in value.split(")", 1)[0]:
         value = _DATE_TAIL_HEAD.sub("", value)
     value = clean_text(value)
-    return value
+    return _YEAR_HEAD.sub("", value, count=1) if value[:1] in "(12" else value
+
+
+# `1998. Title` / `(1998). Title`: the date the model ran into at the start of a title
+_YEAR_HEAD = re.compile(r"^\(?(?:1[5-9]|20)\d\d[a-z]?\)?\.\s+(?=\S)")
 
 
 def clean_pages(value: str) -> str:

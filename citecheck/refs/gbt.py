@@ -32,8 +32,10 @@ _YEAR = r"(?:1[5-9]|20)\d\d"
 _CITE_DATE = re.compile(r"\[\s*\d{4}(?:-\d{1,2}){0,2}\s*\]")
 _UPDATE_DATE = re.compile(r"\(\s*(" + _YEAR + r")(?:-\d{1,2}){0,2}\s*\)")
 _URL_TAIL = re.compile(r"(?:\.\s+|\s+|^)(?:(?:https?|ftp)://|www\.|DOI\s*:|doi\s*:).*$", re.IGNORECASE)
-_AUTHOR_DATE_HEAD = re.compile(r"^(?P<a>[^.]+?),\s*(?P<y>\[?" + _YEAR + r"[a-z]?\]?|n\.d)\.\s+(?P<t>.+)$")
-_ETAL_YEAR_HEAD = re.compile(r"^(?P<a>.+?(?:等|et al\.?)),\s*(?P<y>\[?" + _YEAR + r"[a-z]?\]?)\.\s+(?P<t>.+)$")
+_AUTHOR_DATE_HEAD = re.compile(r"^(?P<a>.+?),\s*(?P<y>\[?" + _YEAR + r"[a-z]?\]?|n\.d)\.\s+(?P<t>.+)$")
+_ETAL_YEAR_HEAD = re.compile(
+    r"^(?P<a>.+?(?:等|et al\.?)),\s*(?P<y>\[?" + _YEAR + r"[a-z]?\]?)\.\s+(?P<t>.+)$"
+)
 _DOTTED_ABBR = re.compile(r"(?:\b[A-Za-z]\.[A-Za-z]|\b(?:Inc|Co|Ltd|Jr|St|Dept|Univ))$")
 # `: 卷 1`, `: 第2册`, `: Vol. 1`, `: 2011年卷` at the end of a title or container.
 _VOLUME_TAIL = re.compile(
@@ -50,7 +52,13 @@ _JOURNAL_TAIL = re.compile(
     r"^(?P<c>.+?)\s*,\s*(?:(?P<y>" + _YEAR + r")\s*,\s*)?(?P<v>[^\s,():]{1,12})?\s*"
     r"(?:\(\s*(?P<i>[^()]{1,20})\s*\))?\s*(?::\s*(?P<p>[^:,\s][^:,]{0,30}))?$"
 )
-_NEWS_TAIL = re.compile(r"^(?P<c>.+?)\s*,\s*(?P<y>" + _YEAR + r")(?:-\d{1,2}){0,2}\s*(?:\(\s*(?P<p>[^()]{1,10})\s*\))?$")
+# author-date, issue-only journals: `文献(1): 56-75`
+_JOURNAL_ISSUE_ONLY = re.compile(
+    r"^(?P<c>[^,()]+?)\s*(?P<y>)(?P<v>)\(\s*(?P<i>[^()]{1,20})\s*\)\s*(?::\s*(?P<p>[^:,\s][^:,]{0,30}))?$"
+)
+_NEWS_TAIL = re.compile(
+    r"^(?P<c>.+?)\s*,\s*(?P<y>" + _YEAR + r")(?:-\d{1,2}){0,2}\s*(?:\(\s*(?P<p>[^()]{1,10})\s*\))?$"
+)
 _PUB_YEAR = re.compile(r"(?:^|,\s*|\s)(?P<y>" + _YEAR + r")[a-z]?(?:-\d{1,2}){0,2}\s*(?::\s*(?P<p>.+))?$")
 _PAGES_ONLY = re.compile(r"^(?:[^:]*:\s*)?(?P<p>[A-Za-z]?\d+[A-Za-z]?(?:\s*-\s*[A-Za-z]?\d+[A-Za-z]?)?)$")
 
@@ -78,7 +86,8 @@ def _head(head: str) -> tuple[str, str, int | None] | None:
     head = head.strip()
     m = _ETAL_YEAR_HEAD.match(head) or _AUTHOR_DATE_HEAD.match(head)
     if m and not re.search(r"[:/]", m.group("a")):
-        y = re.search(r"\d{4}", m.group("y"))
+        # `[2020]` is a year the style guessed (from the cite date), not the item's date
+        y = None if m.group("y").startswith("[") else re.search(r"\d{4}", m.group("y"))
         return m.group("a").strip(), m.group("t").strip(), int(y.group()) if y else None
     parts = _split_sentences(head)
     if len(parts) == 1:
@@ -95,9 +104,11 @@ def _title_tail(title: str, fields: CSL) -> str:
     m = _NUMBER_TAIL.search(title)
     if m:
         ident = m.group("id")
-        if any(ch.isdigit() for ch in ident) and (
-            any(ch.isalpha() for ch in ident) or len(ident) >= 6
-        ) and not re.fullmatch(_YEAR, ident):
+        if (
+            any(ch.isdigit() for ch in ident)
+            and (any(ch.isalpha() for ch in ident) or len(ident) >= 6)
+            and not re.fullmatch(_YEAR, ident)
+        ):
             return title[: m.start()].strip()
     return title
 
@@ -117,8 +128,8 @@ def _pubinfo(seg: str, fields: CSL, keep_pages: bool) -> None:
             if keep_pages:
                 fields["page"] = mp.group("p")
             rest = seg[: mp.start()].strip()
-    if ": " in rest:
-        place, _, pub = rest.partition(": ")
+    if ":" in rest:
+        place, _, pub = rest.partition(":")
         if place.strip():
             fields["publisher-place"] = place.strip()
         if pub.strip():
@@ -151,12 +162,13 @@ _PART_OF = re.compile(r"(?<![:/])//(?!/)")
 _PART_OF_LATIN = re.compile(r"[\w)?!]//[A-Z\d]")
 # `. Journal, 2021, 49(1): 471-482.` closing a code-less numeric GB/T entry
 _JOURNAL_END = re.compile(
-    r"\.\s+[^.\s][^.]{1,200}?,\s*" + _YEAR + r"\s*,\s*[\w ]{1,12}(?:\([^()]{1,20}\))?\s*:\s*[\w\-]{1,20}\.?"
+    r"\.\s+[^.\s][^.]{1,200}?,\s*(?:" + _YEAR + r"\s*,\s*)?[\w ]{1,12}"
+    r"(?:\([^()]{1,20}\)(?:\s*:\s*[\w\-]{1,20})?|\s*:\s*[\w\-]{1,20})\.?"
     r"(?:\s*(?:DOI|doi)\s*:\s*\S+|\s*(?:https?://)\S+)*$"
 )
 # A GB/T author list: `SMITH J A, LI X, et al` / `王晓明, 李红, 等` (family in capitals or CJK, initials undotted)
 _GBT_NAME = r"(?:[A-Z][A-Z'’\-]+(?: [A-Z][A-Za-z'’\-]+)*(?: [A-Z]{1,3})+(?: [a-z]+)*|[\u3400-\u9fff·]{2,12})"
-_GBT_NAMES = re.compile(rf"^{_GBT_NAME}(?:, {_GBT_NAME})*(?:, (?:et al|等))?$")
+_GBT_NAMES = re.compile(rf"^{_GBT_NAME}(?:, {_GBT_NAME})*(?:, (?:et al\.?|等))?(?:, {_YEAR}[a-z]?)?$")
 _CJK_RE = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -177,8 +189,28 @@ def _find_code(text: str) -> tuple[str, int, int] | None:
     return None
 
 
+# Full-width `．` / `，` become `.` / `,` with no space after them (NFKC): restore the space.
+_CJK_SEP = re.compile(r"(?<=[\u3400-\u9fff\]）)])([.,])(?=[^\s\d])|([.,])(?=[\u3400-\u9fff])")
+_ACRONYM_TAIL = re.compile(r"\.\s+([A-Z]{2,6})$")
+_JOURNAL_QUALIFIER = re.compile(
+    r"^(?:[a-z]|(?:Supplement|Suppl|British volume|American volume|(?:Part|Section|Series) [A-Z])$)"
+)
+
+
+def _journal_sentence(fields: CSL) -> None:
+    """Journal names with a sentence break (`JACC. Basic to ...`, `... Laryngology. Supplement`)."""
+    title, cont = fields.get("title", ""), fields.get("container-title", "")
+    m = _ACRONYM_TAIL.search(title)
+    if m:
+        fields["title"], fields["container-title"] = title[: m.start()].strip(), f"{m.group(1)}. {cont}"
+    elif _JOURNAL_QUALIFIER.match(cont) and ". " in title:
+        head, _, last = title.rpartition(". ")
+        fields["title"], fields["container-title"] = head.strip(), f"{last}. {cont}"
+
+
 def parse_gbt(text: str) -> CSL | None:
     """Fields of a GB/T 7714 entry with a type code, or None when the structure does not fit."""
+    text = _CJK_SEP.sub(lambda m: (m.group(1) or m.group(2)) + " ", text)
     found = _find_code(text)
     if not found or found[1] == 0:
         return None
@@ -245,11 +277,12 @@ def parse_gbt(text: str) -> CSL | None:
     if code == "J":
         if not segs:
             return fields
-        mj = _JOURNAL_TAIL.match(segs[0])
+        mj = _JOURNAL_TAIL.match(segs[0]) or _JOURNAL_ISSUE_ONLY.match(segs[0])
         if not mj:
             fields["container-title"] = segs[0]
             return fields
         fields["container-title"] = mj.group("c")
+        _journal_sentence(fields)
         v, i, p = mj.group("v"), mj.group("i"), mj.group("p")
         if mj.group("y"):
             fields["issued"] = {"date-parts": [[int(mj.group("y"))]]}

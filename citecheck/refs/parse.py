@@ -139,9 +139,30 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
         y = year_of(text)
         if y and labels is None:
             fields["issued"] = {"date-parts": [[y]]}
+    if not structured:
+        _container_as_title(text, fields)
     if "type" not in fields:
         fields["type"] = infer_type(fields, text)
     return _ordered(fields), labels is not None
+
+
+_IN_MARK = re.compile(
+    r"(?:^|[\s.,;:])(?:In|in|IN|Dans|dans|En|Im)\s*:?\s|//|\b(?:eds?|Hrsg|dir|éd)\.|\(eds?\.?\)"
+)
+
+
+def _container_as_title(text: str, fields: CSL) -> None:
+    """A container with no title, no volume/issue, no `In:` but a publisher is a book's title.
+
+    (`Title. Place: Publisher, 1999`: the CRF sometimes labels a book title as container.)
+    """
+    if "title" in fields or "container-title" not in fields:
+        return
+    if any(k in fields for k in ("volume", "issue", "editor")) or _IN_MARK.search(text):
+        return
+    if "publisher" not in fields and "publisher-place" not in fields:
+        return
+    fields["title"] = fields.pop("container-title")
 
 
 _ORDER = (
