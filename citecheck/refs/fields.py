@@ -108,8 +108,12 @@ _YEAR_HEAD = re.compile(r"^\(?(?:1[5-9]|20)\d\d[a-z]?\)?\.\s+(?=\S)")
 def clean_pages(value: str) -> str:
     value = clean_text(value)
     value = _PAGES_PREFIX.sub("", value).strip()
-    value = re.sub(r"\s*页$", "", value)
+    value = _PAGES_SUFFIX.sub("", value)
     return _DASHES.sub("-", value).strip("-")
+
+
+# `123 p.`, `297 pages`, `193 s.`, `45 页`: a page count's unit
+_PAGES_SUFFIX = re.compile(r"(?<=\d)\s*(?:页|頁)$|(?<=\d)\s+(?:pp?|pages?|[Ss]|Seiten|str)\.?$")
 
 
 _ISSUE_MARK_TAIL = re.compile(r"[\s,;.]*\b(?:no|n°|nº|nr|issue|heft)\s*\.?$|[\s,;.]*n°$", re.IGNORECASE)
