@@ -6,12 +6,12 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo screenshots test lint bench bench-parse bench-index bench-match bench-claims train-parser clean
+.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-claims train-parser clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -e '.[dev,bench]'
+	$(PIP) install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -37,7 +37,7 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check citecheck tests benchmarks
+	$(VENV)/bin/ruff check citecheck tests benchmarks tools fuzz
 
 bench: bench-parse bench-index bench-match bench-claims
 
@@ -56,5 +56,9 @@ bench-claims: $(STAMP)
 train-parser: $(STAMP)
 	$(PY) benchmarks/train_parser.py
 
+fuzz: $(STAMP)
+	$(PIP) install --quiet atheris
+	$(PY) fuzz/fuzz_pipeline.py -max_total_time=600 -timeout=30 .fuzz-corpus fuzz/corpus
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(DEMO_CACHE)
+	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache $(DEMO_CACHE) .fuzz-corpus crash-* timeout-*
