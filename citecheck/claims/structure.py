@@ -23,6 +23,7 @@ Evidence dicts name numbers, marker texts and lines, so a report can point at th
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from typing import Any
@@ -282,24 +283,35 @@ def _duplicates(lst: ReferenceList) -> list[Finding]:
 
 
 def _similar_titles(lst: ReferenceList, done: set[tuple[int, int]]) -> list[Finding]:
-    from rapidfuzz import fuzz
+    """Pairs of entries whose titles are near-identical: blocks of titles sorted by length are compared in C
+    (rapidfuzz `cdist`) only with titles short enough to reach the ratio, so 5,000 entries take a second."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
 
     titles = [(i, fold(ref.fields.get("title"))) for i, ref in enumerate(lst.references)]
     titles = [(i, t) for i, t in titles if len(t) >= _MIN_TITLE]
-    # only titles of similar length can reach the ratio: sort by length, compare within a window
     titles.sort(key=lambda it: len(it[1]))
+    texts = [t for _, t in titles]
+    lengths = [len(t) for t in texts]
+    cutoff = TITLE_SIMILARITY * 100
     out: list[Finding] = []
-    for k, (i, t) in enumerate(titles):
-        for j, u in titles[k + 1 :]:
-            if len(u) > len(t) / TITLE_SIMILARITY:
-                break
+    block = 256
+    for start in range(0, len(texts), block):
+        stop = min(start + block, len(texts))
+        reach = bisect.bisect_right(lengths, lengths[stop - 1] / TITLE_SIMILARITY)
+        scores = process.cdist(texts[start:stop], texts[start:reach], scorer=fuzz.ratio, score_cutoff=cutoff,
+                               dtype=np.uint8)
+        for r, c in zip(*np.nonzero(scores), strict=True):
+            k, m = start + int(r), start + int(c)
+            if m <= k or lengths[m] > lengths[k] / TITLE_SIMILARITY:
+                continue
+            i, j = titles[k][0], titles[m][0]
             a, b = min(i, j), max(i, j)
             if (a, b) in done:
                 continue
-            score = fuzz.ratio(t, u) / 100
-            if score >= TITLE_SIMILARITY:
-                done.add((a, b))
-                out.append(_pair_finding("same_work_twice", lst, a, b, f"titles {score:.0%} alike",
-                                         str(lst.references[a].fields.get("title"))))
+            score = fuzz.ratio(texts[k], texts[m]) / 100
+            done.add((a, b))
+            out.append(_pair_finding("same_work_twice", lst, a, b, f"titles {score:.0%} alike",
+                                     str(lst.references[a].fields.get("title"))))
     return out
 
