@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
+from itertools import pairwise
 
 from citecheck.refs.tokens import Token
 
@@ -134,18 +135,19 @@ _SB = ("sb=00", "sb=01", "sb=10", "sb=11")
 _PER = tuple(f"per={i}" for i in range(7))
 _YR = tuple(f"yr={i}" for i in range(3))
 _CM = tuple(f"cm={i}" for i in range(4))
-# Bracket/quote/type-code state packed into one feature: (paren, square, quote, after [J]).
-_STATE = tuple(f"st={i:04b}" for i in range(16))
+# Bracket/quote/type-code state packed into one feature: (after In:/in/`//`, paren, square, quote, after [J]).
+_STATE = tuple(f"st={i:05b}" for i in range(32))
 _POS = {0: "i=0", 1: "i=1", 2: "i=2"}
 _POS_END = {0: "ie=0", 1: "ie=1", 2: "ie=2"}
 # What a token beyond either end of the string looks like to its neighbours.
 _EDGE_WIN = ("-2w=<edge>", "-1w=<edge>", "-1sh=<edge>", "1w=<edge>", "1sh=<edge>", "2w=<edge>")
 _QUOTE_CHARS = frozenset('"“”«»')
+_IN_WORDS = frozenset(("In", "in", "IN", "Dans", "dans", "En", "en", "Im", "im"))
 
 
 @lru_cache(maxsize=200_000)
-def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool]:
-    """(word key, own features, features as seen by neighbours, is-a-year) of one token; cached.
+def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]:
+    """(word key, own features, features as seen by neighbours, is-a-year, is-punctuation) of one token; cached.
 
     Neighbour view layout: (-2w, -1w, -1sh, 1w, 1sh, 2w) — i.e. what a token two
     places to my right sees of me is `-2w=<me>`. Shapes only for adjacent tokens:
@@ -154,7 +156,7 @@ def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...],
     w, sh, feats = token_features(text, kind)
     local = ("b", "w=" + w, "sh=" + sh, *feats)
     win = (f"-2w={w}", f"-1w={w}", f"-1sh={sh}", f"1w={w}", f"1sh={sh}", f"2w={w}")
-    return w, local, win, "year" in feats
+    return w, local, win, "year" in feats, kind == "punct"
 
 
 def clear_caches() -> None:
@@ -173,33 +175,34 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     toks = [_token(t.text, t.kind) for t in tokens]
     words = ["<edge>", "<edge>", *(t[0] for t in toks), "<edge>", "<edge>"]
     wins = [_EDGE_WIN, _EDGE_WIN, *(t[2] for t in toks), _EDGE_WIN, _EDGE_WIN]
-    starts = [t.start for t in tokens]
-    ends = [t.end for t in tokens]
+    # pairs[k] joins words[k] and words[k + 1]: `-1w|w` of token j is pairs[j - 1], `w|+1w` is pairs[j]
+    pairs = [a + "|" + b for a, b in pairwise(words)]
+    texts = [t.text for t in tokens]
+    # gap[i]: whitespace between token i and token i + 1 (the string's ends count as spaces)
+    gap = [True, *(tokens[i + 1].start > tokens[i].end for i in range(n - 1)), True]
     out: list[list[str]] = []
-    paren = square = quote = tcode = 0
+    paren = square = quote = tcode = after_in = 0
     periods = year_seen = comma_seen = 0
     for i in range(n):
-        tok = tokens[i]
-        sp_before = i == 0 or ends[i - 1] < starts[i]
-        sp_after = i == n - 1 or starts[i + 1] > ends[i]
+        sp_after = gap[i + 1]
         j = i + 2  # index into the edge-padded lists
-        w = words[j]
+        tok = toks[i]
         f = [
-            *toks[i][1],
+            *tok[1],
             _RP[(10 * i) // n],
-            _SB[2 * sp_before + sp_after],
+            _SB[2 * gap[i] + sp_after],
             _PER[periods if periods < 6 else 6],
             _YR[year_seen if year_seen < 2 else 2],
             _CM[comma_seen if comma_seen < 3 else 3],
-            _STATE[8 * (paren > 0) + 4 * (square > 0) + 2 * quote + tcode],
+            _STATE[16 * after_in + 8 * (paren > 0) + 4 * (square > 0) + 2 * quote + tcode],
             wins[j - 2][0],
             wins[j - 1][1],
             wins[j - 1][2],
             wins[j + 1][3],
             wins[j + 1][4],
             wins[j + 2][5],
-            "-1w|w=" + words[j - 1] + "|" + w,
-            "w|+1w=" + w + "|" + words[j + 1],
+            "-1w|w=" + pairs[j - 1],
+            "w|+1w=" + pairs[j],
         ]
         if i < 3:
             f.append(_POS[i])
@@ -207,8 +210,8 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
             f.append(_POS_END[n - 1 - i])
         out.append(f)
         # update running state *after* the token (it describes what precedes the next one)
-        if tok.kind == "punct":
-            t = tok.text
+        t = texts[i]
+        if tok[4]:  # punctuation
             if t == "(":
                 paren += 1
             elif t == ")":
@@ -217,16 +220,20 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
                 square += 1
             elif t == "]":
                 square = max(0, square - 1)
-                if i >= 1 and tokens[i - 1].text in TYPE_CODES:
+                if i >= 1 and texts[i - 1] in TYPE_CODES:
                     tcode = 1
             elif t in _QUOTE_CHARS:
                 quote = 1 - quote
             elif t == ".":
-                prev = tokens[i - 1].text if i else ""
+                prev = texts[i - 1] if i else ""
                 if sp_after and not (len(prev) == 1 and prev.isupper()):
                     periods += 1
             elif t == ",":
                 comma_seen += 1
-        elif toks[i][3]:
+            elif t == "/" and i >= 1 and texts[i - 1] == "/":
+                after_in = 1
+        elif t in _IN_WORDS and i >= 1 and toks[i - 1][4]:
+            after_in = 1  # `. In: Editors (eds.), Book` / `, in Book`: what follows is the container side
+        elif tok[3]:
             year_seen += 1
     return out

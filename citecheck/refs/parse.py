@@ -140,10 +140,30 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
         if y and labels is None:
             fields["issued"] = {"date-parts": [[y]]}
     if not structured:
+        _container_tail(fields)
         _container_as_title(text, fields)
     if "type" not in fields:
         fields["type"] = infer_type(fields, text)
     return _ordered(fields), labels is not None
+
+
+# `Phys. Rev. D46`, `EngineeringMechanics24`: the volume glued to the journal is one token,
+# which the CRF labels as container; `Aust Vet J Vol`, `Proceedings (1996)`: a marker or date it ran into.
+_GLUED_VOLUME = re.compile(r"(?:(?<=[\s.])|^)[A-Z](?P<v>\d{1,5})$|(?<=[a-z]{2})(?P<v2>\d{1,5})$")
+_CONTAINER_JUNK = re.compile(r"(?:\s+(?:Vol|vol|No|no|Nr|nr)\.?|\s*\(\s*(?:1[5-9]|20)\d\d\s*\))$")
+
+
+def _container_tail(fields: CSL) -> None:
+    cont = fields.get("container-title")
+    if not cont:
+        return
+    cont = _CONTAINER_JUNK.sub("", cont)
+    m = _GLUED_VOLUME.search(cont)
+    if m and "volume" not in fields and " " in cont.strip():
+        v = m.group("v") or m.group("v2")
+        fields["volume"] = v
+        cont = cont[: len(cont) - len(v)]
+    fields["container-title"] = cont.strip()
 
 
 _IN_MARK = re.compile(
