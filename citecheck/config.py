@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from citecheck.model import SEVERITIES
+from citecheck.sources.retry import RetryPolicy
 
 
 class ConfigError(Exception):
@@ -32,20 +33,14 @@ class Settings:
     support: bool = True
     crossref_url: str = "https://api.crossref.org"
     """Base URL of the Crossref REST API (a mirror, or a loopback test server)."""
-    retries: int = 4
-    """Tries per request, the first included."""
-    backoff: float = 1.0
-    """First retry delay in seconds; doubles each try."""
-    retry_budget: float = 120.0
-    """Seconds one request may take with all its retries and waits."""
-    max_retry_after: float = 60.0
-    """Longest ``Retry-After`` honoured; longer ones are capped."""
-    cooldown: float = 60.0
-    """After a request fails on network errors, fail fast for this many seconds."""
-    max_failures: int = 10
-    """Stop asking Crossref for the rest of the run after this many failed requests in a row (0: never)."""
-    max_error_rate: float = 0.5
-    """Stop asking Crossref once more than this share of its requests failed (after 20 requests)."""
+    # the Crossref client's retry and give-up rules; defaults are RetryPolicy's, documented there
+    retries: int = RetryPolicy.tries
+    backoff: float = RetryPolicy.backoff
+    retry_budget: float = RetryPolicy.total
+    max_retry_after: float = RetryPolicy.max_retry_after
+    cooldown: float = RetryPolicy.cooldown
+    max_failures: int = RetryPolicy.max_consecutive_failures
+    max_error_rate: float = RetryPolicy.max_error_rate
 
 
 _ENV = {
@@ -191,10 +186,8 @@ def open_index(path: Path, cache_dir: Path | None = None) -> Any:
     return LocalIndex(built, name=f"index:{path.name}")
 
 
-def retry_policy(settings: Settings) -> Any:
+def retry_policy(settings: Settings) -> RetryPolicy:
     """The Crossref client's retry and give-up rules, from the declarative settings."""
-    from citecheck.sources.crossref import RetryPolicy
-
     return RetryPolicy(tries=settings.retries, backoff=settings.backoff, max_backoff=max(settings.backoff, 30.0),
                        max_retry_after=settings.max_retry_after, total=settings.retry_budget,
                        cooldown=settings.cooldown, max_consecutive_failures=settings.max_failures,

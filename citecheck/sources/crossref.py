@@ -38,7 +38,6 @@ a cool-down period instead of making every remaining reference wait.
 from __future__ import annotations
 
 import os
-import random
 import threading
 import time
 import warnings
@@ -59,6 +58,7 @@ from citecheck.model import Record
 from citecheck.sources.base import SourceUnavailable, normalize_doi
 from citecheck.sources.cache import ResponseCache, request_key
 from citecheck.sources.convert import ConversionError, record_from_crossref
+from citecheck.sources.retry import RetryPolicy
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 USER_AGENT = f"citecheck/{__version__}"
@@ -87,36 +87,6 @@ def _warn_no_mailto() -> None:
             "no e-mail address for Crossref's polite pool: pass --mailto or set CITECHECK_MAILTO",
             MissingMailtoWarning, stacklevel=3,
         )
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How hard to try before giving up (declarative, so tests can shrink it)."""
-
-    tries: int = 4
-    backoff: float = 1.0
-    """First retry delay in seconds; doubles each try."""
-    max_backoff: float = 30.0
-    jitter: float = 0.25
-    """Random extra delay, as a fraction of the backoff, so parallel clients do not retry in step."""
-    max_retry_after: float = 60.0
-    """Longest ``Retry-After`` we wait; longer values are capped."""
-    total: float = 120.0
-    """Budget in seconds for one request including waits; a wait that would overrun it is not made."""
-    cooldown: float = 60.0
-    """After a request fails on network errors, fail fast for this long."""
-    max_consecutive_failures: int = 10
-    """After this many requests in a row failed (each after its own retries), stop asking for the
-    rest of the run: every further reference is ``unchecked`` at once instead of each waiting out
-    its retries against a service that is down. 0 disables the cut-off."""
-    max_error_rate: float = 0.5
-    """Stop asking once more than this share of the requests made failed, counted from
-    `min_requests` requests on (a flaky service wastes the run as surely as a dead one)."""
-    min_requests: int = 20
-
-    def delay(self, attempt: int) -> float:
-        base = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
-        return base * (1.0 + random.uniform(0.0, self.jitter))
 
 
 @dataclass(frozen=True)
