@@ -442,3 +442,18 @@ def test_throughput() -> None:
         parse_reference(r)
     rate = len(refs) / (time.perf_counter() - t0)
     assert rate > 300  # the benchmark checks ≥1,000/s; keep CI on slow machines green
+
+
+def test_quoted_title_run_into_container_is_split() -> None:
+    f, _ = parse_reference(
+        "Dutsch, Dorota. “Towards a Roman Theory of Theatrical Gesture.” In Performance in Greek and "
+        "Roman Theatre. Edited by George W.M. Harrison and Vayos Liapis, 409-432. Boston: Brill, 2013."
+    )
+    assert f["title"] == "Towards a Roman Theory of Theatrical Gesture"
+    assert f["container-title"] == "Performance in Greek and Roman Theatre"
+
+
+def test_edition_cut_off_book_title() -> None:
+    f, _ = parse_reference("Haugen, R., The New Finance. 2nd edition. Upper Saddle River, N.J.: Prentice Hall, 1999.")
+    assert f["title"] == "The New Finance"
+    assert f["edition"] == "2nd edition"

@@ -136,7 +136,7 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
     """CSL fields from the labelled tokens of `text` (no exact-rule overrides here)."""
     fields: CSL = {}
     by_label: dict[str, list[str]] = {}
-    sp = spans(tokens, labels)
+    sp = _split_in_title(text, spans(tokens, labels))
     for lab, a, b in sp:
         by_label.setdefault(lab, []).append(text[a:b])
     for lab, key in _SIMPLE.items():
@@ -146,6 +146,10 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
                 if lab in ("title", "container")
                 else clean_text(by_label[lab][0])
             )
+            if v and lab in ("title", "container"):
+                v, ed = _strip_title_tail(v)
+                if ed and "edition" not in fields:
+                    fields["edition"] = ed
             if v:
                 fields[key] = v
     if "author" in by_label:
@@ -183,6 +187,84 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
         if pg and not _DATE_LIKE.match(pg):
             fields["page"] = pg
     return fields
+
+
+# `“Title,” in “Proceedings`, `‘Title’, in Journal`, `“Title.” In Book`: a quoted title
+# the CRF ran into its container; the closing quote (after or before punctuation) ends it.
+_QUOTE_END = re.compile(r"(?:(?<=[.,?!])[\"”’']|[\"”’'](?=[.,:;]))[.,:;]?\s+(?:(?:in|In|IN|dans|Dans)\s*:?\s+)?")
+_OPEN_QUOTES = "\"“‘'«„"
+# `Title. In: Book`, `Title, in Book`, `Title In: Book`, `Title. Dans Book`: an unquoted part-of marker
+_IN_END = re.compile(r"(?:[.,;]\s+(?:In|in|IN|Dans|dans)\s*:?|\s+(?:In|IN|in|Dans)\s*:)\s+(?=[A-Z“\"«‘\d])")
+
+
+def _split_in_title(text: str, sp: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Split a title span at the end of a quoted title or at an `In:` marker.
+
+    The container is the rest of the span, joined with a container span that
+    follows directly (`…, in Les agglomérations secondaires. La Gaule…`); the
+    split is only made when no container lies elsewhere.
+    """
+    ti = next((i for i, s in enumerate(sp) if s[0] == "title"), None)
+    if ti is None:
+        return sp
+    _, a, b = sp[ti]
+    raw = text[a:b]
+    cut = None
+    before = text[:a].rstrip()
+    if raw[:1] in _OPEN_QUOTES or before[-1:] in _OPEN_QUOTES:
+        m = _QUOTE_END.search(raw, 2)
+        if m and m.end() < len(raw):
+            cut = (a + m.start(), a + m.end())
+    if cut is None:
+        m = _IN_END.search(raw, 3)
+        if m and m.end() < len(raw):
+            cut = (a + m.start(), a + m.end())
+    if cut is None:
+        return sp
+    ci = next((i for i, s in enumerate(sp) if s[0] == "container"), None)
+    end = b
+    drop = None
+    if ci is not None:
+        _, ca, cb = sp[ci]
+        if ci == ti + 1 and not text[b:ca].strip(" .,;:"):
+            end, drop = cb, ci
+        else:
+            return sp
+    out = list(sp)
+    out[ti] = ("title", a, cut[0])
+    if drop is not None:
+        out[drop] = ("container", cut[1], end)
+    else:
+        out.insert(ti + 1, ("container", cut[1], end))
+    return out
+
+
+# `. Edited by X`, `, trans. X`, `. (Trans.) X`, `. Tradução de X`, `. Ed. X`: the editor or
+# translator statement after a book title; `. 2nd edition`, `. 1a ed`: its edition; `. 1969`: a year
+_TITLE_TAIL_ROLE = re.compile(
+    r"[.,;]\s+\(?(?:Edited|edited|Translated|translated|Trad(?:uit|ucción|ução|otto)?|trad|Trans|trans|Übers|hrsg|Hrsg|Ed|Eds|ed)"
+    r"\b\.?\)?(?:\s+(?:by|de|par|von|da|di|por)\b)?(?:\s+\S.*)?$"
+)
+_TITLE_TAIL_EDITION = re.compile(
+    r"[.,;]\s+(\d{1,2}(?:st|nd|rd|th|a|e|è|ème|er|\.)?\s*(?:ed\.?|edn\.?|edition|éd\.?|édition|Aufl\.?|Auflage|edizione|edición))$",
+    re.IGNORECASE,
+)
+_TITLE_TAIL_YEAR = re.compile(r"\.\s+(?:1[5-9]|20)\d\d$")
+
+
+def _strip_title_tail(value: str) -> tuple[str, str]:
+    """(title, edition) with an editor/translator statement, edition or year cut off the end."""
+    ed = ""
+    m = _TITLE_TAIL_EDITION.search(value)
+    if m and len(value[: m.start()].split()) >= 2:
+        ed, value = m.group(1), value[: m.start()]
+    m = _TITLE_TAIL_ROLE.search(value)
+    if m and len(value[: m.start()].split()) >= 2:
+        value = value[: m.start()]
+    m = _TITLE_TAIL_YEAR.search(value)
+    if m and len(value[: m.start()].split()) >= 2:
+        value = value[: m.start()]
+    return value.rstrip(_TRAIL), ed
 
 
 def _fallback_year(text: str, sp: list[tuple[str, int, int]]) -> CSL:

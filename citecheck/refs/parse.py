@@ -149,8 +149,12 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
 
 # `Phys. Rev. D46`, `EngineeringMechanics24`: the volume glued to the journal is one token,
 # which the CRF labels as container; `Aust Vet J Vol`, `Proceedings (1996)`: a marker or date it ran into.
-_GLUED_VOLUME = re.compile(r"(?:(?<=[\s.])|^)[A-Z](?P<v>\d{1,5})$|(?<=[a-z]{2})(?P<v2>\d{1,5})$")
-_CONTAINER_JUNK = re.compile(r"(?:\s+(?:Vol|vol|No|no|Nr|nr)\.?|\s*\(\s*(?:1[5-9]|20)\d\d\s*\))$")
+_GLUED_VOLUME = re.compile(
+    r"(?:(?<=[\s.])|^)[A-Z](?P<v>\d{1,5}(?:S\d)?)$|(?<=[a-z]{2})(?P<v2>\d{1,5})$|(?<=[\u3040-\u9fff])(?P<v3>\d{1,5})$"
+)
+_CONTAINER_JUNK = re.compile(
+    r"(?:[\s,]+(?:Vol|vol|Volume|VOLUME|No|no|Nr|nr)\.?|\s*\(\s*(?:1[5-9]|20)\d\d\s*\)|\s*\(\s*\d+\s*:\s*\d+\s*\))$"
+)
 
 
 def _container_tail(fields: CSL) -> None:
@@ -159,9 +163,9 @@ def _container_tail(fields: CSL) -> None:
         return
     cont = _CONTAINER_JUNK.sub("", cont)
     m = _GLUED_VOLUME.search(cont)
-    if m and "volume" not in fields and " " in cont.strip():
-        v = m.group("v") or m.group("v2")
-        fields["volume"] = v
+    if m and (" " in cont.strip() or m.group("v3")):
+        v = m.group("v") or m.group("v2") or m.group("v3")
+        fields.setdefault("volume", v)
         cont = cont[: len(cont) - len(v)]
     fields["container-title"] = cont.strip()
 
