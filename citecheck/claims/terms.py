@@ -160,6 +160,76 @@ def dictionary() -> dict[str, str]:
     return out
 
 
+REVERSE_SENSES = 3
+"""Only an entry's first senses count for the English → Chinese direction: later ones are loose
+(规范 "norm … to regulate")."""
+
+
+_ONE_WORD_SENSE_RE = re.compile(r"^(?:to (?:be )?|an? |the )?([A-Za-z][A-Za-z'-]+)(?: \([^()]*\))?$")
+
+
+def parse_reverse(lines: Iterable[str]) -> dict[str, set[str]]:
+    """English stem → the simplified headwords (two characters or more) one of whose first
+    `REVERSE_SENSES` senses is that one word (调节 for ``regulate``, 旁分泌 for ``paracrine``).
+
+    A one-word sense counts even when the word is a stop word (``to regulate``): the titles'
+    own forms of it (``regulation``) keep its stem. Senses of several words are left out: a
+    title word is met by a Chinese word, not by a phrase.
+    """
+    out: dict[str, set[str]] = {}
+    for line in lines:
+        m = _CEDICT_RE.match(line) if not line.startswith("#") else None
+        if not m or len(m.group(2)) < 2:
+            continue
+        for sense in m.group(3).split("/", REVERSE_SENSES)[:REVERSE_SENSES]:
+            for part in sense.split(";"):  # "to restore; to renovate"
+                one = _ONE_WORD_SENSE_RE.match(part.strip())
+                if one:
+                    out.setdefault(stem(one.group(1)), set()).add(m.group(2))
+    return out
+
+
+@lru_cache(maxsize=1)
+def reverse_dictionary() -> dict[str, frozenset[str]]:
+    """English stem → Chinese words for it: CC-CEDICT (when installed) and our lexicon. Used to
+    find a work's title words in a Chinese claim where the forward translation chose another
+    synonym (``paracrine`` in a claim that says 分泌 "secretion" of the same factors)."""
+    path = cedict_path()
+    out: dict[str, set[str]] = {}
+    if path is not None:
+        with gzip.open(path, "rt", encoding="utf-8") as f:
+            out = parse_reverse(f)
+    for zh, en in TERMS.items():
+        stems = words(en)
+        if len(stems) == 1 and len(zh) >= 2:
+            out.setdefault(stems[0], set()).add(zh)
+    common = _common_chinese()
+    kept = {k: frozenset(v - common) for k, v in out.items()}
+    return {k: v for k, v in kept.items() if v}
+
+
+COMMON_ZIPF = 5.0
+"""Chinese words at least this frequent in general text (进行 "carry out", 研究 "research", 治疗
+"treat") say nothing about a topic; as a title word's translation they would echo in any claim."""
+
+
+def _common_chinese() -> set[str]:
+    if importlib.util.find_spec("wordfreq") is None:
+        return set()
+    from wordfreq import get_frequency_dict
+
+    floor = 10 ** (COMMON_ZIPF - 9)
+    return {w for w, f in get_frequency_dict("zh").items() if f >= floor}
+
+
+def echoed_stems(text: str, vocabulary: Iterable[str]) -> set[str]:
+    """The stems of `vocabulary` (English) that a Chinese `text` says in Chinese."""
+    if not _HAS_CJK_RE.search(text):
+        return set()
+    rev = reverse_dictionary()
+    return {s for s in vocabulary if any(zh in text for zh in rev.get(s, ()))}
+
+
 # ---------------------------------------------------------------- stems and bags
 
 
