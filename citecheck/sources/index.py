@@ -30,10 +30,20 @@ from citecheck.model import Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
 from citecheck.sources.loaders import LoadError, expand_paths, iter_records
-from citecheck.sources.ranking import FTS_CANDIDATES, fold_words, index_text, query_terms, quote_term, rerank
+from citecheck.sources.ranking import (
+    FTS_CANDIDATES,
+    QueryTerms,
+    fold_words,
+    index_text,
+    locator_keys,
+    query_terms,
+    quote_term,
+    rerank,
+)
 
 SCHEMA_VERSION = 1
 BATCH = 2000
+LOCATOR_CANDIDATES = 10
 
 Progress = Callable[[str, int], None]
 """Called as ``progress(path, records_done_in_this_file)`` every few thousand records and at file end."""
@@ -53,6 +63,7 @@ CREATE TABLE IF NOT EXISTS works (
     added_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS works_locator ON works (first_family, year, volume, first_page);
+CREATE INDEX IF NOT EXISTS works_page ON works (first_page, volume);
 CREATE VIRTUAL TABLE IF NOT EXISTS works_fts USING fts5 (
     title, authors, container, numbers, tokenize = 'trigram'
 );
@@ -296,14 +307,15 @@ class LocalIndex:
         Each chosen term is looked up on its own and rows are scored by the
         summed IDF of the terms they contain (BM25 without length/frequency
         parts). One OR query ranked by FTS5's bm25() found the same records but
-        was ~5x slower: bm25() runs for every row any term matches. The top
+        was ~5x slower: bm25() runs for every row any term matches. Records
+        whose volume and first page (and year, ±1) the string shows are added
+        by an exact look-up (`_locator_hits`): strings without a title, or with
+        a title shared by many records, have few selective words. The pooled
         rows are then re-ranked by `ranking.rerank_score`.
         """
         conn = self._conn()
         df, n_docs = self._term_stats()
         q = query_terms(query, df or None)
-        if not q.terms:
-            return []
         acc: dict[int, float] = {}
         for term in q.terms:
             ids = conn.execute("SELECT rowid FROM works_fts WHERE works_fts MATCH ?", (quote_term(term),)).fetchall()
@@ -311,18 +323,39 @@ class LocalIndex:
                 idf = math.log(1.0 + n_docs / len(ids))
                 for (rowid,) in ids:
                     acc[rowid] = acc.get(rowid, 0.0) + idf
-        if not acc:
+        pool = [k for k, _ in heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc.items(), key=lambda kv: kv[1])]
+        pool += [k for k in self._locator_hits(q) if k in acc and k not in pool]
+        if not pool:
             return []
-        top = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc.items(), key=lambda kv: kv[1])
-        marks = ",".join("?" * len(top))
-        hits = [(r[0], r[1], r[2], r[3], acc[r[0]]) for r in conn.execute(
-            f"SELECT rowid, title, authors, numbers FROM works_fts WHERE rowid IN ({marks})", [k for k, _ in top])]
+        marks = ",".join("?" * len(pool))
+        hits = [(r[0], r[1], r[2], r[3], acc.get(r[0], 0.0)) for r in conn.execute(
+            f"SELECT rowid, title, authors, numbers FROM works_fts WHERE rowid IN ({marks})", pool)]
         out: list[Record] = []
         for score, rowid in rerank(q, hits)[:rows]:
             row = conn.execute("SELECT record FROM works WHERE id = ?", (rowid,)).fetchone()
             if row:
                 out.append(_record_from_json(row[0], self.name, score))
         return out
+
+    def _locator_hits(self, q: QueryTerms, limit: int = LOCATOR_CANDIDATES) -> list[int]:
+        """Rows whose (first page, volume) pair the string shows, with a year within one of the string's.
+
+        The biblio-glutton-style second path: one indexed probe per (page,
+        volume) combination, so its cost does not grow with the index.
+        """
+        keys = locator_keys(q)
+        if not keys.volumes or not keys.pages:
+            return []
+        sql = (f"SELECT id, year, volume, first_page FROM works WHERE first_page IN ({','.join('?' * len(keys.pages))}) "
+               f"AND volume IN ({','.join('?' * len(keys.volumes))}) LIMIT {4 * limit}")
+        years = keys.years
+        out = []
+        for rowid, year, volume, page in self._conn().execute(sql, [*keys.pages, *keys.volumes]):
+            if volume == page and volume not in keys.repeated:
+                continue  # one number of the string cannot be both
+            if not years or year is None or any(abs(year - y) <= 1 for y in years):
+                out.append(rowid)
+        return out[:limit]
 
     def get(self, doi: str) -> Record | None:
         row = self._conn().execute("SELECT record FROM works WHERE doi = ?", (normalize_doi(doi),)).fetchone()

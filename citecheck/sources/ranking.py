@@ -251,6 +251,51 @@ def _dedupe(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+_ROMAN = re.compile(r"(?=[ivxlc])(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+_PAGE_TOKEN = re.compile(r"[a-z]?\d[a-z0-9]*")
+MAX_LOCATOR_VALUES = 12
+
+
+@dataclass(frozen=True)
+class LocatorKeys:
+    """The values a string may give for the exact look-up columns (volume, first page, year).
+
+    Which number is the volume and which the page is not known without
+    parsing, so every plausible token is offered for each role; the index
+    answers only combinations that a record actually has.
+    """
+
+    volumes: tuple[str, ...]
+    pages: tuple[str, ...]
+    years: frozenset[int]
+    repeated: frozenset[str] = frozenset()
+    """Tokens the string shows more than once (a volume equal to its first page needs two)."""
+
+
+def locator_keys(q: QueryTerms) -> LocatorKeys:
+    """Candidate volume, first-page and year values of a digested reference string.
+
+    Pages may be article numbers (``e1002``, ``A15``, ``09MF07``, cut like
+    `first_page` cuts a record's page) or lower-case roman numerals (``vii``).
+    A leading number is the citation label (``[1]``, ``(1)``), not a locator.
+    """
+    toks = q.folded.split()
+    if toks and toks[0].isdigit():
+        toks = toks[1:]
+    digits = [t for t in toks if t.isdigit() and len(t) <= 6]
+    years = frozenset(int(t) for t in digits if len(t) == 4 and 1500 <= int(t) <= 2099)
+    volumes = _dedupe([v for t in digits for v in (t, t.lstrip("0") or "0")])
+    pages: list[str] = []
+    for t in toks:
+        if len(t) <= 8 and _PAGE_TOKEN.fullmatch(t):
+            pages.append(first_page({"page": t}))
+        elif len(t) <= 6 and _ROMAN.fullmatch(t):
+            pages.append(t)
+    return LocatorKeys(volumes=tuple(volumes[:MAX_LOCATOR_VALUES]),
+                       pages=tuple(_dedupe([p for p in pages if p])[:MAX_LOCATOR_VALUES]), years=years,
+                       repeated=frozenset(t for t in set(toks) if toks.count(t) > 1))
+
+
 def _parse_numbers(numbers: str) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for tok in numbers.split():
