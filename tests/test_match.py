@@ -131,6 +131,25 @@ def test_editions_separated_by_the_fields_the_reference_has() -> None:
     assert m2.verdict == "ambiguous"
 
 
+def test_group_author_in_another_language_is_not_the_same_record() -> None:
+    """The string names an English study group; the only candidate names a Spanish one (another edition)."""
+    es = rec("10.9999/arch.es.2021.7", "Delay in diagnosing tuberculosis in rural clinics",
+             [("Ruiz", "Ana"), ("Soto", "Luis")], "Archivos de Lichenologia", 2021, "57", "6", "440-442")
+    es.fields["author"].append({"literal": "Grupo de Trabajo del Programa Integrado de Tuberculosis (PITB) "
+                                           "de la Sociedad Española de Liquenología"})
+    text = ("Ruiz, A., Soto, L., & Working Group of the Integrated Tuberculosis Program (PITB) of the Spanish "
+            "Lichenology Society. (2021). Delay in diagnosing tuberculosis in rural clinics. Arch Lichenol, 57(6).")
+    m = validate(ref(text), [es])
+    assert m.verdict == "ambiguous" and "group author" in m.reason
+    # The same record is accepted when the string shows its group author, or leaves it out.
+    shown = text.replace("Working Group of the Integrated Tuberculosis Program (PITB) of the Spanish Lichenology "
+                         "Society", "Grupo de Trabajo del Programa Integrado de Tuberculosis (PITB) de la Sociedad "
+                         "Española de Liquenología")
+    assert validate(ref(shown), [es]).doi == es.doi
+    assert validate(ref("Ruiz A, Soto L, et al. Delay in diagnosing tuberculosis in rural clinics. "
+                        "Arch Lichenol. 2021;57(6):440-2."), [es]).doi == es.doi
+
+
 def test_page_conflict_is_not_accepted() -> None:
     other_page = rec("10.9999/fjord.sib", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
                      "Journal of Fjord Science", 2019, "12", "3", "512-530")

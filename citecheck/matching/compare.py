@@ -247,6 +247,7 @@ class Evidence:
     notice_mismatch: bool = False
     title_numbers_mismatch: int = 0
     edition_mismatch: bool = False
+    group_author_mismatch: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -427,7 +428,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
     vocab, rec_fold, jwords = _record_vocab(f)
     cw = view.content_words
     if cw:
-        ev.string_cov = sum(_explained(w, vocab, rec_fold, jwords) for w in cw) / len(cw)
+        explained = [_explained(w, vocab, rec_fold, jwords) for w in cw]
+        ev.string_cov = sum(explained) / len(cw)
+        ev.group_author_mismatch = _longest_gap(explained) >= GROUP_GAP and _group_author_absent(authors, view)
     numvals = _number_values(f)
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
@@ -443,6 +446,36 @@ def compare(view: RefView, rec: Record) -> Evidence:
         parsed = first_page(view.fields.get("page"))
         ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
     return ev
+
+
+GROUP_GAP = 3
+"""Consecutive words of the string the record cannot explain: room for an organisation's name."""
+
+
+def _longest_gap(explained: list[bool]) -> int:
+    best = run = 0
+    for ok in explained:
+        run = 0 if ok else run + 1
+        best = max(best, run)
+    return best
+
+
+def _group_author_absent(authors: list[CSL], view: RefView) -> bool:
+    """The record names an organisation as author and the string does not show that name.
+
+    With a run of words the record cannot explain, the string most likely
+    names another organisation (a translated edition's group author, say).
+    Only the name's long words count, so articles and prepositions of any
+    language are ignored.
+    """
+    for a in authors:
+        name = a.get("literal")
+        if not isinstance(name, str):
+            continue
+        long_words = [w for w in words(name) if len(w) >= 4]
+        if len(long_words) >= 3 and sum(w in view.wordset for w in long_words) < 0.5 * len(long_words):
+            return True
+    return False
 
 
 def _letter_slip(word: str, view: RefView) -> bool:

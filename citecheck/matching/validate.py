@@ -100,7 +100,10 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
     we do not pick the candidate: the verdict is then `ambiguous` at best.
     A year off by one (online vs print) is not a conflict, nor is a first page
     with one digit slipped (`1122` for `1132`) — except on platforms that
-    publish versions of one article under several DOIs.
+    publish versions of one article under several DOIs. An organisation named
+    as author by the record but replaced in the string by other words (the
+    group's name in another language: a translated edition under another DOI)
+    is a conflict too.
     """
     out: list[str] = []
     versioned = bool(doi and _VERSIONED_DOI.search(doi))
@@ -116,6 +119,8 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
         out.append("numbers in the title")
     if ev.edition_mismatch:
         out.append("journal edition")
+    if ev.group_author_mismatch:
+        out.append("group author")
     if out and versioned:
         out.append("versioned publication (another version has the same title)")
     return out
