@@ -6,6 +6,7 @@ from typing import Any
 
 from citecheck.match import resolve, validate
 from citecheck.matching.compare import RefView, compare
+from citecheck.matching.validate import Scored, _separable
 from citecheck.model import Record, Reference, Span
 from citecheck.sources.base import SourceUnavailable
 
@@ -366,3 +367,26 @@ def test_resolve_threads_keep_order() -> None:
     out = resolve(refs, [FakeSource("index", [FJORD, MOSS])], workers=2, progress=lambda i, n: done.append(i))
     assert [m.doi for m in out] == [FJORD.doi, MOSS.doi, FJORD.doi]
     assert sorted(done) == [1, 2, 3]
+
+
+def test_reply_to_a_comment_is_no_rival_of_the_article_it_names() -> None:
+    """A reply record shares the cited title; the string does not say 'reply'."""
+    art = rec("10.9999/diab.38.1420", "Vitamin K supplementation and glycaemic control in type 2 diabetes",
+              [("Vos", "Ineke"), ("Bakker", "Jan")], "Diabetes Notes", 2015, "38", "8", "1420-1426")
+    reply = rec("10.9999/diab.38.e191", "Reply: Vitamin K supplementation and glycaemic control in type 2 "
+                "diabetes", [("Vos", "Ineke"), ("Bakker", "Jan")], "Diabetes Notes",
+                2015, "38", "8", "e191-e192")
+    text = ("50. Vos I, Bakker J. Vitamin K supplementation and glycaemic control in type 2 diabetes. "
+            "Diabetes Notes. 2015;38:1460.")  # the first page is wrong
+    m = validate(ref(text), [art, reply])
+    assert m.doi == art.doi and m.verdict in ("verified", "corrected")
+    view = RefView(text, {})
+    a, r = (Scored(x, compare(view, x), 0.5) for x in (art, reply))
+    assert r.evidence.notice_mismatch and _separable(a, r) and not _separable(r, a)
+
+
+def test_label_glued_to_an_acronym_is_no_number() -> None:
+    jama = rec("10.9999/jama.277.792", "Error in figure", [], "JAMA: The Journal of the American Medical Association",
+               1997, "277", "13", "792")
+    ev = compare(RefView("1JAMA: The Journal of the American Medical Association 277, 792 (1997).", {}), jama)
+    assert ev.unexplained_numbers == 0 and ev.volume == ev.page == ev.year == 1.0

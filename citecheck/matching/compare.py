@@ -46,9 +46,11 @@ _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # Segment boundaries for title windows: sentence punctuation, CJK full stop, GB/T type codes.
 _SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\s+|\s*//\s*")
-# A citation number: `[12]`, `(3)`, `12.`, `12 `, or glued to an initial or a capitalised word (`1J. Smith`).
+# A citation number: `[12]`, `(3)`, `12.`, `12 `, or glued to an initial, a capitalised word or an
+# acronym (`1J. Smith`, `1Nature`, `1JAMA:`).
 _LEAD_LABEL_RE = re.compile(
-    r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D)|\d{1,3}(?=[A-Z](?:[a-z]{2,}|[A-Z]?\.|\s)))\s*")
+    r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D)"
+    r"|\d{1,3}(?=[A-Z](?:[a-z]{2,}|[A-Z]?\.|\s)|[A-Z]{2,}(?![a-z\d])))\s*")
 _ETAL_RE = re.compile(r"\bet\s*al\b|\bu\.\s*a\.|等|…|\.\.\.", re.IGNORECASE)
 # Words of a reference string that say nothing about the work.
 FILLER = frozenset(

@@ -361,6 +361,9 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
         losses += 1
     wins += _explains_better(ea, eb, etal)
     losses += _explains_better(eb, ea, etal)
+    # A notice (erratum, reply...) whose prefix the string lacks is not what the string cites.
+    wins += eb.notice_mismatch and not ea.notice_mismatch
+    losses += ea.notice_mismatch and not eb.notice_mismatch
     return wins > 0 and losses == 0
 
 
