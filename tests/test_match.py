@@ -390,3 +390,16 @@ def test_label_glued_to_an_acronym_is_no_number() -> None:
                1997, "277", "13", "792")
     ev = compare(RefView("1JAMA: The Journal of the American Medical Association 277, 792 (1997).", {}), jama)
     assert ev.unexplained_numbers == 0 and ev.volume == ev.page == ev.year == 1.0
+
+
+def test_initials_only_name_and_numbered_series_title_are_found() -> None:
+    initials = rec("10.9999/rad.9.775", "Discussion on short-distance X-ray therapy", [("H.J.H.", "")],
+                   "Radiology Notes", 1936, "9", "108", "775")
+    ev = compare(RefView("[62]H.J.H. Discussion on short-distance X-ray therapy. Radiology Notes, 1936, 9(108): "
+                         "775.", {}), initials)
+    assert ev.first_author == 1.0
+    assert compare(RefView("Smith J. J. H. Hollis. Radiology Notes 1936.", {}), initials).first_author == 0.0
+    series = rec("10.9999/drill.33.117", "Clay mineralogy of leg 33", [("Cook", "H.")],
+                 "Initial Reports of the Ocean Drilling Survey, 33", 1976)
+    ev = compare(RefView("(1) Cook, H. Initial Reports of the Ocean Drilling Survey 1976.", {}), series)
+    assert ev.journal == 1.0

@@ -272,15 +272,23 @@ def person_found(name: CSL, view: RefView) -> float:
         return 0.0
     if has_cjk(fam):
         return 1.0 if fam in view.folded else 0.0
-    parts = [p for p in words(name.get("family") or name.get("literal") or "") if len(p) > 1]
+    all_parts = words(name.get("family") or name.get("literal") or "")
+    parts = [p for p in all_parts if len(p) > 1]
     if parts and any(_found(p, view) for p in parts):
         return 1.0
+    if not parts and len(all_parts) >= 2 and _contiguous(all_parts, view.words):
+        return 1.0  # a name recorded as initials only (`H.J.H.`): the same letters in a row
     if len(fam) >= 4 and fam in view.folded:
         return 1.0
     if len(fam) == 4 and process.extractOne(fam, view.content_words, scorer=Levenshtein.distance,
                                              score_cutoff=1) is not None:
         return 0.5
     return 0.0
+
+
+def _contiguous(part: list[str], ws: list[str]) -> bool:
+    n = len(part)
+    return any(ws[i : i + n] == part for i in range(len(ws) - n + 1))
 
 
 def _title_score(title: str, view: RefView) -> tuple[float, str]:
