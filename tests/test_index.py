@@ -237,3 +237,14 @@ def test_locator_lookup_finds_title_less_strings(index: LocalIndex) -> None:
     assert _locator_dois(index, ". In This Issue. Allergy Notes. 2014. 21. 2. vii-viii") == ["10.5555/x.21"]
     hits = index.search("Allergy Notes 2004, 114, A15.", rows=2)
     assert hits[0].doi == "10.5555/ed.114"
+
+
+def test_locator_lookup_by_author_year_and_page_for_chapters(index: LocalIndex) -> None:
+    chapter = {"DOI": "10.5555/dm.ch12", "type": "book-chapter", "title": ["Measuring the performance of a classifier"],
+               "author": [{"family": "Bramer", "given": "Max"}], "container-title": ["Principles of Data Mining"],
+               "page": "175-187", "issued": {"date-parts": [[2016]]}}
+    other = {**chapter, "DOI": "10.5555/dm.ch13", "page": "189-200"}
+    index.add_records(record_from_crossref(w, "index") for w in (chapter, other))
+    text = "Bramer, M. (2016). Measuring the Performance of aDClassifier. Topics in Computer Science, 175–187."
+    assert _locator_dois(index, text) == ["10.5555/dm.ch12"]
+    assert _locator_dois(index, text.replace("2016", "2009")) == []

@@ -21,7 +21,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,8 @@ from citecheck.sources.ranking import (
 SCHEMA_VERSION = 1
 BATCH = 2000
 LOCATOR_CANDIDATES = 10
+LOCATOR_BELOW = 0.75
+"""The exact look-up runs only when no FTS candidate re-ranks this well (a title-less or damaged string)."""
 
 Progress = Callable[[str, int], None]
 """Called as ``progress(path, records_done_in_this_file)`` every few thousand records and at file end."""
@@ -114,6 +116,10 @@ def _record_json(rec: Record) -> str:
         {"fields": rec.fields, "abstract": rec.abstract, "subjects": rec.subjects},
         ensure_ascii=False, separators=(",", ":"), sort_keys=True,
     )
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
 
 
 def _record_from_json(text: str, source: str, score: float = 0.0) -> Record:
@@ -307,11 +313,11 @@ class LocalIndex:
         Each chosen term is looked up on its own and rows are scored by the
         summed IDF of the terms they contain (BM25 without length/frequency
         parts). One OR query ranked by FTS5's bm25() found the same records but
-        was ~5x slower: bm25() runs for every row any term matches. Records
-        whose volume and first page (and year, ±1) the string shows are added
+        was ~5x slower: bm25() runs for every row any term matches. The top
+        rows are re-ranked by `ranking.rerank_score`. When none re-ranks above
+        `LOCATOR_BELOW`, matched rows whose locator the string shows are added
         by an exact look-up (`_locator_hits`): strings without a title, or with
-        a title shared by many records, have few selective words. The pooled
-        rows are then re-ranked by `ranking.rerank_score`.
+        a title shared by many records, have few selective words.
         """
         conn = self._conn()
         df, n_docs = self._term_stats()
@@ -324,37 +330,52 @@ class LocalIndex:
                 for (rowid,) in ids:
                     acc[rowid] = acc.get(rowid, 0.0) + idf
         pool = [k for k, _ in heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc.items(), key=lambda kv: kv[1])]
-        pool += [k for k in self._locator_hits(q) if k in acc and k not in pool]
-        if not pool:
-            return []
-        marks = ",".join("?" * len(pool))
-        hits = [(r[0], r[1], r[2], r[3], acc.get(r[0], 0.0)) for r in conn.execute(
-            f"SELECT rowid, title, authors, numbers FROM works_fts WHERE rowid IN ({marks})", pool)]
+        ranked = rerank(q, self._fts_rows(pool, acc))
+        if not ranked or ranked[0][0] < LOCATOR_BELOW:
+            seen = set(pool)
+            extra = [k for k in self._locator_hits(q) if k in acc and k not in seen]
+            if extra:
+                ranked = sorted(ranked + rerank(q, self._fts_rows(extra, acc)),
+                                key=lambda sk: (sk[0], acc.get(sk[1], 0.0)), reverse=True)
         out: list[Record] = []
-        for score, rowid in rerank(q, hits)[:rows]:
+        for score, rowid in ranked[:rows]:
             row = conn.execute("SELECT record FROM works WHERE id = ?", (rowid,)).fetchone()
             if row:
                 out.append(_record_from_json(row[0], self.name, score))
         return out
 
-    def _locator_hits(self, q: QueryTerms, limit: int = LOCATOR_CANDIDATES) -> list[int]:
-        """Rows whose (first page, volume) pair the string shows, with a year within one of the string's.
+    def _fts_rows(self, keys: list[int], acc: dict[int, float]) -> list[tuple[int, str, str, str, float]]:
+        """(rowid, title, authors, numbers, FTS score) of the given rows, for `rerank`."""
+        if not keys:
+            return []
+        return [(r[0], r[1], r[2], r[3], acc.get(r[0], 0.0)) for r in self._conn().execute(
+            f"SELECT rowid, title, authors, numbers FROM works_fts WHERE rowid IN ({_marks(keys)})", keys)]
 
-        The biblio-glutton-style second path: one indexed probe per (page,
-        volume) combination, so its cost does not grow with the index.
+    def _locator_hits(self, q: QueryTerms, limit: int = LOCATOR_CANDIDATES) -> list[int]:
+        """Rows whose locator the string shows: (first page, volume) with a year within one of the string's,
+        or (first author's family, year, first page) for works without a volume.
+
+        The biblio-glutton-style second path: indexed probes per combination of
+        values, so its cost does not grow with the index.
         """
         keys = locator_keys(q)
-        if not keys.volumes or not keys.pages:
+        if not keys.pages:
             return []
-        sql = (f"SELECT id, year, volume, first_page FROM works WHERE first_page IN ({','.join('?' * len(keys.pages))}) "
-               f"AND volume IN ({','.join('?' * len(keys.volumes))}) LIMIT {4 * limit}")
-        years = keys.years
-        out = []
-        for rowid, year, volume, page in self._conn().execute(sql, [*keys.pages, *keys.volumes]):
-            if volume == page and volume not in keys.repeated:
-                continue  # one number of the string cannot be both
-            if not years or year is None or any(abs(year - y) <= 1 for y in years):
-                out.append(rowid)
+        conn = self._conn()
+        out: list[int] = []
+        if keys.volumes:
+            sql = (f"SELECT id, year, volume, first_page FROM works WHERE first_page IN ({_marks(keys.pages)}) "
+                   f"AND volume IN ({_marks(keys.volumes)}) LIMIT {4 * limit}")
+            for rowid, year, volume, page in conn.execute(sql, [*keys.pages, *keys.volumes]):
+                if volume == page and volume not in keys.repeated:
+                    continue  # one number of the string cannot be both
+                if not keys.years or year is None or any(abs(year - y) <= 1 for y in keys.years):
+                    out.append(rowid)
+        if keys.years and keys.families:
+            years = sorted({y + d for y in keys.years for d in (-1, 0, 1)})
+            sql = (f"SELECT id FROM works WHERE first_family IN ({_marks(keys.families)}) "
+                   f"AND year IN ({_marks(years)}) AND first_page IN ({_marks(keys.pages)}) LIMIT {limit}")
+            out += [r[0] for r in conn.execute(sql, [*keys.families, *years, *keys.pages]) if r[0] not in out]
         return out[:limit]
 
     def get(self, doi: str) -> Record | None:

@@ -254,6 +254,7 @@ def _dedupe(items: list[str]) -> list[str]:
 _ROMAN = re.compile(r"(?=[ivxlc])(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _PAGE_TOKEN = re.compile(r"[a-z]?\d[a-z0-9]*")
 MAX_LOCATOR_VALUES = 12
+MAX_LOCATOR_FAMILIES = 8
 
 
 @dataclass(frozen=True)
@@ -270,6 +271,8 @@ class LocatorKeys:
     years: frozenset[int]
     repeated: frozenset[str] = frozenset()
     """Tokens the string shows more than once (a volume equal to its first page needs two)."""
+    families: tuple[str, ...] = ()
+    """Words that may be the first author's family name (chapters and books have no volume)."""
 
 
 def locator_keys(q: QueryTerms) -> LocatorKeys:
@@ -293,7 +296,9 @@ def locator_keys(q: QueryTerms) -> LocatorKeys:
             pages.append(t)
     return LocatorKeys(volumes=tuple(volumes[:MAX_LOCATOR_VALUES]),
                        pages=tuple(_dedupe([p for p in pages if p])[:MAX_LOCATOR_VALUES]), years=years,
-                       repeated=frozenset(t for t in set(toks) if toks.count(t) > 1))
+                       repeated=frozenset(t for t in set(toks) if toks.count(t) > 1),
+                       families=tuple(_dedupe([t for t in toks if len(t) >= 2 and t.isalpha()
+                                               and t not in STOPWORDS])[:MAX_LOCATOR_FAMILIES]))
 
 
 def _parse_numbers(numbers: str) -> dict[str, list[str]]:
