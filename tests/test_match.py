@@ -403,3 +403,14 @@ def test_initials_only_name_and_numbered_series_title_are_found() -> None:
                  "Initial Reports of the Ocean Drilling Survey, 33", 1976)
     ev = compare(RefView("(1) Cook, H. Initial Reports of the Ocean Drilling Survey 1976.", {}), series)
     assert ev.journal == 1.0
+
+
+def test_a_string_naming_nobody_leaves_the_authors_unknown() -> None:
+    text = ". 4. Tidal mixing and oxygen renewal in a sill fjord. Journal of Fjord Science. 2019. 12. 3. 201-215"
+    parsed = {"title": "Tidal mixing and oxygen renewal in a sill fjord", "container-title": "Journal of Fjord Science"}
+    ev = compare(RefView(text, parsed), FJORD)
+    assert ev.first_author is None and ev.authors is None
+    named = compare(RefView("Holm K. " + text, {**parsed, "author": [{"family": "Holm", "given": "K"}]}), FJORD)
+    assert named.first_author == 0.0  # a different name is a disagreement
+    m = validate(ref(text, **parsed), [FJORD, OTHER])
+    assert m.doi == FJORD.doi and ("author", "missing_author") in [(d.field, d.kind) for d in m.diffs]

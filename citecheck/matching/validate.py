@@ -269,7 +269,7 @@ def _author_diffs(view: RefView, ref_fields: CSL, ev: Evidence, f: CSL) -> list[
     rec_authors: list[CSL] = f.get("author") or []
     ours = ref_fields.get("author") or []
     if not ours:
-        if rec_authors and ev.first_author == 0.0:
+        if rec_authors and not ev.first_author:
             return [FieldDiff("author", "", name_text(rec_authors[0]), "missing_author")]
         return []
     rec_words = {w for a in rec_authors for part in ("family", "given", "literal") for w in words(a.get(part) or "")}
