@@ -414,3 +414,13 @@ def test_a_string_naming_nobody_leaves_the_authors_unknown() -> None:
     assert named.first_author == 0.0  # a different name is a disagreement
     m = validate(ref(text, **parsed), [FJORD, OTHER])
     assert m.doi == FJORD.doi and ("author", "missing_author") in [(d.field, d.kind) for d in m.diffs]
+
+
+def test_article_number_prefix_is_optional_but_a_page_suffix_is_not() -> None:
+    def paged(page: str) -> Record:
+        return rec(f"10.9999/med.{page}", "Alternatives to hospital care", [("Ortiz", "Ana")], "Medicina Notes",
+                   2007, "128", "1", page)
+
+    view = RefView("Ortiz, Ana. “Alternatives to Hospital Care.” Medicina Notes 128.1 (2007): 34.", {})
+    assert compare(view, paged("34")).page == 1.0 and compare(view, paged("34b-34")).page == 0.0
+    assert compare(view, paged("e34")).page == 1.0 and compare(view, paged("S34")).page == 1.0

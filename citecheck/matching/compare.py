@@ -426,8 +426,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         fpw = words(fp)
         ev.page = 1.0 if fpw and all(t in nums or t in view.wordset or view.damaged_match(t) for t in fpw) else 0.0
         digits = re.sub(r"\D", "", fp)
-        if not ev.page and digits and digits != fp and digits in nums:
-            ev.page = 1.0  # e88194 printed as 88194, S12 as 12
+        if not ev.page and digits and fp[0].isalpha() and digits in nums:
+            ev.page = 1.0  # e88194 printed as 88194, S12 as 12 (but 34b is not page 34)
     # Journal
     conts = container_titles(f)
     if conts:
