@@ -373,7 +373,8 @@ class LocalIndex:
                     out.append(rowid)
         if keys.years and keys.families:
             years = sorted({y + d for y in keys.years for d in (-1, 0, 1)})
-            sql = (f"SELECT id FROM works WHERE first_family IN ({_marks(keys.families)}) "
+            # The planner would rather scan every row of a common first page ("1"); the family is selective.
+            sql = (f"SELECT id FROM works INDEXED BY works_locator WHERE first_family IN ({_marks(keys.families)}) "
                    f"AND year IN ({_marks(years)}) AND first_page IN ({_marks(keys.pages)}) LIMIT {limit}")
             out += [r[0] for r in conn.execute(sql, [*keys.families, *years, *keys.pages]) if r[0] not in out]
         return out[:limit]

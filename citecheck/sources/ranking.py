@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -296,7 +297,7 @@ def locator_keys(q: QueryTerms) -> LocatorKeys:
             pages.append(t)
     return LocatorKeys(volumes=tuple(volumes[:MAX_LOCATOR_VALUES]),
                        pages=tuple(_dedupe([p for p in pages if p])[:MAX_LOCATOR_VALUES]), years=years,
-                       repeated=frozenset(t for t in set(toks) if toks.count(t) > 1),
+                       repeated=frozenset(t for t, n in Counter(toks).items() if n > 1),
                        families=tuple(_dedupe([t for t in toks if len(t) >= 2 and t.isalpha()
                                                and t not in STOPWORDS])[:MAX_LOCATOR_FAMILIES]))
 
