@@ -337,12 +337,11 @@ class LocalIndex:
             if extra:
                 ranked = sorted(ranked + rerank(q, self._fts_rows(extra, acc)),
                                 key=lambda sk: (sk[0], acc.get(sk[1], 0.0)), reverse=True)
-        out: list[Record] = []
-        for score, rowid in ranked[:rows]:
-            row = conn.execute("SELECT record FROM works WHERE id = ?", (rowid,)).fetchone()
-            if row:
-                out.append(_record_from_json(row[0], self.name, score))
-        return out
+        best = ranked[:rows]
+        if not best:
+            return []
+        blobs = dict(conn.execute(f"SELECT id, record FROM works WHERE id IN ({_marks(best)})", [k for _, k in best]))
+        return [_record_from_json(blobs[k], self.name, score) for score, k in best if k in blobs]
 
     def _fts_rows(self, keys: list[int], acc: dict[int, float]) -> list[tuple[int, str, str, str, float]]:
         """(rowid, title, authors, numbers, FTS score) of the given rows, for `rerank`."""
