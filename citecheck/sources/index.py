@@ -3,9 +3,10 @@
 Why SQLite: one file, no server, transactional, and FTS5's trigram tokenizer
 gives substring search that works for Chinese titles without segmentation.
 The `works` table holds each record as JSON (abstract included, for support
-scoring later) plus a locator (first author, year, volume, first page) for
-exact look-ups; `works_fts` indexes only title, family names, container
-titles and number tokens — not abstracts, which would drown the ranking.
+scoring later) plus a locator (first author, year, volume, first page),
+indexed both from the author and from the first page, for exact look-ups;
+`works_fts` indexes only title, family names, container titles and number
+tokens — not abstracts, which would drown the ranking.
 
 Loading streams items from `loaders.iter_records`, commits in batches, and is
 idempotent by DOI: re-adding a record updates it in place (or leaves it alone

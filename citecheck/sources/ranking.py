@@ -14,6 +14,9 @@ then scores the best rows by how much of their title, first author, year,
 volume and first page the string actually shows. That score is a similarity in
 0..1, comparable across queries (bm25 is not). Budget and candidate count were
 tuned on the bench matching set: recall@5 0.995 at ~2.3 ms CPU per search.
+`locator_keys` offers the string's numbers and words for the index's exact
+(first page, volume, year) and (first author, year, first page) look-ups, which
+lift recall@5 to 0.997 on title-less strings.
 """
 
 from __future__ import annotations
