@@ -330,7 +330,7 @@ class LocalIndex:
                 idf = math.log(1.0 + n_docs / len(ids))
                 for (rowid,) in ids:
                     acc[rowid] = acc.get(rowid, 0.0) + idf
-        pool = [k for k, _ in heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc.items(), key=lambda kv: kv[1])]
+        pool = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc, key=acc.__getitem__)
         ranked = rerank(q, self._fts_rows(pool, acc))
         if not ranked or ranked[0][0] < LOCATOR_BELOW:
             seen = set(pool)
