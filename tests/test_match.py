@@ -412,6 +412,8 @@ def test_a_string_naming_nobody_leaves_the_authors_unknown() -> None:
     assert ev.first_author is None and ev.authors is None
     named = compare(RefView("Holm K. " + text, {**parsed, "author": [{"family": "Holm", "given": "K"}]}), FJORD)
     assert named.first_author == 0.0  # a different name is a disagreement
+    editors = compare(RefView("Holm K, ed. " + text, {**parsed, "editor": [{"family": "Holm", "given": "K"}]}), FJORD)
+    assert editors.first_author is None  # the book's editors say nothing about the chapter's author
     m = validate(ref(text, **parsed), [FJORD, OTHER])
     assert m.doi == FJORD.doi and ("author", "missing_author") in [(d.field, d.kind) for d in m.diffs]
 

@@ -397,8 +397,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.first_author = person_found(authors[0], view)
         shown = authors[:10]
         ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
-        if not ev.authors and view.fields and not (view.fields.get("author") or view.fields.get("editor")):
-            ev.first_author = ev.authors = None  # the string names nobody: authors unknown, not different
+        if not ev.authors and view.fields and not view.fields.get("author"):
+            ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
     # Year
     y = record_year(f)
     if y:
