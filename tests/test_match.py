@@ -426,3 +426,17 @@ def test_article_number_prefix_is_optional_but_a_page_suffix_is_not() -> None:
     view = RefView("Ortiz, Ana. “Alternatives to Hospital Care.” Medicina Notes 128.1 (2007): 34.", {})
     assert compare(view, paged("34")).page == 1.0 and compare(view, paged("34b-34")).page == 0.0
     assert compare(view, paged("e34")).page == 1.0 and compare(view, paged("S34")).page == 1.0
+
+
+def test_markup_split_title_numbers_and_numbered_titles_are_read() -> None:
+    patent = rec("10.9999/pat.23.iii", "5086076 Antiviral compositions comprising a terpene ozonide", [],
+                 "General Pharmacology Notes", 1992, "23", "4", "iii-iv")
+    ev = compare(RefView("5086 076 Antiviral compositions comprising a terpene ozonide. (1992). General "
+                         "Pharmacology Notes, 23(4), iii–iv.", {}), patent)
+    assert ev.unexplained_numbers == 0
+    pyramids = rec("10.9999/spie.172491", "Learning pyramids", [("Bischof", "Horst")], "Substance Analytics", 1994)
+    ev = compare(RefView("Bischof, H. (1994). <title>Learning pyramids</title>. Substance Analytics.", {}), pyramids)
+    assert ev.title == 1.0 and ev.unexplained_numbers == 0
+    chapter = rec("10.9999/km.ref", "7. Literatur", [], "Betriebswirtschaft für das Kulturmanagement", 2006)
+    ev = compare(RefView("7. Literatur. (2006). Betriebswirtschaft für das Kulturmanagement.", {}), chapter)
+    assert ev.title_numbers_mismatch == 0

@@ -51,6 +51,7 @@ _SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\
 _LEAD_LABEL_RE = re.compile(
     r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D)"
     r"|\d{1,3}(?=[A-Z](?:[a-z]{2,}|[A-Z]?\.|\s)|[A-Z]{2,}(?![a-z\d])))\s*")
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?>")
 _ETAL_RE = re.compile(r"\bet\s*al\b|\bu\.\s*a\.|等|…|\.\.\.", re.IGNORECASE)
 # Words of a reference string that say nothing about the work.
 FILLER = frozenset(
@@ -110,7 +111,13 @@ class RefView:
 
     @cached_property
     def body(self) -> str:
-        return strip_label(self.text)
+        """The string without its citation label and without markup tags (`<title>…</title>`, `<i>`)."""
+        return strip_label(_TAG_RE.sub(" ", self.text))
+
+    @cached_property
+    def label_words(self) -> set[str]:
+        """Words of the whole string, label included (`7. Literatur` may be a title, not a label)."""
+        return set(words(self.text))
 
     @cached_property
     def words(self) -> list[str]:
@@ -385,7 +392,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
             words(m.group(1))[0], view)
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
             1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded
-            and not _letter_slip(w, view))
+            and w not in view.label_words and not _letter_slip(w, view))
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
             alt, win = _title_score(f"{title}: {sub}", view)
@@ -537,8 +544,8 @@ def _one_digit_slip(a: str, b: str) -> bool:
 
 
 def _is_noise_number(tok: str, view: RefView, rec: CSL) -> bool:
-    """Numbers inside the title or journal name are not bibliographic numbers."""
+    """Numbers inside the title or journal name are not bibliographic numbers (also when split: `5086 076`)."""
     t = rec.get("title")
-    if isinstance(t, str) and tok in words(t):
+    if isinstance(t, str) and (tok in words(t) or any(v in words(t) for v in view.repaired.get(tok, ()))):
         return True
     return any(tok in words(c) for c in container_titles(rec))
