@@ -18,7 +18,7 @@ from citecheck.sources.convert import (
     strip_markup,
 )
 from citecheck.sources.index import LocalIndex
-from citecheck.sources.ranking import query_terms
+from citecheck.sources.ranking import locator_keys, query_terms
 from tests.crossref_server import FIXTURE_WORKS
 
 ENVELOPE = {"status": "ok", "message-type": "work-list", "message": {"total-results": 2, "items": FIXTURE_WORKS[:2]}}
@@ -207,3 +207,44 @@ def test_csl_and_bibtex_conversion() -> None:
     out = list(records_from_bibtex_text(BIBTEX + "\n@article{vogt2020, title={dup}, doi={10.1/x}}\n"))
     errors = [str(o) for o in out if isinstance(o, Exception)]
     assert any("repeated" in e for e in errors) and any("no DOI" in e for e in errors)
+
+
+def _locator_dois(index: LocalIndex, reference: str) -> list[str]:
+    ids = index._locator_hits(query_terms(reference))
+    conn = index._conn()
+    return sorted(conn.execute("SELECT doi FROM works WHERE id = ?", (i,)).fetchone()[0] for i in ids)
+
+
+def test_locator_keys_skip_the_label_and_read_article_numbers() -> None:
+    keys = locator_keys(query_terms("[1] Chemistry & Biology 17 (2010) vii. Phys Rev 2003;4:A15 09MF07"))
+    assert "1" not in keys.pages and "17" in keys.volumes
+    assert {"vii", "a15", "09m"} <= set(keys.pages) and keys.years == frozenset({2010, 2003})
+
+
+def test_locator_lookup_finds_title_less_strings(index: LocalIndex) -> None:
+    def rec(doi: str, volume: str, page: str, year: int, title: str = "Editorial board") -> dict[str, Any]:
+        return {"DOI": doi, "type": "journal-article", "title": [title], "container-title": ["Allergy Notes"],
+                "volume": volume, "page": page, "issued": {"date-parts": [[year]]}}
+
+    works = [rec("10.5555/ed.114", "114", "A15", 2004), rec("10.5555/ed.115", "115", "A15", 2004),
+             rec("10.5555/ed.old", "114", "A15", 1990), rec("10.5555/ed.same", "12", "12", 2004),
+             rec("10.5555/x.21", "21", "vii-viii", 2014, "In this issue")]
+    index.add_records(record_from_crossref(w, "index") for w in works)
+    assert _locator_dois(index, "Editorial board. Allergy Notes. 2004. 114. 1. A15") == ["10.5555/ed.114"]
+    assert _locator_dois(index, "Allergy Notes 2005, 114, A15.") == ["10.5555/ed.114"]  # year ±1
+    assert _locator_dois(index, "(12) Allergy Notes 2004, 12.") == []  # one 12 is the label, one cannot be both
+    assert _locator_dois(index, "Allergy Notes 12 (2004) 12.") == ["10.5555/ed.same"]
+    assert _locator_dois(index, ". In This Issue. Allergy Notes. 2014. 21. 2. vii-viii") == ["10.5555/x.21"]
+    hits = index.search("Allergy Notes 2004, 114, A15.", rows=2)
+    assert hits[0].doi == "10.5555/ed.114"
+
+
+def test_locator_lookup_by_author_year_and_page_for_chapters(index: LocalIndex) -> None:
+    chapter = {"DOI": "10.5555/dm.ch12", "type": "book-chapter", "title": ["Measuring the performance of a classifier"],
+               "author": [{"family": "Bramer", "given": "Max"}], "container-title": ["Principles of Data Mining"],
+               "page": "175-187", "issued": {"date-parts": [[2016]]}}
+    other = {**chapter, "DOI": "10.5555/dm.ch13", "page": "189-200"}
+    index.add_records(record_from_crossref(w, "index") for w in (chapter, other))
+    text = "Bramer, M. (2016). Measuring the Performance of aDClassifier. Topics in Computer Science, 175–187."
+    assert _locator_dois(index, text) == ["10.5555/dm.ch12"]
+    assert _locator_dois(index, text.replace("2016", "2009")) == []

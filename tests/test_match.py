@@ -6,6 +6,7 @@ from typing import Any
 
 from citecheck.match import resolve, validate
 from citecheck.matching.compare import RefView, compare
+from citecheck.matching.validate import Scored, _separable
 from citecheck.model import Record, Reference, Span
 from citecheck.sources.base import SourceUnavailable
 
@@ -129,6 +130,25 @@ def test_editions_separated_by_the_fields_the_reference_has() -> None:
     # Without year, volume or pages nothing separates them.
     m2 = validate(ref("Ruiz A. Tuberculosis diagnosis delay in rural clinics. Archivos de Lichenologia."), [es, en])
     assert m2.verdict == "ambiguous"
+
+
+def test_group_author_in_another_language_is_not_the_same_record() -> None:
+    """The string names an English study group; the only candidate names a Spanish one (another edition)."""
+    es = rec("10.9999/arch.es.2021.7", "Delay in diagnosing tuberculosis in rural clinics",
+             [("Ruiz", "Ana"), ("Soto", "Luis")], "Archivos de Lichenologia", 2021, "57", "6", "440-442")
+    es.fields["author"].append({"literal": "Grupo de Trabajo del Programa Integrado de Tuberculosis (PITB) "
+                                           "de la Sociedad Española de Liquenología"})
+    text = ("Ruiz, A., Soto, L., & Working Group of the Integrated Tuberculosis Program (PITB) of the Spanish "
+            "Lichenology Society. (2021). Delay in diagnosing tuberculosis in rural clinics. Arch Lichenol, 57(6).")
+    m = validate(ref(text), [es])
+    assert m.verdict == "ambiguous" and "group author" in m.reason
+    # The same record is accepted when the string shows its group author, or leaves it out.
+    shown = text.replace("Working Group of the Integrated Tuberculosis Program (PITB) of the Spanish Lichenology "
+                         "Society", "Grupo de Trabajo del Programa Integrado de Tuberculosis (PITB) de la Sociedad "
+                         "Española de Liquenología")
+    assert validate(ref(shown), [es]).doi == es.doi
+    assert validate(ref("Ruiz A, Soto L, et al. Delay in diagnosing tuberculosis in rural clinics. "
+                        "Arch Lichenol. 2021;57(6):440-2."), [es]).doi == es.doi
 
 
 def test_page_conflict_is_not_accepted() -> None:
@@ -347,3 +367,76 @@ def test_resolve_threads_keep_order() -> None:
     out = resolve(refs, [FakeSource("index", [FJORD, MOSS])], workers=2, progress=lambda i, n: done.append(i))
     assert [m.doi for m in out] == [FJORD.doi, MOSS.doi, FJORD.doi]
     assert sorted(done) == [1, 2, 3]
+
+
+def test_reply_to_a_comment_is_no_rival_of_the_article_it_names() -> None:
+    """A reply record shares the cited title; the string does not say 'reply'."""
+    art = rec("10.9999/diab.38.1420", "Vitamin K supplementation and glycaemic control in type 2 diabetes",
+              [("Vos", "Ineke"), ("Bakker", "Jan")], "Diabetes Notes", 2015, "38", "8", "1420-1426")
+    reply = rec("10.9999/diab.38.e191", "Reply: Vitamin K supplementation and glycaemic control in type 2 "
+                "diabetes", [("Vos", "Ineke"), ("Bakker", "Jan")], "Diabetes Notes",
+                2015, "38", "8", "e191-e192")
+    text = ("50. Vos I, Bakker J. Vitamin K supplementation and glycaemic control in type 2 diabetes. "
+            "Diabetes Notes. 2015;38:1460.")  # the first page is wrong
+    m = validate(ref(text), [art, reply])
+    assert m.doi == art.doi and m.verdict in ("verified", "corrected")
+    view = RefView(text, {})
+    a, r = (Scored(x, compare(view, x), 0.5) for x in (art, reply))
+    assert r.evidence.notice_mismatch and _separable(a, r) and not _separable(r, a)
+
+
+def test_label_glued_to_an_acronym_is_no_number() -> None:
+    jama = rec("10.9999/jama.277.792", "Error in figure", [], "JAMA: The Journal of the American Medical Association",
+               1997, "277", "13", "792")
+    ev = compare(RefView("1JAMA: The Journal of the American Medical Association 277, 792 (1997).", {}), jama)
+    assert ev.unexplained_numbers == 0 and ev.volume == ev.page == ev.year == 1.0
+
+
+def test_initials_only_name_and_numbered_series_title_are_found() -> None:
+    initials = rec("10.9999/rad.9.775", "Discussion on short-distance X-ray therapy", [("H.J.H.", "")],
+                   "Radiology Notes", 1936, "9", "108", "775")
+    ev = compare(RefView("[62]H.J.H. Discussion on short-distance X-ray therapy. Radiology Notes, 1936, 9(108): "
+                         "775.", {}), initials)
+    assert ev.first_author == 1.0
+    assert compare(RefView("Smith J. J. H. Hollis. Radiology Notes 1936.", {}), initials).first_author == 0.0
+    series = rec("10.9999/drill.33.117", "Clay mineralogy of leg 33", [("Cook", "H.")],
+                 "Initial Reports of the Ocean Drilling Survey, 33", 1976)
+    ev = compare(RefView("(1) Cook, H. Initial Reports of the Ocean Drilling Survey 1976.", {}), series)
+    assert ev.journal == 1.0
+
+
+def test_a_string_naming_nobody_leaves_the_authors_unknown() -> None:
+    text = ". 4. Tidal mixing and oxygen renewal in a sill fjord. Journal of Fjord Science. 2019. 12. 3. 201-215"
+    parsed = {"title": "Tidal mixing and oxygen renewal in a sill fjord", "container-title": "Journal of Fjord Science"}
+    ev = compare(RefView(text, parsed), FJORD)
+    assert ev.first_author is None and ev.authors is None
+    named = compare(RefView("Holm K. " + text, {**parsed, "author": [{"family": "Holm", "given": "K"}]}), FJORD)
+    assert named.first_author == 0.0  # a different name is a disagreement
+    editors = compare(RefView("Holm K, ed. " + text, {**parsed, "editor": [{"family": "Holm", "given": "K"}]}), FJORD)
+    assert editors.first_author is None  # the book's editors say nothing about the chapter's author
+    m = validate(ref(text, **parsed), [FJORD, OTHER])
+    assert m.doi == FJORD.doi and ("author", "missing_author") in [(d.field, d.kind) for d in m.diffs]
+
+
+def test_article_number_prefix_is_optional_but_a_page_suffix_is_not() -> None:
+    def paged(page: str) -> Record:
+        return rec(f"10.9999/med.{page}", "Alternatives to hospital care", [("Ortiz", "Ana")], "Medicina Notes",
+                   2007, "128", "1", page)
+
+    view = RefView("Ortiz, Ana. “Alternatives to Hospital Care.” Medicina Notes 128.1 (2007): 34.", {})
+    assert compare(view, paged("34")).page == 1.0 and compare(view, paged("34b-34")).page == 0.0
+    assert compare(view, paged("e34")).page == 1.0 and compare(view, paged("S34")).page == 1.0
+
+
+def test_markup_split_title_numbers_and_numbered_titles_are_read() -> None:
+    patent = rec("10.9999/pat.23.iii", "5086076 Antiviral compositions comprising a terpene ozonide", [],
+                 "General Pharmacology Notes", 1992, "23", "4", "iii-iv")
+    ev = compare(RefView("5086 076 Antiviral compositions comprising a terpene ozonide. (1992). General "
+                         "Pharmacology Notes, 23(4), iii–iv.", {}), patent)
+    assert ev.unexplained_numbers == 0
+    pyramids = rec("10.9999/spie.172491", "Learning pyramids", [("Bischof", "Horst")], "Substance Analytics", 1994)
+    ev = compare(RefView("Bischof, H. (1994). <title>Learning pyramids</title>. Substance Analytics.", {}), pyramids)
+    assert ev.title == 1.0 and ev.unexplained_numbers == 0
+    chapter = rec("10.9999/km.ref", "7. Literatur", [], "Betriebswirtschaft für das Kulturmanagement", 2006)
+    ev = compare(RefView("7. Literatur. (2006). Betriebswirtschaft für das Kulturmanagement.", {}), chapter)
+    assert ev.title_numbers_mismatch == 0

@@ -46,9 +46,12 @@ _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # Segment boundaries for title windows: sentence punctuation, CJK full stop, GB/T type codes.
 _SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\s+|\s*//\s*")
-# A citation number: `[12]`, `(3)`, `12.`, `12 `, or glued to an initial or a capitalised word (`1J. Smith`).
+# A citation number: `[12]`, `(3)`, `12.`, `12 `, or glued to an initial, a capitalised word or an
+# acronym (`1J. Smith`, `1Nature`, `1JAMA:`).
 _LEAD_LABEL_RE = re.compile(
-    r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D)|\d{1,3}(?=[A-Z](?:[a-z]{2,}|[A-Z]?\.|\s)))\s*")
+    r"^\s*(?:\[\s*\d+\s*\]|\(\s*\d+\s*\)|\d+\s*\.(?!\d)|\d+\s+(?=\D)"
+    r"|\d{1,3}(?=[A-Z](?:[a-z]{2,}|[A-Z]?\.|\s)|[A-Z]{2,}(?![a-z\d])))\s*")
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:-]*(?:\s[^<>]*)?>")
 _ETAL_RE = re.compile(r"\bet\s*al\b|\bu\.\s*a\.|等|…|\.\.\.", re.IGNORECASE)
 # Words of a reference string that say nothing about the work.
 FILLER = frozenset(
@@ -108,7 +111,13 @@ class RefView:
 
     @cached_property
     def body(self) -> str:
-        return strip_label(self.text)
+        """The string without its citation label and without markup tags (`<title>…</title>`, `<i>`)."""
+        return strip_label(_TAG_RE.sub(" ", self.text))
+
+    @cached_property
+    def label_words(self) -> set[str]:
+        """Words of the whole string, label included (`7. Literatur` may be a title, not a label)."""
+        return set(words(self.text))
 
     @cached_property
     def words(self) -> list[str]:
@@ -247,6 +256,7 @@ class Evidence:
     notice_mismatch: bool = False
     title_numbers_mismatch: int = 0
     edition_mismatch: bool = False
+    group_author_mismatch: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -269,15 +279,23 @@ def person_found(name: CSL, view: RefView) -> float:
         return 0.0
     if has_cjk(fam):
         return 1.0 if fam in view.folded else 0.0
-    parts = [p for p in words(name.get("family") or name.get("literal") or "") if len(p) > 1]
+    all_parts = words(name.get("family") or name.get("literal") or "")
+    parts = [p for p in all_parts if len(p) > 1]
     if parts and any(_found(p, view) for p in parts):
         return 1.0
+    if not parts and len(all_parts) >= 2 and _contiguous(all_parts, view.words):
+        return 1.0  # a name recorded as initials only (`H.J.H.`): the same letters in a row
     if len(fam) >= 4 and fam in view.folded:
         return 1.0
     if len(fam) == 4 and process.extractOne(fam, view.content_words, scorer=Levenshtein.distance,
                                              score_cutoff=1) is not None:
         return 0.5
     return 0.0
+
+
+def _contiguous(part: list[str], ws: list[str]) -> bool:
+    n = len(part)
+    return any(ws[i : i + n] == part for i in range(len(ws) - n + 1))
 
 
 def _title_score(title: str, view: RefView) -> tuple[float, str]:
@@ -374,7 +392,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
             words(m.group(1))[0], view)
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
             1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded
-            and not _letter_slip(w, view))
+            and w not in view.label_words and not _letter_slip(w, view))
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
             alt, win = _title_score(f"{title}: {sub}", view)
@@ -386,6 +404,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.first_author = person_found(authors[0], view)
         shown = authors[:10]
         ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
+        if not ev.authors and view.fields and not view.fields.get("author"):
+            ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
     # Year
     y = record_year(f)
     if y:
@@ -413,8 +433,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         fpw = words(fp)
         ev.page = 1.0 if fpw and all(t in nums or t in view.wordset or view.damaged_match(t) for t in fpw) else 0.0
         digits = re.sub(r"\D", "", fp)
-        if not ev.page and digits and digits != fp and digits in nums:
-            ev.page = 1.0  # e88194 printed as 88194, S12 as 12
+        if not ev.page and digits and fp[0].isalpha() and digits in nums:
+            ev.page = 1.0  # e88194 printed as 88194, S12 as 12 (but 34b is not page 34)
     # Journal
     conts = container_titles(f)
     if conts:
@@ -427,7 +447,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
     vocab, rec_fold, jwords = _record_vocab(f)
     cw = view.content_words
     if cw:
-        ev.string_cov = sum(_explained(w, vocab, rec_fold, jwords) for w in cw) / len(cw)
+        explained = [_explained(w, vocab, rec_fold, jwords) for w in cw]
+        ev.string_cov = sum(explained) / len(cw)
+        ev.group_author_mismatch = _longest_gap(explained) >= GROUP_GAP and _group_author_absent(authors, view)
     numvals = _number_values(f)
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
@@ -443,6 +465,36 @@ def compare(view: RefView, rec: Record) -> Evidence:
         parsed = first_page(view.fields.get("page"))
         ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
     return ev
+
+
+GROUP_GAP = 3
+"""Consecutive words of the string the record cannot explain: room for an organisation's name."""
+
+
+def _longest_gap(explained: list[bool]) -> int:
+    best = run = 0
+    for ok in explained:
+        run = 0 if ok else run + 1
+        best = max(best, run)
+    return best
+
+
+def _group_author_absent(authors: list[CSL], view: RefView) -> bool:
+    """The record names an organisation as author and the string does not show that name.
+
+    With a run of words the record cannot explain, the string most likely
+    names another organisation (a translated edition's group author, say).
+    Only the name's long words count, so articles and prepositions of any
+    language are ignored.
+    """
+    for a in authors:
+        name = a.get("literal")
+        if not isinstance(name, str):
+            continue
+        long_words = [w for w in words(name) if len(w) >= 4]
+        if len(long_words) >= 3 and sum(w in view.wordset for w in long_words) < 0.5 * len(long_words):
+            return True
+    return False
 
 
 def _letter_slip(word: str, view: RefView) -> bool:
@@ -492,8 +544,8 @@ def _one_digit_slip(a: str, b: str) -> bool:
 
 
 def _is_noise_number(tok: str, view: RefView, rec: CSL) -> bool:
-    """Numbers inside the title or journal name are not bibliographic numbers."""
+    """Numbers inside the title or journal name are not bibliographic numbers (also when split: `5086 076`)."""
     t = rec.get("title")
-    if isinstance(t, str) and tok in words(t):
+    if isinstance(t, str) and (tok in words(t) or any(v in words(t) for v in view.repaired.get(tok, ()))):
         return True
     return any(tok in words(c) for c in container_titles(rec))

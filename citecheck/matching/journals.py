@@ -54,9 +54,16 @@ def significant(ws: Iterable[str]) -> list[str]:
     return [w for w in ws if w not in STOP_WORDS]
 
 
+_SERIES_NUMBER_RE = re.compile(r",\s*\d+[A-Za-z]?\s*$")
+
+
 def variants(title: str) -> list[str]:
-    """Forms of a container title worth comparing: as is, without `: suffix`, without `(...)`."""
+    """Forms of a container title worth comparing: as is, without `: suffix`, without `(...)`,
+    without a trailing series number (`Initial Reports of the Deep Sea Drilling Project, 33`)."""
     out = [title]
+    numbered = _SERIES_NUMBER_RE.sub("", title)
+    if numbered != title:
+        out.append(numbered)
     if " : " in title or ": " in title:
         out.append(re.split(r"\s*:\s", title, maxsplit=1)[0])
     no_paren = _PAREN_RE.sub(" ", title).strip()

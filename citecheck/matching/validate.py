@@ -100,7 +100,10 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
     we do not pick the candidate: the verdict is then `ambiguous` at best.
     A year off by one (online vs print) is not a conflict, nor is a first page
     with one digit slipped (`1122` for `1132`) — except on platforms that
-    publish versions of one article under several DOIs.
+    publish versions of one article under several DOIs. An organisation named
+    as author by the record but replaced in the string by other words (the
+    group's name in another language: a translated edition under another DOI)
+    is a conflict too.
     """
     out: list[str] = []
     versioned = bool(doi and _VERSIONED_DOI.search(doi))
@@ -116,6 +119,8 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
         out.append("numbers in the title")
     if ev.edition_mismatch:
         out.append("journal edition")
+    if ev.group_author_mismatch:
+        out.append("group author")
     if out and versioned:
         out.append("versioned publication (another version has the same title)")
     return out
@@ -264,7 +269,7 @@ def _author_diffs(view: RefView, ref_fields: CSL, ev: Evidence, f: CSL) -> list[
     rec_authors: list[CSL] = f.get("author") or []
     ours = ref_fields.get("author") or []
     if not ours:
-        if rec_authors and ev.first_author == 0.0:
+        if rec_authors and not ev.first_author:
             return [FieldDiff("author", "", name_text(rec_authors[0]), "missing_author")]
         return []
     rec_words = {w for a in rec_authors for part in ("family", "given", "literal") for w in words(a.get(part) or "")}
@@ -356,6 +361,9 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
         losses += 1
     wins += _explains_better(ea, eb, etal)
     losses += _explains_better(eb, ea, etal)
+    # A notice (erratum, reply...) whose prefix the string lacks is not what the string cites.
+    wins += eb.notice_mismatch and not ea.notice_mismatch
+    losses += ea.notice_mismatch and not eb.notice_mismatch
     return wins > 0 and losses == 0
 
 

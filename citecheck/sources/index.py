@@ -3,9 +3,10 @@
 Why SQLite: one file, no server, transactional, and FTS5's trigram tokenizer
 gives substring search that works for Chinese titles without segmentation.
 The `works` table holds each record as JSON (abstract included, for support
-scoring later) plus a locator (first author, year, volume, first page) for
-exact look-ups; `works_fts` indexes only title, family names, container
-titles and number tokens — not abstracts, which would drown the ranking.
+scoring later) plus a locator (first author, year, volume, first page),
+indexed both from the author and from the first page, for exact look-ups;
+`works_fts` indexes only title, family names, container titles and number
+tokens — not abstracts, which would drown the ranking.
 
 Loading streams items from `loaders.iter_records`, commits in batches, and is
 idempotent by DOI: re-adding a record updates it in place (or leaves it alone
@@ -21,7 +22,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,10 +31,22 @@ from citecheck.model import Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
 from citecheck.sources.loaders import LoadError, expand_paths, iter_records
-from citecheck.sources.ranking import FTS_CANDIDATES, fold_words, index_text, query_terms, quote_term, rerank
+from citecheck.sources.ranking import (
+    FTS_CANDIDATES,
+    QueryTerms,
+    fold_words,
+    index_text,
+    locator_keys,
+    query_terms,
+    quote_term,
+    rerank,
+)
 
 SCHEMA_VERSION = 1
 BATCH = 2000
+LOCATOR_CANDIDATES = 10
+LOCATOR_BELOW = 0.75
+"""The exact look-up runs only when no FTS candidate re-ranks this well (a title-less or damaged string)."""
 
 Progress = Callable[[str, int], None]
 """Called as ``progress(path, records_done_in_this_file)`` every few thousand records and at file end."""
@@ -53,6 +66,7 @@ CREATE TABLE IF NOT EXISTS works (
     added_at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS works_locator ON works (first_family, year, volume, first_page);
+CREATE INDEX IF NOT EXISTS works_page ON works (first_page, volume);
 CREATE VIRTUAL TABLE IF NOT EXISTS works_fts USING fts5 (
     title, authors, container, numbers, tokenize = 'trigram'
 );
@@ -103,6 +117,10 @@ def _record_json(rec: Record) -> str:
         {"fields": rec.fields, "abstract": rec.abstract, "subjects": rec.subjects},
         ensure_ascii=False, separators=(",", ":"), sort_keys=True,
     )
+
+
+def _marks(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
 
 
 def _record_from_json(text: str, source: str, score: float = 0.0) -> Record:
@@ -297,13 +315,14 @@ class LocalIndex:
         summed IDF of the terms they contain (BM25 without length/frequency
         parts). One OR query ranked by FTS5's bm25() found the same records but
         was ~5x slower: bm25() runs for every row any term matches. The top
-        rows are then re-ranked by `ranking.rerank_score`.
+        rows are re-ranked by `ranking.rerank_score`. When none re-ranks above
+        `LOCATOR_BELOW`, matched rows whose locator the string shows are added
+        by an exact look-up (`_locator_hits`): strings without a title, or with
+        a title shared by many records, have few selective words.
         """
         conn = self._conn()
         df, n_docs = self._term_stats()
         q = query_terms(query, df or None)
-        if not q.terms:
-            return []
         acc: dict[int, float] = {}
         for term in q.terms:
             ids = conn.execute("SELECT rowid FROM works_fts WHERE works_fts MATCH ?", (quote_term(term),)).fetchall()
@@ -311,18 +330,54 @@ class LocalIndex:
                 idf = math.log(1.0 + n_docs / len(ids))
                 for (rowid,) in ids:
                     acc[rowid] = acc.get(rowid, 0.0) + idf
-        if not acc:
+        pool = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc, key=acc.__getitem__)
+        ranked = rerank(q, self._fts_rows(pool, acc))
+        if not ranked or ranked[0][0] < LOCATOR_BELOW:
+            seen = set(pool)
+            extra = [k for k in self._locator_hits(q) if k in acc and k not in seen]
+            if extra:
+                ranked = sorted(ranked + rerank(q, self._fts_rows(extra, acc)),
+                                key=lambda sk: (sk[0], acc.get(sk[1], 0.0)), reverse=True)
+        best = ranked[:rows]
+        if not best:
             return []
-        top = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc.items(), key=lambda kv: kv[1])
-        marks = ",".join("?" * len(top))
-        hits = [(r[0], r[1], r[2], r[3], acc[r[0]]) for r in conn.execute(
-            f"SELECT rowid, title, authors, numbers FROM works_fts WHERE rowid IN ({marks})", [k for k, _ in top])]
-        out: list[Record] = []
-        for score, rowid in rerank(q, hits)[:rows]:
-            row = conn.execute("SELECT record FROM works WHERE id = ?", (rowid,)).fetchone()
-            if row:
-                out.append(_record_from_json(row[0], self.name, score))
-        return out
+        blobs = dict(conn.execute(f"SELECT id, record FROM works WHERE id IN ({_marks(best)})", [k for _, k in best]))
+        return [_record_from_json(blobs[k], self.name, score) for score, k in best if k in blobs]
+
+    def _fts_rows(self, keys: list[int], acc: dict[int, float]) -> list[tuple[int, str, str, str, float]]:
+        """(rowid, title, authors, numbers, FTS score) of the given rows, for `rerank`."""
+        if not keys:
+            return []
+        return [(r[0], r[1], r[2], r[3], acc.get(r[0], 0.0)) for r in self._conn().execute(
+            f"SELECT rowid, title, authors, numbers FROM works_fts WHERE rowid IN ({_marks(keys)})", keys)]
+
+    def _locator_hits(self, q: QueryTerms, limit: int = LOCATOR_CANDIDATES) -> list[int]:
+        """Rows whose locator the string shows: (first page, volume) with a year within one of the string's,
+        or (first author's family, year, first page) for works without a volume.
+
+        The biblio-glutton-style second path: indexed probes per combination of
+        values, so its cost does not grow with the index.
+        """
+        keys = locator_keys(q)
+        if not keys.pages:
+            return []
+        conn = self._conn()
+        out: list[int] = []
+        if keys.volumes:
+            sql = (f"SELECT id, year, volume, first_page FROM works WHERE first_page IN ({_marks(keys.pages)}) "
+                   f"AND volume IN ({_marks(keys.volumes)}) LIMIT {4 * limit}")
+            for rowid, year, volume, page in conn.execute(sql, [*keys.pages, *keys.volumes]):
+                if volume == page and volume not in keys.repeated:
+                    continue  # one number of the string cannot be both
+                if not keys.years or year is None or any(abs(year - y) <= 1 for y in keys.years):
+                    out.append(rowid)
+        if keys.years and keys.families:
+            years = sorted({y + d for y in keys.years for d in (-1, 0, 1)})
+            # The planner would rather scan every row of a common first page ("1"); the family is selective.
+            sql = (f"SELECT id FROM works INDEXED BY works_locator WHERE first_family IN ({_marks(keys.families)}) "
+                   f"AND year IN ({_marks(years)}) AND first_page IN ({_marks(keys.pages)}) LIMIT {limit}")
+            out += [r[0] for r in conn.execute(sql, [*keys.families, *years, *keys.pages]) if r[0] not in out]
+        return out[:limit]
 
     def get(self, doi: str) -> Record | None:
         row = self._conn().execute("SELECT record FROM works WHERE doi = ?", (normalize_doi(doi),)).fetchone()
