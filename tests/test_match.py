@@ -440,3 +440,18 @@ def test_markup_split_title_numbers_and_numbered_titles_are_read() -> None:
     chapter = rec("10.9999/km.ref", "7. Literatur", [], "Betriebswirtschaft für das Kulturmanagement", 2006)
     ev = compare(RefView("7. Literatur. (2006). Betriebswirtschaft für das Kulturmanagement.", {}), chapter)
     assert ev.title_numbers_mismatch == 0
+
+
+def test_rival_contradicted_where_the_best_record_is_silent_is_told_apart() -> None:
+    """Two records of one page: the string's issue contradicts one and the other has no issue."""
+    silent = rec("10.9999/fjn.12.0451", "Frost heave under glacier margins", [("Lund", "Eva")], "Fjord Notes",
+                 2001, "12", None, "451-459")
+    other = rec("10.9999/fjn.12.4.0451", "Frost heave under glacier margins", [("Lund", "Eva")], "Fjord Notes",
+                2001, "12", "4", "451-459")
+    text = "12. Lund E. Fjord Notes. 2001;12(3):451-9."
+    view = RefView(text, {})
+    s, o = (Scored(x, compare(view, x), 0.9) for x in (silent, other))
+    assert s.evidence.issue is None and o.evidence.issue == 0.0
+    assert _separable(s, o) and not _separable(o, s)
+    m = validate(ref(text), [other, silent])
+    assert m.doi == silent.doi

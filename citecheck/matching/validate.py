@@ -353,6 +353,8 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     keys = ("year", "volume", "issue", "page", "first_author", "journal")
     wins = sum(1 for k in keys if getattr(ea, k) == 1.0 and getattr(eb, k) == 0.0)
     wins += ea.year == 1.0 and eb.year is None  # the string shows a year the rival record lacks
+    # a value the string shows contradicts the rival, while the best record is silent on it
+    wins += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) is None and getattr(eb, k) == 0.0)
     losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
     ta, tb = ea.title or 0.0, eb.title or 0.0
     if ta >= STRONG_TITLE and ta - tb >= 0.15:
