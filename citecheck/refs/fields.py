@@ -29,6 +29,7 @@ _VOL_NO = re.compile(r"^(\w+)\s*[,;.]?\s*(?:no|n°|nº|nr|issue|heft|h)\s*\.?\s*
 _VOL_PAGE = re.compile(r"^(\w+)\s*,\s*(\d+)$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DASHES = re.compile(r"\s*[-‐‑‒–—―−~～]+\s*")
+_EDITOR_IN = re.compile(r"^(?:in|dans|en)\b\s*:?\s*", re.IGNORECASE)
 _TYPECODE_TAIL = re.compile(r"\s*\[[A-Z]{1,2}(?:\s*/\s*[A-Z]{2})?\]\s*$")
 
 # Labels whose first span is kept as the field's value.
@@ -161,7 +162,8 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
         if names:
             fields["author"] = names
     if "editor" in by_label:
-        names = split_names(by_label["editor"][0])
+        # AnyStyle-style annotations put `In`/`dans` into the editor span (`In J. Smith (Ed.)`)
+        names = split_names(_EDITOR_IN.sub("", by_label["editor"][0].lstrip()))
         if names:
             fields["editor"] = names
     for d in by_label.get("date", []):
