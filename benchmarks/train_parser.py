@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--c1", type=float, default=0.1)
-    ap.add_argument("--c2", type=float, default=0.02)
+    ap.add_argument("--c2", type=float, default=0.05)
     ap.add_argument("--minfreq", type=float, default=2)
     ap.add_argument("--out", type=Path, default=crf.MODEL_PATH)
     args = ap.parse_args(argv)
