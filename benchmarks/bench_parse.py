@@ -269,8 +269,8 @@ NOTES = """### Notes
 
 * Model: `citecheck/refs/parser.crfsuite`, a python-crfsuite CRF (L-BFGS, L1+L2) retrained by
   `.venv/bin/python benchmarks/train_parser.py` from the four-fifths of parsing.jsonl outside the
-  held-out split plus synthetic strings rendered by our own templates from corpus records
-  (DOIs of matching.jsonl excluded). Exact rules (DOI, PMID, URL, GB/T type codes, NLM
+  held-out split (each example counted twice) plus synthetic strings rendered by our own templates
+  from corpus records (DOIs of matching.jsonl excluded). Exact rules (DOI, PMID, URL, GB/T type codes, NLM
   `2010;9(3):129-35` and GB/T `2021, 101(16): 1123-1127` blocks) override the model.
 * GB/T 7714 entries are segmented by rule where their structure is explicit
   (`citecheck/refs/gbt.py`): a type code (`[J]`, `[M]//`, `[S]`, `[P]`, `[EB/OL]`…), or, in

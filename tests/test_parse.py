@@ -457,3 +457,27 @@ def test_edition_cut_off_book_title() -> None:
     f, _ = parse_reference("Haugen, R., The New Finance. 2nd edition. Upper Saddle River, N.J.: Prentice Hall, 1999.")
     assert f["title"] == "The New Finance"
     assert f["edition"] == "2nd edition"
+
+
+def test_editor_span_loses_its_in_marker() -> None:
+    from citecheck.refs.fields import build_fields
+
+    text = "In B. MacWhinney (Ed.), The emergence of language"
+    toks = tokenize(text)
+    labels = ["editor"] * 8 + ["O"] + ["container"] * (len(toks) - 9)
+    f = build_fields(text, toks, labels)
+    assert f["editor"] == [{"family": "MacWhinney", "given": "B."}]
+    assert f["container-title"] == "The emergence of language"
+
+
+def test_features_mark_editor_block_and_what_follows() -> None:
+    from citecheck.refs.features import sequence_features
+
+    text = "Dahl R. Power. In: Lukes S. (ed.). Power. Oxford: Basil Blackwell."
+    toks = tokenize(text)
+    feats = dict(zip((t.text for t in toks), sequence_features(toks, text), strict=False))
+    state = {k: next(x for x in v if x.startswith("st=")) for k, v in feats.items()}
+    right = {k: next(x for x in v if x.startswith("rt=")) for k, v in feats.items()}
+    assert state["Dahl"] == "st=000000" and state["Oxford"].startswith("st=11")  # after `In:` and `(ed.)`
+    assert right["Dahl"] == "rt=110"  # an editor marker and a publisher word are still to come
+    assert right["Blackwell"] == "rt=000"

@@ -35,8 +35,23 @@ MONTHS = frozenset(
 )
 # GB/T 7714 document type codes (single letters and the combined ones like EB/OL).
 TYPE_CODES = frozenset("J M C D R P S N Z G A K EB OL DB CP CM DS CT".split())
+# Words that mark a publisher (`University Press`, `Verlag`, `Éditions`): a book's title or a
+# chapter's container comes before them, a journal never does.
+PUBLISHER_WORDS = frozenset(
+    """press presses verlag verlags publisher publishers publishing publications universitaires
+    éditions editions edições editora editorial editore editori ediciones books ltd inc gmbh co
+    springer elsevier wiley routledge sage benjamins mouton brill palgrave macmillan blackwell kluwer
+    erlbaum seuil gallimard puf karthala harmattan suhrkamp kohlhammer lang pergamon academic
+    nijhoff gruyter""".split()
+)
+# Editor markers (`(eds.)`, `(Hrsg.)`, `(dir.)`, `, ed.`): the names before them are editors and
+# what follows is the container (a chapter's book).
+EDITOR_WORDS = frozenset(
+    """ed eds edd editor editors hrsg hg hgg dir dirs éd éds coord coords org orgs comp comps""".split()
+)
 
 _FREQ: dict[str, float] | None = None
+_LTWA: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
 
 
 def zipf_bucket(word: str) -> int:
@@ -55,8 +70,45 @@ def zipf_bucket(word: str) -> int:
     return int(round(math.log10(f) + 9, 2)) if f else 0
 
 
+def ltwa_class(low: str) -> str:
+    """`lta` for an ISO 4 abbreviation (`biol`), `ltw` for a word the LTWA abbreviates (`biology`), else "".
+
+    A journal name is made of these; a title is mostly not, a surname almost never.
+    """
+    global _LTWA
+    if _LTWA is None:
+        from citecheck.refs.journals import ltwa
+
+        table = ltwa()
+        empty: frozenset[str] = frozenset()
+        _LTWA = (
+            (table.abbrevs, table.abbreviated_words, table.abbreviated_prefixes) if table else (empty,) * 3
+        )
+    abbrevs, words, prefixes = _LTWA
+    if len(low) < 3:
+        return ""
+    if low in abbrevs:
+        return "lta"
+    if low in words:
+        return "ltw"
+    for n in range(3, len(low)):
+        if low[:n] in prefixes:
+            return "ltw"
+    return ""
+
+
 def _shape(text: str) -> str:
     """Collapsed character-class shape: `Smith`→`Xx`, `2010`→`d`, `e0266137`→`xd`, `J.`→`X.`."""
+    if text.isascii():  # the common shapes without a per-character loop
+        if text.isdigit():
+            return "d"
+        if text.isalpha():
+            if text.islower():
+                return "x"
+            if text.isupper():
+                return "X"
+            if text[0].isupper() and text[1:].islower():
+                return "Xx"
     out: list[str] = []
     for ch in text:
         if ch.isdigit():
@@ -75,6 +127,13 @@ def _bucket(n: int, edges: tuple[int, ...]) -> int:
         if n <= e:
             return i
     return len(edges)
+
+
+# Feature strings of the per-token buckets, built once (formatting them per token costs more than the rest).
+_LEN = tuple(f"len={_bucket(n, (1, 2, 3, 4, 6, 9, 13))}" for n in range(14))
+_ND = tuple(f"nd={n}" for n in range(7))
+_NUM = tuple(f"num={i}" for i in range(5))
+_ZIPF = tuple(f"zipf={i}" for i in range(10))
 
 
 def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
@@ -96,17 +155,16 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
         )
         return ("cjk:" + text if n <= 4 else "cjk_long"), "C", feats
     shape = _shape(text)
-    feats_l = ["k=word", f"len={_bucket(len(text), (1, 2, 3, 4, 6, 9, 13))}"]
+    feats_l = ["k=word", _LEN[len(text)] if len(text) < 14 else "len=7"]
     if text.isdigit():
         n = len(text)
-        feats_l.append(f"nd={min(n, 6)}")
+        feats_l.append(_ND[n if n < 6 else 6])
         if n == 4 and 1500 <= int(text) <= 2039:
             feats_l.append("year")
         elif n <= 4:
-            v = int(text)
-            feats_l.append(f"num={_bucket(v, (0, 9, 99, 999))}")
+            feats_l.append(_NUM[_bucket(int(text), (0, 9, 99, 999))])
     else:
-        has_digit = any(ch.isdigit() for ch in text)
+        has_digit = not text.isalpha() and any(ch.isdigit() for ch in text)
         if has_digit:
             feats_l.append("alnum")
         else:
@@ -117,11 +175,16 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
             elif text[0].isupper():
                 feats_l.append("initcap")
             if text.isascii():
-                feats_l.append(f"zipf={zipf_bucket(low)}")
+                feats_l.append(_ZIPF[zipf_bucket(low)])
             else:
                 feats_l.append("nonascii")
             if low in JOURNAL_WORDS:
                 feats_l.append("jword")
+            lt = ltwa_class(low)
+            if lt:
+                feats_l.append(lt)
+            if low in PUBLISHER_WORDS:
+                feats_l.append("pubw")
             if low in MONTHS:
                 feats_l.append("month")
             if text in TYPE_CODES:
@@ -135,8 +198,11 @@ _SB = ("sb=00", "sb=01", "sb=10", "sb=11")
 _PER = tuple(f"per={i}" for i in range(7))
 _YR = tuple(f"yr={i}" for i in range(3))
 _CM = tuple(f"cm={i}" for i in range(4))
-# Bracket/quote/type-code state packed into one feature: (after In:/in/`//`, paren, square, quote, after [J]).
-_STATE = tuple(f"st={i:05b}" for i in range(32))
+# Bracket/quote/type-code state packed into one feature:
+# (after an editor marker, after In:/in/`//`, paren, square, quote, after [J]).
+_STATE = tuple(f"st={i:06b}" for i in range(64))
+# What the rest of the string holds (a part-of marker, a publisher word, a year): packed likewise.
+_RIGHT = tuple(f"rt={i:03b}" for i in range(8))
 _POS = {0: "i=0", 1: "i=1", 2: "i=2"}
 _POS_END = {0: "ie=0", 1: "ie=1", 2: "ie=2"}
 # What a token beyond either end of the string looks like to its neighbours.
@@ -164,6 +230,30 @@ def clear_caches() -> None:
     _token.cache_clear()
 
 
+def _right_context(toks: list[tuple], texts: list[str]) -> list[str]:
+    """Per token, what comes after it: a part-of/editor marker, a publisher word, a year.
+
+    The left-to-right state cannot see that `Title. City: Press` ends in a publisher
+    (so the title is a book's) or that an `In:` is still to come.
+    """
+    n = len(toks)
+    out = [_RIGHT[0]] * n
+    acc = 0
+    for i in range(n - 1, -1, -1):
+        out[i] = _RIGHT[acc]
+        tok = toks[i]
+        w = tok[0]
+        if tok[3]:
+            acc |= 1
+        elif w in PUBLISHER_WORDS:
+            acc |= 2
+        elif w in EDITOR_WORDS or (
+            i >= 1 and toks[i - 1][4] and (texts[i] in _IN_WORDS or texts[i - 1] == "/" == texts[i])
+        ):
+            acc |= 4
+    return out
+
+
 def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     """Feature lists for every token of one reference (window ±2, position, brackets).
 
@@ -181,7 +271,8 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     # gap[i]: whitespace between token i and token i + 1 (the string's ends count as spaces)
     gap = [True, *(tokens[i + 1].start > tokens[i].end for i in range(n - 1)), True]
     out: list[list[str]] = []
-    paren = square = quote = tcode = after_in = 0
+    right = _right_context(toks, texts)
+    paren = square = quote = tcode = after_in = after_eds = 0
     periods = year_seen = comma_seen = 0
     for i in range(n):
         sp_after = gap[i + 1]
@@ -194,7 +285,8 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
             _PER[periods if periods < 6 else 6],
             _YR[year_seen if year_seen < 2 else 2],
             _CM[comma_seen if comma_seen < 3 else 3],
-            _STATE[16 * after_in + 8 * (paren > 0) + 4 * (square > 0) + 2 * quote + tcode],
+            _STATE[32 * after_eds + 16 * after_in + 8 * (paren > 0) + 4 * (square > 0) + 2 * quote + tcode],
+            right[i],
             wins[j - 2][0],
             wins[j - 1][1],
             wins[j - 1][2],
@@ -236,4 +328,6 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
             after_in = 1  # `. In: Editors (eds.), Book` / `, in Book`: what follows is the container side
         elif tok[3]:
             year_seen += 1
+        elif tok[0] in EDITOR_WORDS and i >= 1 and texts[i - 1] in ("(", ","):
+            after_eds = 1  # `Smith J (eds) Book`, `Müller (Hrsg.): Buch`: the container comes next
     return out

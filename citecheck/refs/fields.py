@@ -29,6 +29,7 @@ _VOL_NO = re.compile(r"^(\w+)\s*[,;.]?\s*(?:no|n°|nº|nr|issue|heft|h)\s*\.?\s*
 _VOL_PAGE = re.compile(r"^(\w+)\s*,\s*(\d+)$")
 _DATE_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _DASHES = re.compile(r"\s*[-‐‑‒–—―−~～]+\s*")
+_EDITOR_IN = re.compile(r"^(?:in|dans|en)\b\s*:?\s*", re.IGNORECASE)
 _TYPECODE_TAIL = re.compile(r"\s*\[[A-Z]{1,2}(?:\s*/\s*[A-Z]{2})?\]\s*$")
 
 # Labels whose first span is kept as the field's value.
@@ -63,9 +64,13 @@ def spans(tokens: list[Token], labels: list[str]) -> list[tuple[str, int, int]]:
     return [s for s in out if s[0] != "O"]
 
 
+_WS = re.compile(r"\s+")
+_CJK_UNIT = re.compile(r"\s*[卷期巻号號]$")
+
+
 def clean_text(value: str) -> str:
     """Strip wrapping quotes/brackets, `In:` and trailing separators; collapse whitespace."""
-    value = re.sub(r"\s+", " ", value).strip()
+    value = _WS.sub(" ", value).strip()
     for _ in range(3):
         before = value
         value = value.strip(_TRAIL)
@@ -123,7 +128,7 @@ def clean_number(value: str, prefix: re.Pattern[str]) -> str:
     value = clean_text(value)
     value = prefix.sub("", value).strip()
     value = _ISSUE_MARK_TAIL.sub("", value).strip(" ,;.")
-    value = re.sub(r"\s*[卷期巻号號]$", "", value)
+    value = _CJK_UNIT.sub("", value)
     return _DASHES.sub("-", value)
 
 
@@ -157,7 +162,8 @@ def build_fields(text: str, tokens: list[Token], labels: list[str]) -> CSL:
         if names:
             fields["author"] = names
     if "editor" in by_label:
-        names = split_names(by_label["editor"][0])
+        # AnyStyle-style annotations put `In`/`dans` into the editor span (`In J. Smith (Ed.)`)
+        names = split_names(_EDITOR_IN.sub("", by_label["editor"][0].lstrip()))
         if names:
             fields["editor"] = names
     for d in by_label.get("date", []):
@@ -278,23 +284,30 @@ def _fallback_year(text: str, sp: list[tuple[str, int, int]]) -> CSL:
     return {}
 
 
+_THESIS = re.compile(r"\b(?:thesis|dissertation|ph\.?\s?d|master'?s)\b|学位论文|博士|硕士")
+_PATENT = re.compile(r"\bpatent\b|专利")
+_CONFERENCE = re.compile(r"\b(?:proc(?:eedings)?|conference|symposium|workshop|congress|meeting)\b|会议")
+_PART_OF = re.compile(r"\bin\s*:|//")
+_REPORT = re.compile(r"\b(?:technical report|report|working paper)\b|报告")
+
+
 def infer_type(fields: CSL, text: str) -> str:
     """CSL type from the fields present when no GB/T type code says it."""
     low = text.lower()
     cont = str(fields.get("container-title", "")).lower()
-    if re.search(r"\b(?:thesis|dissertation|ph\.?\s?d|master'?s)\b|学位论文|博士|硕士", low):
+    if _THESIS.search(low):
         return "thesis"
-    if re.search(r"\bpatent\b|专利", low):
+    if _PATENT.search(low):
         return "patent"
     if "container-title" in fields:
-        if re.search(r"\b(?:proc(?:eedings)?|conference|symposium|workshop|congress|meeting)\b|会议", cont):
+        if _CONFERENCE.search(cont):
             return "paper-conference"
-        if "editor" in fields or (re.search(r"\bin\s*:|//", low) and "volume" not in fields):
+        if "editor" in fields or (_PART_OF.search(low) and "volume" not in fields):
             return "chapter"
         if "publisher" in fields and "volume" not in fields and "issue" not in fields:
             return "chapter"
         return "article-journal"
-    if re.search(r"\b(?:technical report|report|working paper)\b|报告", low):
+    if _REPORT.search(low):
         return "report"
     if "publisher" in fields:
         return "book"

@@ -103,9 +103,15 @@ def _looks_like_given_words(part: str) -> bool:
     return 0 < len(toks) <= 3 and all((t[:1].isupper() and not t.isupper()) or _is_initials(t) for t in toks)
 
 
+_WS = re.compile(r"\s+")
+_LATIN = re.compile(r"[A-Za-z]")
+_INITIAL_END = re.compile(r"(?:^|[\s.\-])[A-ZÀ-Þ][a-z]?\.$")
+_CJK_SEP = re.compile(r"[,，、;；\s]+|&|和|与")
+
+
 def _is_org(part: str) -> bool:
     if has_cjk(part):
-        return bool(_CJK_ORG.search(part.strip())) or len(re.sub(r"\s+", "", part)) > 4
+        return bool(_CJK_ORG.search(part.strip())) or len(_WS.sub("", part)) > 4
     words = part.split()
     return (bool(_ORG_WORDS.search(part)) and len(words) >= 2) or len(words) >= 5
 
@@ -114,12 +120,12 @@ def parse_single(part: str) -> Name | None:
     """One name in any order; None when nothing name-like is left."""
     part = part.strip(" ,;:()[]/")
     part = part.lstrip(".")
-    if part.endswith(".") and not re.search(r"(?:^|[\s.\-])[A-ZÀ-Þ][a-z]?\.$", part):
+    if part.endswith(".") and not _INITIAL_END.search(part):
         part = part[:-1]
     if not part:
         return None
     if has_cjk(part):
-        return split_cjk_name(part) if not re.search(r"[A-Za-z]", part) else {"literal": part}
+        return split_cjk_name(part) if not _LATIN.search(part) else {"literal": part}
     if _is_org(part):
         return {"literal": part}
     if "," in part:
@@ -196,8 +202,8 @@ def split_names(span: str) -> list[Name]:
     text = _EDITOR_MARK.sub("", text).strip(" ,;:")
     if not text:
         return []
-    if has_cjk(text) and not re.search(r"[A-Za-z]", text):
-        parts = [p for p in re.split(r"[,，、;；\s]+|&|和|与", text) if p]
+    if has_cjk(text) and not _LATIN.search(text):
+        parts = [p for p in _CJK_SEP.split(text) if p]
         return [n for p in parts if (n := parse_single(p))]
     text = _CONJ.sub(", ", text)
     if ";" in text:
