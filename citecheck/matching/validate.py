@@ -356,6 +356,7 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     # a value the string shows contradicts the rival, while the best record is silent on it
     wins += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) is None and getattr(eb, k) == 0.0)
     losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
+    losses += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) == 0.0 and getattr(eb, k) is None)
     ta, tb = ea.title or 0.0, eb.title or 0.0
     if ta >= STRONG_TITLE and ta - tb >= 0.15:
         wins += 1  # the string shows the best candidate's title, not the rival's
