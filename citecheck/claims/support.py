@@ -362,7 +362,7 @@ def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
     for w in works:
         w.head = head_stems(w.title, core, glossary)
     vectors = embedder.embed([passage_text(w) for w in works], query=True) if embedder is not None and works else None
-    vocabulary = set().union(*(w.stems for w in works)) - core if works else set()
+    vocabulary = set().union(*(w.stems for w in works)) - core
     return _ListData(refs, works, idf, vectors, core, vocabulary)
 
 
@@ -459,11 +459,11 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
             fits += params.w_terms * z
             agree &= (z > 0) & shares_distinctive(term_stems(terms[i]), [w.stems for w in d.works])
             signals["terms"] = float(z[col])
+        claim_bag = bag(terms[i])
         said = echoed_stems(f"{headings[i]} {contexts[i]}", d.vocabulary)
-        z = column_z(reverse_coverage(bag(terms[i]) | heading_stems[headings[i]] | said, d))
+        z = column_z(reverse_coverage(claim_bag | heading_stems[headings[i]] | said, d))
         fits += params.w_reverse * z
         signals["reverse"] = float(z[col])
-        claim_bag = bag(terms[i])
         echo = claim_bag | heading_stems[headings[i]] | lead_stems[leads[i]] | said
         mismatch = subject_mismatch(claim_bag, echo, d.works[col], d.core, d.idf)
         if mismatch > 0:
