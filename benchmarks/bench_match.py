@@ -33,6 +33,7 @@ from citecheck.matching.validate import validate
 from citecheck.model import Match, Record, Reference, Span
 from citecheck.refs.parse import parse_reference
 from citecheck.sources.index import LocalIndex
+from citecheck.text import normalize
 
 OUT = ROOT / "benchmarks" / "out"
 INDEX = OUT / "match_index.sqlite"
@@ -82,8 +83,8 @@ def load_cache() -> dict[str, list[Record]]:
 def run_item(
     item: dict, idx: LocalIndex, collect: bool, cache: dict[str, list[Record]] | None = None
 ) -> Outcome:
-    s = item["ref_string"]
     t0 = time.perf_counter()
+    s = normalize(item["ref_string"])  # what `citecheck match` does to any text it reads
     fields, issues = parse_reference(s)
     ref = Reference(
         list_id="bench", n=None, raw=s, span=Span(0, len(s), 1), fields=fields, warnings=issues, text=s
@@ -166,8 +167,12 @@ def report(outs: list[Outcome], seconds: float) -> str:
     top1 = sum(1 for o in targets if o.candidate_dois[:1] == [o.target]) / max(1, len(targets))
     verdicts = Counter(o.match.verdict for o in outs)
     rps = len(outs) / seconds if seconds else 0.0
+    overall = prf(outs)
+    right = overall["answered"] - overall["wrong"]
     lines += [
         "",
+        f"- exact counts: {right} right DOIs of {len(targets)} targets (recall {right / max(1, len(targets)):.4f}); "
+        f"{overall['answered']} DOIs answered, {overall['wrong']} wrong",
         f"- search recall@{ROWS} (target among the index's candidates): {rec_k:.3f}; top-1: {top1:.3f}",
         f"- verdicts: {dict(sorted(verdicts.items()))}",
         f"- throughput end to end (parse + search + validate, one thread): {rps:.0f} references/s "
@@ -206,7 +211,8 @@ def _show(o: Outcome) -> None:
             f"    rec: {r.get('title', '')[:120]} | {r.get('container-title', '')} | "
             f"{r.get('volume')} {r.get('issue')} {r.get('page')} | {r.get('issued')}"
         )
-    view = RefView(o.item["ref_string"], {})
+    s = normalize(o.item["ref_string"])
+    view = RefView(s, parse_reference(s)[0])  # as `run_item` saw it
     for c in m.candidates[:3]:
         ev = compare(view, c)
         tag = "*" if c.doi == o.target else " "

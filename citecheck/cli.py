@@ -22,6 +22,7 @@ import typer
 from citecheck import __version__
 from citecheck.config import Settings
 from citecheck.model import Audit, Document, Match, Reference
+from citecheck.text import normalize
 
 if TYPE_CHECKING:
     from citecheck.batch import BatchState
@@ -242,7 +243,7 @@ def _references(input: str | None, string: str | None, lines: bool) -> tuple[str
     from citecheck.refs.extract import extract_lists, references_from_lines
 
     if string is not None:
-        lists = references_from_lines(string)
+        lists = references_from_lines(normalize(string))  # the same normal form as a document's text
         return "--string", [r for lst in lists for r in lst.references]
     if input is None:
         fail("give a document (or '-' for stdin), or --string \"REFERENCE\"")

@@ -28,8 +28,7 @@ def normalize(text: str) -> str:
     Superscript digits survive (they are citation markers). Dashes are kept as
     they are here; `fold` and the parsers treat them as equal.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
+    text = fix_mojibake(text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff"))
     if not any(ch in _SUPERSCRIPTS for ch in text):
         return unicodedata.normalize("NFKC", text)
     out: list[str] = []
@@ -43,6 +42,11 @@ def normalize(text: str) -> str:
             chunk.append(ch)
     out.append(unicodedata.normalize("NFKC", "".join(chunk)))
     return "".join(out)
+
+
+def fix_mojibake(text: str) -> str:
+    """UTF-8 read as Latin-1 and the like (`Acuï¿½a`, `Ã©`) undone by ftfy (also HTML entities in plain text)."""
+    return ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False, fix_line_breaks=False)
 
 
 def unify_dashes(text: str) -> str:

@@ -90,3 +90,15 @@ def test_python_dash_m_version() -> None:
                           check=False)
     assert proc.returncode == 0
     assert proc.stdout.startswith("citecheck ")
+
+
+def test_match_string_is_read_like_a_document() -> None:
+    """`--string` gets the document normal form: full-width digits and mojibake repaired before matching."""
+    index = DEMO.parent / "index.jsonl"
+    text = ("Rosin AJ, Devereux D, Eng N, Calne DB. Parkinsonism with 'on-off' phenomena. Intravenous treatment "
+            "with levodopa after major abdominal surgery. Arch Neurol. １９７９；３６(１)：５２-４.")
+    result = runner.invoke(app, ["match", "--string", text, "--index", str(index), "--offline", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    item = json.loads(result.stdout)["items"][0]
+    assert item["doi"] == "10.1001/archneur.1979.00500370062014"
+    assert item["fields"]["volume"] == "36" and item["raw"].endswith("1979;36(1):52-4.")

@@ -201,6 +201,16 @@ def test_crossref_conversion_and_round_trip() -> None:
     assert strip_markup("<jats:p>a &amp; <i>b</i>c</jats:p><jats:p>d</jats:p>") == "a & bc d"
 
 
+def test_crossref_mojibake_is_undone_like_a_documents() -> None:
+    """Records carry UTF-8 read as Latin-1 (`Ã©`, `ï¿½`); they are read as a document's text would be."""
+    item = {"DOI": "10.9999/moji.1", "title": ["Caf\u00c3\u00a9 society ï¿½ a study"],
+            "author": [{"family": "Acuï¿½ï¿½a", "given": "Mario"}, {"family": "Ode", "given": "K."}],
+            "container-title": ["Revue d\u00c3\u00a9tudes"]}
+    f = record_from_crossref(item).fields
+    assert f["title"] == "Café society \ufffd a study" and f["container-title"] == "Revue détudes"
+    assert f["author"][0]["family"] == "Acu\ufffd\ufffda" and f["author"][1]["family"] == "Ode"
+
+
 def test_csl_and_bibtex_conversion() -> None:
     rec = record_from_csl(CSL_ITEMS[0])
     assert rec.fields["DOI"] == "10.5555/ub.2012.7" and rec.fields["container-title"] == "Urban Birds"

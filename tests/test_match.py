@@ -455,3 +455,71 @@ def test_rival_contradicted_where_the_best_record_is_silent_is_told_apart() -> N
     assert _separable(s, o) and not _separable(o, s)
     m = validate(ref(text), [other, silent])
     assert m.doi == silent.doi
+
+
+def test_damaged_proceedings_name_is_found_but_a_sibling_title_is_not() -> None:
+    """OCR spaces and one letter per twelve are forgiven in a long name; its last letters and digits are not."""
+    conf = rec("10.9999/aero.1973", "Sound emission from ducts", [("Hogge", "D."), ("Ritzi", "E.")],
+               "Aeroacoustics Conference", 1973)
+    view = RefView("1D. HOGGE and E. RITZI, Aeroacousti csConuerence (1973).", {})
+    assert compare(view, conf).journal == 1.0
+    sibling = rec("10.9999/tm.1", "Lattice sums", [("Ode", "K.")], "Annals of Tropical Medicine and Parasitology",
+                  2002, "12")
+    view = RefView("K. Ode, Annals of Tropical Medicine and Parasitolagy 12, 3 (2002).", {})
+    assert compare(view, sibling).journal == 1.0
+    view = RefView("K. Ode, Annals of Tropical Medicine and Hygiene 12, 3 (2002).", {})
+    assert compare(view, sibling).journal == 0.0
+    seventh = rec("10.9999/icinco.7", "Motion capture", [("Roy", "A.")],
+                  "Proceedings of the 7th Conference on Informatics in Control", 2010)
+    view = RefView("A. Roy, Proceedings of the 8th Conference on Informatics in Contro1 (2010).", {})
+    assert compare(view, seventh).journal == 0.0
+
+
+def test_one_letter_family_names_and_letters_lost_to_replacement_characters() -> None:
+    """Degenerate records (`Y.` as a family name) and mojibake names (`Acu��a`) are still found."""
+    odd = rec("10.9999/valve.21219", "Valve-sparing root replacement and valve repair", [("Y.", "William"),
+              ("O", "Michael"), ("Matalanis", "George")], "Valve Surgery", 2011)
+    view = RefView("Y., William, Michael O, and George Matalanis. 2011. “Valve-Sparing Root Replacement and "
+                   "Valve Repair.” Valve Surgery.", {})
+    ev = compare(view, odd)
+    assert ev.first_author == 1.0 and ev.authors == 1.0
+    assert compare(RefView("Smith, William. 2011. Valve Surgery.", {}), odd).first_author == 0.0
+    acuna = rec("10.9999/enc.456", "Magnetometers", [("Acuña", "Mario H."), ("Ogilvie", "Keith W.")],
+                "Digital Encyclopedia of Applied Physics", 2003)
+    view = RefView("1 M.H. Acu\ufffd\ufffda and K.W. Ogilvie, Digital Encyclopedia of Applied Physics (2003).", {})
+    assert compare(view, acuna).first_author == 1.0
+    assert compare(RefView("1 M.H. Ac\ufffdrez, Digital Encyclopedia (2003).", {}), acuna).first_author == 0.0
+
+
+def test_a_number_the_string_does_not_show_is_unknown_not_different() -> None:
+    """No volume in the string is not a wrong volume; another volume in the string is."""
+    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. J Fjord Sci. 2019:201-15."
+    ev = compare(RefView(text, {"page": "201-15"}), FJORD)
+    assert ev.volume is None and ev.issue is None and ev.page == 1.0
+    ev = compare(RefView(text.replace("2019:", "2019;21:"), {"volume": "21", "page": "201-15"}), FJORD)
+    assert ev.volume == 0.0
+
+
+def test_an_unsigned_item_cited_with_wrong_numbers_is_corrected_on_its_specific_title() -> None:
+    """No author on either side: a specific title with journal, volume and issue outweighs one wrong page."""
+    news = rec("10.9999/jama.194.13", "The national intern matching program", [], "JAMA", 1965, "194", "13",
+               "1402")
+    text = "3. The National Intern Matching Program. JAMA. 1965;194(13):72."
+    m = validate(ref(text, volume="194", issue="13", page="72"), [news, OTHER])
+    assert m.doi == news.doi and m.verdict == "corrected"
+    assert ("page", "wrong_value") in {(d.field, d.kind) for d in m.diffs}
+    brief = rec("10.9999/jama.194.13b", "News in brief", [], "JAMA", 1965, "194", "13", "1402")
+    m = validate(ref("3. News in brief. JAMA. 1965;194(13):72.", volume="194", issue="13", page="72"), [brief])
+    assert m.doi is None or m.verdict == "ambiguous"
+
+
+def test_a_catalogue_number_in_a_proceedings_title_is_no_title_number() -> None:
+    """`(IEEE Cat. No.88CH2604-7)` is publisher metadata; a volume number in the title still counts."""
+    procs = rec("10.9999/holm.1988", "Electrical Contacts - 1988. Proceedings of the Thirty Fourth Holm Meeting "
+                "(IEEE Cat. No.88CH2604-7)", [], "Electrical Contacts, 1988. Proceedings of the Thirty Fourth Holm "
+                "Meeting (Cat. No. 88CH2604)", 1988)
+    text = "1Electrical Contacts, 1988., Proceedings of the Thirty Fourth Holm Meeting (1988)."
+    ev = compare(RefView(text, {}), procs)
+    assert ev.title_numbers_mismatch == 0 and (ev.title or 0) >= 0.9 and ev.journal == 1.0
+    part = rec("10.9999/holm.1988.2", "Electrical Contacts 2", [], "Holm Meeting", 1988)
+    assert compare(RefView("Electrical Contacts 3. Holm Meeting (1988).", {}), part).title_numbers_mismatch == 1

@@ -90,16 +90,27 @@ def record_year(rec: CSL) -> int | None:
 
 
 def container_titles(rec: CSL) -> list[str]:
-    """Every name the record's journal goes by: full, short, alternatives."""
+    """Every name the record's journal goes by: full, short, alternatives, and without a catalogue number."""
     out: list[str] = []
-    for key in ("container-title", "container-title-short"):
-        v = rec.get(key)
-        if isinstance(v, str) and v and v not in out:
-            out.append(v)
-    for v in rec.get("citecheck:container-titles") or []:
-        if isinstance(v, str) and v and v not in out:
-            out.append(v)
+    names = [rec.get("container-title"), rec.get("container-title-short"), *(rec.get("citecheck:container-titles") or [])]
+    for v in names:
+        if isinstance(v, str) and v:
+            for name in (v, without_catalog_number(v)):
+                if name and name not in out:
+                    out.append(name)
     return out
+
+
+_CATALOG_RE = re.compile(r"\s*\((?:IEEE\s+)?Cat(?:alog)?\.?\s*No\.?[^()]*\)", re.IGNORECASE)
+
+
+def without_catalog_number(text: str) -> str:
+    """A proceedings title without the publisher's catalogue number (`(IEEE Cat. No.88CH2604-7)`).
+
+    Publishers put it into the registered title; references leave it out, and
+    its digits are no edition or part number of the work.
+    """
+    return _CATALOG_RE.sub("", text).strip() if "(" in text else text
 
 
 @dataclass
@@ -146,6 +157,16 @@ class RefView:
     def number_set(self) -> set[str]:
         """Number tokens plus digit runs glued to words (`Chemistry460`, `z11`)."""
         return set(self.numbers) | set(re.findall(r"\d+", self.body))
+
+    @cached_property
+    def lost_letters(self) -> list[re.Pattern[str]]:
+        """Words with letters lost to U+FFFD (`Acu��a`): each run of them stands for one or two letters."""
+        out: list[re.Pattern[str]] = []
+        for w in re.findall(r"[\w\ufffd]*\ufffd[\w\ufffd]*", self.body):
+            parts = [re.escape(fold(p)) for p in re.split(r"\ufffd+", w)]
+            if sum(map(len, parts)) >= 2:
+                out.append(re.compile(".{1,2}".join(parts)))
+        return out
 
     @cached_property
     def years(self) -> list[int]:
@@ -285,7 +306,11 @@ def person_found(name: CSL, view: RefView) -> float:
         return 1.0
     if not parts and len(all_parts) >= 2 and _contiguous(all_parts, view.words):
         return 1.0  # a name recorded as initials only (`H.J.H.`): the same letters in a row
+    if not parts and len(all_parts) == 1 and all_parts[0] in view.wordset:
+        return 1.0  # a family name recorded as one letter (`Y.`): that letter standing alone
     if len(fam) >= 4 and fam in view.folded:
+        return 1.0
+    if any(p.fullmatch(fam) for p in view.lost_letters):
         return 1.0
     if len(fam) == 4 and process.extractOne(fam, view.content_words, scorer=Levenshtein.distance,
                                              score_cutoff=1) is not None:
@@ -381,6 +406,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.doi_in_string = view.doi == ev.doi
     # Title
     title = f.get("title")
+    if isinstance(title, str):
+        title = without_catalog_number(title)
     if isinstance(title, str) and fold(title):
         ev.title, ev.title_window = _title_score(title, view)
         tw = [w for w in significant(words(title)) if len(w) > 1 or has_cjk(w)]
@@ -443,6 +470,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.journal = 1.0 if any(find_in_words(c, view.words) for c in conts) else 0.0
         if not ev.journal and any(len(fold(c)) >= 6 and fold(c) in view.folded for c in conts):
             ev.journal = 1.0
+        if not ev.journal and any(_damaged_container(fold(c), view.folded) for c in conts):
+            ev.journal = 1.0
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
     cw = view.content_words
@@ -461,6 +490,10 @@ def compare(view: RefView, rec: Record) -> Evidence:
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))]
     ev.unexplained_numbers = len(unexplained)
+    if not unexplained:
+        for key in ("volume", "issue"):
+            if getattr(ev, key) == 0.0 and not view.fields.get(key):
+                setattr(ev, key, None)  # the string shows no such number: not shown is not contradicted
     if fp and ev.page == 0.0:
         parsed = first_page(view.fields.get("page"))
         ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
@@ -495,6 +528,27 @@ def _group_author_absent(authors: list[CSL], view: RefView) -> bool:
         if len(long_words) >= 3 and sum(w in view.wordset for w in long_words) < 0.5 * len(long_words):
             return True
     return False
+
+
+def _damaged_container(name: str, text: str) -> bool:
+    """A long journal or proceedings name shown with OCR damage (`Aeroacousti csConuerence`).
+
+    Folded text ignores the stray spaces; one edit per twelve letters is allowed,
+    but the name's last letters and its digits must be intact, so a sibling title
+    (`Journal of Physics A` / `B`, the 7th / 8th conference) is never taken for it.
+    """
+    if len(name) < DAMAGED_NAME_MIN:
+        return False
+    al = fuzz.partial_ratio_alignment(name, text, processor=None, score_cutoff=90)
+    if al is None:
+        return False
+    shown = text[al.dest_start : al.dest_end]
+    return (shown.endswith(name[-3:]) and re.sub(r"\D", "", shown) == re.sub(r"\D", "", name)
+            and Levenshtein.distance(name, shown) <= max(1, len(name) // 12))
+
+
+DAMAGED_NAME_MIN = 16
+"""Shorter names are matched exactly: a few letters more or less make another journal."""
 
 
 def _letter_slip(word: str, view: RefView) -> bool:

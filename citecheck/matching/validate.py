@@ -42,7 +42,7 @@ from citecheck.matching.compare import (
     strip_label,
 )
 from citecheck.matching.diffs import author_diffs, classify_text, classify_value, name_text
-from citecheck.matching.journals import is_abbreviation, journal_equal, words
+from citecheck.matching.journals import is_abbreviation, journal_equal, significant, words
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference
 from citecheck.text import unify_dashes
@@ -147,24 +147,37 @@ def _other_extent(view: RefView, rec: CSL) -> bool:
     return not (a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a)))
 
 
-def _one_wrong_value(ev: Evidence, doubts: list[str]) -> tuple[str, list[str]] | None:
+def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) -> tuple[str, list[str]] | None:
     """(conflicting field, agreeing fields) when a single wrong value is the better explanation.
 
     A near-identical title alone is not enough (an erratum, a twin edition, the
     next part of a series share it), so the first author and most of the other
     numbers must agree too: a work that differs only in its volume *and* shares
     title, author, year, journal, issue and pages is the same work, cited with a
-    wrong volume.
+    wrong volume. An unsigned work (`unsigned`: neither record nor string names
+    an author, the title is specific) stands on its title, journal and numbers.
     """
     if len(doubts) > 1 or (doubts and doubts[0] not in _OVERRIDABLE):
         return None
-    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or ev.first_author != 1.0 or ev.string_cov < 0.9:
+    author_ok = ev.first_author == 1.0 or (unsigned and ev.first_author is None)
+    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or not author_ok or ev.string_cov < 0.9:
         return None
     agree = [k for k in ("year", "journal", "volume", "issue", "page") if getattr(ev, k) == 1.0]
     locators = {"volume", "page"} & set(agree)
     if len(agree) + 1 < OVERRIDE_SIGNALS or not locators:
         return None
     return (doubts[0] if doubts else ""), ["title", "first author", *agree]
+
+
+UNSIGNED_TITLE_WORDS = 4
+"""Significant words a title without authors needs to name one work (not `Editorial`, `News in brief`)."""
+
+
+def _unsigned(view: RefView, rec: CSL) -> bool:
+    """Neither the record nor the string names an author, and the record's title is specific."""
+    title = rec.get("title")
+    return (not rec.get("author") and not view.fields.get("author") and isinstance(title, str)
+            and len(significant(words(title))) >= UNSIGNED_TITLE_WORDS)
 
 
 def _neutral(ev: Evidence) -> Evidence:
@@ -420,7 +433,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     shown = [s.record for s in scored[:5]]
     override = None
     if best.p < ACCEPT or conflicts(best.evidence, best.record.doi or ""):
-        override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""))
+        override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""),
+                                    _unsigned(view, best.record.fields))
     if override and override[0] == "page" and _other_extent(view, best.record.fields):
         override = None  # first and last page both differ: not one slip but another item
     if override and _close_rival(best, scored, view.etal) is None:

@@ -22,6 +22,7 @@ from typing import Any
 
 from citecheck.model import CSL, Record
 from citecheck.sources.base import normalize_doi
+from citecheck.text import fix_mojibake
 
 # Crossref work types (api.crossref.org/types) → CSL 1.0.2 item types.
 CROSSREF_TO_CSL_TYPE: dict[str, str] = {
@@ -91,7 +92,12 @@ class ConversionError(ValueError):
 
 
 def strip_markup(text: str) -> str:
-    """Plain text from a title or abstract that may hold JATS/HTML tags and entities."""
+    """Plain text from a title or abstract that may hold JATS/HTML tags, entities or mojibake.
+
+    Mojibake is undone as in a document's text, so both sides of a comparison read alike.
+    """
+    if not text.isascii():
+        text = fix_mojibake(text)
     if "<" not in text and "&" not in text:
         return " ".join(text.split())
     text = _JATS_LEAD_TITLE_RE.sub(" ", text)
@@ -149,6 +155,12 @@ def _date_parts(value: Any) -> list[int] | None:
     return out
 
 
+def _name_part(value: Any) -> str | None:
+    """A name part with mojibake undone (`Acuï¿½ï¿½a`), like titles and document text."""
+    v = _scalar_str(value)
+    return fix_mojibake(v) if v and not v.isascii() else v
+
+
 def _names(value: Any) -> list[dict[str, str]]:
     """CSL names from Crossref/CSL author lists: {family, given} or {literal} (group authors)."""
     if not isinstance(value, list):
@@ -157,9 +169,9 @@ def _names(value: Any) -> list[dict[str, str]]:
     for a in value:
         if not isinstance(a, dict):
             continue
-        family = _scalar_str(a.get("family"))
-        given = _scalar_str(a.get("given"))
-        literal = _scalar_str(a.get("literal")) or _scalar_str(a.get("name"))
+        family = _name_part(a.get("family"))
+        given = _name_part(a.get("given"))
+        literal = _name_part(a.get("literal")) or _name_part(a.get("name"))
         if family:
             name = {"family": family}
             if given:
