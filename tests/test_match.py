@@ -523,3 +523,24 @@ def test_a_catalogue_number_in_a_proceedings_title_is_no_title_number() -> None:
     assert ev.title_numbers_mismatch == 0 and (ev.title or 0) >= 0.9 and ev.journal == 1.0
     part = rec("10.9999/holm.1988.2", "Electrical Contacts 2", [], "Holm Meeting", 1988)
     assert compare(RefView("Electrical Contacts 3. Holm Meeting (1988).", {}), part).title_numbers_mismatch == 1
+
+
+def test_a_string_naming_only_a_journal_and_year_identifies_no_work() -> None:
+    """`Red List of Threatened Birds (2012).` fits every entry of that year; the one in the index is not chosen."""
+    entry = rec("10.9999/redlist.2012.t227", "Grallaria rufula", [], "Red List of Threatened Birds", 2012)
+    m = validate(ref("[1]Red List of Threatened Birds (2012)."), [entry, OTHER])
+    assert m.verdict == "ambiguous" and "only a container" in m.reason
+    m = validate(ref("[1]Grallaria rufula. Red List of Threatened Birds (2012)."), [entry, OTHER])
+    assert m.verdict in ("verified", "corrected") and m.doi == entry.doi  # with its title it is one work
+
+
+def test_the_record_whose_journal_the_string_shows_outranks_one_whose_journal_it_does_not() -> None:
+    """Main conference and its workshops: same author and year; only the proceedings name tells them apart."""
+    main = rec("10.9999/lcn.2014.31", "Keynote", [("Das", "S. K.")], "39th Annual Conference on Local Networks", 2014)
+    workshop = rec("10.9999/lcnw.2014.78", "Keynote", [("Das", "S. K.")],
+                   "39th Annual Conference on Local Networks Workshops", 2014)
+    text = "1S.K. Das, 39th Ann ualConference on Locsl  Networks (2014)."
+    view = RefView(text, {})
+    assert compare(view, main).journal == 1.0 and compare(view, workshop).journal == 0.0
+    m = validate(ref(text), [workshop, main])
+    assert m.verdict in ("verified", "corrected") and m.doi == main.doi

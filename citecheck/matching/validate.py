@@ -189,6 +189,16 @@ def _neutral(ev: Evidence) -> Evidence:
     return replace(ev, **wrong, year_off=False, unexplained_numbers=0)
 
 
+def container_only(ev: Evidence) -> bool:
+    """Nothing of the work itself in the string: no title words, author, volume, issue or page of it.
+
+    `Japanese Journal of Clinical Oncology (1990).` fits every article of that
+    year; that the index holds one of them does not make it the cited one.
+    """
+    return ((ev.title_cov or 0) < 0.5 and ev.first_author != 1.0
+            and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
+
+
 def canonical_doi(doi: str) -> str:
     """DOI with runs of `/` collapsed: old registrations exist under both spellings."""
     return re.sub(r"/{2,}", "/", doi.lower())
@@ -428,8 +438,23 @@ def _close_rival(best: Scored, scored: list[Scored], etal: bool = False) -> Scor
     return None
 
 
+def _lead(scored: list[Scored], etal: bool) -> Scored:
+    """The candidate to judge: the most probable, unless a close one is told apart from every other
+    close one by the string's own fields (a tie in confidence is no tie in evidence)."""
+    top = scored[0]
+    close = [s for s in scored if s.record.doi != top.record.doi and _logit(s.p) >= _logit(top.p) - MARGIN]
+    if not close or _separable(top, close[0], etal):
+        return top
+    group = [top, *close]
+    for s in close:
+        if all(_separable(s, o, etal) for o in group if o is not s and o.record.doi != s.record.doi):
+            return s
+    return top
+
+
 def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
-    best = scored[0]
+    best = _lead(scored, view.etal)
+    others = [s for s in scored if s is not best]
     shown = [s.record for s in scored[:5]]
     override = None
     if best.p < ACCEPT or conflicts(best.evidence, best.record.doi or ""):
@@ -439,7 +464,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         override = None  # first and last page both differ: not one slip but another item
     if override and _close_rival(best, scored, view.etal) is None:
         conflict, agree = override
-        m = _accept(ref, view, best, [], scored[1:])
+        m = _accept(ref, view, best, [], others)
         m.confidence = round(max(best.p, probability(_neutral(best.evidence))), 4)
         what = f"one conflicting value ({conflict})" if conflict else "numbers off by a slip"
         m.reason = f"{what} against agreeing {', '.join(agree)}: the reference has a wrong value"
@@ -453,8 +478,11 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
             s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s, view.etal) for s in scored
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
+        if rival is None and container_only(best.evidence):
+            return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+                         candidates=shown, reason="the string names only a container and a year, not a work in it")
         if rival is None and not doubts:
-            return _accept(ref, view, best, [], scored[1:])
+            return _accept(ref, view, best, [], others)
         if rival is None:
             return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
                          candidates=shown, diffs=build_diffs(view, ref.fields, best.evidence, best.record),
