@@ -544,3 +544,12 @@ def test_the_record_whose_journal_the_string_shows_outranks_one_whose_journal_it
     assert compare(view, main).journal == 1.0 and compare(view, workshop).journal == 0.0
     m = validate(ref(text), [workshop, main])
     assert m.verdict in ("verified", "corrected") and m.doi == main.doi
+
+
+def test_a_split_and_mistyped_word_is_explained_by_the_record() -> None:
+    """`csConuerence` is the tail of `Aeroacoustics Conference` with one letter wrong; `Zoology` is not."""
+    conf = rec("10.9999/aero.1973", "Sound emission from ducts", [("Hogge", "D."), ("Ritzi", "E.")],
+               "Aeroacoustics Conference", 1973)
+    damaged = compare(RefView("1D. HOGGE and E. RITZI, Aeroacousti csConuerence (1973).", {}), conf)
+    other = compare(RefView("1D. HOGGE and E. RITZI, Aeroacousti csZoology (1973).", {}), conf)
+    assert damaged.string_cov > other.string_cov

@@ -373,9 +373,20 @@ def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str]) -> 
         return True  # part of a word split by an OCR space, or an abbreviation's letters
     if any(j.startswith(word) for j in jwords):
         return True  # abbreviated journal word
-    if len(word) >= 5:
-        return process.extractOne(word, vocab, scorer=Levenshtein.distance, score_cutoff=1) is not None
-    return False
+    if len(word) >= 5 and process.extractOne(word, vocab, scorer=Levenshtein.distance, score_cutoff=1) is not None:
+        return True
+    return len(word) >= DAMAGED_WORD_MIN and _in_with_one_edit(word, rec_fold)
+
+
+DAMAGED_WORD_MIN = 6
+"""A word this long may be a piece of a record's word split off by an OCR space *and* mistyped
+(`csConuerence` of `Aeroacoustics Conference`); shorter pieces fit anywhere with one edit."""
+
+
+def _in_with_one_edit(word: str, text: str) -> bool:
+    """`word` occurs in `text` (folded) with at most one edit."""
+    al = fuzz.partial_ratio_alignment(word, text, processor=None, score_cutoff=80)
+    return al is not None and Levenshtein.distance(word, text[al.dest_start : al.dest_end], score_cutoff=1) <= 1
 
 
 def _number_values(rec: CSL) -> set[str]:
