@@ -14,8 +14,7 @@ everything here is linear in the number of tokens and avoids regexes per token.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-from itertools import pairwise
+from functools import cache, lru_cache
 
 from citecheck.refs.tokens import Token
 
@@ -51,7 +50,7 @@ EDITOR_WORDS = frozenset(
 )
 
 _FREQ: dict[str, float] | None = None
-_LTWA: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+_LTWA: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
 
 
 def zipf_bucket(word: str) -> int:
@@ -67,7 +66,13 @@ def zipf_bucket(word: str) -> int:
 
         _FREQ = get_frequency_dict("en")
     f = _FREQ.get(word)
-    return int(round(math.log10(f) + 9, 2)) if f else 0
+    return _zipf_of(f) if f else 0
+
+
+@cache
+def _zipf_of(freq: float) -> int:
+    """int(Zipf) of a wordfreq frequency; cached: its frequencies take only a few hundred values."""
+    return int(round(math.log10(freq) + 9, 2))
 
 
 def ltwa_class(low: str) -> str:
@@ -81,16 +86,26 @@ def ltwa_class(low: str) -> str:
 
         table = ltwa()
         empty: frozenset[str] = frozenset()
+        # the first three letters of every prefix: most words share none, and need no prefix loop
         _LTWA = (
-            (table.abbrevs, table.abbreviated_words, table.abbreviated_prefixes) if table else (empty,) * 3
+            (
+                table.abbrevs,
+                table.abbreviated_words,
+                table.abbreviated_prefixes,
+                frozenset(p[:3] for p in table.abbreviated_prefixes),
+            )
+            if table
+            else (empty,) * 4
         )
-    abbrevs, words, prefixes = _LTWA
+    abbrevs, words, prefixes, heads = _LTWA
     if len(low) < 3:
         return ""
     if low in abbrevs:
         return "lta"
     if low in words:
         return "ltw"
+    if low[:3] not in heads:
+        return ""
     for n in range(3, len(low)):
         if low[:n] in prefixes:
             return "ltw"
@@ -212,17 +227,19 @@ _IN_WORDS = frozenset(("In", "in", "IN", "Dans", "dans", "En", "en", "Im", "im")
 
 
 @lru_cache(maxsize=200_000)
-def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]:
-    """(word key, own features, features as seen by neighbours, is-a-year, is-punctuation) of one token; cached.
+def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool, bool, str, str]:
+    """(word key, own features, features as seen by neighbours, is-a-year, is-punctuation,
+    `-1w|w=<me>|`, `w|+1w=<me>|`) of one token; cached.
 
     Neighbour view layout: (-2w, -1w, -1sh, 1w, 1sh, 2w) — i.e. what a token two
     places to my right sees of me is `-2w=<me>`. Shapes only for adjacent tokens:
     every feature string costs tagging time (crfsuite converts and looks it up).
+    The word-pair prefixes leave one concatenation per pair feature to the caller.
     """
     w, sh, feats = token_features(text, kind)
     local = ("b", "w=" + w, "sh=" + sh, *feats)
     win = (f"-2w={w}", f"-1w={w}", f"-1sh={sh}", f"1w={w}", f"1sh={sh}", f"2w={w}")
-    return w, local, win, "year" in feats, kind == "punct"
+    return w, local, win, "year" in feats, kind == "punct", f"-1w|w={w}|", f"w|+1w={w}|"
 
 
 def clear_caches() -> None:
@@ -263,10 +280,11 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     """
     n = len(tokens)
     toks = [_token(t.text, t.kind) for t in tokens]
-    words = ["<edge>", "<edge>", *(t[0] for t in toks), "<edge>", "<edge>"]
     wins = [_EDGE_WIN, _EDGE_WIN, *(t[2] for t in toks), _EDGE_WIN, _EDGE_WIN]
-    # pairs[k] joins words[k] and words[k + 1]: `-1w|w` of token j is pairs[j - 1], `w|+1w` is pairs[j]
-    pairs = [a + "|" + b for a, b in pairwise(words)]
+    # word pairs: `-1w|w=<previous>|<me>` and `w|+1w=<me>|<next>` of each token
+    words = [t[0] for t in toks]
+    left_pairs = ["-1w|w=<edge>|" + words[0], *(t[5] + w for t, w in zip(toks, words[1:], strict=False))]
+    right_pairs = [t[6] + w for t, w in zip(toks, [*words[1:], "<edge>"], strict=True)]
     texts = [t.text for t in tokens]
     # gap[i]: whitespace between token i and token i + 1 (the string's ends count as spaces)
     gap = [True, *(tokens[i + 1].start > tokens[i].end for i in range(n - 1)), True]
@@ -293,8 +311,8 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
             wins[j + 1][3],
             wins[j + 1][4],
             wins[j + 2][5],
-            "-1w|w=" + pairs[j - 1],
-            "w|+1w=" + pairs[j],
+            left_pairs[i],
+            right_pairs[i],
         ]
         if i < 3:
             f.append(_POS[i])
