@@ -86,30 +86,30 @@ def ltwa_class(low: str) -> str:
 
         table = ltwa()
         empty: frozenset[str] = frozenset()
-        # the first three letters of every prefix: most words share none, and need no prefix loop
         _LTWA = (
-            (
-                table.abbrevs,
-                table.abbreviated_words,
-                table.abbreviated_prefixes,
-                frozenset(p[:3] for p in table.abbreviated_prefixes),
-            )
+            (table.abbrevs, table.abbreviated_words, table.abbreviated_prefixes, _stems(table.abbreviated_prefixes))
             if table
             else (empty,) * 4
         )
-    abbrevs, words, prefixes, heads = _LTWA
+    abbrevs, words, prefixes, stems = _LTWA
     if len(low) < 3:
         return ""
     if low in abbrevs:
         return "lta"
     if low in words:
         return "ltw"
-    if low[:3] not in heads:
-        return ""
     for n in range(3, len(low)):
-        if low[:n] in prefixes:
+        head = low[:n]
+        if head in prefixes:
             return "ltw"
+        if head not in stems:  # no longer head can be a prefix either
+            return ""
     return ""
+
+
+def _stems(prefixes: frozenset[str]) -> frozenset[str]:
+    """Every beginning (3 letters or more) of an LTWA prefix: lets `ltwa_class` stop at the first miss."""
+    return frozenset(p[:n] for p in prefixes for n in range(3, len(p) + 1))
 
 
 def _shape(text: str) -> str:

@@ -46,7 +46,8 @@ _CJK_PUNCT = str.maketrans({"。": ". ", "、": ", ", "【": "[", "】": "]", "�
 
 def normalise_chars(text: str) -> str:
     """Character-level normal form the model was trained on: NFKC, ASCII dashes, no markup."""
-    text = unify_dashes(unicodedata.normalize("NFKC", text))
+    if not text.isascii():  # ASCII is NFKC-stable and holds no dash look-alike
+        text = unify_dashes(unicodedata.normalize("NFKC", text))
     text = _EMPHASIS_RE.sub("", text)
     if "<" in text:
         text = _TAG_RE.sub("", text)
@@ -55,7 +56,9 @@ def normalise_chars(text: str) -> str:
 
 def finish(text: str) -> str:
     """CJK sentence punctuation to ASCII separators, whitespace collapsed."""
-    return _WS_RE.sub(" ", text.translate(_CJK_PUNCT)).strip()
+    if not text.isascii():  # the CJK punctuation is all outside ASCII
+        text = text.translate(_CJK_PUNCT)
+    return _WS_RE.sub(" ", text).strip()
 
 
 def prepare(text: str) -> tuple[str, str, list[Issue]]:
