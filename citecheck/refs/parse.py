@@ -48,7 +48,8 @@ def normalise_chars(text: str) -> str:
     """Character-level normal form the model was trained on: NFKC, ASCII dashes, no markup."""
     if not text.isascii():  # ASCII is NFKC-stable and holds no dash look-alike
         text = unify_dashes(unicodedata.normalize("NFKC", text))
-    text = _EMPHASIS_RE.sub("", text)
+    if "*" in text:
+        text = _EMPHASIS_RE.sub("", text)
     if "<" in text:
         text = _TAG_RE.sub("", text)
     return text
