@@ -87,7 +87,12 @@ def ltwa_class(low: str) -> str:
         table = ltwa()
         empty: frozenset[str] = frozenset()
         _LTWA = (
-            (table.abbrevs, table.abbreviated_words, table.abbreviated_prefixes, _stems(table.abbreviated_prefixes))
+            (
+                table.abbrevs,
+                table.abbreviated_words,
+                table.abbreviated_prefixes,
+                _stems(table.abbreviated_prefixes),
+            )
             if table
             else (empty,) * 4
         )
@@ -155,13 +160,12 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
     """(word key, shape, other intrinsic features) of one token (cached through `_token`)."""
     low = text.lower()
     if kind in ("url", "doi"):
-        return kind.upper(), kind.upper(), ("k=" + kind,)
+        return kind.upper(), kind.upper(), ()
     if kind == "punct":
-        return text, "P", ("k=punct",)
+        return text, "P", ()
     if kind == "cjk":
         n = len(text)
         feats = (
-            "k=cjk",
             f"clen={_bucket(n, (1, 2, 3, 4, 6, 9, 14))}",
             "c1=" + text[0],
             "cl=" + text[-1],
@@ -170,7 +174,7 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
         )
         return ("cjk:" + text if n <= 4 else "cjk_long"), "C", feats
     shape = _shape(text)
-    feats_l = ["k=word", _LEN[len(text)] if len(text) < 14 else "len=7"]
+    feats_l = [_LEN[len(text)] if len(text) < 14 else "len=7"]
     if text.isdigit():
         n = len(text)
         feats_l.append(_ND[n if n < 6 else 6])
@@ -208,11 +212,12 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
     return key, shape, tuple(feats_l)
 
 
-_RP = tuple(f"rp={i}" for i in range(11))
-_SB = ("sb=00", "sb=01", "sb=10", "sb=11")
-_PER = tuple(f"per={i}" for i in range(7))
-_YR = tuple(f"yr={i}" for i in range(3))
-_CM = tuple(f"cm={i}" for i in range(4))
+# Small context counters packed into joint features, as `st=` and `rt=` are: one attribute
+# where there were several (each costs crfsuite a lookup per token), and no less expressive.
+# Relative position (tenths) with the spaces before/after the token:
+_RS = tuple(f"rs={r}.{s:02b}" for r in range(11) for s in range(4))
+# Sentence periods (0..6+), years (0..2+) and commas (0..3+) seen so far:
+_PYC = tuple(f"pyc={p}.{y}.{c}" for p in range(7) for y in range(3) for c in range(4))
 # Bracket/quote/type-code state packed into one feature:
 # (after an editor marker, after In:/in/`//`, paren, square, quote, after [J]).
 _STATE = tuple(f"st={i:06b}" for i in range(64))
@@ -237,7 +242,7 @@ def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...],
     The word-pair prefixes leave one concatenation per pair feature to the caller.
     """
     w, sh, feats = token_features(text, kind)
-    local = ("b", "w=" + w, "sh=" + sh, *feats)
+    local = ("w=" + w, "sh=" + sh, *feats)
     win = (f"-2w={w}", f"-1w={w}", f"-1sh={sh}", f"1w={w}", f"1sh={sh}", f"2w={w}")
     return w, local, win, "year" in feats, kind == "punct", f"-1w|w={w}|", f"w|+1w={w}|"
 
@@ -298,11 +303,12 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
         tok = toks[i]
         f = [
             *tok[1],
-            _RP[(10 * i) // n],
-            _SB[2 * gap[i] + sp_after],
-            _PER[periods if periods < 6 else 6],
-            _YR[year_seen if year_seen < 2 else 2],
-            _CM[comma_seen if comma_seen < 3 else 3],
+            _RS[4 * ((10 * i) // n) + 2 * gap[i] + sp_after],
+            _PYC[
+                12 * (periods if periods < 6 else 6)
+                + 4 * (year_seen if year_seen < 2 else 2)
+                + (comma_seen if comma_seen < 3 else 3)
+            ],
             _STATE[32 * after_eds + 16 * after_in + 8 * (paren > 0) + 4 * (square > 0) + 2 * quote + tcode],
             right[i],
             wins[j - 2][0],
