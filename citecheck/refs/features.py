@@ -226,25 +226,26 @@ _RIGHT = tuple(f"rt={i:03b}" for i in range(8))
 _POS = {0: "i=0", 1: "i=1", 2: "i=2"}
 _POS_END = {0: "ie=0", 1: "ie=1", 2: "ie=2"}
 # What a token beyond either end of the string looks like to its neighbours.
-_EDGE_WIN = ("-2w=<edge>", "-1w=<edge>", "-1sh=<edge>", "1w=<edge>", "1sh=<edge>", "2w=<edge>")
+_EDGE_WIN = ("-2w=<edge>", "-1w=<edge>", "1w=<edge>", "2w=<edge>")
 _QUOTE_CHARS = frozenset('"“”«»')
 _IN_WORDS = frozenset(("In", "in", "IN", "Dans", "dans", "En", "en", "Im", "im"))
 
 
 @lru_cache(maxsize=200_000)
-def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool, bool, str, str]:
+def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool, bool, str, str, str]:
     """(word key, own features, features as seen by neighbours, is-a-year, is-punctuation,
-    `-1w|w=<me>|`, `w|+1w=<me>|`) of one token; cached.
+    `-1w|w=<me>|`, `w|+1w=<me>|`, shape) of one token; cached.
 
-    Neighbour view layout: (-2w, -1w, -1sh, 1w, 1sh, 2w) — i.e. what a token two
-    places to my right sees of me is `-2w=<me>`. Shapes only for adjacent tokens:
-    every feature string costs tagging time (crfsuite converts and looks it up).
-    The word-pair prefixes leave one concatenation per pair feature to the caller.
+    Neighbour view layout: (-2w, -1w, 1w, 2w) — i.e. what a token two places to my
+    right sees of me is `-2w=<me>`. The adjacent tokens' shapes make one joint feature
+    (`nsh=`, built by the caller): every feature string costs tagging time (crfsuite
+    converts and looks it up). The word-pair prefixes leave one concatenation per
+    pair feature to the caller.
     """
     w, sh, feats = token_features(text, kind)
     local = ("w=" + w, "sh=" + sh, *feats)
-    win = (f"-2w={w}", f"-1w={w}", f"-1sh={sh}", f"1w={w}", f"1sh={sh}", f"2w={w}")
-    return w, local, win, "year" in feats, kind == "punct", f"-1w|w={w}|", f"w|+1w={w}|"
+    win = (f"-2w={w}", f"-1w={w}", f"1w={w}", f"2w={w}")
+    return w, local, win, "year" in feats, kind == "punct", f"-1w|w={w}|", f"w|+1w={w}|", sh
 
 
 def clear_caches() -> None:
@@ -290,6 +291,9 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     words = [t[0] for t in toks]
     left_pairs = ["-1w|w=<edge>|" + words[0], *(t[5] + w for t, w in zip(toks, words[1:], strict=False))]
     right_pairs = [t[6] + w for t, w in zip(toks, [*words[1:], "<edge>"], strict=True)]
+    # the shapes of the previous and the next token, as one feature
+    shapes = ["<edge>", *(t[7] for t in toks), "<edge>"]
+    nsh = ["nsh=" + a + "|" + b for a, b in zip(shapes, shapes[2:], strict=False)]
     texts = [t.text for t in tokens]
     # gap[i]: whitespace between token i and token i + 1 (the string's ends count as spaces)
     gap = [True, *(tokens[i + 1].start > tokens[i].end for i in range(n - 1)), True]
@@ -313,10 +317,9 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
             right[i],
             wins[j - 2][0],
             wins[j - 1][1],
-            wins[j - 1][2],
-            wins[j + 1][3],
-            wins[j + 1][4],
-            wins[j + 2][5],
+            wins[j + 1][2],
+            nsh[i],
+            wins[j + 2][3],
             left_pairs[i],
             right_pairs[i],
         ]
