@@ -14,8 +14,7 @@ everything here is linear in the number of tokens and avoids regexes per token.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
-from itertools import pairwise
+from functools import cache, lru_cache
 
 from citecheck.refs.tokens import Token
 
@@ -51,7 +50,7 @@ EDITOR_WORDS = frozenset(
 )
 
 _FREQ: dict[str, float] | None = None
-_LTWA: tuple[frozenset[str], frozenset[str], frozenset[str]] | None = None
+_LTWA: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
 
 
 def zipf_bucket(word: str) -> int:
@@ -67,7 +66,13 @@ def zipf_bucket(word: str) -> int:
 
         _FREQ = get_frequency_dict("en")
     f = _FREQ.get(word)
-    return int(round(math.log10(f) + 9, 2)) if f else 0
+    return _zipf_of(f) if f else 0
+
+
+@cache
+def _zipf_of(freq: float) -> int:
+    """int(Zipf) of a wordfreq frequency; cached: its frequencies take only a few hundred values."""
+    return int(round(math.log10(freq) + 9, 2))
 
 
 def ltwa_class(low: str) -> str:
@@ -82,9 +87,16 @@ def ltwa_class(low: str) -> str:
         table = ltwa()
         empty: frozenset[str] = frozenset()
         _LTWA = (
-            (table.abbrevs, table.abbreviated_words, table.abbreviated_prefixes) if table else (empty,) * 3
+            (
+                table.abbrevs,
+                table.abbreviated_words,
+                table.abbreviated_prefixes,
+                _stems(table.abbreviated_prefixes),
+            )
+            if table
+            else (empty,) * 4
         )
-    abbrevs, words, prefixes = _LTWA
+    abbrevs, words, prefixes, stems = _LTWA
     if len(low) < 3:
         return ""
     if low in abbrevs:
@@ -92,9 +104,17 @@ def ltwa_class(low: str) -> str:
     if low in words:
         return "ltw"
     for n in range(3, len(low)):
-        if low[:n] in prefixes:
+        head = low[:n]
+        if head in prefixes:
             return "ltw"
+        if head not in stems:  # no longer head can be a prefix either
+            return ""
     return ""
+
+
+def _stems(prefixes: frozenset[str]) -> frozenset[str]:
+    """Every beginning (3 letters or more) of an LTWA prefix: lets `ltwa_class` stop at the first miss."""
+    return frozenset(p[:n] for p in prefixes for n in range(3, len(p) + 1))
 
 
 def _shape(text: str) -> str:
@@ -140,13 +160,12 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
     """(word key, shape, other intrinsic features) of one token (cached through `_token`)."""
     low = text.lower()
     if kind in ("url", "doi"):
-        return kind.upper(), kind.upper(), ("k=" + kind,)
+        return kind.upper(), kind.upper(), ()
     if kind == "punct":
-        return text, "P", ("k=punct",)
+        return text, "P", ()
     if kind == "cjk":
         n = len(text)
         feats = (
-            "k=cjk",
             f"clen={_bucket(n, (1, 2, 3, 4, 6, 9, 14))}",
             "c1=" + text[0],
             "cl=" + text[-1],
@@ -155,7 +174,7 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
         )
         return ("cjk:" + text if n <= 4 else "cjk_long"), "C", feats
     shape = _shape(text)
-    feats_l = ["k=word", _LEN[len(text)] if len(text) < 14 else "len=7"]
+    feats_l = [_LEN[len(text)] if len(text) < 14 else "len=7"]
     if text.isdigit():
         n = len(text)
         feats_l.append(_ND[n if n < 6 else 6])
@@ -193,11 +212,12 @@ def token_features(text: str, kind: str) -> tuple[str, str, tuple[str, ...]]:
     return key, shape, tuple(feats_l)
 
 
-_RP = tuple(f"rp={i}" for i in range(11))
-_SB = ("sb=00", "sb=01", "sb=10", "sb=11")
-_PER = tuple(f"per={i}" for i in range(7))
-_YR = tuple(f"yr={i}" for i in range(3))
-_CM = tuple(f"cm={i}" for i in range(4))
+# Small context counters packed into joint features, as `st=` and `rt=` are: one attribute
+# where there were several (each costs crfsuite a lookup per token), and no less expressive.
+# Relative position (tenths) with the spaces before/after the token:
+_RS = tuple(f"rs={r}.{s:02b}" for r in range(11) for s in range(4))
+# Sentence periods (0..6+), years (0..2+) and commas (0..3+) seen so far:
+_PYC = tuple(f"pyc={p}.{y}.{c}" for p in range(7) for y in range(3) for c in range(4))
 # Bracket/quote/type-code state packed into one feature:
 # (after an editor marker, after In:/in/`//`, paren, square, quote, after [J]).
 _STATE = tuple(f"st={i:06b}" for i in range(64))
@@ -206,23 +226,26 @@ _RIGHT = tuple(f"rt={i:03b}" for i in range(8))
 _POS = {0: "i=0", 1: "i=1", 2: "i=2"}
 _POS_END = {0: "ie=0", 1: "ie=1", 2: "ie=2"}
 # What a token beyond either end of the string looks like to its neighbours.
-_EDGE_WIN = ("-2w=<edge>", "-1w=<edge>", "-1sh=<edge>", "1w=<edge>", "1sh=<edge>", "2w=<edge>")
+_EDGE_WIN = ("-2w=<edge>", "-1w=<edge>", "1w=<edge>", "2w=<edge>")
 _QUOTE_CHARS = frozenset('"“”«»')
 _IN_WORDS = frozenset(("In", "in", "IN", "Dans", "dans", "En", "en", "Im", "im"))
 
 
 @lru_cache(maxsize=200_000)
-def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool, bool]:
-    """(word key, own features, features as seen by neighbours, is-a-year, is-punctuation) of one token; cached.
+def _token(text: str, kind: str) -> tuple[str, tuple[str, ...], tuple[str, ...], bool, bool, str, str, str]:
+    """(word key, own features, features as seen by neighbours, is-a-year, is-punctuation,
+    `-1w|w=<me>|`, `w|+1w=<me>|`, shape) of one token; cached.
 
-    Neighbour view layout: (-2w, -1w, -1sh, 1w, 1sh, 2w) — i.e. what a token two
-    places to my right sees of me is `-2w=<me>`. Shapes only for adjacent tokens:
-    every feature string costs tagging time (crfsuite converts and looks it up).
+    Neighbour view layout: (-2w, -1w, 1w, 2w) — i.e. what a token two places to my
+    right sees of me is `-2w=<me>`. The adjacent tokens' shapes make one joint feature
+    (`nsh=`, built by the caller): every feature string costs tagging time (crfsuite
+    converts and looks it up). The word-pair prefixes leave one concatenation per
+    pair feature to the caller.
     """
     w, sh, feats = token_features(text, kind)
-    local = ("b", "w=" + w, "sh=" + sh, *feats)
-    win = (f"-2w={w}", f"-1w={w}", f"-1sh={sh}", f"1w={w}", f"1sh={sh}", f"2w={w}")
-    return w, local, win, "year" in feats, kind == "punct"
+    local = ("w=" + w, "sh=" + sh, *feats)
+    win = (f"-2w={w}", f"-1w={w}", f"1w={w}", f"2w={w}")
+    return w, local, win, "year" in feats, kind == "punct", f"-1w|w={w}|", f"w|+1w={w}|", sh
 
 
 def clear_caches() -> None:
@@ -263,10 +286,14 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
     """
     n = len(tokens)
     toks = [_token(t.text, t.kind) for t in tokens]
-    words = ["<edge>", "<edge>", *(t[0] for t in toks), "<edge>", "<edge>"]
     wins = [_EDGE_WIN, _EDGE_WIN, *(t[2] for t in toks), _EDGE_WIN, _EDGE_WIN]
-    # pairs[k] joins words[k] and words[k + 1]: `-1w|w` of token j is pairs[j - 1], `w|+1w` is pairs[j]
-    pairs = [a + "|" + b for a, b in pairwise(words)]
+    # word pairs: `-1w|w=<previous>|<me>` and `w|+1w=<me>|<next>` of each token
+    words = [t[0] for t in toks]
+    left_pairs = ["-1w|w=<edge>|" + words[0], *(t[5] + w for t, w in zip(toks, words[1:], strict=False))]
+    right_pairs = [t[6] + w for t, w in zip(toks, [*words[1:], "<edge>"], strict=True)]
+    # the shapes of the previous and the next token, as one feature
+    shapes = ["<edge>", *(t[7] for t in toks), "<edge>"]
+    nsh = ["nsh=" + a + "|" + b for a, b in zip(shapes, shapes[2:], strict=False)]
     texts = [t.text for t in tokens]
     # gap[i]: whitespace between token i and token i + 1 (the string's ends count as spaces)
     gap = [True, *(tokens[i + 1].start > tokens[i].end for i in range(n - 1)), True]
@@ -280,21 +307,21 @@ def sequence_features(tokens: list[Token], text: str) -> list[list[str]]:
         tok = toks[i]
         f = [
             *tok[1],
-            _RP[(10 * i) // n],
-            _SB[2 * gap[i] + sp_after],
-            _PER[periods if periods < 6 else 6],
-            _YR[year_seen if year_seen < 2 else 2],
-            _CM[comma_seen if comma_seen < 3 else 3],
+            _RS[4 * ((10 * i) // n) + 2 * gap[i] + sp_after],
+            _PYC[
+                12 * (periods if periods < 6 else 6)
+                + 4 * (year_seen if year_seen < 2 else 2)
+                + (comma_seen if comma_seen < 3 else 3)
+            ],
             _STATE[32 * after_eds + 16 * after_in + 8 * (paren > 0) + 4 * (square > 0) + 2 * quote + tcode],
             right[i],
             wins[j - 2][0],
             wins[j - 1][1],
-            wins[j - 1][2],
-            wins[j + 1][3],
-            wins[j + 1][4],
-            wins[j + 2][5],
-            "-1w|w=" + pairs[j - 1],
-            "w|+1w=" + pairs[j],
+            wins[j + 1][2],
+            nsh[i],
+            wins[j + 2][3],
+            left_pairs[i],
+            right_pairs[i],
         ]
         if i < 3:
             f.append(_POS[i])

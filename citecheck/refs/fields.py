@@ -289,15 +289,27 @@ _PATENT = re.compile(r"\bpatent\b|专利")
 _CONFERENCE = re.compile(r"\b(?:proc(?:eedings)?|conference|symposium|workshop|congress|meeting)\b|会议")
 _PART_OF = re.compile(r"\bin\s*:|//")
 _REPORT = re.compile(r"\b(?:technical report|report|working paper)\b|报告")
+# A substring every match of the pattern contains: testing for these first spares most strings
+# the regex, which tries each alternative at every position.
+_KEYS = {
+    _THESIS: ("thesis", "dissertation", "ph", "master", "学位论文", "博士", "硕士"),
+    _PATENT: ("patent", "专利"),
+    _REPORT: ("report", "working paper", "报告"),
+}
+
+
+def _mentions(rx: re.Pattern[str], low: str) -> bool:
+    """`rx.search(low)`, skipped when none of the pattern's key substrings occurs."""
+    return any(k in low for k in _KEYS[rx]) and rx.search(low) is not None
 
 
 def infer_type(fields: CSL, text: str) -> str:
     """CSL type from the fields present when no GB/T type code says it."""
     low = text.lower()
     cont = str(fields.get("container-title", "")).lower()
-    if _THESIS.search(low):
+    if _mentions(_THESIS, low):
         return "thesis"
-    if _PATENT.search(low):
+    if _mentions(_PATENT, low):
         return "patent"
     if "container-title" in fields:
         if _CONFERENCE.search(cont):
@@ -307,7 +319,7 @@ def infer_type(fields: CSL, text: str) -> str:
         if "publisher" in fields and "volume" not in fields and "issue" not in fields:
             return "chapter"
         return "article-journal"
-    if _REPORT.search(low):
+    if _mentions(_REPORT, low):
         return "report"
     if "publisher" in fields:
         return "book"

@@ -190,7 +190,8 @@ def _find_code(text: str) -> tuple[str, int, int] | None:
 
 
 # Full-width `．` / `，` become `.` / `,` with no space after them (NFKC): restore the space.
-_CJK_SEP = re.compile(r"(?<=[\u3400-\u9fff\]）)])([.,])(?=[^\s\d])|([.,])(?=[\u3400-\u9fff])")
+# The separator comes first so the regex engine scans for `.`/`,` instead of trying every position.
+_CJK_SEP = re.compile(r"([.,])(?:(?<=[\u3400-\u9fff\]）)][.,])(?=[^\s\d])|(?=[\u3400-\u9fff]))")
 _ACRONYM_TAIL = re.compile(r"\.\s+([A-Z]{2,6})$")
 _JOURNAL_QUALIFIER = re.compile(
     r"^(?:[a-z]|(?:Supplement|Suppl|British volume|American volume|(?:Part|Section|Series) [A-Z])$)"
@@ -210,7 +211,7 @@ def _journal_sentence(fields: CSL) -> None:
 
 def parse_gbt(text: str) -> CSL | None:
     """Fields of a GB/T 7714 entry with a type code, or None when the structure does not fit."""
-    text = _CJK_SEP.sub(lambda m: (m.group(1) or m.group(2)) + " ", text)
+    text = _CJK_SEP.sub(r"\1 ", text)
     found = _find_code(text)
     if not found or found[1] == 0:
         return None

@@ -51,8 +51,9 @@ _CJK_ORG = re.compile(
     r"(?:委员会|协会|學會|学会|研究所|研究院|大学|大學|中心|公司|部|局|院|会|所|组|組|署|厅|办公室|出版社)$"
 )
 
+# The `,?\s*` lead is shared, not repeated per alternative: tried once per position, not five times.
 _ETAL = re.compile(
-    r"(?:,?\s*\bet\.?\s*al\b\.?|,?\s*等\s*$|,?\s*\band\s+others\b|,?\s*\bu\.\s*a\b\.?|,?\s*\bet\s+coll\b\.?)",
+    r",?\s*(?:\bet\.?\s*al\b\.?|等\s*$|\band\s+others\b|\bu\.\s*a\b\.?|\bet\s+coll\b\.?)",
     re.IGNORECASE,
 )
 _EDITOR_MARK = re.compile(

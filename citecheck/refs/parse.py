@@ -46,8 +46,10 @@ _CJK_PUNCT = str.maketrans({"。": ". ", "、": ", ", "【": "[", "】": "]", "�
 
 def normalise_chars(text: str) -> str:
     """Character-level normal form the model was trained on: NFKC, ASCII dashes, no markup."""
-    text = unify_dashes(unicodedata.normalize("NFKC", text))
-    text = _EMPHASIS_RE.sub("", text)
+    if not text.isascii():  # ASCII is NFKC-stable and holds no dash look-alike
+        text = unify_dashes(unicodedata.normalize("NFKC", text))
+    if "*" in text:
+        text = _EMPHASIS_RE.sub("", text)
     if "<" in text:
         text = _TAG_RE.sub("", text)
     return text
@@ -55,7 +57,9 @@ def normalise_chars(text: str) -> str:
 
 def finish(text: str) -> str:
     """CJK sentence punctuation to ASCII separators, whitespace collapsed."""
-    return _WS_RE.sub(" ", text.translate(_CJK_PUNCT)).strip()
+    if not text.isascii():  # the CJK punctuation is all outside ASCII
+        text = text.translate(_CJK_PUNCT)
+    return _WS_RE.sub(" ", text).strip()
 
 
 def prepare(text: str) -> tuple[str, str, list[Issue]]:
@@ -125,12 +129,22 @@ def _apply_rules(text: str, fields: CSL) -> None:
 
 
 def parse_prepared(text: str) -> tuple[CSL, bool]:
-    """(fields, whether the CRF ran) of an already `prepare`d string (raises only on internal bugs)."""
-    tokens = tokenize(text)
-    labels = crf.tag(tokens, text)
-    fields: CSL = build_fields(text, tokens, labels) if labels else {}
-    _apply_rules(text, fields)
+    """(fields, whether the model was available) of an already `prepare`d string (raises only on internal bugs).
+
+    A string with GB/T 7714 structure is not tagged: the structure decides every field
+    the CRF gives (`gbt.DECIDED`, publisher, place), so its labels would be thrown away.
+    """
     structured = gbt.parse_gbt(text)
+    labels: list[str] | None = None
+    if structured:
+        fields: CSL = {}
+        used_model = crf.model_available()
+    else:
+        tokens = tokenize(text)
+        labels = crf.tag(tokens, text)
+        fields = build_fields(text, tokens, labels) if labels else {}
+        used_model = labels is not None
+    _apply_rules(text, fields)
     if structured:
         for k in (*gbt.DECIDED, "publisher", "publisher-place"):
             fields.pop(k, None)
@@ -144,7 +158,7 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
         _container_as_title(text, fields)
     if "type" not in fields:
         fields["type"] = infer_type(fields, text)
-    return _ordered(fields), labels is not None
+    return _ordered(fields), used_model
 
 
 # `Phys. Rev. D46`, `EngineeringMechanics24`: the volume glued to the journal is one token,
