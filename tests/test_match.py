@@ -469,6 +469,9 @@ def test_damaged_proceedings_name_is_found_but_a_sibling_title_is_not() -> None:
     assert compare(view, sibling).journal == 1.0
     view = RefView("K. Ode, Annals of Tropical Medicine and Hygiene 12, 3 (2002).", {})
     assert compare(view, sibling).journal == 0.0
+    section_a = rec("10.9999/jpa.1", "Lattice sums", [("Ode", "K.")], "Journal of Physics A", 2002, "12")
+    assert compare(RefView("K. Ode, Journal of Physics B 12, 3 (2002).", {}), section_a).journal == 0.0
+    assert compare(RefView("K. Ode, J. Phys. A: Math. Theor. 12, 3 (2002).", {}), section_a).journal == 1.0
     seventh = rec("10.9999/icinco.7", "Motion capture", [("Roy", "A.")],
                   "Proceedings of the 7th Conference on Informatics in Control", 2010)
     view = RefView("A. Roy, Proceedings of the 8th Conference on Informatics in Contro1 (2010).", {})

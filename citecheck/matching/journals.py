@@ -249,10 +249,14 @@ def find_in_words(title: str, ws: Sequence[str]) -> tuple[int, int] | None:
     journal is found in a reference string the parser could not segment.
     """
     for v in variants(title):
-        tw = significant(words(v))
+        raw = words(v)
+        tw = significant(raw)
         if not tw:
             continue
         n = len(tw)
+        # a closing one-letter section (`Journal of Physics A`) is a stop word to `significant`,
+        # but another section letter right after the name (`… Physics B 12`) is another journal
+        section = raw[-1] if len(raw) >= 3 and len(raw[-1]) == 1 and raw[-1].isalpha() else ""
         for i, w in enumerate(ws):
             if w in STOP_WORDS or w[0] != tw[0][0]:
                 continue
@@ -268,6 +272,8 @@ def find_in_words(title: str, ws: Sequence[str]) -> tuple[int, int] | None:
             if k == n:
                 # A one-word short title ("Cell", "Blood") must match whole, not as a prefix.
                 if n == 1 and ws[i] != tw[0] and not (len(ws[i]) >= 4 and tw[0].startswith(ws[i])):
+                    continue
+                if section and j < len(ws) and len(ws[j]) == 1 and ws[j].isalpha() and ws[j] != section:
                     continue
                 return i, j
     return None
