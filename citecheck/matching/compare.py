@@ -385,8 +385,14 @@ DAMAGED_WORD_MIN = 6
 
 def _in_with_one_edit(word: str, text: str) -> bool:
     """`word` occurs in `text` (folded) with at most one edit."""
-    al = fuzz.partial_ratio_alignment(word, text, processor=None, score_cutoff=80)
-    return al is not None and Levenshtein.distance(word, text[al.dest_start : al.dest_end], score_cutoff=1) <= 1
+    shown = _aligned(word, text, 80)
+    return shown is not None and Levenshtein.distance(word, shown, score_cutoff=1) <= 1
+
+
+def _aligned(needle: str, text: str, cutoff: float) -> str | None:
+    """The part of `text` that `needle` aligns with best, when the partial ratio reaches `cutoff`."""
+    al = fuzz.partial_ratio_alignment(needle, text, processor=None, score_cutoff=cutoff)
+    return None if al is None else text[al.dest_start : al.dest_end]
 
 
 def _number_values(rec: CSL) -> set[str]:
@@ -548,13 +554,8 @@ def _damaged_container(name: str, text: str) -> bool:
     but the name's last letters and its digits must be intact, so a sibling title
     (`Journal of Physics A` / `B`, the 7th / 8th conference) is never taken for it.
     """
-    if len(name) < DAMAGED_NAME_MIN:
-        return False
-    al = fuzz.partial_ratio_alignment(name, text, processor=None, score_cutoff=90)
-    if al is None:
-        return False
-    shown = text[al.dest_start : al.dest_end]
-    return (shown.endswith(name[-3:]) and re.sub(r"\D", "", shown) == re.sub(r"\D", "", name)
+    shown = _aligned(name, text, 90) if len(name) >= DAMAGED_NAME_MIN else None
+    return shown is not None and (shown.endswith(name[-3:]) and re.sub(r"\D", "", shown) == re.sub(r"\D", "", name)
             and Levenshtein.distance(name, shown) <= max(1, len(name) // 12))
 
 

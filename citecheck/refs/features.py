@@ -50,7 +50,6 @@ EDITOR_WORDS = frozenset(
 )
 
 _FREQ: dict[str, float] | None = None
-_LTWA: tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None = None
 
 
 def zipf_bucket(word: str) -> int:
@@ -80,25 +79,9 @@ def ltwa_class(low: str) -> str:
 
     A journal name is made of these; a title is mostly not, a surname almost never.
     """
-    global _LTWA
-    if _LTWA is None:
-        from citecheck.refs.journals import ltwa
-
-        table = ltwa()
-        empty: frozenset[str] = frozenset()
-        _LTWA = (
-            (
-                table.abbrevs,
-                table.abbreviated_words,
-                table.abbreviated_prefixes,
-                _stems(table.abbreviated_prefixes),
-            )
-            if table
-            else (empty,) * 4
-        )
-    abbrevs, words, prefixes, stems = _LTWA
     if len(low) < 3:
         return ""
+    abbrevs, words, prefixes, stems = _ltwa_sets()
     if low in abbrevs:
         return "lta"
     if low in words:
@@ -110,6 +93,18 @@ def ltwa_class(low: str) -> str:
         if head not in stems:  # no longer head can be a prefix either
             return ""
     return ""
+
+
+@cache
+def _ltwa_sets() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    """(ISO 4 abbreviations, abbreviated words, abbreviated prefixes, their beginnings) of the LTWA, loaded once."""
+    from citecheck.refs.journals import ltwa
+
+    table = ltwa()
+    if not table:
+        empty: frozenset[str] = frozenset()
+        return empty, empty, empty, empty
+    return table.abbrevs, table.abbreviated_words, table.abbreviated_prefixes, _stems(table.abbreviated_prefixes)
 
 
 def _stems(prefixes: frozenset[str]) -> frozenset[str]:

@@ -135,27 +135,24 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
     the CRF gives (`gbt.DECIDED`, publisher, place), so its labels would be thrown away.
     """
     structured = gbt.parse_gbt(text)
-    labels: list[str] | None = None
+    fields: CSL = {}
     if structured:
-        fields: CSL = {}
+        _apply_rules(text, fields)
+        for k in (*gbt.DECIDED, "publisher", "publisher-place"):
+            fields.pop(k, None)
+        fields.update(structured)
         used_model = crf.model_available()
     else:
         tokens = tokenize(text)
         labels = crf.tag(tokens, text)
-        fields = build_fields(text, tokens, labels) if labels else {}
-        used_model = labels is not None
-    _apply_rules(text, fields)
-    if structured:
-        for k in (*gbt.DECIDED, "publisher", "publisher-place"):
-            fields.pop(k, None)
-        fields.update(structured)
-    if "issued" not in fields and not structured:
-        y = year_of(text)
-        if y and labels is None:
-            fields["issued"] = {"date-parts": [[y]]}
-    if not structured:
+        if labels:
+            fields = build_fields(text, tokens, labels)
+        _apply_rules(text, fields)
+        if labels is None and "issued" not in fields and (y := year_of(text)):
+            fields["issued"] = {"date-parts": [[y]]}  # no model installed: the rules' year at least
         _container_tail(fields)
         _container_as_title(text, fields)
+        used_model = labels is not None
     if "type" not in fields:
         fields["type"] = infer_type(fields, text)
     return _ordered(fields), used_model

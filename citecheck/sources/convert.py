@@ -96,8 +96,7 @@ def strip_markup(text: str) -> str:
 
     Mojibake is undone as in a document's text, so both sides of a comparison read alike.
     """
-    if not text.isascii():
-        text = fix_mojibake(text)
+    text = _unmangled(text)
     if "<" not in text and "&" not in text:
         return " ".join(text.split())
     text = _JATS_LEAD_TITLE_RE.sub(" ", text)
@@ -155,10 +154,15 @@ def _date_parts(value: Any) -> list[int] | None:
     return out
 
 
+def _unmangled(text: str) -> str:
+    """`text` with mojibake undone (`Acuï¿½ï¿½a`), as a document's text is; ASCII cannot carry any."""
+    return text if text.isascii() else fix_mojibake(text)
+
+
 def _name_part(value: Any) -> str | None:
-    """A name part with mojibake undone (`Acuï¿½ï¿½a`), like titles and document text."""
+    """A name part, mojibake undone like titles and document text."""
     v = _scalar_str(value)
-    return fix_mojibake(v) if v and not v.isascii() else v
+    return _unmangled(v) if v else v
 
 
 def _names(value: Any) -> list[dict[str, str]]:
