@@ -50,6 +50,9 @@ class Document:
     encoding: str = "utf-8"
     format: str = "txt"
     warnings: list[Issue] = field(default_factory=list)
+    lists: list[ReferenceList] | None = None
+    """Reference lists read exactly from structured data (BibTeX, RIS, Word citation fields…);
+    `None` means they are to be found in `text`."""
 
 
 @dataclass

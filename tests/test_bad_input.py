@@ -25,7 +25,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from citecheck import document
+from citecheck.document import pdf as pdf_reader
+from citecheck.document import word as word_reader
 from citecheck.cli import app
 from tests.reliability_docs import make_document, make_works, pdf_bytes
 
@@ -319,7 +320,7 @@ def test_unwritable_output_directory(tmp_path: Path) -> None:
 
 
 def test_zip_bomb_docx_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(document, "MAX_DOCX_UNPACKED", 1024 * 1024)
+    monkeypatch.setattr(word_reader, "MAX_DOCX_UNPACKED", 1024 * 1024)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
@@ -329,7 +330,7 @@ def test_zip_bomb_docx_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def test_huge_pdf_is_read_up_to_the_page_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(document, "MAX_PDF_PAGES", 3)
+    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 3)
     result = check(write(tmp_path, "long.pdf", pdf_bytes([SMALL] * 5)))
     report_of(result)
     assert "only the first 3 of 5 pages were read" in result.stderr

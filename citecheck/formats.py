@@ -1,0 +1,99 @@
+"""One registry of every format citecheck reads or writes (pybtex's `find_plugin` idea).
+
+A reader turns a file's bytes into a `Document` (text, and for structured
+inputs such as BibTeX or Word citation fields, the exact reference lists); a
+writer turns audits into report text. Readers are found by name, by file name
+(suffix) or by the bytes' signature; a file of a type we do not read is refused
+by name, never read as plain text. Implementations are imported lazily so
+listing formats costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+
+
+class Role(StrEnum):
+    READER = "reader"
+    WRITER = "writer"
+
+
+@dataclass(frozen=True)
+class Format:
+    """A named format: its file suffixes, what it does, and where its implementation lives."""
+
+    name: str
+    role: Role
+    target: str
+    """``module:function`` of the implementation, imported on first use."""
+    suffixes: tuple[str, ...] = ()
+    description: str = ""
+    magic: tuple[bytes, ...] = ()
+    """Leading bytes that identify the format whatever the file is called."""
+
+    def load(self) -> Callable[..., Any]:
+        module, _, func = self.target.partition(":")
+        return getattr(import_module(module), func)
+
+
+class FormatError(ValueError):
+    """No format by that name or for that file; the message is one line naming it."""
+
+
+_REGISTRY: dict[tuple[Role, str], Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add (or replace) a format; later issues' readers and writers plug in here."""
+    _REGISTRY[(fmt.role, fmt.name)] = fmt
+    return fmt
+
+
+def formats(role: Role | None = None) -> list[Format]:
+    return [f for (r, _), f in _REGISTRY.items() if role is None or r is role]
+
+
+def suffixes(role: Role = Role.READER) -> frozenset[str]:
+    """Every suffix a folder walk picks up (readers) or a report file may carry (writers)."""
+    return frozenset(s for f in formats(role) for s in f.suffixes)
+
+
+def find_format(name: str | None = None, filename: str | None = None, *, role: Role = Role.READER,
+                data: bytes | None = None) -> Format:
+    """The format called `name`, else the one the bytes' signature names, else the file name's suffix."""
+    if name:
+        fmt = _REGISTRY.get((role, name.lower()))
+        if fmt is None:
+            known = ", ".join(sorted(f.name for f in formats(role)))
+            raise FormatError(f"{name}: no such {role.value} format (known: {known})")
+        return fmt
+    if data is not None and role is Role.READER:
+        for fmt in formats(role):
+            if any(data.startswith(m) for m in fmt.magic):
+                return fmt
+    if filename is not None:
+        low = Path(filename).name.lower()
+        # longest suffix first, so `x.csl.json` is CSL-JSON and not any JSON
+        for fmt in sorted(formats(role), key=lambda f: -max((len(s) for s in f.suffixes), default=0)):
+            if any(low.endswith(s) for s in fmt.suffixes if s):
+                return fmt
+        if Path(low).suffix == "" and role is Role.READER:
+            return _REGISTRY[(role, "txt")]
+        raise FormatError(f"{filename}: {Path(low).suffix or 'this'} files are not a type citecheck "
+                          f"{'reads' if role is Role.READER else 'writes'}")
+    raise FormatError("no format name or file name given")
+
+
+_R, _W = Role.READER, Role.WRITER
+for _fmt in (
+    Format("txt", _R, "citecheck.document.plain:load_text", (".txt", ".text", ".rst"), "plain text"),
+    Format("md", _R, "citecheck.document.plain:load_text", (".md", ".markdown"), "Markdown"),
+    Format("pdf", _R, "citecheck.document.pdf:load_pdf", (".pdf",), "PDF (text layer)", (b"%PDF-",)),
+    Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word", (b"PK\x03\x04",)),
+):
+    register(_fmt)
