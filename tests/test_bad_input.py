@@ -25,9 +25,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from citecheck.cli import app
 from citecheck.document import pdf as pdf_reader
 from citecheck.document import word as word_reader
-from citecheck.cli import app
 from tests.reliability_docs import make_document, make_works, pdf_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
