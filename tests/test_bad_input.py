@@ -41,13 +41,8 @@ SMALL = ("Tidal foraging was studied before [1], and again later [2].\n\n"
 
 
 @pytest.fixture(autouse=True)
-def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated(isolated: Path) -> None:
     """No user configuration, index or cache leaks in; nothing touches the network."""
-    for var in [v for v in os.environ if v.startswith("CITECHECK_")]:
-        monkeypatch.delenv(var)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
-    monkeypatch.chdir(tmp_path)
 
 
 def check(path: Path | str, *extra: str, fmt: str = "json") -> Any:

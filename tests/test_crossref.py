@@ -14,11 +14,7 @@ from citecheck.sources.cache import ResponseCache
 from citecheck.sources.chain import SourceChain, default_chain
 from citecheck.sources.crossref import CrossrefClient, RetryPolicy, parse_retry_after
 from citecheck.sources.index import LocalIndex
-from tests.crossref_server import (  # noqa: F401  (the two fixtures are used by name)
-    CrossrefTestServer,
-    crossref_server_fixture,
-    fixture_index_fixture,
-)
+from tests.crossref_server import CrossrefTestServer
 
 MAILTO = "tester@example.org"
 REF = "Hollis M, Okafor C. Tidal rhythms in the foraging of intertidal crabs. J Coast Ecol 2015;12(3):201-15."

@@ -133,8 +133,15 @@ def raw_value(text: Any) -> str:
 
 
 def format_pages(pages: Any) -> str:
-    """Page ranges with BibTeX's ``--`` (any hyphen or dash run, spaces around it dropped)."""
-    return escape_latex(_DASH_RUN.sub("--", clean_text(pages)))
+    """Page ranges with BibTeX's ``--`` (any hyphen or dash run, spaces around it dropped).
+
+    A value of dashes and blanks alone (``-\r-``) names no page and is left out, rather than
+    written as a range whose dash runs the writer and a reader would count differently.
+    """
+    text = clean_text(pages)
+    if not any(ch.isalnum() for ch in text):
+        return ""
+    return escape_latex(_DASH_RUN.sub("--", text))
 
 
 # --- titles -----------------------------------------------------------------

@@ -1,0 +1,35 @@
+"""Shared test set-up: deterministic Hypothesis, an isolated environment, the loopback Crossref fixtures.
+
+Hypothesis runs derandomised with no example database by default (profile ``ci``), so a
+fresh clone's `make test` sees the same examples every time and a once-found failure cannot
+block an unrelated submission; ``HYPOTHESIS_PROFILE=dev`` explores with random examples and
+remembers failures locally.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from tests.crossref_server import crossref_server_fixture, fixture_index_fixture
+
+__all__ = ["crossref_server_fixture", "fixture_index_fixture"]
+
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No user configuration, index or cache leaks in; the working directory is `tmp_path`."""
+    for var in [v for v in os.environ if v.startswith("CITECHECK_")]:
+        monkeypatch.delenv(var)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
