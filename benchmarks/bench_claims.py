@@ -95,7 +95,7 @@ def _matches(doc_text: str, index: Path | None) -> tuple[list, list[Match]]:
     if index is None:
         return lists, [Match(reference=r, verdict="unchecked") for r in refs]
     from citecheck.config import open_index
-    from citecheck.match import resolve
+    from citecheck.matching import resolve
 
     return lists, resolve(refs, [open_index(index, ROOT / "benchmarks" / "out" / "cache")], workers=1)
 

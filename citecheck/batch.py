@@ -39,6 +39,7 @@ from citecheck.model import (
     Audit,
     Citation,
     Claim,
+    DiffKind,
     FieldDiff,
     Finding,
     Issue,
@@ -46,7 +47,9 @@ from citecheck.model import (
     Record,
     Reference,
     ReferenceList,
+    Severity,
     Span,
+    Verdict,
     to_dict,
 )
 
@@ -262,8 +265,8 @@ def audit_from_json(data: dict[str, Any]) -> Audit:
         else:
             ref = _reference(d["reference"])
         matches.append(_build(
-            Match, d, reference=ref, record=_record(d.get("record")),
-            diffs=[_build(FieldDiff, x) for x in d.get("diffs", [])],
+            Match, d, reference=ref, record=_record(d.get("record")), verdict=Verdict(d["verdict"]),
+            diffs=[_build(FieldDiff, x, kind=DiffKind(x["kind"])) for x in d.get("diffs", [])],
             candidates=[r for r in (_record(x) for x in d.get("candidates", [])) if r is not None]))
     claims = [
         _build(Claim, d, span=_span(d["span"]), citations=[
@@ -271,6 +274,7 @@ def audit_from_json(data: dict[str, Any]) -> Audit:
                    authors=tuple(c.get("authors") or ())) for c in d.get("citations", [])])
         for d in data.get("claims", [])
     ]
-    findings = [_build(Finding, d, span=_span(d.get("span"))) for d in data.get("findings", [])]
+    findings = [_build(Finding, d, span=_span(d.get("span")), severity=Severity.parse(d["severity"]))
+                for d in data.get("findings", [])]
     return Audit(document=data["document"], lists=lists, matches=matches, claims=claims, findings=findings,
                  warnings=_issues(data.get("warnings")), schema_version=data.get("schema_version", "1.0"))

@@ -224,7 +224,7 @@ def _progress(total: int, label: str) -> tuple[object, Callable[[int, int], None
 
 
 def _resolve(refs: list[Reference], settings: Settings) -> list[Match]:
-    from citecheck.match import resolve
+    from citecheck.matching import resolve
 
     sources = _sources(settings)
     bar, update = _progress(len(refs), "matching")

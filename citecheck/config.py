@@ -126,7 +126,7 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             return url
         if name == "fail_on":
             text = str(value).lower()
-            if text not in (*SEVERITIES, "never"):
+            if text not in (*map(str, SEVERITIES), "never"):
                 raise ValueError(value)
             return text
         return str(value) if value else None

@@ -8,7 +8,8 @@ damaged document still yields everything that could be computed.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from enum import Enum, IntEnum, StrEnum
+from typing import Any
 
 SCHEMA_VERSION = "1.0"
 
@@ -102,21 +103,23 @@ class Record:
         return doi.lower() if isinstance(doi, str) else None
 
 
-DiffKind = Literal[
-    "ocr_spacing",
-    "letter_spacing",
-    "hyphenation",
-    "char_confusion",
-    "abbreviation",
-    "typo",
-    "wrong_value",
-    "missing",
-    "extra_author",
-    "missing_author",
-    "author_garbled",
-    "merged_entries",
-    "wrong_doi",
-]
+class DiffKind(StrEnum):
+    """How a field of the entry differs from the matched record."""
+
+    OCR_SPACING = "ocr_spacing"
+    LETTER_SPACING = "letter_spacing"
+    HYPHENATION = "hyphenation"
+    CHAR_CONFUSION = "char_confusion"
+    ABBREVIATION = "abbreviation"
+    """Not an error: the entry abbreviates what the record spells out."""
+    TYPO = "typo"
+    WRONG_VALUE = "wrong_value"
+    MISSING = "missing"
+    EXTRA_AUTHOR = "extra_author"
+    MISSING_AUTHOR = "missing_author"
+    AUTHOR_GARBLED = "author_garbled"
+    MERGED_ENTRIES = "merged_entries"
+    WRONG_DOI = "wrong_doi"
 
 
 @dataclass(frozen=True)
@@ -124,25 +127,44 @@ class FieldDiff:
     field: str
     ours: str
     theirs: str
-    kind: str
+    kind: DiffKind
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", DiffKind(self.kind))  # a plain string is accepted and typed
 
     @property
     def is_error(self) -> bool:
-        return self.kind != "abbreviation"
+        return self.kind != DiffKind.ABBREVIATION
 
 
-Verdict = Literal["verified", "corrected", "ambiguous", "not_found", "unchecked"]
+class Verdict(StrEnum):
+    """What matching concluded for one reference."""
+
+    VERIFIED = "verified"
+    CORRECTED = "corrected"
+    """The work is certain and some fields of the entry are wrong (the diffs say which)."""
+    AMBIGUOUS = "ambiguous"
+    NOT_FOUND = "not_found"
+    UNCHECKED = "unchecked"
+    """No source could answer (offline, unreachable, failing): nothing is claimed."""
+
+
+ACCEPTED = frozenset({Verdict.VERIFIED, Verdict.CORRECTED})
+"""Verdicts that name one work."""
 
 
 @dataclass
 class Match:
     reference: Reference
-    verdict: str
+    verdict: Verdict
     record: Record | None = None
     confidence: float = 0.0
     diffs: list[FieldDiff] = field(default_factory=list)
     candidates: list[Record] = field(default_factory=list)
     reason: str = ""
+
+    def __post_init__(self) -> None:
+        self.verdict = Verdict(self.verdict)
 
     @property
     def doi(self) -> str | None:
@@ -167,18 +189,45 @@ class Claim:
     section: str = ""
 
 
-Severity = Literal["info", "warning", "error"]
-SEVERITIES: tuple[str, ...] = ("info", "warning", "error")
+class Severity(IntEnum):
+    """How bad a finding is; ordered, so ``max`` is the worst. Written as its lower-case name."""
+
+    INFO = 0
+    WARNING = 1
+    ERROR = 2
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+    @classmethod
+    def parse(cls, value: str | Severity) -> Severity:
+        """``"warning"`` → `Severity.WARNING`; `ValueError` naming the choices otherwise."""
+        if isinstance(value, Severity):
+            return value
+        try:
+            return cls[str(value).upper()]
+        except KeyError:
+            raise ValueError(f"{value!r}: not a severity (info, warning, error)") from None
+
+
+SEVERITIES: tuple[Severity, ...] = tuple(Severity)
+"""Mildest first."""
 
 
 @dataclass
 class Finding:
     kind: str
-    severity: str
+    severity: Severity
     subject: str
     message: str
     evidence: dict[str, Any] = field(default_factory=dict)
     span: Span | None = None
+
+    def __post_init__(self) -> None:
+        self.severity = Severity.parse(self.severity)
 
 
 @dataclass
@@ -199,11 +248,13 @@ class Audit:
 
 
 def to_dict(obj: Any) -> Any:
-    """JSON-ready view of any model object (dataclasses, lists, dicts)."""
+    """JSON-ready view of any model object (dataclasses, enums as their names, lists, dicts)."""
+    if isinstance(obj, Enum):
+        return str(obj) if isinstance(obj, Severity) else obj.value
     if hasattr(obj, "__dataclass_fields__"):
         return {k: to_dict(v) for k, v in asdict(obj).items()}
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):
-        return {k: to_dict(v) for k, v in obj.items()}
+        return {(to_dict(k) if isinstance(k, Enum) else k): to_dict(v) for k, v in obj.items()}
     return obj

@@ -164,7 +164,7 @@ def test_t2dm_sections_from_bare_headings() -> None:
 def test_demo_finds_exactly_the_planted_structure_problems() -> None:
     text, lists, claims = load(DEMO)
     found = structural_findings(text, lists, claims)
-    assert [(f.kind, f.severity, f.subject) for f in found] == [
+    assert [(f.kind, str(f.severity), f.subject) for f in found] == [
         ("out_of_order", "warning", "L1:5"),
         ("dangling_citation", "error", "L1:31"),
         ("uncited_entry", "warning", "L1:27"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from citecheck.match import resolve, validate
+from citecheck.matching import resolve, validate
 from citecheck.matching.compare import RefView, compare
 from citecheck.matching.validate import Scored, _separable
 from citecheck.model import Record, Reference, Span

@@ -14,7 +14,7 @@ def findings(*parts: str | Lst) -> tuple[str, list[Finding]]:
 
 
 def kinds(found: list[Finding]) -> list[tuple[str, str, str]]:
-    return [(f.kind, f.severity, f.subject) for f in found]
+    return [(f.kind, str(f.severity), f.subject) for f in found]
 
 
 def three() -> list[tuple[str, dict]]:

@@ -40,7 +40,7 @@ from citecheck.claims.terms import (
     stem,
     words,
 )
-from citecheck.model import Match
+from citecheck.model import Match, Severity
 from citecheck.refs.extract import extract_lists
 
 # ---------------------------------------------------------------- glossary
@@ -272,7 +272,7 @@ def test_findings_carry_evidence() -> None:
     findings = support_findings(DOC, lists, claims, matches, embedder=KeywordEmbedder())
     assert [f.evidence["number"] for f in findings] == [2]
     f = findings[0]
-    assert f.kind == "citation_unrelated" and f.severity == "warning"
+    assert f.kind == "citation_unrelated" and f.severity is Severity.WARNING
     ev = f.evidence
     assert ev["grade"] in {"strong", "moderate"}
     assert ev["marker"] == "[2]"

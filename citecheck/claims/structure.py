@@ -28,6 +28,7 @@ import itertools
 import re
 from typing import Any
 
+from citecheck.checks import finding
 from citecheck.claims.link import display_authors, is_numeric_list, links, number_of, reference_year
 from citecheck.model import Claim, Finding, Reference, ReferenceList
 from citecheck.text import fold
@@ -91,7 +92,7 @@ def _dangling(claims: list[Claim], lists: list[ReferenceList]) -> list[Finding]:
             message = f"{cit.marker} cites {who} {cit.year}, which matches no entry of the reference list"
             evidence = {"authors": list(cit.authors), "year": cit.year, "marker": cit.marker,
                         "line": cit.span.line, "list_id": cit.list_id}
-        out.append(Finding("dangling_citation", "error", subject, message, evidence, cit.span))
+        out.append(finding("dangling_citation", subject, message, evidence, cit.span))
     return out
 
 
@@ -101,8 +102,7 @@ def _uncited(lst: ReferenceList, cited: set[tuple[str, int]]) -> list[Finding]:
         n = number_of(ref, i)
         if (lst.id, n) in cited:
             continue
-        out.append(Finding(
-            "uncited_entry", "warning", ref.key,
+        out.append(finding("uncited_entry", ref.key,
             f"entry [{n}] is never cited in the text",
             {"number": n, "list_id": lst.id, "line": ref.span.line, "entry": _body(ref)[:160]},
             ref.span,
@@ -111,8 +111,7 @@ def _uncited(lst: ReferenceList, cited: set[tuple[str, int]]) -> list[Finding]:
 
 
 def _no_markers(lst: ReferenceList) -> Finding:
-    return Finding(
-        "no_markers", "info", lst.id,
+    return finding("no_markers", lst.id,
         f"reference list {lst.id} ({len(lst.references)} entries) is never cited: no citation markers found",
         {"list_id": lst.id, "entries": len(lst.references), "line": lst.span.line, "heading": lst.heading},
         lst.span,
@@ -122,8 +121,7 @@ def _no_markers(lst: ReferenceList) -> Finding:
 def _markers_without_list(claims: list[Claim]) -> list[Finding]:
     cits = [c for claim in claims for c in claim.citations]
     first = cits[0]
-    return [Finding(
-        "markers_without_list", "error", "document",
+    return [finding("markers_without_list", "document",
         f"{len(cits)} citation markers but no reference list (first: {first.marker} on line {first.span.line})",
         {"count": len(cits), "markers": [c.marker for c in cits[:20]],
          "lines": sorted({c.span.line for c in cits})[:50]},
@@ -172,8 +170,7 @@ def _out_of_order(claims: list[Claim], lst: ReferenceList) -> Finding | None:
     if first is None:
         return None
     expected, found, cit = first
-    return Finding(
-        "out_of_order", "warning", f"{lst.id}:{found}",
+    return finding("out_of_order", f"{lst.id}:{found}",
         f"[{found}] is cited (line {cit.span.line}) before [{expected}]: a numbered list must be numbered "
         f"in order of first citation",
         {"expected": expected, "found": found, "marker": cit.marker, "line": cit.span.line,
@@ -244,8 +241,8 @@ def _pair_finding(kind: str, lst: ReferenceList, a: int, b: int, reason: str, va
         message = f"entries [{na}] and [{nb}] are the same entry listed twice"
     else:
         message = f"entries [{na}] and [{nb}] are the same work ({reason})"
-    return Finding(
-        kind, "warning", f"{lst.id}:{na},{nb}", message,
+    return finding(
+        kind, f"{lst.id}:{na},{nb}", message,
         {"numbers": [na, nb], "list_id": lst.id, "lines": [ra.span.line, rb.span.line], "reason": reason,
          "value": value, "entries": [_body(ra)[:160], _body(rb)[:160]]},
         rb.span,

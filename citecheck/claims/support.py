@@ -62,14 +62,15 @@ from typing import Any
 
 import numpy as np
 
+from citecheck.checks import finding as make_finding
 from citecheck.claims.embed import Embedder, load_embedder
 from citecheck.claims.glossary import Glossary, mine
 from citecheck.claims.link import Link, links, marker_positions, short_citation
 from citecheck.claims.terms import Term, bag, echoed_stems, english_rendering, key_terms, words
-from citecheck.model import Claim, Finding, Match, Reference, ReferenceList
+from citecheck.model import ACCEPTED, Claim, Finding, Match, Reference, ReferenceList
 
 KIND = "citation_unrelated"
-_USABLE_VERDICTS = frozenset({"verified", "corrected"})
+_USABLE_VERDICTS = ACCEPTED
 _HEADING_NUMBER_RE = re.compile(r"^\s*(?:[0-9]+(?:\.[0-9]+)*|[一二三四五六七八九十]+[、.])\s*")
 _MIN_LIST = 5
 PASSAGE_CHARS = 100
@@ -555,7 +556,7 @@ def finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) -> Finding:
         "number": row.number,
         "list": row.citation.list_id,
     }
-    return Finding(KIND, "warning", label, message, evidence, row.citation.span)
+    return make_finding(KIND, label, message, evidence, row.citation.span)
 
 
 def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim], matches: list[Match],

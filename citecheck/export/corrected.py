@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from citecheck.model import CSL, Match
+from citecheck.model import ACCEPTED, CSL, Match
 
-ACCEPTED = frozenset({"verified", "corrected"})
 FIELDS = ("type", "author", "title", "container-title", "issued", "volume", "issue", "page", "DOI", "PMID",
           "publisher", "URL")
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from citecheck.model import CSL
+from citecheck.model import ACCEPTED, CSL
 from citecheck.text import has_cjk
 
 STYLE_ALIASES = {
@@ -114,7 +114,7 @@ def restyled_text(audits: list[Any], style: str) -> str:
         by_list: dict[str, list[CSL]] = {}
         for m in audit.matches:
             fields = corrected_fields(m)[0]
-            if m.verdict in {"verified", "corrected"} and m.record is not None:
+            if m.verdict in ACCEPTED and m.record is not None:
                 # an "et al." list gets the record's full list back, so the style applies its own et-al rule
                 full = m.record.fields.get("author") or []
                 if len(full) > len(fields.get("author") or []):

@@ -18,11 +18,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 from citecheck.matching.compare import RefView
 from citecheck.matching.validate import reference_text, validate
-from citecheck.model import Match, Record, Reference
+from citecheck.model import ACCEPTED, Match, Record, Reference, Verdict
 from citecheck.sources.base import Source, SourceUnavailable
 
 ROWS = 5
-ACCEPTED = frozenset({"verified", "corrected"})
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` after each reference."""
@@ -83,12 +82,12 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
     if problems:
         reason = "; ".join(problems)
         if match is not None and match.candidates:
-            return Match(reference=ref, verdict="unchecked", record=match.record, confidence=match.confidence,
+            return Match(reference=ref, verdict=Verdict.UNCHECKED, record=match.record, confidence=match.confidence,
                          diffs=[], candidates=match.candidates, reason=reason)
-        return Match(reference=ref, verdict="unchecked", candidates=candidates, reason=reason)
+        return Match(reference=ref, verdict=Verdict.UNCHECKED, candidates=candidates, reason=reason)
     if match is None:
         return validate(ref, candidates) if answered or candidates else Match(
-            reference=ref, verdict="unchecked", reason="no sources configured")
+            reference=ref, verdict=Verdict.UNCHECKED, reason="no sources configured")
     return match
 
 

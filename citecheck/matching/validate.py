@@ -44,7 +44,7 @@ from citecheck.matching.compare import (
 from citecheck.matching.diffs import author_diffs, classify_text, classify_value, name_text
 from citecheck.matching.journals import is_abbreviation, journal_equal, significant, words
 from citecheck.matching.score import probability
-from citecheck.model import CSL, FieldDiff, Match, Record, Reference
+from citecheck.model import CSL, FieldDiff, Match, Record, Reference, Verdict
 from citecheck.text import unify_dashes
 
 ACCEPT = 0.50
@@ -338,7 +338,7 @@ def build_diffs(view: RefView, ref_fields: CSL, ev: Evidence, rec: Record) -> li
 
 
 def verdict_for(diffs: list[FieldDiff]) -> str:
-    return "verified" if all(d.kind in NOT_ERRORS for d in diffs) else "corrected"
+    return Verdict.VERIFIED if all(d.kind in NOT_ERRORS for d in diffs) else Verdict.CORRECTED
 
 
 # ---------------------------------------------------------------- validate
@@ -407,7 +407,7 @@ def validate(ref: Reference, candidates: list[Record]) -> Match:
     view = RefView(reference_text(ref), ref.fields)
     scored = score_candidates(view, candidates)
     if not scored:
-        return Match(reference=ref, verdict="not_found", confidence=1.0, reason="no candidates")
+        return Match(reference=ref, verdict=Verdict.NOT_FOUND, confidence=1.0, reason="no candidates")
     doi = view.doi
     if doi:
         own = next((s for s in scored if s.record.doi == doi), None)
@@ -417,14 +417,14 @@ def validate(ref: Reference, candidates: list[Record]) -> Match:
         if best and best.p >= ACCEPT and not _close_rival(best, scored, view.etal):
             wrong = [FieldDiff("DOI", doi, best.record.doi or "", "wrong_doi")]
             m = _accept(ref, view, best, wrong, [s for s in scored if s is not best])
-            m.verdict = "corrected"
+            m.verdict = Verdict.CORRECTED
             return m
         shown = [s.record for s in scored[:5]]
         reason = "the DOI's record does not fit the reference" if own else "DOI not known to the sources"
         if own is None and not (best and best.p >= WEAK):
-            return Match(reference=ref, verdict="not_found", confidence=round(1 - (best.p if best else 0), 4),
+            return Match(reference=ref, verdict=Verdict.NOT_FOUND, confidence=round(1 - (best.p if best else 0), 4),
                          candidates=shown, reason=reason)
-        return Match(reference=ref, verdict="ambiguous", record=(own or best).record if (own or best) else None,
+        return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=(own or best).record if (own or best) else None,
                      confidence=round((own or best).p if (own or best) else 0.0, 4), candidates=shown, reason=reason)
     return _decide(ref, view, scored)
 
@@ -468,8 +468,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         m.confidence = round(max(best.p, probability(_neutral(best.evidence))), 4)
         what = f"one conflicting value ({conflict})" if conflict else "numbers off by a slip"
         m.reason = f"{what} against agreeing {', '.join(agree)}: the reference has a wrong value"
-        if m.verdict == "verified" and conflict:
-            m.verdict = "corrected"  # the conflicting value is an error even if the parser missed it
+        if m.verdict is Verdict.VERIFIED and conflict:
+            m.verdict = Verdict.CORRECTED  # the conflicting value is an error even if the parser missed it
         return m
     if best.p >= ACCEPT:
         rival = _close_rival(best, scored, view.etal)
@@ -479,25 +479,25 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
         if rival is None and container_only(best.evidence):
-            return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+            return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                          candidates=shown, reason="the string names only a container and a year, not a work in it")
         if rival is None and not doubts:
             return _accept(ref, view, best, [], others)
         if rival is None:
-            return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+            return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                          candidates=shown, diffs=build_diffs(view, ref.fields, best.evidence, best.record),
                          reason="best candidate fits except: " + ", ".join(doubts))
-        return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+        return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                      candidates=[best.record, rival.record, *[s.record for s in scored if s not in (best, rival)][:3]],
                      reason=f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})")
     if best.p >= WEAK:
         doubts = conflicts(best.evidence, best.record.doi or "")
         why = f"; conflicting: {', '.join(doubts)}" if doubts else ""
-        return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+        return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                      candidates=shown, reason=f"best candidate too weak ({best.p:.2f}){why}")
     ev = best.evidence
     if ev.title is not None and ev.title >= STRONG_TITLE and disagreements(ev) < 2:
-        return Match(reference=ref, verdict="ambiguous", record=best.record, confidence=round(best.p, 4),
+        return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                      candidates=shown, reason="title matches but other fields do not; one signal is not enough")
-    return Match(reference=ref, verdict="not_found", confidence=round(1 - best.p, 4), candidates=shown,
+    return Match(reference=ref, verdict=Verdict.NOT_FOUND, confidence=round(1 - best.p, 4), candidates=shown,
                  reason=f"no candidate fits (best {best.p:.2f})")

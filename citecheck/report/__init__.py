@@ -20,15 +20,26 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from citecheck.model import SEVERITIES, Audit, Claim, FieldDiff, Finding, Match, Reference
+from citecheck.model import (
+    ACCEPTED,
+    SEVERITIES,
+    Audit,
+    Claim,
+    FieldDiff,
+    Finding,
+    Match,
+    Reference,
+    Severity,
+    Verdict,
+)
 
 FORMATS: tuple[str, ...] = ("table", "md", "html", "json")
 """Report formats `render` accepts (`terminal` is an alias of `table`, `markdown` of `md`)."""
 
 _ALIASES = {"terminal": "table", "markdown": "md", "htm": "html"}
 
-VERDICTS: tuple[str, ...] = ("verified", "corrected", "ambiguous", "not_found", "unchecked")
-SEVERITY_ORDER: tuple[str, ...] = tuple(reversed(SEVERITIES))
+VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
+SEVERITY_ORDER: tuple[Severity, ...] = tuple(reversed(SEVERITIES))
 """Worst first: error, warning, info."""
 
 CLAIM_KINDS = frozenset({"citation_unrelated", "dangling_citation", "out_of_order", "markers_without_list"})
@@ -68,22 +79,18 @@ class Summary:
     claims: int
     verdicts: dict[str, int]
     severities: dict[str, int]
+    """Counts by severity name, worst first."""
     kinds: dict[str, int]
-    kind_severity: dict[str, str] = field(default_factory=dict)
+    kind_severity: dict[str, Severity] = field(default_factory=dict)
 
     @property
     def findings(self) -> int:
         return sum(self.severities.values())
 
 
-def severity_rank(severity: str) -> int:
-    """0 for the worst severity; unknown severities sort last."""
-    return SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else len(SEVERITY_ORDER)
-
-
 def worst_first(findings: Sequence[Finding]) -> list[Finding]:
     """Worst severity first, then document order; stable, so equal findings keep the pipeline's order."""
-    return sorted(findings, key=lambda f: (severity_rank(f.severity), f.span.start if f.span else -1))
+    return sorted(findings, key=lambda f: (-f.severity, f.span.start if f.span else -1))
 
 
 def reference_rows(audit: Audit) -> list[tuple[Reference, Match | None]]:
@@ -109,17 +116,16 @@ def summarize(audit: Audit) -> Summary:
     verdicts = dict.fromkeys(VERDICTS, 0)
     rows = reference_rows(audit)
     for _ref, m in rows:
-        verdict = m.verdict if m is not None else "unchecked"
+        verdict = m.verdict if m is not None else Verdict.UNCHECKED
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
-    severities = dict.fromkeys(SEVERITY_ORDER, 0)
+    severities = {str(s): 0 for s in SEVERITY_ORDER}
     kinds: Counter[str] = Counter()
-    kind_severity: dict[str, str] = {}
+    kind_severity: dict[str, Severity] = {}
     for f in audit.findings:
-        severities[f.severity] = severities.get(f.severity, 0) + 1
+        severities[str(f.severity)] += 1
         kinds[f.kind] += 1
-        if severity_rank(f.severity) < severity_rank(kind_severity.get(f.kind, "")):
-            kind_severity[f.kind] = f.severity
-    ordered = sorted(kinds, key=lambda k: (severity_rank(kind_severity[k]), -kinds[k], k))
+        kind_severity[f.kind] = max(f.severity, kind_severity.get(f.kind, f.severity))
+    ordered = sorted(kinds, key=lambda k: (-kind_severity[k], -kinds[k], k))
     return Summary(references=len(rows), claims=len(audit.claims), verdicts=verdicts, severities=severities,
                    kinds={k: kinds[k] for k in ordered}, kind_severity=kind_severity)
 
@@ -384,7 +390,7 @@ def match_doi(ref: Reference, m: Match | None) -> str | None:
 
 def confidence_text(m: Match | None) -> str:
     """The confidence, only where it means something (a record was found or candidates compared)."""
-    if m is None or m.verdict not in {"verified", "corrected", "ambiguous"}:
+    if m is None or m.verdict not in {*ACCEPTED, Verdict.AMBIGUOUS}:
         return ""
     return f"{m.confidence:.2f}"
 
@@ -413,7 +419,6 @@ __all__ = [
     "reference_title",
     "render",
     "safe_href",
-    "severity_rank",
     "short_evidence",
     "summarize",
     "value_text",

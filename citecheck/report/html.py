@@ -31,7 +31,7 @@ from markupsafe import Markup
 
 from citecheck import __version__
 from citecheck.audit import CHECKS
-from citecheck.model import Audit, FieldDiff, Finding, Match, Record, Reference
+from citecheck.model import Audit, FieldDiff, Finding, Match, Record, Reference, Severity, Verdict
 from citecheck.report import (
     SEVERITY_ORDER,
     VERDICTS,
@@ -112,7 +112,7 @@ class ReferenceView:
 
 @dataclass
 class FindingView:
-    severity: str
+    severity: Severity
     kind: str
     explain: str
     subject: str
@@ -187,7 +187,7 @@ def reference_view(ref: Reference, m: Match | None) -> ReferenceView:
     url = ref.fields.get("URL")
     return ReferenceView(
         n=str(ref.n) if ref.n is not None else "", key=ref.key, text=ref.text or ref.raw,
-        title=reference_title(ref), verdict=m.verdict if m is not None else "unchecked",
+        title=reference_title(ref), verdict=m.verdict if m is not None else Verdict.UNCHECKED,
         doi=_doi_link(match_doi(ref, m)),
         url=Link(str(url), safe_href(url)) if url else None,
         confidence=confidence_text(m),
@@ -281,13 +281,13 @@ def render_html(audits: Sequence[Audit], generated_at: str | None = None, title:
     script, style = asset("report.js"), asset("report.css")
     docs = [document_view(i, a) for i, a in enumerate(audits, 1)]
     data = {"report": report_dict(audits, generated_at),
-            "checks": {k: {"severity": c.severity, "stage": c.stage, "explain": c.explain}
+            "checks": {k: {"severity": str(c.severity), "stage": c.stage, "explain": c.explain}
                        for k, c in sorted(CHECKS.items())}}
     if title is None:
         title = "citecheck report" + (f" — {audits[0].document}" if len(audits) == 1 else "")
     return environment().get_template("report.html.j2").render(
         title=title, documents=docs, generated_by=f"citecheck {__version__}", generated_at=generated_at,
-        verdicts=VERDICTS, severities=SEVERITY_ORDER, verdict_help=VERDICT_HELP,
+        verdicts=VERDICTS, severities=[str(s) for s in SEVERITY_ORDER], verdict_help=VERDICT_HELP,
         csp=content_security_policy(script, style), script=Markup(script), style=Markup(style),
         data_json=json_for_script(data),
     )

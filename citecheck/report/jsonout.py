@@ -77,7 +77,7 @@ def document_dict(audit: Audit) -> dict[str, Any]:
 def _total(documents: list[dict[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = {"references": 0, "claims": 0, "findings": 0,
                              "verdicts": dict.fromkeys(VERDICTS, 0),
-                             "severities": dict.fromkeys(SEVERITY_ORDER, 0), "kinds": {}}
+                             "severities": {str(s): 0 for s in SEVERITY_ORDER}, "kinds": {}}
     for doc in documents:
         s = doc["summary"]
         for k in ("references", "claims", "findings"):

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from citecheck import __version__
-from citecheck.model import Audit, FieldDiff, Finding, Match, Reference
+from citecheck.model import Audit, FieldDiff, Finding, Match, Reference, Severity, Verdict
 from citecheck.report import (
     SEVERITY_ORDER,
     VERDICTS,
@@ -32,8 +32,8 @@ from citecheck.report import (
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _IDENT = re.compile(r"^[A-Za-z0-9_.:-]+$")
-SEVERITY_TITLE = {"error": "Errors", "warning": "Warnings", "info": "Notes"}
-SEVERITY_MARK = {"error": "🔴", "warning": "🟠", "info": "🔵"}
+SEVERITY_TITLE = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings", Severity.INFO: "Notes"}
+SEVERITY_MARK = {Severity.ERROR: "🔴", Severity.WARNING: "🟠", Severity.INFO: "🔵"}
 
 
 def md_escape(text: Any) -> str:
@@ -88,11 +88,11 @@ def _summary(audit: Audit) -> list[str]:
     s = summarize(audit)
     lines = [f"{s.references} references, {s.claims} citing sentences, {s.findings} findings.", ""]
     lines += _table(["verdict", *VERDICTS], [["references", *(str(s.verdicts.get(v, 0)) for v in VERDICTS)]])
-    lines += _table(["severity", *SEVERITY_ORDER],
-                    [["findings", *(str(s.severities.get(k, 0)) for k in SEVERITY_ORDER)]])
+    lines += _table(["severity", *map(str, SEVERITY_ORDER)],
+                    [["findings", *(str(s.severities.get(str(k), 0)) for k in SEVERITY_ORDER)]])
     if s.kinds:
         lines += _table(["finding kind", "severity", "count"],
-                        [[md_code(k), s.kind_severity.get(k, ""), str(n)] for k, n in s.kinds.items()],
+                        [[md_code(k), str(s.kind_severity.get(k, "")), str(n)] for k, n in s.kinds.items()],
                         ["l", "l", "r"])
     return lines
 
@@ -102,11 +102,11 @@ def _findings(audit: Audit) -> list[str]:
     if not findings:
         return ["No findings.", ""]
     lines: list[str] = []
-    for sev in [*SEVERITY_ORDER, *sorted({f.severity for f in findings} - set(SEVERITY_ORDER))]:
+    for sev in SEVERITY_ORDER:
         group = [f for f in findings if f.severity == sev]
         if not group:
             continue
-        title = f"{SEVERITY_MARK.get(sev, '')} {SEVERITY_TITLE.get(sev, md_escape(sev))}".strip()
+        title = f"{SEVERITY_MARK[sev]} {SEVERITY_TITLE[sev]}"
         lines += [f"#### {title} ({len(group)})", ""]
         rows = [[md_escape(f.subject), md_code(f.kind), md_escape(clip(f.message, 300)), _evidence_md(f),
                  str(f.span.line) if f.span else ""] for f in group]
@@ -116,11 +116,11 @@ def _findings(audit: Audit) -> list[str]:
 
 def _reference_row(ref: Reference, m: Match | None) -> list[str]:
     doi = match_doi(ref, m)
-    verdict = m.verdict if m is not None else "unchecked"
+    verdict = m.verdict if m is not None else Verdict.UNCHECKED
     diffs = "<br>".join(diff_md(d) for d in m.diffs) if m is not None else ""
-    if m is not None and not diffs and m.reason and verdict != "verified":
+    if m is not None and not diffs and m.reason and verdict is not Verdict.VERIFIED:
         diffs = md_escape(clip(m.reason, 160))
-    if m is not None and m.verdict == "ambiguous" and m.candidates:
+    if m is not None and m.verdict is Verdict.AMBIGUOUS and m.candidates:
         diffs = (diffs + "<br>" if diffs else "") + "candidates: " + ", ".join(
             md_link(c.doi or "?", doi_url(c.doi)) for c in m.candidates[:3])
     return [md_escape(ref.n if ref.n is not None else ref.key), md_escape(clip(reference_title(ref), 90)),

@@ -16,12 +16,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from citecheck.model import Audit, Finding
+from citecheck.model import Audit, Finding, Severity
 from citecheck.report import SEVERITY_ORDER, VERDICTS, clip, short_evidence, summarize, worst_first
 
 DEFAULT_LIMIT = 15
 
-SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 VERDICT_STYLE = {"verified": "green", "corrected": "yellow", "ambiguous": "magenta", "not_found": "red",
                  "unchecked": "dim"}
 
@@ -49,7 +49,8 @@ def document_renderable(audit: Audit, limit: int = DEFAULT_LIMIT) -> Group:
     parts: list[Any] = [
         Text(f"{s.references} references · {s.claims} citing sentences · {s.findings} findings", style="bold"),
         _counts_line("verdicts", {v: s.verdicts.get(v, 0) for v in VERDICTS}, VERDICT_STYLE),
-        _counts_line("findings", {k: s.severities.get(k, 0) for k in SEVERITY_ORDER}, SEVERITY_STYLE),
+        _counts_line("findings", {str(k): s.severities.get(str(k), 0) for k in SEVERITY_ORDER},
+                     {str(k): v for k, v in SEVERITY_STYLE.items()}),
     ]
     if s.kinds:
         kinds = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
@@ -57,8 +58,8 @@ def document_renderable(audit: Audit, limit: int = DEFAULT_LIMIT) -> Group:
         kinds.add_column("severity")
         kinds.add_column("n", justify="right")
         for kind, n in s.kinds.items():
-            sev = s.kind_severity.get(kind, "")
-            kinds.add_row(Text(kind), Text(sev, style=SEVERITY_STYLE.get(sev, "")), Text(str(n)))
+            sev = s.kind_severity[kind]
+            kinds.add_row(Text(kind), Text(str(sev), style=SEVERITY_STYLE[sev]), Text(str(n)))
         parts += [Text(""), kinds]
     findings = worst_first(audit.findings)
     if findings:
@@ -68,7 +69,7 @@ def document_renderable(audit: Audit, limit: int = DEFAULT_LIMIT) -> Group:
         table.add_column("problem", ratio=3, overflow="fold")
         table.add_column("evidence", ratio=3, overflow="fold")
         for f in findings[:limit]:
-            table.add_row(Text(f.severity, style=SEVERITY_STYLE.get(f.severity, "")), Text(f.subject),
+            table.add_row(Text(str(f.severity), style=SEVERITY_STYLE[f.severity]), Text(f.subject),
                           Text(problem(f)), Text(clip(short_evidence(f), 110), style="dim"))
         parts += [Text(""), table]
         if len(findings) > limit:
