@@ -6,10 +6,11 @@ holds each kind's severity and explanation.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from citecheck.checks import CHECKS, finding
+from citecheck.matching.resolve import Progress
 from citecheck.model import (
     Audit,
     Document,
@@ -124,9 +125,6 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-f.severity, f.span.start if f.span else -1))
 
 
-Progress = Callable[[int, int], None]
-
-
 def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: int = 1,
               progress: Progress | None = None, unchecked_reason: str = "no metadata source",
               support: bool = True) -> Audit:
@@ -152,12 +150,12 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
         findings.append(finding("no_reference_list", doc.source, "no reference list found"))
     warnings = list(doc.warnings)
     if support and claims and refs:
-        findings += support_findings(doc, lists, claims, matches, warnings)
+        findings += _support_findings(doc, lists, claims, matches, warnings)
     return Audit(document=doc.source, lists=lists, matches=matches, claims=claims,
                  findings=sort_findings(findings), warnings=warnings)
 
 
-def support_findings(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match],
+def _support_findings(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match],
                      warnings: list[Issue]) -> list[Finding]:
     """Claim–citation fit; when a part of the scorer is missing, the audit says so instead of staying quiet."""
     try:

@@ -82,7 +82,7 @@ class UnknownCheck(KeyError):
     """A finding kind not in `CHECKS`: a programming error, never user input."""
 
 
-def finding(kind: str, subject: str, message: str, evidence: Evidence | dict[str, Any] | None = None,
+def finding(kind: str, subject: str, message: str, evidence: FindingEvidence | dict[str, Any] | None = None,
             span: Span | None = None) -> Finding:
     """A `Finding` of a registered kind, its severity taken from the registry."""
     check = CHECKS.get(kind)
@@ -152,4 +152,4 @@ class SupportEvidence(TypedDict, total=False):
     list: str | None
 
 
-Evidence = IssueEvidence | MatchEvidence | CitationEvidence | SupportEvidence
+FindingEvidence = IssueEvidence | MatchEvidence | CitationEvidence | SupportEvidence

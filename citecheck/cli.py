@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -25,7 +25,7 @@ from citecheck.model import Audit, Document, Match, Reference
 from citecheck.text import normalize
 
 if TYPE_CHECKING:
-    from citecheck.batch import BatchState
+    from citecheck.pipeline import Event
 
 app = typer.Typer(
     name="citecheck",
@@ -419,9 +419,8 @@ def check(
     Each finished document's audit is kept (in the cache directory) until the
     reports are written, so a killed batch goes on with ``--resume``.
     """
-    from citecheck.audit import exit_code, run_audit
-    from citecheck.batch import file_digest
-    from citecheck.document import DocumentError, load
+    from citecheck.audit import exit_code
+    from citecheck.pipeline import check_batch
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
                          fail_on=fail_on, support=support)
@@ -429,85 +428,60 @@ def check(
     paths = expand_inputs(inputs)
     if not paths:
         fail("no documents to check")
-    sources = _sources(settings)
-    state = _batch_state(settings, paths, resume)
-    audits = []
-    failed: list[str] = []
-    reused = 0
-    try:
-        for path in paths:
-            digest = file_digest(path) if state is not None else None
-            if resume and state is not None:
-                stored = state.load(path, digest)
-                if stored is not None:
-                    audits.append(stored)
-                    reused += 1
-                    continue
-            try:
-                doc = load(path)
-            except DocumentError as exc:
-                typer.echo(f"citecheck: error: {exc}", err=True)
-                failed.append(path)
-                continue
-            for issue in doc.warnings:
-                typer.echo(f"citecheck: warning: {path}: {issue.message}", err=True)
-            bar, update = _progress(0, f"checking {Path(path).name}")
-            with bar:  # type: ignore[attr-defined]
-                def progress(done: int, total: int, _update: Callable[[int, int], None] = update,
-                             _bar: object = bar) -> None:
-                    _bar.update(_bar.task_ids[0], total=total)  # type: ignore[attr-defined]
-                    _update(done, total)
-
-                audit = run_audit(doc, sources, workers=settings.workers, progress=progress,
-                                  support=settings.support)
-            audits.append(audit)
-            if state is not None:
-                _save_state(state, path, digest, audit)
-    except KeyboardInterrupt:
-        done = len(audits)
-        hint = "; run the same command with --resume to go on" if state is not None and done else ""
+    with _BatchProgress() as events:
+        result = check_batch(paths, settings, resume=resume, on_event=events, sources=_sources(settings))
+    if result.interrupted:
+        done = len(result.audits)
+        hint = "; run the same command with --resume to go on" if result.state is not None and done else ""
         typer.echo(f"citecheck: interrupted after {done} of {len(paths)} documents{hint}", err=True)
-        raise typer.Exit(130) from None
-    if reused:
-        typer.echo(f"citecheck: resumed: {reused} of {len(paths)} documents were already checked", err=True)
-    if not audits and failed:
+        raise typer.Exit(130)
+    if result.reused:
+        typer.echo(f"citecheck: resumed: {result.reused} of {len(paths)} documents were already checked", err=True)
+    if not result.audits and result.failed:
         # nothing to report: the error line of each document says it all (no empty report)
         if len(paths) > 1:
             fail(f"none of the {len(paths)} documents could be read")
         raise typer.Exit(EXIT_BAD_INPUT)
-    _write_reports(audits, targets, style)
-    if state is not None:
-        state.remove()
-    if failed:
-        fail(f"{len(failed)} of {len(paths)} documents could not be read (reports cover the others)")
-    raise typer.Exit(exit_code(audits, settings.fail_on))
+    _write_reports(result.audits, targets, style)
+    result.finish()
+    if result.failed:
+        fail(f"{len(result.failed)} of {len(paths)} documents could not be read (reports cover the others)")
+    raise typer.Exit(exit_code(result.audits, settings.fail_on))
 
 
-def _batch_state(settings: Settings, paths: list[str], resume: bool) -> BatchState | None:
-    """The batch's resume state; without ``--resume`` an old state of the same batch is discarded.
+class _BatchProgress:
+    """Turns the pipeline's events into stderr lines and one transient progress bar per document."""
 
-    Resume state is a convenience: when it cannot be kept (unwritable cache
-    directory) the batch still runs, with a warning.
-    """
-    from citecheck.batch import BatchState, StateError
+    def __init__(self) -> None:
+        self._bar: Any = None
 
-    if all(p == "-" for p in paths):
-        return None  # stdin cannot be read twice: nothing to resume
-    try:
-        state = BatchState.open(settings.cache_dir, paths, settings)
-    except StateError as exc:
-        typer.echo(f"citecheck: warning: resume state not kept ({exc})", err=True)
-        return None
-    if not resume:
-        state.reset()
-    return state
+    def __enter__(self) -> _BatchProgress:
+        return self
 
+    def __exit__(self, *_exc: object) -> None:
+        self._close()
 
-def _save_state(state: BatchState, path: str, digest: str | None, audit: Audit) -> None:
-    try:
-        state.save(path, digest, audit)
-    except OSError as exc:
-        typer.echo(f"citecheck: warning: {path}: resume state not saved ({exc.strerror or exc})", err=True)
+    def _close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def __call__(self, event: Event) -> None:
+        from citecheck.pipeline import EventKind
+
+        if event.kind is EventKind.FAILED:
+            typer.echo(f"citecheck: error: {event.message}", err=True)
+        elif event.kind is EventKind.LOADED:
+            typer.echo(f"citecheck: warning: {event.path}: {event.message}", err=True)
+        elif event.kind is EventKind.NOTE:
+            typer.echo(f"citecheck: {event.message}", err=True)
+        elif event.kind is EventKind.PROGRESS:
+            if self._bar is None:
+                self._bar, _ = _progress(event.total, f"checking {Path(event.path).name}")
+                self._bar.start()
+            self._bar.update(self._bar.task_ids[0], total=event.total, completed=event.done)
+        elif event.kind is EventKind.CHECKED:
+            self._close()
 
 
 def _report_targets(formats: list[CheckFormat], outputs: list[Path]) -> list[tuple[str, Path | None]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import ftfy
 
@@ -63,10 +64,20 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+_NOT_ALNUM_ASCII = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=131072)
 def fold(text: str | None) -> str:
-    """Comparison key: NFKC, case-folded, accents, whitespace and punctuation removed; CJK kept."""
+    """Comparison key: NFKC, case-folded, accents, whitespace and punctuation removed; CJK kept.
+
+    Cached, since matching folds the same record fields and windows again and again; ASCII
+    text takes a fast path with the same result (NFKC and NFKD leave it unchanged).
+    """
     if not text:
         return ""
+    if text.isascii():
+        return _NOT_ALNUM_ASCII.sub("", text.lower())
     text = strip_accents(unicodedata.normalize("NFKC", str(text))).casefold()
     return "".join(ch for ch in text if ch.isalnum())
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from citecheck.refs import crf
 from citecheck.refs.names import split_cjk_name, split_names
-from citecheck.refs.parse import MAX_CHARS, parse_reference, prepare
+from citecheck.refs.parse import MAX_REFERENCE_CHARS, parse_reference, prepare
 from citecheck.refs.rules import find_doi, find_locator, find_typecode
 from citecheck.refs.tokens import tokenize
 
@@ -420,7 +420,7 @@ def test_adversarial_inputs_are_bounded(text: str) -> None:
     fields, issues = parse_reference(text)
     assert isinstance(fields, dict)
     assert time.perf_counter() - t0 < 2.0
-    if len(text) > MAX_CHARS:
+    if len(text) > MAX_REFERENCE_CHARS:
         assert any(i.code == "truncated_input" for i in issues)
 
 

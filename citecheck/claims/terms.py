@@ -200,7 +200,7 @@ def reverse_dictionary() -> dict[str, frozenset[str]]:
         with gzip.open(path, "rt", encoding="utf-8") as f:
             out = parse_reverse(f)
     for zh, en in TERMS.items():
-        stems = words(en)
+        stems = english_words(en)
         if len(stems) == 1 and len(zh) >= 2:
             out.setdefault(stems[0], set()).add(zh)
     common = _common_chinese()
@@ -261,7 +261,7 @@ def stem(word: str) -> str:
     return w
 
 
-def words(english: str) -> list[str]:
+def english_words(english: str) -> list[str]:
     """Content-word stems of an English phrase (hyphenated compounds give their parts)."""
     out: list[str] = []
     for w in _WORD_RE.findall(english.lower().replace("-", " ").replace("/", " ")):
@@ -275,7 +275,7 @@ def bag(terms: Iterable[Term]) -> set[str]:
     """The set of stems a list of terms covers."""
     out: set[str] = set()
     for t in terms:
-        out.update(words(t.english))
+        out.update(english_words(t.english))
     return out
 
 
@@ -377,7 +377,7 @@ def key_terms(text: str, glossary: Glossary | None = None, table: dict[str, str]
     out: list[Term] = []
     for _, term in sorted(found, key=lambda p: p[0]):
         key = (term.surface, term.english.lower())
-        if key not in seen and words(term.english):
+        if key not in seen and english_words(term.english):
             seen.add(key)
             out.append(term)
     return out

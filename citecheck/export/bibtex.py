@@ -36,7 +36,7 @@ from typing import Any
 from pybtex.database import BibliographyData, Entry, Person
 
 from citecheck.export.csljson import ET_AL, keyed
-from citecheck.export.keys import STOP_WORDS
+from citecheck.export.keys import KEY_STOP_WORDS
 from citecheck.model import CSL
 from citecheck.text import is_cjk_char
 
@@ -93,7 +93,7 @@ _AND_WORD = re.compile(r"(?:^|\s)and(?:\s|$)", re.IGNORECASE)
 # --- values -----------------------------------------------------------------
 
 
-def clean_text(text: Any) -> str:
+def one_line(text: Any) -> str:
     """One line of text: control characters dropped, whitespace runs as one space (as BibTeX reads it)."""
     text = "".join(ch for ch in str(text) if ch.isspace() or unicodedata.category(ch) != "Cc")
     return _WS.sub(" ", text).strip()
@@ -138,7 +138,7 @@ def format_pages(pages: Any) -> str:
     A value of dashes and blanks alone (``-\r-``) names no page and is left out, rather than
     written as a range whose dash runs the writer and a reader would count differently.
     """
-    text = clean_text(pages)
+    text = one_line(pages)
     if not any(ch.isalnum() for ch in text):
         return ""
     return escape_latex(_DASH_RUN.sub("--", text))
@@ -191,7 +191,7 @@ def _is_sentence_case(words: list[tuple[str, bool]]) -> bool:
     for word, at_start in words:
         if at_start or len(word) < 4 or not word.isalpha() or _is_acronym_like(word):
             continue
-        if word.lower() in STOP_WORDS:
+        if word.lower() in KEY_STOP_WORDS:
             continue
         if word[0].islower():
             return True
@@ -222,7 +222,7 @@ def needs_protection(word: str, at_start: bool, sentence_case: bool) -> bool:
 
 def protect_title(title: Any) -> str:
     """The title as LaTeX: escaped, with brace-protected words (one level of braces, never nested)."""
-    title = clean_text(title)
+    title = one_line(title)
     tokens = _title_tokens(title)
     words = _words_with_position(tokens)
     if _is_all_caps(title, words):
@@ -243,7 +243,7 @@ def protect_title(title: Any) -> str:
 
 def _name_part(text: Any) -> str:
     """One name part as LaTeX; braced when a comma or the word "and" would split the name list."""
-    part = escape_latex(clean_text(text))
+    part = escape_latex(one_line(text))
     if "," in part or _AND_WORD.search(part) or part.lower() == "others":
         return "{" + part + "}"
     return part
@@ -253,15 +253,15 @@ def person_from_csl(name: Mapping[str, Any]) -> Person | None:
     """A pybtex `Person` for one CSL name; literal names (organisations) are one braced last name."""
     if name == ET_AL:
         return Person(last="others")
-    family = clean_text(name.get("family", ""))
-    given = clean_text(name.get("given", ""))
+    family = one_line(name.get("family", ""))
+    given = one_line(name.get("given", ""))
     if not family:
-        literal = clean_text(name.get("literal", "") or given)
+        literal = one_line(name.get("literal", "") or given)
         return Person(last="{" + escape_latex(literal) + "}") if literal else None
     particles = " ".join(
-        clean_text(name[p]) for p in ("dropping-particle", "non-dropping-particle") if name.get(p)
+        one_line(name[p]) for p in ("dropping-particle", "non-dropping-particle") if name.get(p)
     )
-    suffix = clean_text(name.get("suffix", ""))
+    suffix = one_line(name.get("suffix", ""))
     if not given and not suffix:
         # Without a comma BibTeX reads "Garcia Marquez" as given + family: brace a many-word family.
         whole = " ".join(part for part in (particles, family) if part)
@@ -321,7 +321,7 @@ def _date_fields(fields: Mapping[str, Any]) -> dict[str, str]:
         if len(parts) > 1 and 1 <= parts[1] <= 12:
             out["month"] = str(parts[1])
     elif issued.get("literal"):
-        out["year"] = escape_latex(clean_text(issued["literal"]))
+        out["year"] = escape_latex(one_line(issued["literal"]))
     return out
 
 
@@ -336,7 +336,7 @@ def _text_fields(fields: Mapping[str, Any], bibtype: str) -> dict[str, str]:
 
     def put(name: str, value: Any, fmt: Any = None) -> None:
         if value not in (None, "") and name not in out:
-            text = fmt(value) if fmt else escape_latex(clean_text(value))
+            text = fmt(value) if fmt else escape_latex(one_line(value))
             if text:
                 out[name] = text
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from pypinyin import Style, lazy_pinyin
 
+from citecheck.refs.names import COMPOUND_SURNAMES
 from citecheck.text import is_cjk_char, strip_accents
 
 MAX_FAMILY = 24
@@ -29,7 +30,7 @@ CJK_TITLE_CHARS = 2
 """How many leading Chinese characters of a title make the key's word (about one word)."""
 
 # Title words that say nothing about the work (Better BibTeX skips similar ones).
-STOP_WORDS = frozenset(
+KEY_STOP_WORDS = frozenset(
     """a an the of on in at to for and or nor but by with from as is are was were be its it
     into onto upon via vs versus about against between among through toward towards within
     without over under using based new some what how why when where which who do does can""".split()
@@ -40,10 +41,6 @@ STOP_WORDS = frozenset(
 CJK_TITLE_PREFIXES = ("基于", "关于", "一种", "浅谈", "浅析", "试论", "论", "对", "从", "在")
 
 # Chinese compound surnames: the whole surname, not its first character, names the author.
-COMPOUND_SURNAMES = frozenset(
-    """欧阳 司马 诸葛 上官 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 令狐 端木 西门 南宫
-    独孤 万俟 闻人 轩辕 澹台 呼延 太史 申屠 钟离 百里 东郭 南门 羊舌 微生 公冶 赫连 拓跋""".split()
-)
 
 # Characters whose reading as a surname differs from pypinyin's everyday reading.
 SURNAME_READINGS = {
@@ -183,7 +180,7 @@ def _first_significant_word(text: str, skip_stop_words: bool) -> str:
             if is_cjk_char(piece[0]):
                 word = _cjk_word(piece)
             else:
-                if skip_stop_words and piece.lower() in STOP_WORDS:
+                if skip_stop_words and piece.lower() in KEY_STOP_WORDS:
                     continue
                 word = ascii_slug(piece)
                 if word.isdigit():

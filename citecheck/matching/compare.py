@@ -18,28 +18,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, words
 from citecheck.model import CSL, Record
-from citecheck.text import fold as _text_fold
-from citecheck.text import has_cjk, unify_dashes
-
-_NOT_ALNUM_ASCII = re.compile(r"[^a-z0-9]+")
-
-
-@lru_cache(maxsize=131072)
-def fold(text: str | None) -> str:
-    """`citecheck.text.fold`, cached: record fields and windows are folded again and again.
-
-    ASCII text takes a fast path with the same result (NFKC and NFKD leave it unchanged).
-    """
-    if text and text.isascii():
-        return _NOT_ALNUM_ASCII.sub("", text.lower())
-    return _text_fold(text)
+from citecheck.text import fold, has_cjk, unify_dashes
 
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)

@@ -27,8 +27,8 @@ from citecheck.refs.fields import build_fields, clean_pages, infer_type, year_of
 from citecheck.refs.tokens import tokenize
 from citecheck.text import unify_dashes
 
-MAX_CHARS = 2000
-"""Longer strings are parsed on their first MAX_CHARS characters (a real reference is far shorter;
+MAX_REFERENCE_CHARS = 2000
+"""Longer strings are parsed on their first MAX_REFERENCE_CHARS characters (a real reference is far shorter;
 anything longer is a merged entry or a whole paragraph, and the CRF is linear but not free)."""
 
 _LABEL_RE = re.compile(
@@ -65,15 +65,15 @@ def finish(text: str) -> str:
 def prepare(text: str) -> tuple[str, str, list[Issue]]:
     """(clean text, citation label, issues): normalise the string the way the model was trained."""
     issues: list[Issue] = []
-    if len(text) > MAX_CHARS:
+    if len(text) > MAX_REFERENCE_CHARS:
         issues.append(
             Issue(
                 "truncated_input",
-                f"reference is {len(text)} characters long; parsed only the first {MAX_CHARS}",
-                before=text[MAX_CHARS : MAX_CHARS + 40],
+                f"reference is {len(text)} characters long; parsed only the first {MAX_REFERENCE_CHARS}",
+                before=text[MAX_REFERENCE_CHARS : MAX_REFERENCE_CHARS + 40],
             )
         )
-        text = text[:MAX_CHARS]
+        text = text[:MAX_REFERENCE_CHARS]
     text = normalise_chars(text)
     label = ""
     m = _LABEL_RE.match(text)

@@ -82,7 +82,7 @@ def find_inline_label(text: str, style: str, n: int, start: int, end: int) -> re
 
 # ---------------------------------------------------------------- evidence
 
-YEAR_RE = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
+_YEAR_RE = re.compile(r"(?<!\d)(?:1[6-9]|20)\d\d(?!\d)")
 _TYPE_CODE_RE = re.compile(r"\[(?:J|M|C|D|R|S|P|N|G|Z|A|EB|DB|CP|OL|EB/OL|J/OL|M/OL|DB/OL|C/OL)\]")
 _JOURNALISH_RE = re.compile(r"\d+\s*\(\s*[\w-]+\s*\)|;\s*\d+|:\s*[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?|\bdoi\b|https?://|\bpp?\.\s*\d", re.I)
 _AUTHORISH_RE = re.compile(
@@ -100,7 +100,7 @@ def looks_like_reference(text: str) -> bool:
     """At least two of: a year, an author-like start, a type code or journal-like punctuation."""
     head = text[:400]
     score = 0
-    if YEAR_RE.search(head):
+    if _YEAR_RE.search(head):
         score += 1
     if _AUTHORISH_RE.match(head.lstrip("-*+ \t")):
         score += 1
@@ -113,7 +113,7 @@ def looks_like_reference(text: str) -> bool:
 
 def is_complete(text: str) -> bool:
     """An entry that already has a year and a closing number/full stop needs no continuation."""
-    return bool(YEAR_RE.search(text)) and bool(re.search(r"[\d.)\]]\s*$", text))
+    return bool(_YEAR_RE.search(text)) and bool(re.search(r"[\d.)\]]\s*$", text))
 
 
 def _is_tail(line: str) -> bool:
@@ -123,7 +123,7 @@ def _is_tail(line: str) -> bool:
         return False
     if match_label(body) is not None:
         return False
-    return bool(YEAR_RE.search(body) or re.search(r"\d+\s*\(\d+\)|:\s*\d+\s*[-–]\s*\d+", body))
+    return bool(_YEAR_RE.search(body) or re.search(r"\d+\s*\(\d+\)|:\s*\d+\s*[-–]\s*\d+", body))
 
 
 _STOP_RE = re.compile(
@@ -246,7 +246,7 @@ def scan_numbered(
             )
             blank = False
             noise = []
-            cur_year = bool(YEAR_RE.search(text, s + lab.text_start, e))
+            cur_year = bool(_YEAR_RE.search(text, s + lab.text_start, e))
             continue
         if not entries:
             # before the first entry: a heading list may have a line of noise, nothing more
@@ -262,12 +262,12 @@ def scan_numbered(
             if bulleted and not complete:
                 cur.issues.append(_broken(cur, stripped))
             cur.end = _rstrip_end(text, s, e)
-            cur_year = cur_year or bool(YEAR_RE.search(line))
+            cur_year = cur_year or bool(_YEAR_RE.search(line))
             continue
         if not noise and blank and not complete and _is_tail(stripped):
             cur.issues.append(_broken(cur, stripped))
             cur.end = _rstrip_end(text, s, e)
-            cur_year = cur_year or bool(YEAR_RE.search(line))
+            cur_year = cur_year or bool(_YEAR_RE.search(line))
             blank = False
             continue
         noise.append((s, e))
@@ -293,7 +293,7 @@ _ENTRY_END_RE = re.compile(r"[\d.)\]]\s*$")
 
 def _reads_as_prose(line: str) -> bool:
     """After a complete entry, a line of prose (not a wrapped tail) ends the list."""
-    return bool(_SENTENCE_END_RE.search(line)) or (len(line) > 200 and not YEAR_RE.search(line))
+    return bool(_SENTENCE_END_RE.search(line)) or (len(line) > 200 and not _YEAR_RE.search(line))
 
 
 def _broken(cur: RawEntry, line: str) -> Issue:

@@ -79,14 +79,14 @@ class DiffView:
 
 
 @dataclass
-class Link:
+class LinkView:
     text: str
     href: str | None
 
 
 @dataclass
 class CandidateView:
-    doi: Link
+    doi: LinkView
     title: str
     score: str
     source: str
@@ -99,8 +99,8 @@ class ReferenceView:
     text: str
     title: str
     verdict: str
-    doi: Link | None
-    url: Link | None
+    doi: LinkView | None
+    url: LinkView | None
     confidence: str
     diffs: list[DiffView]
     reason: str
@@ -174,12 +174,12 @@ def diff_view(d: FieldDiff) -> DiffView:
     return DiffView(field=d.field, kind=d.kind, is_error=d.is_error, ours=ours, theirs=theirs)
 
 
-def _doi_link(doi: str | None) -> Link | None:
-    return Link(doi, doi_url(doi)) if doi else None
+def _doi_link(doi: str | None) -> LinkView | None:
+    return LinkView(doi, doi_url(doi)) if doi else None
 
 
 def _candidate(c: Record) -> CandidateView:
-    return CandidateView(doi=Link(c.doi or "", doi_url(c.doi)), title=clip(str(c.fields.get("title") or ""), 140),
+    return CandidateView(doi=LinkView(c.doi or "", doi_url(c.doi)), title=clip(str(c.fields.get("title") or ""), 140),
                          score=f"{c.score:.2f}" if c.score else "", source=c.source)
 
 
@@ -189,7 +189,7 @@ def reference_view(ref: Reference, m: Match | None) -> ReferenceView:
         n=str(ref.n) if ref.n is not None else "", key=ref.key, text=ref.text or ref.raw,
         title=reference_title(ref), verdict=m.verdict if m is not None else Verdict.UNCHECKED,
         doi=_doi_link(match_doi(ref, m)),
-        url=Link(str(url), safe_href(url)) if url else None,
+        url=LinkView(str(url), safe_href(url)) if url else None,
         confidence=confidence_text(m),
         diffs=[diff_view(d) for d in m.diffs] if m is not None else [],
         reason=m.reason if m is not None else "",

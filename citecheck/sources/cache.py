@@ -30,7 +30,8 @@ from urllib.parse import urlencode
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "responses.sqlite"
-SCHEMA_VERSION = 1
+CACHE_SCHEMA_VERSION = 1
+_OPEN_TIMEOUT = 30.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -103,13 +104,31 @@ class ResponseCache:
 
     # ------------------------------------------------------------ connection
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        """A connection with the schema in place, retried while another process holds the set-up lock.
+
+        Switching to WAL and creating the schema take a lock that SQLite may refuse at once
+        (``database is locked``) without waiting on the busy timeout, when two processes open
+        a new cache at the same moment; the loser waits and tries again.
+        """
+        deadline = time.monotonic() + _OPEN_TIMEOUT
+        delay = 0.01
+        while True:
+            try:
+                return self._open_once()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def _open_once(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=_OPEN_TIMEOUT, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.executescript(_SCHEMA)
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-            if row is None or int(row[0]) != SCHEMA_VERSION:
+            if row is None or int(row[0]) != CACHE_SCHEMA_VERSION:
                 raise sqlite3.DatabaseError(f"cache schema version {row[0] if row else None} is unknown: corrupt")
         except BaseException:
             conn.close()

@@ -42,13 +42,13 @@ from citecheck.sources.ranking import (
     rerank,
 )
 
-SCHEMA_VERSION = 1
-BATCH = 2000
+INDEX_SCHEMA_VERSION = 1
+INSERT_BATCH = 2000
 LOCATOR_CANDIDATES = 10
 LOCATOR_BELOW = 0.75
 """The exact look-up runs only when no FTS candidate re-ranks this well (a title-less or damaged string)."""
 
-Progress = Callable[[str, int], None]
+LoadProgress = Callable[[str, int], None]
 """Called as ``progress(path, records_done_in_this_file)`` every few thousand records and at file end."""
 
 _SCHEMA = """
@@ -172,14 +172,14 @@ class LocalIndex:
         conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
         row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         if row is None:
-            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) != SCHEMA_VERSION:
+            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(INDEX_SCHEMA_VERSION),))
+        elif int(row[0]) != INDEX_SCHEMA_VERSION:
             raise RuntimeError(
-                f"{self.path}: index schema version {row[0]}, this citecheck reads {SCHEMA_VERSION}; "
+                f"{self.path}: index schema version {row[0]}, this citecheck reads {INDEX_SCHEMA_VERSION}; "
                 "rebuild it with `citecheck index add`")
 
     # ------------------------------------------------------------ loading
-    def add_files(self, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None) -> AddStats:
+    def add_files(self, paths: Iterable[str | os.PathLike[str]], progress: LoadProgress | None = None) -> AddStats:
         """Load records from files or directories (any layout `loaders` reads); idempotent by DOI."""
         stats = AddStats()
         start = time.perf_counter()
@@ -207,7 +207,7 @@ class LocalIndex:
         return stats
 
     def _add_stream(self, items: Iterable[Record | ConversionError], stats: AddStats, fs: FileStats,
-                    label: str, progress: Progress | None) -> None:
+                    label: str, progress: LoadProgress | None) -> None:
         conn = self._conn()
         done = 0
         conn.execute("BEGIN IMMEDIATE")
@@ -226,7 +226,7 @@ class LocalIndex:
                         if len(stats.errors) < 20:
                             stats.errors.append(f"{label}: {item.doi}: {exc}")
                 done += 1
-                if done % BATCH == 0:
+                if done % INSERT_BATCH == 0:
                     conn.execute("COMMIT")
                     conn.execute("BEGIN IMMEDIATE")
                     if progress:
@@ -413,7 +413,7 @@ class LocalIndex:
             "by_source": dict(conn.execute("SELECT origin, count(*) FROM works GROUP BY origin ORDER BY 2 DESC")),
             "by_type": dict(conn.execute("SELECT type, count(*) FROM works GROUP BY type ORDER BY 2 DESC")),
             "size_bytes": size,
-            "schema_version": SCHEMA_VERSION,
+            "schema_version": INDEX_SCHEMA_VERSION,
             "tokenizer": "trigram",
             "sqlite_version": sqlite3.sqlite_version,
         }

@@ -73,7 +73,8 @@ def _year(fields: CSL) -> int | None:
         return None
 
 
-def first_page(fields: CSL) -> str:
+def page_key(fields: CSL) -> str:
+    """The index's first-page key: the leading page or article number (``e1002``, ``vii``), lower-cased."""
     page = str(fields.get("page") or fields.get("number") or "")
     m = re.match(r"\s*([A-Za-z]?\d+[A-Za-z]?|[ivxlcdm]+)", page, re.IGNORECASE)
     return m.group(1).lower() if m else ""
@@ -146,7 +147,7 @@ def index_text(fields: CSL) -> IndexText:
         first_family=families[0].replace(" ", "") if families else "",
         year=year,
         volume=volume,
-        first_page=first_page(fields),
+        first_page=page_key(fields),
     )
 
 
@@ -283,7 +284,7 @@ def locator_keys(q: QueryTerms) -> LocatorKeys:
     """Candidate volume, first-page and year values of a digested reference string.
 
     Pages may be article numbers (``e1002``, ``A15``, ``09MF07``, cut like
-    `first_page` cuts a record's page) or lower-case roman numerals (``vii``).
+    `page_key` cuts a record's page) or lower-case roman numerals (``vii``).
     A leading number is the citation label (``[1]``, ``(1)``), not a locator.
     """
     toks = q.folded.split()
@@ -295,7 +296,7 @@ def locator_keys(q: QueryTerms) -> LocatorKeys:
     pages: list[str] = []
     for t in toks:
         if len(t) <= 8 and _PAGE_TOKEN.fullmatch(t):
-            pages.append(first_page({"page": t}))
+            pages.append(page_key({"page": t}))
         elif len(t) <= 6 and _ROMAN.fullmatch(t):
             pages.append(t)
     return LocatorKeys(volumes=tuple(volumes[:MAX_LOCATOR_VALUES]),
