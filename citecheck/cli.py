@@ -1,31 +1,35 @@
-"""The `citecheck` command line: one subcommand per pipeline stage.
+"""The `citecheck` command line: one subcommand per pipeline stage, each a thin caller of the library.
 
 Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
 0 ran and found nothing at or above `--fail-on`; 1 findings at or above it;
-2 bad input or usage.
+2 bad input or usage; 3 an internal error (one line; the traceback with CITECHECK_DEBUG=1).
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 import sys
-import tempfile
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 
 from citecheck import __version__
+from citecheck.cli_common import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERNAL,
+    BatchProgress,
+    default_format,
+    fail,
+    progress_bar,
+    warn,
+    write_output,
+)
+from citecheck.cli_store import cache_app, index_app
 from citecheck.config import Settings
-from citecheck.model import Audit, Document, Match, Reference
-from citecheck.text import normalize
-
-if TYPE_CHECKING:
-    from citecheck.pipeline import Event
+from citecheck.model import Audit, Document, Match, Reference, ReferenceList
+from citecheck.report import View, formats_for
 
 app = typer.Typer(
     name="citecheck",
@@ -34,52 +38,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class RefsFormat(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csl_json = "csl-json"
-    bibtex = "bibtex"
-    bib = "bib"
-
-
-def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """One line on stderr naming the problem, then a non-zero exit."""
-    typer.echo(f"citecheck: error: {message}", err=True)
-    raise typer.Exit(code)
-
-
-def write_output(text: str, output: Path | None) -> None:
-    """Write to stdout, or atomically to a file (never a half-written file)."""
-    if output is None or str(output) == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        fail(f"{output}: output directory {directory} does not exist")
-    tmp = ""
-    try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except OSError as exc:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)  # never leave a temporary file behind
-        fail(f"{output}: cannot write ({exc.strerror or exc})")
-
-
-def default_format(output: Path | None) -> str:
-    """A table for people at a terminal, JSON for pipes and files."""
-    if output is None and sys.stdout.isatty():
-        return "table"
-    return "json"
+app.add_typer(index_app, name="index")
+app.add_typer(cache_app, name="cache")
 
 
 def _version(value: bool) -> None:
@@ -96,86 +56,13 @@ def _root(
     """citecheck: is the bibliography right, and does each citation back its sentence?"""
 
 
-InputArg = Annotated[str, typer.Argument(help="Document path (.txt .md .pdf .docx) or '-' for stdin.")]
+def _format_opt(view: View) -> Any:
+    return typer.Option("--format", "-f", help=f"Output format: {', '.join(formats_for(view))}.")
+
+
+InputArg = Annotated[str, typer.Argument(help="Document path or '-' for stdin (txt, md, pdf, docx, and the "
+                                         "formats `citecheck formats` lists).")]
 OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="Write to FILE instead of stdout.")]
-
-
-@app.command()
-def refs(
-    input: InputArg,
-    format: Annotated[RefsFormat | None, typer.Option("--format", "-f", help="Output format.")] = None,
-    output: OutputOpt = None,
-    lines: Annotated[bool, typer.Option("--lines", help="Each non-empty input line is one reference string.")] = False,
-) -> None:
-    """Find every reference list in INPUT and parse each entry into fields."""
-    from citecheck.refs.extract import extract_lists, references_from_lines
-
-    doc = _load_or_fail(input)
-    lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
-    fmt = format.value if format else default_format(output)
-    if not lists:
-        typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
-    if fmt == "table":
-        from rich.console import Console
-
-        from citecheck.report.refs import refs_table
-
-        if output is None:
-            refs_table(lists, Console())
-        else:
-            console = Console(record=True, width=160, file=io.StringIO())
-            refs_table(lists, console)
-            write_output(console.export_text(), output)
-        return
-    refs_list = [r for lst in lists for r in lst.references]
-    if fmt == "json":
-        from citecheck.report.refs import refs_json
-
-        text = refs_json(doc.source, lists, doc.warnings)
-    elif fmt == "jsonl":
-        from citecheck.report.refs import refs_jsonl
-
-        text = refs_jsonl(lists)
-    elif fmt == "csl-json":
-        from citecheck.export.csljson import dumps_csl_json
-
-        text = dumps_csl_json(refs_list)
-    else:
-        from citecheck.export.bibtex import to_bibtex
-
-        text = to_bibtex(refs_list)
-    write_output(text, output)
-
-
-class ClaimsFormat(StrEnum):
-    table = "table"
-    json = "json"
-    csv = "csv"
-    md = "md"
-
-
-@app.command()
-def claims(
-    input: InputArg,
-    format: Annotated[ClaimsFormat | None, typer.Option("--format", "-f", help="Output format.")] = None,
-    output: OutputOpt = None,
-) -> None:
-    """Citation markers of INPUT, sentence by sentence, with the entries they point to."""
-    from citecheck.claims import claim_rows, claims_table, extract_claims, render_claims
-    from citecheck.refs.extract import extract_lists
-
-    doc = _load_or_fail(input)
-    lists = extract_lists(doc.text)
-    found = extract_claims(doc.text, lists)
-    fmt = format.value if format else default_format(output)
-    if fmt == "table" and output is None:
-        from rich.console import Console
-
-        Console().print(claims_table(claim_rows(found, lists)))
-    else:
-        write_output(render_claims(found, lists, fmt), output)
-
-
 OfflineOpt = Annotated[bool | None, typer.Option("--offline/--online", help="Never touch the network "
                                                  "(cache and local indexes only). Env CITECHECK_OFFLINE.")]
 IndexesOpt = Annotated[list[Path] | None, typer.Option("--index", help="Local index (.sqlite) or records file "
@@ -185,6 +72,75 @@ MailtoOpt = Annotated[str | None, typer.Option("--mailto", help="Your e-mail for
 CacheDirOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Response cache directory. "
                                                   "Env CITECHECK_CACHE_DIR.")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", help="Concurrent Crossref requests (default 3).")]
+
+
+def _emit(audits: list[Audit], fmt: str | None, output: Path | None, view: View, **options: Any) -> None:
+    """Render `audits` for `view` and write them: tables with colour at a terminal, text elsewhere."""
+    from citecheck.report import FormatError, render
+
+    fmt = fmt or default_format(output)
+    if fmt in ("table", "terminal") and (output is None or str(output) == "-"):
+        from rich.console import Console
+
+        from citecheck.report.table import print_table
+
+        print_table(audits, view, Console())
+        return
+    try:
+        text = render(audits, fmt, view=view, **options)
+    except FormatError as exc:
+        fail(str(exc))
+    write_output(text, output)
+
+
+def _load_or_fail(input: str) -> Document:
+    from citecheck.document import DocumentError, load
+
+    try:
+        doc = load(input)
+    except DocumentError as exc:
+        fail(str(exc))
+    for issue in doc.warnings:
+        warn(f"warning: {issue.message}")
+    return doc
+
+
+def _lists(input: str, lines: bool) -> tuple[Document, list[ReferenceList]]:
+    from citecheck.refs import extract_references
+
+    doc = _load_or_fail(input)
+    lists = extract_references(doc, lines=lines)
+    if not lists:
+        warn(f"warning: {input}: no reference list found")
+    return doc, lists
+
+
+@app.command()
+def refs(
+    input: InputArg,
+    format: Annotated[str | None, _format_opt(View.REFS)] = None,
+    output: OutputOpt = None,
+    lines: Annotated[bool, typer.Option("--lines", help="Each non-empty input line is one reference string.")] = False,
+) -> None:
+    """Find every reference list in INPUT and parse each entry into fields."""
+    doc, lists = _lists(input, lines)
+    _emit([Audit(doc.source, lists=lists, warnings=doc.warnings)], format, output, View.REFS)
+
+
+@app.command()
+def claims(
+    input: InputArg,
+    format: Annotated[str | None, _format_opt(View.CLAIMS)] = None,
+    output: OutputOpt = None,
+) -> None:
+    """Citation markers of INPUT, sentence by sentence, with the entries they point to."""
+    from citecheck.claims import extract_claims
+    from citecheck.refs import extract_references
+
+    doc = _load_or_fail(input)
+    lists = extract_references(doc)
+    audit = Audit(doc.source, lists=lists, claims=extract_claims(doc.text, lists), warnings=doc.warnings)
+    _emit([audit], format, output, View.CLAIMS)
 
 
 def _settings(**overrides: object) -> Settings:
@@ -197,61 +153,39 @@ def _settings(**overrides: object) -> Settings:
 
 
 def _sources(settings: Settings) -> list[object]:
-    from citecheck.config import ConfigError, build_sources
+    from citecheck.config import ConfigError
+    from citecheck.pipeline import open_sources
 
     try:
-        sources, notes = build_sources(settings)
+        sources, notes = open_sources(settings)
     except ConfigError as exc:
         fail(str(exc))
     for note in notes:
-        typer.echo(f"citecheck: {note}", err=True)
+        warn(note)
     return sources
-
-
-def _progress(total: int, label: str) -> tuple[object, Callable[[int, int], None]]:
-    """A transient progress bar on stderr (silent when stderr is not a terminal)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    bar = Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=Console(stderr=True), transient=True)
-    task = bar.add_task(label, total=total)
-
-    def update(done: int, _total: int) -> None:
-        bar.update(task, completed=done)
-
-    return bar, update
 
 
 def _resolve(refs: list[Reference], settings: Settings) -> list[Match]:
     from citecheck.matching import resolve
 
     sources = _sources(settings)
-    bar, update = _progress(len(refs), "matching")
-    with bar:  # type: ignore[attr-defined]
+    with progress_bar(len(refs), "matching") as bar:
+        def update(done: int, _total: int) -> None:
+            bar.update(bar.task_ids[0], completed=done)
+
         return resolve(refs, sources, workers=settings.workers, progress=update)
 
 
-class MatchFormat(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    csv = "csv"
-
-
-def _references(input: str | None, string: str | None, lines: bool) -> tuple[str, list[Reference]]:
-    from citecheck.refs.extract import extract_lists, references_from_lines
+def _references(input: str | None, string: str | None, lines: bool) -> tuple[str, list[ReferenceList]]:
+    from citecheck.refs import references_from_lines
+    from citecheck.text import normalize
 
     if string is not None:
-        lists = references_from_lines(normalize(string))  # the same normal form as a document's text
-        return "--string", [r for lst in lists for r in lst.references]
+        return "--string", references_from_lines(normalize(string))  # the same normal form as a document's text
     if input is None:
         fail("give a document (or '-' for stdin), or --string \"REFERENCE\"")
-    doc = _load_or_fail(input)
-    lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
-    if not lists:
-        typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
-    return doc.source, [r for lst in lists for r in lst.references]
+    doc, lists = _lists(input, lines)
+    return doc.source, lists
 
 
 @app.command()
@@ -259,7 +193,7 @@ def match(
     input: Annotated[str | None, typer.Argument(help="Document path or '-' for stdin.")] = None,
     string: Annotated[str | None, typer.Option("--string", help="Match this one reference string.")] = None,
     lines: Annotated[bool, typer.Option("--lines", help="Each non-empty input line is one reference.")] = False,
-    format: Annotated[MatchFormat | None, typer.Option("--format", "-f", help="Output format.")] = None,
+    format: Annotated[str | None, _format_opt(View.MATCHES)] = None,
     output: OutputOpt = None,
     offline: OfflineOpt = None,
     index: IndexesOpt = None,
@@ -268,20 +202,10 @@ def match(
     workers: WorkersOpt = None,
 ) -> None:
     """Match every reference against the cache, local indexes and Crossref; show verdicts and field diffs."""
-    from citecheck.report import matches as render
-
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
-    source, refs = _references(input, string, lines)
-    found = _resolve(refs, settings)
-    fmt = format.value if format else default_format(output)
-    if fmt == "table" and output is None:
-        from rich.console import Console
-
-        render.matches_table(found, Console())
-        return
-    text = {"json": lambda: render.matches_json(source, found), "jsonl": lambda: render.matches_jsonl(found),
-            "csv": lambda: render.matches_csv(found)}.get(fmt, lambda: render.matches_json(source, found))()
-    write_output(text, output)
+    source, lists = _references(input, string, lines)
+    found = _resolve([r for lst in lists for r in lst.references], settings)
+    _emit([Audit(source, lists=lists, matches=found)], format, output, View.MATCHES)
 
 
 class Prefer(StrEnum):
@@ -311,7 +235,8 @@ def bib(
     from citecheck.export.csljson import dumps_csl_json
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
-    _, refs = _references(input, None, False)
+    _, lists = _references(input, None, False)
+    refs = [r for lst in lists for r in lst.references]
     items, changed = corrected_bibliography(_resolve(refs, settings), prefer.value)
     write_output(dumps_csl_json(items) if csl else to_bibtex(items), output)
     listing = changes_text(changed)
@@ -319,57 +244,12 @@ def bib(
         write_output(listing, changes)
     elif listing:
         sys.stderr.write(listing)
-    typer.echo(f"citecheck: {len(changed)} changes in {len(refs)} references", err=True)
-
-
-class CheckFormat(StrEnum):
-    table = "table"
-    md = "md"
-    html = "html"
-    json = "json"
-    bib = "bib"
-    csl_json = "csl-json"
-    list = "list"
-
-
-_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json",
-                   ".bib": "bib", ".txt": "table"}
-
-
-def _format_for(path: Path) -> str:
-    if path.name.endswith(".csl.json"):
-        return "csl-json"
-    fmt = _SUFFIX_FORMATS.get(path.suffix.lower())
-    if fmt is None:
-        fail(f"{path}: cannot tell the report format from the extension; add --format")
-    return fmt
-
-
-def expand_inputs(inputs: list[str]) -> list[str]:
-    """Files as given, directories walked for documents, anything else treated as a glob."""
-    import glob
-
-    from citecheck.document import SUFFIXES
-
-    out: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if item == "-" or path.is_file():
-            out.append(item)
-        elif path.is_dir():
-            out += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                          and not p.name.startswith("."))
-        else:
-            matches = sorted(glob.glob(item, recursive=True))
-            if not matches:
-                fail(f"{item}: no such file, directory or matching documents")
-            out += [m for m in matches if Path(m).is_file()]
-    return list(dict.fromkeys(out))
+    warn(f"{len(changed)} changes in {len(refs)} references")
 
 
 def _list_checks(value: bool) -> None:
     if value:
-        from citecheck.audit import CHECKS
+        from citecheck.checks import CHECKS
 
         for c in CHECKS.values():
             typer.echo(f"{c.kind:24} {c.severity:8} {c.stage:11} {c.explain}")
@@ -378,7 +258,7 @@ def _list_checks(value: bool) -> None:
 
 def _explain(value: str | None) -> None:
     if value:
-        from citecheck.audit import CHECKS
+        from citecheck.checks import CHECKS
 
         check_ = CHECKS.get(value)
         if check_ is None:
@@ -390,8 +270,9 @@ def _explain(value: str | None) -> None:
 @app.command()
 def check(
     inputs: Annotated[list[str], typer.Argument(help="Documents, directories or globs ('-' for stdin).")],
-    format: Annotated[list[CheckFormat] | None, typer.Option("--format", "-f", help="Report format; "
-                                                             "repeatable, paired in order with -o.")] = None,
+    format: Annotated[list[str] | None, typer.Option("--format", "-f", help="Report format ("
+                                                     f"{', '.join(formats_for(View.CHECK))}); repeatable, "
+                                                     "paired in order with -o.")] = None,
     output: Annotated[list[Path] | None, typer.Option("-o", "--output", help="Report file; repeatable. "
                                                       "The format follows the extension unless given.")] = None,
     fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 1 when a finding is at or above this "
@@ -420,23 +301,27 @@ def check(
     reports are written, so a killed batch goes on with ``--resume``.
     """
     from citecheck.audit import exit_code
-    from citecheck.pipeline import check_batch
+    from citecheck.document import DocumentError
+    from citecheck.pipeline import check_batch, expand_inputs
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
                          fail_on=fail_on, support=support)
     targets = _report_targets(format or [], output or [])
-    paths = expand_inputs(inputs)
+    try:
+        paths = expand_inputs(inputs)
+    except DocumentError as exc:
+        fail(str(exc))
     if not paths:
         fail("no documents to check")
-    with _BatchProgress() as events:
+    with BatchProgress() as events:
         result = check_batch(paths, settings, resume=resume, on_event=events, sources=_sources(settings))
     if result.interrupted:
         done = len(result.audits)
         hint = "; run the same command with --resume to go on" if result.state is not None and done else ""
-        typer.echo(f"citecheck: interrupted after {done} of {len(paths)} documents{hint}", err=True)
+        warn(f"interrupted after {done} of {len(paths)} documents{hint}")
         raise typer.Exit(130)
     if result.reused:
-        typer.echo(f"citecheck: resumed: {result.reused} of {len(paths)} documents were already checked", err=True)
+        warn(f"resumed: {result.reused} of {len(paths)} documents were already checked")
     if not result.audits and result.failed:
         # nothing to report: the error line of each document says it all (no empty report)
         if len(paths) > 1:
@@ -449,187 +334,55 @@ def check(
     raise typer.Exit(exit_code(result.audits, settings.fail_on))
 
 
-class _BatchProgress:
-    """Turns the pipeline's events into stderr lines and one transient progress bar per document."""
+def _report_targets(formats: list[str], outputs: list[Path]) -> list[tuple[str, Path | None]]:
+    from citecheck.formats import FormatError, Role, find_format
 
-    def __init__(self) -> None:
-        self._bar: Any = None
+    def _format_for(path: Path) -> str:
+        try:
+            return find_format(filename=str(path), role=Role.WRITER).name
+        except FormatError:
+            fail(f"{path}: cannot tell the report format from the extension; add --format")
 
-    def __enter__(self) -> _BatchProgress:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self._close()
-
-    def _close(self) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-            self._bar = None
-
-    def __call__(self, event: Event) -> None:
-        from citecheck.pipeline import EventKind
-
-        if event.kind is EventKind.FAILED:
-            typer.echo(f"citecheck: error: {event.message}", err=True)
-        elif event.kind is EventKind.LOADED:
-            typer.echo(f"citecheck: warning: {event.path}: {event.message}", err=True)
-        elif event.kind is EventKind.NOTE:
-            typer.echo(f"citecheck: {event.message}", err=True)
-        elif event.kind is EventKind.PROGRESS:
-            if self._bar is None:
-                self._bar, _ = _progress(event.total, f"checking {Path(event.path).name}")
-                self._bar.start()
-            self._bar.update(self._bar.task_ids[0], total=event.total, completed=event.done)
-        elif event.kind is EventKind.CHECKED:
-            self._close()
-
-
-def _report_targets(formats: list[CheckFormat], outputs: list[Path]) -> list[tuple[str, Path | None]]:
     if formats and outputs and len(formats) != len(outputs):
         fail("give one --format per -o, or let the extensions decide")
     if outputs:
-        return [(formats[i].value if formats else _format_for(p), p) for i, p in enumerate(outputs)]
+        return [(formats[i] if formats else _format_for(p), p) for i, p in enumerate(outputs)]
     if len(formats) > 1:
         fail("several formats need one -o FILE each")
-    return [(formats[0].value if formats else default_format(None), None)]
+    return [(formats[0] if formats else default_format(None), None)]
 
 
 def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], style: str = "auto") -> None:
     from rich.console import Console
 
-    from citecheck.report import render
+    from citecheck.export.restyle import StyleError
+    from citecheck.report.terminal import render_terminal
 
-    to_terminal = any(fmt == "table" and out is None for fmt, out in targets)
     for fmt, out in targets:
-        if fmt == "table" and out is None:
-            from citecheck.report.terminal import render_terminal
-
-            render_terminal(audits, Console())
-            continue
+        try:
+            _emit(audits, fmt, out, View.CHECK, style=style)
+        except StyleError as exc:
+            fail(str(exc))
         if fmt in {"bib", "csl-json"}:
-            from citecheck.export.bibtex import to_bibtex
-            from citecheck.export.corrected import corrected_bibliography
-            from citecheck.export.csljson import dumps_csl_json
+            from citecheck.export.corrected import bibliography
 
-            items, changes = corrected_bibliography([m for a in audits for m in a.matches])
-            text = to_bibtex(items) if fmt == "bib" else dumps_csl_json(items)
-            if changes:
-                typer.echo(f"citecheck: {len(changes)} fields corrected from matched records "
-                           "(each listed in the reports)", err=True)
-        elif fmt == "list":
-            from citecheck.export.restyle import StyleError, restyled_text
-
-            try:
-                text = restyled_text(audits, style)
-            except StyleError as exc:
-                fail(str(exc))
-        else:
-            text = render(audits, fmt)
-        write_output(text, out)
+            corrected = len(bibliography(audits)[1])
+            if corrected:
+                warn(f"{corrected} fields corrected from matched records (each listed in the reports)")
         if out is not None:
-            typer.echo(f"citecheck: wrote {out}", err=True)
+            warn(f"wrote {out}")
+    to_terminal = any(fmt == "table" and out is None for fmt, out in targets)
     if not to_terminal and sys.stderr.isatty():
-        from citecheck.report.terminal import render_terminal
-
         render_terminal(audits, Console(stderr=True))
 
 
-def _load_or_fail(input: str) -> Document:
-    from citecheck.document import DocumentError, load
+@app.command("formats")
+def list_formats() -> None:
+    """Every input format citecheck reads and output format it writes."""
+    from citecheck.formats import formats
 
-    try:
-        doc = load(input)
-    except DocumentError as exc:
-        fail(str(exc))
-    for issue in doc.warnings:
-        typer.echo(f"citecheck: warning: {issue.message}", err=True)
-    return doc
-
-
-index_app = typer.Typer(help="The local metadata index (SQLite FTS5) used offline and in bulk.",
-                         no_args_is_help=True)
-cache_app = typer.Typer(help="The on-disk cache of Crossref responses.", no_args_is_help=True)
-app.add_typer(index_app, name="index")
-app.add_typer(cache_app, name="cache")
-
-IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index file (default: $CITECHECK_INDEX or the "
-                                               "user data directory).")]
-CacheOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Cache directory (default: "
-                                               "$CITECHECK_CACHE_DIR or the user cache directory).")]
-
-
-def _print_json(data: object) -> None:
-    import json
-
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-@index_app.command("add")
-def index_add(
-    files: Annotated[list[Path], typer.Argument(help="Crossref works JSON/JSONL(.gz), API envelopes, "
-                                                "public-data-file folders, CSL-JSON or BibTeX.")],
-    index: IndexOpt = None,
-) -> None:
-    """Load metadata records into the local index (streaming, idempotent by DOI)."""
-    from dataclasses import asdict
-
-    from citecheck.sources.index import LocalIndex, default_index_path
-
-    path = index or default_index_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-
-    def progress(name: str, done: int) -> None:
-        typer.echo(f"citecheck: {name}: {done} records", err=True)
-
-    with LocalIndex(path) as idx:
-        stats = idx.add_files(files, progress=progress)
-    report = asdict(stats)
-    _print_json(report)
-    kept = stats.added + stats.updated + stats.unchanged
-    if files and kept == 0 and all(fs.error for fs in stats.by_file.values()):
-        fail("no input file could be read: " + "; ".join(f"{k}: {v.error}" for k, v in stats.by_file.items()))
-    for fs in stats.by_file.values():
-        if fs.error:  # a file broken part-way keeps what was read before the damage
-            typer.echo(f"citecheck: warning: {fs.error} (kept the {fs.added + fs.updated + fs.unchanged} "
-                       f"records read before it)", err=True)
-    skipped = stats.skipped_bad + stats.skipped_no_doi
-    if skipped:
-        typer.echo(f"citecheck: warning: {skipped} records skipped ({stats.skipped_bad} unreadable, "
-                   f"{stats.skipped_no_doi} without DOI); kept {kept}", err=True)
-
-
-@index_app.command("info")
-def index_info(index: IndexOpt = None) -> None:
-    """Counts and size of the local index."""
-    from citecheck.sources.index import LocalIndex, default_index_path
-
-    path = index or default_index_path()
-    if not path.exists():
-        fail(f"{path}: no index here yet (load one with `citecheck index add FILE`)")
-    with LocalIndex(path) as idx:
-        _print_json(idx.info())
-
-
-@cache_app.command("info")
-def cache_info(cache_dir: CacheOpt = None) -> None:
-    """Entries, size and age of the response cache."""
-    from citecheck.sources.cache import ResponseCache
-
-    with ResponseCache(cache_dir) as cache:
-        _print_json(cache.info())
-
-
-@cache_app.command("clear")
-def cache_clear(cache_dir: CacheOpt = None) -> None:
-    """Remove every cached response."""
-    from citecheck.sources.cache import ResponseCache
-
-    with ResponseCache(cache_dir) as cache:
-        removed = cache.clear()
-    typer.echo(f"citecheck: removed {removed} cached responses", err=True)
-
-
-EXIT_INTERNAL = 3
+    for fmt in formats():
+        typer.echo(f"{fmt.role:7} {fmt.name:9} {' '.join(fmt.suffixes):28} {fmt.description}")
 
 
 def main() -> None:
@@ -637,11 +390,10 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        typer.echo("citecheck: interrupted", err=True)
+        warn("interrupted")
         sys.exit(130)
     except Exception as exc:
         if os.environ.get("CITECHECK_DEBUG"):
             raise
-        typer.echo(f"citecheck: internal error: {type(exc).__name__}: {exc} "
-                   "(set CITECHECK_DEBUG=1 for the traceback; please report it)", err=True)
+        warn(f"internal error: {type(exc).__name__}: {exc} (set CITECHECK_DEBUG=1 for the traceback; please report it)")
         sys.exit(EXIT_INTERNAL)

@@ -35,6 +35,8 @@ class Format:
     description: str = ""
     magic: tuple[bytes, ...] = ()
     """Leading bytes that identify the format whatever the file is called."""
+    views: frozenset[str] = frozenset()
+    """Writers: the stages (`citecheck.report.View`) whose results it can show; empty means all."""
 
     def load(self) -> Callable[..., Any]:
         module, _, func = self.target.partition(":")
@@ -95,5 +97,26 @@ for _fmt in (
     Format("md", _R, "citecheck.document.plain:load_text", (".md", ".markdown"), "Markdown"),
     Format("pdf", _R, "citecheck.document.pdf:load_pdf", (".pdf",), "PDF (text layer)", (b"%PDF-",)),
     Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word", (b"PK\x03\x04",)),
+):
+    register(_fmt)
+
+_CHECK = frozenset({"check"})
+_TABLES = frozenset({"refs", "matches", "claims"})
+for _fmt in (
+    Format("table", _W, "citecheck.report.table:table_text", (".txt",), "a table for people (terminal text)"),
+    Format("json", _W, "citecheck.report.jsonout:render_json", (".json",), "every object, for programs"),
+    Format("jsonl", _W, "citecheck.report.jsonout:render_jsonl", (".jsonl",), "one reference (or claim) per line",
+           views=_TABLES),
+    Format("csv", _W, "citecheck.report.csvout:render_csv", (".csv",), "one row per reference or claim",
+           views=_TABLES),
+    Format("md", _W, "citecheck.report.markdown:render_markdown", (".md", ".markdown"), "Markdown report",
+           views=frozenset({"check", "claims"})),
+    Format("html", _W, "citecheck.report.html:render_html", (".html", ".htm"), "HTML report", views=_CHECK),
+    Format("bib", _W, "citecheck.export.bibtex:render_bibtex", (".bib",),
+           "BibTeX (corrected from matched records when matched)", views=frozenset({"refs", "check"})),
+    Format("csl-json", _W, "citecheck.export.csljson:render_csl_json", (".csl.json",),
+           "CSL-JSON (corrected from matched records when matched)", views=frozenset({"refs", "check"})),
+    Format("list", _W, "citecheck.export.restyle:render_restyled", (), "the list re-rendered in a citation style",
+           views=_CHECK),
 ):
     register(_fmt)

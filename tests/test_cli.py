@@ -27,13 +27,15 @@ References
 def test_refs_json_on_demo() -> None:
     result = runner.invoke(app, ["refs", str(DEMO), "--format", "json"])
     assert result.exit_code == 0, result.stderr
-    payload = json.loads(result.stdout)
-    assert payload["count"] == 30
-    assert [lst["count"] for lst in payload["lists"]] == [30]
-    numbers = [item["n"] for item in payload["items"]]
+    payload = json.loads(result.stdout)  # the one report shape of every stage
+    assert payload["count"] == 1 and payload["summary"]["references"] == 30
+    doc = payload["documents"][0]
+    assert [lst["count"] for lst in doc["lists"]] == [30]
+    numbers = [item["n"] for item in doc["references"]]
     assert numbers == list(range(1, 31))
-    first = payload["items"][0]
+    first = doc["references"][0]
     assert {"raw", "span", "fields", "warnings", "list_id", "key"} <= set(first)
+    assert first["match"] is None
 
 
 def test_refs_lines_from_stdin() -> None:
@@ -99,6 +101,29 @@ def test_match_string_is_read_like_a_document() -> None:
             "with levodopa after major abdominal surgery. Arch Neurol. １９７９；３６(１)：５２-４.")
     result = runner.invoke(app, ["match", "--string", text, "--index", str(index), "--offline", "--format", "json"])
     assert result.exit_code == 0, result.output
-    item = json.loads(result.stdout)["items"][0]
-    assert item["doi"] == "10.1001/archneur.1979.00500370062014"
+    item = json.loads(result.stdout)["documents"][0]["references"][0]
+    assert item["match"]["doi"] == "10.1001/archneur.1979.00500370062014"
     assert item["fields"]["volume"] == "36" and item["raw"].endswith("1979;36(1):52-4.")
+
+
+def test_refs_match_and_check_write_one_json_shape(tmp_path: Path) -> None:
+    """The same schema (docs/schema.json) for every stage: a consumer reads refs, match and check alike."""
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "docs" / "schema.json").read_text(encoding="utf-8"))
+    index = str(DEMO.parent / "index.jsonl")
+    runs = {
+        "refs": ["refs", str(DEMO), "-f", "json"],
+        "match": ["match", str(DEMO), "--offline", "--index", index, "--cache-dir", str(tmp_path), "-f", "json"],
+        "check": ["check", str(DEMO), "--offline", "--index", index, "--cache-dir", str(tmp_path), "--no-support",
+                  "--fail-on", "never", "-f", "json"],
+    }
+    shapes = {}
+    for name, args in runs.items():
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, (name, result.output)
+        payload = json.loads(result.stdout)
+        jsonschema.validate(payload, schema)
+        refs = payload["documents"][0]["references"]
+        shapes[name] = (len(refs), set(refs[0]))
+    assert shapes["refs"] == shapes["match"] == shapes["check"]

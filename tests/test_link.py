@@ -16,11 +16,17 @@ from citecheck.claims.link import (
     extract_claims,
     links,
     list_for,
-    render_claims,
     short_citation,
 )
-from citecheck.model import Reference, ReferenceList, Span
+from citecheck.model import Audit, Claim, Reference, ReferenceList, Span
+from citecheck.report import View, render
 from citecheck.text import has_cjk, line_of
+
+
+def render_claims(claims: list[Claim], lists: list[ReferenceList], fmt: str, width: int = 160) -> str:
+    """`citecheck claims -f FMT` on already extracted claims."""
+    return render([Audit("doc.md", lists=lists, claims=claims)], fmt, view=View.CLAIMS, width=width)
+
 
 # ---------------------------------------------------------------- fixture builder
 
@@ -327,8 +333,10 @@ def test_render_table_prints_document_text_literally() -> None:
 def test_render_unknown_format() -> None:
     import pytest
 
-    with pytest.raises(ValueError, match="unknown format"):
+    with pytest.raises(ValueError, match="no such writer format"):
         render_claims([], [], "xml")
+    with pytest.raises(ValueError, match="not an output format of `claims`"):
+        render_claims([], [], "html")
 
 
 def test_a_long_review_is_processed_well_under_a_second() -> None:

@@ -27,7 +27,7 @@ from citecheck.model import (
     ReferenceList,
     Span,
 )
-from citecheck.report import FORMATS, render, safe_href, short_evidence, summarize
+from citecheck.report import View, formats_for, render, safe_href, short_evidence, summarize
 from citecheck.report.html import json_for_script, render_html
 from citecheck.report.jsonout import render_json, report_dict
 from citecheck.report.markdown import md_escape, render_markdown
@@ -186,11 +186,13 @@ def test_safe_href_keeps_http_urls() -> None:
 
 
 def test_render_dispatch(audits: list[Audit]) -> None:
-    assert FORMATS == ("table", "md", "html", "json")
-    for fmt in (*FORMATS, "terminal", "markdown"):
+    assert set(formats_for(View.CHECK)) == {"table", "md", "html", "json", "bib", "csl-json", "list"}
+    for fmt in (*formats_for(View.CHECK), "terminal", "markdown", "bibtex"):
         assert render(audits, fmt)
-    with pytest.raises(ValueError, match="unknown report format"):
+    with pytest.raises(ValueError, match="no such writer format"):
         render(audits, "pdf")
+    with pytest.raises(ValueError, match="not an output format of `check`"):
+        render(audits, "csv")
 
 
 # ---------------------------------------------------------------- terminal
@@ -415,7 +417,7 @@ def test_html_embedded_json_is_inert_and_complete(audits: list[Audit]) -> None:
 # ---------------------------------------------------------------- determinism
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", formats_for(View.CHECK))
 def test_same_input_same_output(fmt: str) -> None:
     a = render([sample_audit(), empty_audit()], fmt)
     b = render([sample_audit(), empty_audit()], fmt)

@@ -6,15 +6,7 @@ each Citation tied to its list) → `links` (claim ↔ entry rows with the claus
 each marker) → `structural_findings` (dangling, uncited, out of order, duplicates).
 """
 
-from citecheck.claims.link import (
-    Link,
-    claim_rows,
-    claims_table,
-    clauses,
-    extract_claims,
-    links,
-    render_claims,
-)
+from citecheck.claims.link import Link, clauses, extract_claims, links
 from citecheck.claims.markers import find_markers, plausible_limit
 from citecheck.claims.sentences import Sentence, clause_before, split_sentences
 from citecheck.claims.structure import structural_findings
@@ -22,15 +14,12 @@ from citecheck.claims.structure import structural_findings
 __all__ = [
     "Link",
     "Sentence",
-    "claim_rows",
-    "claims_table",
     "clause_before",
     "clauses",
     "extract_claims",
     "find_markers",
     "links",
     "plausible_limit",
-    "render_claims",
     "split_sentences",
     "structural_findings",
 ]

@@ -27,9 +27,6 @@ that ends at the marker (`clauses`), the context the support scorer reads.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -38,7 +35,7 @@ from typing import Any
 
 from citecheck.claims.markers import Found, find_markers, plausible_limit
 from citecheck.claims.sentences import Sentence, clause_before, split_sentences
-from citecheck.model import SCHEMA_VERSION, Citation, Claim, Reference, ReferenceList, Span, to_dict
+from citecheck.model import Citation, Claim, Reference, ReferenceList, Span
 from citecheck.text import fold, has_cjk
 
 _NON_NUMERIC_STYLES = frozenset({"unnumbered", "author-year", "author_year", "authoryear", "apa", "harvard"})
@@ -426,102 +423,3 @@ def short_citation(ref: Reference) -> str:
     else:
         who = names[0]
     return f"{who} {year}".strip()
-
-
-def _entries_cell(rows: list[Link]) -> str:
-    parts: list[str] = []
-    for link in rows:
-        label = f"[{link.number}]" if link.number is not None else link.citation.marker
-        if link.reference is None:
-            parts.append(f"{label} (no such entry)" if link.status != "no_list" else f"{label} (no list)")
-        else:
-            parts.append(f"{label} {short_citation(link.reference)}")
-    return "; ".join(parts)
-
-
-def claim_rows(claims: Sequence[Claim], lists: Sequence[ReferenceList]) -> list[dict[str, Any]]:
-    """One JSON-ready row per claim: sentence, line, section, and its citations with the entries they reach."""
-    table = links(claims, lists)
-    by_claim: dict[int, list[Link]] = {}
-    for link in table:
-        by_claim.setdefault(id(link.claim), []).append(link)
-    rows: list[dict[str, Any]] = []
-    for claim in claims:
-        own = by_claim.get(id(claim), [])
-        cites = []
-        for cit, clause in zip(claim.citations, clauses(claim), strict=True):
-            mine = [link for link in own if link.citation is cit]
-            cites.append(
-                {
-                    **to_dict(cit),
-                    "clause": clause,
-                    "entries": [
-                        {
-                            "n": link.number,
-                            "key": link.reference.key if link.reference else None,
-                            "short": short_citation(link.reference) if link.reference else None,
-                            "status": link.status,
-                        }
-                        for link in mine
-                    ],
-                }
-            )
-        rows.append(
-            {
-                "line": claim.span.line,
-                "span": to_dict(claim.span),
-                "section": claim.section,
-                "text": claim.text,
-                "markers": [c.marker for c in claim.citations],
-                "entries": _entries_cell(own),
-                "citations": cites,
-            }
-        )
-    return rows
-
-
-def render_claims(claims: Sequence[Claim], lists: Sequence[ReferenceList], fmt: str = "table", *, width: int = 160) -> str:
-    """`citecheck claims` output: ``table`` (rich), ``json`` (`{count, items}`), ``csv`` or ``md``."""
-    rows = claim_rows(claims, lists)
-    if fmt == "json":
-        payload = {"schema_version": SCHEMA_VERSION, "count": len(rows), "items": rows}
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(["line", "section", "sentence", "markers", "entries"])
-        for r in rows:
-            writer.writerow([r["line"], r["section"], r["text"], " ".join(r["markers"]), r["entries"]])
-        return buf.getvalue()
-    if fmt == "md":
-        out = ["| line | sentence | markers | entries |", "|---:|---|---|---|"]
-        for r in rows:
-            cells = [str(r["line"]), r["text"], " ".join(r["markers"]), r["entries"]]
-            out.append("| " + " | ".join(_md_cell(c) for c in cells) + " |")
-        return "\n".join(out) + "\n"
-    if fmt == "table":
-        from rich.console import Console
-
-        console = Console(record=True, width=width, file=io.StringIO())
-        console.print(claims_table(rows))
-        return console.export_text()
-    raise ValueError(f"unknown format {fmt!r}; expected table, json, csv or md")
-
-
-def claims_table(rows: list[dict[str, Any]]) -> Any:
-    """A rich Table of claim rows; document text goes in as `Text`, never as markup."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=f"{len(rows)} claims", expand=True, show_lines=False)
-    table.add_column("line", justify="right")
-    table.add_column("sentence", ratio=4, overflow="fold")
-    table.add_column("markers", ratio=1, overflow="fold")
-    table.add_column("entries", ratio=2, overflow="fold")
-    for r in rows:
-        table.add_row(Text(str(r["line"])), Text(r["text"]), Text(" ".join(r["markers"])), Text(r["entries"]))
-    return table
-
-
-def _md_cell(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")

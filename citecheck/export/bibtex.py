@@ -30,14 +30,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pybtex.database import BibliographyData, Entry, Person
 
 from citecheck.export.csljson import ET_AL, keyed
 from citecheck.export.keys import KEY_STOP_WORDS
-from citecheck.model import CSL
+from citecheck.model import CSL, Audit
 from citecheck.text import is_cjk_char
 
 ENTRY_TYPES = {
@@ -414,3 +414,10 @@ def format_bibliography(data: BibliographyData) -> str:
 def to_bibtex(items: Iterable[Any]) -> str:
     """A BibTeX file for `Reference`s, `Record`s or CSL dicts, in input order."""
     return format_bibliography(to_bibliography_data(items))
+
+
+def render_bibtex(audits: Sequence[Audit], prefer: str = "record", **_: Any) -> str:
+    """The `bib` output format: the audits' bibliography (corrected where matched) as BibTeX."""
+    from citecheck.export.corrected import bibliography
+
+    return to_bibtex(bibliography(audits, prefer)[0])

@@ -8,10 +8,11 @@ silently.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from citecheck.model import ACCEPTED, CSL, Match
+from citecheck.model import ACCEPTED, CSL, Audit, Match
 
 FIELDS = ("type", "author", "title", "container-title", "issued", "volume", "issue", "page", "DOI", "PMID",
           "publisher", "URL")
@@ -93,3 +94,12 @@ def changes_text(changes: list[Change]) -> str:
     return "".join(
         f"{c.key} {c.field}: {c.old or '(none)'} → {c.new} ({c.source}, confidence {c.confidence:.2f})\n"
         for c in changes)
+
+
+def bibliography(audits: Sequence[Audit], prefer: str = "record") -> tuple[list[Any], list[Change]]:
+    """What a bibliography export of these audits holds: corrected entries when they were matched,
+    else the references as parsed (a `refs` run), with the changes made."""
+    matches = [m for a in audits for m in a.matches]
+    if matches:
+        return corrected_bibliography(matches, prefer)
+    return [r for a in audits for r in a.references], []

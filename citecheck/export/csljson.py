@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from citecheck.export.keys import bibtex_key, is_et_al
-from citecheck.model import CSL
+from citecheck.model import CSL, Audit
 
 ET_AL: CSL = {"literal": "others"}
 """How `clean_csl` marks a truncated author list (always last); `to_csl_json` removes it."""
@@ -213,3 +213,10 @@ def to_csl_json(items: Iterable[Any]) -> list[CSL]:
 def dumps_csl_json(items: Iterable[Any]) -> str:
     """CSL-JSON text: UTF-8 as is (CJK unescaped), indented, with a final newline."""
     return json.dumps(to_csl_json(items), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_csl_json(audits: Sequence[Audit], prefer: str = "record", **_: Any) -> str:
+    """The `csl-json` output format: the audits' bibliography (corrected where matched) as CSL-JSON."""
+    from citecheck.export.corrected import bibliography
+
+    return dumps_csl_json(bibliography(audits, prefer)[0])

@@ -8,6 +8,7 @@ CSL-JSON. `auto` uses the style the list was written in.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -128,3 +129,8 @@ def restyled_text(audits: list[Any], style: str) -> str:
             head = f"{audit.document} · {lst.id} · {name}"
             blocks.append("\n".join([head, *render_list(items, name)]))
     return "\n\n".join(blocks) + "\n"
+
+
+def render_restyled(audits: Sequence[Any], style: str = "auto", **_: Any) -> str:
+    """The `list` output format (`StyleError` for a style that cannot be loaded)."""
+    return restyled_text(list(audits), style)

@@ -32,7 +32,8 @@ from markupsafe import Markup
 from citecheck import __version__
 from citecheck.audit import CHECKS
 from citecheck.model import Audit, FieldDiff, Finding, Match, Record, Reference, Severity, Verdict
-from citecheck.report import (
+from citecheck.report.jsonout import report_dict
+from citecheck.report.views import (
     SEVERITY_ORDER,
     VERDICTS,
     ClaimRow,
@@ -50,7 +51,6 @@ from citecheck.report import (
     summarize,
     worst_first,
 )
-from citecheck.report.jsonout import report_dict
 
 VERDICT_HELP = {
     "verified": "the record agrees with the entry",

@@ -15,7 +15,9 @@ from typing import Any
 
 from citecheck import __version__
 from citecheck.model import SCHEMA_VERSION, Audit, Match, Record, Reference, ReferenceList, to_dict
-from citecheck.report import SEVERITY_ORDER, VERDICTS, Summary, reference_rows, summarize, worst_first
+from citecheck.report import View
+from citecheck.report.claims import claim_link_rows
+from citecheck.report.views import SEVERITY_ORDER, VERDICTS, Summary, reference_rows, summarize, worst_first
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
@@ -101,6 +103,25 @@ def report_dict(audits: Sequence[Audit], generated_at: str | None = None) -> dic
     return out
 
 
-def render_json(audits: Sequence[Audit], generated_at: str | None = None, indent: int | None = 2) -> str:
-    """Deterministic JSON text, UTF-8 kept readable (Chinese text is not \\u-escaped)."""
-    return json.dumps(report_dict(audits, generated_at), ensure_ascii=False, indent=indent) + "\n"
+def render_json(audits: Sequence[Audit], generated_at: str | None = None, indent: int | None = 2,
+                view: View = View.CHECK, **_: Any) -> str:
+    """Deterministic JSON text, UTF-8 kept readable (Chinese text is not \\u-escaped).
+
+    Every stage but `claims` writes this one shape (a `refs` run's references carry
+    ``"match": null``); `claims` writes `{schema_version, count, items}` of claim rows.
+    """
+    if view is View.CLAIMS:
+        rows = [row for a in audits for row in claim_link_rows(a.claims, a.lists)]
+        payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "count": len(rows), "items": rows}
+    else:
+        payload = report_dict(audits, generated_at)
+    return json.dumps(payload, ensure_ascii=False, indent=indent) + "\n"
+
+
+def render_jsonl(audits: Sequence[Audit], view: View = View.MATCHES, **_: Any) -> str:
+    """One JSON object per line: each reference with its match (or each claim row, for `claims`)."""
+    if view is View.CLAIMS:
+        items = [row for a in audits for row in claim_link_rows(a.claims, a.lists)]
+    else:
+        items = [dict(reference_dict(ref, m), document=a.document) for a in audits for ref, m in reference_rows(a)]
+    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)

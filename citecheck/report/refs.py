@@ -1,41 +1,10 @@
-"""Renderers for the `refs` stage: reference lists as a table, JSON or JSON lines."""
+"""The `refs` stage as a table: one rich table per reference list."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from citecheck.model import SCHEMA_VERSION, Reference, ReferenceList, to_dict
-
-
-def reference_dict(ref: Reference) -> dict[str, Any]:
-    out = to_dict(ref)
-    out["key"] = ref.key
-    return out
-
-
-def refs_json(source: str, lists: list[ReferenceList], warnings: list[Any] | None = None) -> str:
-    """`{count, items}` with the lists' own metadata beside them."""
-    items = [reference_dict(r) for lst in lists for r in lst.references]
-    payload = {
-        "schema_version": SCHEMA_VERSION,
-        "document": source,
-        "count": len(items),
-        "lists": [
-            {"id": lst.id, "heading": lst.heading, "style": lst.style, "span": to_dict(lst.span),
-             "count": len(lst.references), "warnings": to_dict(lst.warnings)}
-            for lst in lists
-        ],
-        "warnings": to_dict(warnings or []),
-        "items": items,
-    }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
-
-
-def refs_jsonl(lists: list[ReferenceList]) -> str:
-    return "".join(
-        json.dumps(reference_dict(r), ensure_ascii=False) + "\n" for lst in lists for r in lst.references
-    )
+from citecheck.model import ReferenceList
 
 
 def short_authors(fields: dict[str, Any]) -> str:
@@ -47,7 +16,7 @@ def short_authors(fields: dict[str, Any]) -> str:
     return names[0] + (" et al." if len(names) > 2 else f" & {names[1]}" if len(names) == 2 else "")
 
 
-def year_of(fields: dict[str, Any]) -> str:
+def issued_year(fields: dict[str, Any]) -> str:
     try:
         return str(fields["issued"]["date-parts"][0][0])
     except (KeyError, IndexError, TypeError):
@@ -73,7 +42,7 @@ def refs_table(lists: list[ReferenceList], console: Any) -> None:
                 vol += f"({f['issue']})"
             if f.get("page"):
                 vol += f":{f['page']}"
-            cells = (str(ref.n if ref.n is not None else ""), short_authors(f), year_of(f),
+            cells = (str(ref.n if ref.n is not None else ""), short_authors(f), issued_year(f),
                      str(f.get("title", "")), str(f.get("container-title", "")), vol,
                      ", ".join(sorted({w.code for w in ref.warnings})))
             table.add_row(*(Text(c) for c in cells))  # Text: document text is never markup

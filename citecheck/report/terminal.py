@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from citecheck.model import Audit, Finding, Severity
-from citecheck.report import SEVERITY_ORDER, VERDICTS, clip, short_evidence, summarize, worst_first
+from citecheck.report.views import SEVERITY_ORDER, VERDICTS, clip, short_evidence, summarize, worst_first
 
 DEFAULT_LIMIT = 15
 
