@@ -127,7 +127,7 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: int = 1,
               progress: Progress | None = None, unchecked_reason: str = "no metadata source",
-              support: bool = True) -> Audit:
+              support: bool = True, embed_model: str | None = None) -> Audit:
     """document → references → matches → claims → findings, for one document."""
     from citecheck.claims import extract_claims, structural_findings
     from citecheck.matching import resolve
@@ -150,13 +150,13 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
         findings.append(finding("no_reference_list", doc.source, "no reference list found"))
     warnings = list(doc.warnings)
     if support and claims and refs:
-        findings += _support_findings(doc, lists, claims, matches, warnings)
+        findings += _support_findings(doc, lists, claims, matches, warnings, embed_model)
     return Audit(document=doc.source, lists=lists, matches=matches, claims=claims,
                  findings=sort_findings(findings), warnings=warnings)
 
 
 def _support_findings(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match],
-                     warnings: list[Issue]) -> list[Finding]:
+                      warnings: list[Issue], embed_model: str | None = None) -> list[Finding]:
     """Claim–citation fit; when a part of the scorer is missing, the audit says so instead of staying quiet."""
     try:
         from citecheck.claims.embed import load_embedder
@@ -164,10 +164,11 @@ def _support_findings(doc: Document, lists: list[ReferenceList], claims: list[An
     except ImportError as exc:
         warnings.append(Issue("support_unavailable", f"citation support not scored ({exc.name} is not installed)"))
         return []
-    if load_embedder() is None:
+    model = load_embedder(embed_model)
+    if model is None:
         warnings.append(Issue("support_degraded",
                               "embedding model unavailable: citation support scored on key terms only"))
-    return list(scorer(doc.text, lists, claims, matches))
+    return list(scorer(doc.text, lists, claims, matches, embedder=model))
 
 
 def exit_code(audits: list[Audit], fail_on: str) -> int:

@@ -54,7 +54,7 @@ from citecheck.model import (
 )
 
 STATE_VERSION = 1
-_KEY_SETTINGS = ("offline", "indexes", "support", "crossref_url")
+_KEY_SETTINGS = ("offline", "indexes", "support", "embed_model", "crossref_url")
 """Settings that change what an audit contains (not e.g. `fail_on`, which only changes the exit code)."""
 
 

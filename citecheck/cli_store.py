@@ -19,6 +19,29 @@ CacheOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Cache direct
                                                "$CITECHECK_CACHE_DIR or the user cache directory).")]
 
 
+def _index_path(index: Path | None) -> Path:
+    """`--index`, else the first index the settings name (``CITECHECK_INDEX``…), else the default one."""
+    from citecheck.config import ConfigError, load_settings
+    from citecheck.sources.index import default_index_path
+
+    if index is not None:
+        return index
+    try:
+        named = load_settings().indexes
+    except ConfigError as exc:
+        fail(str(exc))
+    return named[0] if named else default_index_path()
+
+
+def _cache_dir(cache_dir: Path | None) -> Path | None:
+    from citecheck.config import ConfigError, load_settings
+
+    try:
+        return cache_dir or load_settings().cache_dir
+    except ConfigError as exc:
+        fail(str(exc))
+
+
 def _print_json(data: object) -> None:
     import json
 
@@ -34,9 +57,9 @@ def index_add(
     """Load metadata records into the local index (streaming, idempotent by DOI)."""
     from dataclasses import asdict
 
-    from citecheck.sources.index import LocalIndex, default_index_path
+    from citecheck.sources.index import LocalIndex
 
-    path = index or default_index_path()
+    path = _index_path(index)
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def progress(name: str, done: int) -> None:
@@ -62,9 +85,9 @@ def index_add(
 @index_app.command("info")
 def index_info(index: IndexOpt = None) -> None:
     """Counts and size of the local index."""
-    from citecheck.sources.index import LocalIndex, default_index_path
+    from citecheck.sources.index import LocalIndex
 
-    path = index or default_index_path()
+    path = _index_path(index)
     if not path.exists():
         fail(f"{path}: no index here yet (load one with `citecheck index add FILE`)")
     with LocalIndex(path) as idx:
@@ -76,7 +99,7 @@ def cache_info(cache_dir: CacheOpt = None) -> None:
     """Entries, size and age of the response cache."""
     from citecheck.sources.cache import ResponseCache
 
-    with ResponseCache(cache_dir) as cache:
+    with ResponseCache(_cache_dir(cache_dir)) as cache:
         _print_json(cache.info())
 
 
@@ -85,6 +108,6 @@ def cache_clear(cache_dir: CacheOpt = None) -> None:
     """Remove every cached response."""
     from citecheck.sources.cache import ResponseCache
 
-    with ResponseCache(cache_dir) as cache:
+    with ResponseCache(_cache_dir(cache_dir)) as cache:
         removed = cache.clear()
     typer.echo(f"citecheck: removed {removed} cached responses", err=True)

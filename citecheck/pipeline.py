@@ -87,7 +87,8 @@ def check_document(source: str | Path | Document, *, settings: Settings | None =
     doc = source if isinstance(source, Document) else load(source)
     if sources is None:
         sources = open_sources(settings)[0]
-    return run_audit(doc, sources, workers=settings.workers, progress=progress, support=settings.support)
+    return run_audit(doc, sources, workers=settings.workers, progress=progress, support=settings.support,
+                     embed_model=settings.embed_model)
 
 
 def check_batch(paths: Sequence[str], settings: Settings | None = None, *, resume: bool = False,

@@ -41,9 +41,14 @@ def test_keys_are_normalised() -> None:
 
 
 def test_default_location_follows_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment is read by the settings (one place), which name the cache directory."""
+    from citecheck.config import load_settings
+
     monkeypatch.setenv("CITECHECK_CACHE_DIR", str(tmp_path / "env-cache"))
-    assert default_cache_dir() == tmp_path / "env-cache"
-    assert ResponseCache().path == tmp_path / "env-cache" / CACHE_FILE
+    cache_dir = load_settings().cache_dir
+    assert cache_dir == tmp_path / "env-cache"
+    assert ResponseCache(cache_dir).path == tmp_path / "env-cache" / CACHE_FILE
+    assert default_cache_dir() != cache_dir  # the platform default does not read the environment
 
 
 def test_corrupt_file_is_moved_aside_and_rebuilt(tmp_path: Path) -> None:

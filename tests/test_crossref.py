@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from citecheck.sources import crossref as crossref_module
 from citecheck.sources.base import SourceUnavailable
 from citecheck.sources.cache import ResponseCache
 from citecheck.sources.chain import SourceChain, default_chain
@@ -39,17 +38,28 @@ def test_search_happy_path_and_etiquette(crossref_server: CrossrefTestServer, tm
     assert "citecheck/" in req.headers["user-agent"]
 
 
-def test_missing_mailto_warns_once(crossref_server: CrossrefTestServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_mailto_is_one_line_note_not_a_warning(crossref_server: CrossrefTestServer,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The client never reads the environment and never warns; the settings say it once, in one line."""
+    from citecheck.config import build_sources, load_settings
+
     monkeypatch.delenv("CITECHECK_MAILTO", raising=False)
-    monkeypatch.setattr(crossref_module, "_warned_no_mailto", False)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        CrossrefClient(base_url=crossref_server.url)
-        CrossrefClient(base_url=crossref_server.url)
-    assert [w.category for w in caught] == [crossref_module.MissingMailtoWarning]
+    monkeypatch.setenv("CITECHECK_OFFLINE", "0")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        _, notes = build_sources(load_settings({"crossref_url": crossref_server.url}))
+        bare = CrossrefClient(base_url=crossref_server.url)
+        bare.search(REF)
+        bare.close()
+    assert [n for n in notes if "mailto" in n] == [
+        "warning: no e-mail address for Crossref's polite pool: pass --mailto or set CITECHECK_MAILTO"]
+    assert "mailto:" not in crossref_server.requests[-1].headers["user-agent"]
     monkeypatch.setenv("CITECHECK_MAILTO", "env@example.org")
-    c = CrossrefClient(base_url=crossref_server.url)
-    c.search(REF)
+    sources, notes = build_sources(load_settings({"crossref_url": crossref_server.url}))
+    assert not [n for n in notes if "mailto" in n]
+    client_ = next(s for s in sources if isinstance(s, CrossrefClient))
+    client_.search(REF + " again")
+    client_.close()
     assert "mailto:env@example.org" in crossref_server.requests[-1].headers["user-agent"]
 
 

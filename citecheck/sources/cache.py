@@ -48,10 +48,7 @@ _CORRUPT_CODES = {getattr(sqlite3, "SQLITE_CORRUPT", 11), getattr(sqlite3, "SQLI
 
 
 def default_cache_dir() -> Path:
-    """``$CITECHECK_CACHE_DIR`` or the platform's user cache directory for citecheck."""
-    env = os.environ.get("CITECHECK_CACHE_DIR")
-    if env:
-        return Path(env).expanduser()
+    """The platform's user cache directory for citecheck (``CITECHECK_CACHE_DIR`` is read by `citecheck.config`)."""
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("citecheck"))

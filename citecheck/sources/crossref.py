@@ -26,8 +26,8 @@ How habanero 2.9 behaves (read from its source, and why this wrapper exists):
   `CrossrefClient` (keep-alive, one SSL context); everything else, exceptions
   included, is the real module, and calls made outside a client are unchanged.
 
-Etiquette: a ``mailto`` is never built in — it comes from the caller or
-``CITECHECK_MAILTO`` (a warning is issued once when there is none). Failures
+Etiquette: a ``mailto`` is never built in — it comes from the caller (the settings
+say, in one line, when there is none). Failures
 are retried with exponential backoff and jitter, ``Retry-After`` is honoured
 (capped) and pauses every thread of the client, tries and total time are
 bounded, and then `SourceUnavailable` is raised — never an error body returned
@@ -37,10 +37,8 @@ a cool-down period instead of making every remaining reference wait.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -70,23 +68,6 @@ SELECT_FIELDS: tuple[str, ...] = (
     "ISSN", "ISBN", "publisher", "subject", "abstract", "score",
 )
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-
-
-class MissingMailtoWarning(UserWarning):
-    """No contact address: requests go to Crossref's public pool, not the polite pool."""
-
-
-_warned_no_mailto = False
-
-
-def _warn_no_mailto() -> None:
-    global _warned_no_mailto
-    if not _warned_no_mailto:
-        _warned_no_mailto = True
-        warnings.warn(
-            "no e-mail address for Crossref's polite pool: pass --mailto or set CITECHECK_MAILTO",
-            MissingMailtoWarning, stacklevel=3,
-        )
 
 
 @dataclass(frozen=True)
@@ -222,7 +203,7 @@ class CrossrefClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """`cache=None` means no cache (pass `ResponseCache()` for the default location)."""
-        self.mailto = mailto or os.environ.get("CITECHECK_MAILTO") or None
+        self.mailto = mailto or None
         self.base_url = base_url.rstrip("/")
         self.cache = cache
         self.offline = offline
@@ -244,8 +225,6 @@ class CrossrefClient:
         self._http: httpx2.Client | None = None
         self._cr = habanero.Crossref(base_url=self.base_url, mailto=self.mailto, ua_string=USER_AGENT,
                                      timeout=timeout)  # type: ignore[arg-type]  # habanero annotates int
-        if not offline and not self.mailto:
-            _warn_no_mailto()
 
     # ------------------------------------------------------------ Source API
     def search(self, query: str, rows: int = 5) -> list[Record]:

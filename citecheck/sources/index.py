@@ -75,10 +75,7 @@ CREATE TABLE IF NOT EXISTS trigram_df (trigram TEXT PRIMARY KEY, df INTEGER NOT 
 
 
 def default_index_path() -> Path:
-    """``$CITECHECK_INDEX`` or ``<user data dir>/citecheck/index.sqlite``."""
-    env = os.environ.get("CITECHECK_INDEX")
-    if env:
-        return Path(env).expanduser()
+    """``<user data dir>/citecheck/index.sqlite`` (``CITECHECK_INDEX`` is read by `citecheck.config`)."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir("citecheck")) / "index.sqlite"
