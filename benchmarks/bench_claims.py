@@ -206,7 +206,8 @@ def main() -> int:
     t = time.process_time()
     embedder = load_embedder(args.model)
     # warm the lazily loaded resources (model, jieba, CC-CEDICT both ways) so timings are per document
-    from citecheck.claims.terms import dictionary, reverse_dictionary, segment
+    from citecheck.claims.segment import segment
+    from citecheck.claims.terms import dictionary, reverse_dictionary
 
     dictionary()
     reverse_dictionary()

@@ -34,7 +34,6 @@ from dataclasses import fields as dataclass_fields
 from pathlib import Path
 from typing import Any, TypeVar
 
-from citecheck import __version__
 from citecheck.model import (
     Audit,
     Citation,
@@ -52,6 +51,7 @@ from citecheck.model import (
     Verdict,
     to_dict,
 )
+from citecheck.version import __version__
 
 STATE_VERSION = 1
 _KEY_SETTINGS = ("offline", "indexes", "support", "embed_model", "crossref_url")

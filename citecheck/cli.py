@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 import typer
 
-from citecheck import __version__
 from citecheck.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -30,6 +29,7 @@ from citecheck.cli_store import cache_app, index_app
 from citecheck.config import Settings
 from citecheck.model import Audit, Document, Match, Reference, ReferenceList
 from citecheck.report import View, formats_for
+from citecheck.version import __version__
 
 app = typer.Typer(
     name="citecheck",

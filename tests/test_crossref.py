@@ -8,11 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from citecheck.matching import resolve_one
+from citecheck.model import ACCEPTED, Reference, Verdict
+from citecheck.refs import references_from_lines
 from citecheck.sources.base import SourceUnavailable
 from citecheck.sources.cache import ResponseCache
-from citecheck.sources.chain import SourceChain, default_chain
 from citecheck.sources.crossref import CrossrefClient, RetryPolicy, parse_retry_after
 from citecheck.sources.index import LocalIndex
+from citecheck.text import normalize
 from tests.crossref_server import CrossrefTestServer
 
 MAILTO = "tester@example.org"
@@ -213,24 +216,30 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
 
 
-def test_chain_prefers_cheap_confident_sources(crossref_server: CrossrefTestServer, fixture_index: LocalIndex,
-                                               tmp_path: Path) -> None:
+def _ref(text: str) -> Reference:
+    return references_from_lines(normalize(text))[0].references[0]
+
+
+def test_the_walk_stops_at_the_first_source_with_an_accepted_match(
+        crossref_server: CrossrefTestServer, fixture_index: LocalIndex, tmp_path: Path) -> None:
+    """One walk over the sources (cache → index → Crossref), the order `build_sources` gives."""
     c = client(crossref_server, tmp_path)
-    chain = default_chain([fixture_index], c)
-    assert [s.name for s in chain.sources] == ["cache", "index", "crossref"]
-    hit = chain.search(REF)
-    assert hit[0].source == "index" and crossref_server.requests == []
-    # an index answer that is not confident goes on to Crossref, then the cache answers
-    weak = "Okafor. Crabs. 2015."
-    assert chain.search(weak)[0].source == "crossref"
-    assert chain.search(weak)[0].source == "cache"
-    assert chain.get("10.5555/rin.2021.3").source == "index"  # type: ignore[union-attr]
+    sources = [c.cached(), fixture_index, c]
+    m = resolve_one(_ref(REF), sources)
+    assert m.verdict in ACCEPTED and m.record is not None and m.record.source == "index"
+    assert crossref_server.requests == []
+    # a string no source accepts is asked everywhere once; the second time Crossref's answer comes from the cache
+    weak = _ref("Okafor. Crabs. 2015.")
+    resolve_one(weak, sources)
+    asked = len(crossref_server.requests)
+    assert asked == 1
+    resolve_one(weak, sources)
+    assert len(crossref_server.requests) == asked
 
 
-def test_chain_reports_unavailable_with_partial(fixture_index: LocalIndex, tmp_path: Path) -> None:
+def test_the_walk_says_which_sources_were_not_asked(fixture_index: LocalIndex, tmp_path: Path) -> None:
     offline = CrossrefClient(MAILTO, base_url="http://127.0.0.1:9", cache=ResponseCache(tmp_path), offline=True)
-    chain = SourceChain([offline.cached(), fixture_index, offline])
-    with pytest.raises(SourceUnavailable) as info:
-        chain.search("Okafor. Crabs. 2015.")
-    assert "offline" in info.value.reason and info.value.partial and info.value.partial[0].source == "index"
-    assert SourceChain([fixture_index]).search("Okafor. Crabs. 2015.")  # index alone: its best guess
+    m = resolve_one(_ref("Okafor. Crabs. 2015."), [offline.cached(), fixture_index, offline])
+    assert m.verdict is not Verdict.UNCHECKED  # offline on purpose: the verdict stands for the sources asked
+    assert "not asked" in m.reason and "offline" in m.reason
+    assert m.candidates and m.candidates[0].source == "index"

@@ -17,6 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from citecheck.claims.segment import segment
+
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _PAREN_RE = re.compile(r"[(（]([^()（）\n]{2,120})[)）]")
 # characters a Chinese term before "(" may contain: CJK, Latin letters and digits, Greek, hyphens, spaces
@@ -136,8 +138,6 @@ def zh_term_before(text: str, end: int, words: Iterable[str] | None = None) -> s
 
 
 def _cut(run: str) -> list[str]:
-    from citecheck.claims.terms import segment
-
     return segment(run)
 
 

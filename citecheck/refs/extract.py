@@ -12,8 +12,8 @@ from __future__ import annotations
 import bisect
 import re
 
+import citecheck.refs.parse as _parse
 from citecheck.model import Issue, Reference, ReferenceList, Span
-from citecheck.refs import parse as _parse
 from citecheck.refs.find import FoundList, find_lists
 from citecheck.refs.journals import journal_issues
 from citecheck.refs.repair import repair

@@ -21,8 +21,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import citecheck.refs.crf as crf
+import citecheck.refs.gbt as gbt
+import citecheck.refs.rules as rules
 from citecheck.model import CSL, Issue
-from citecheck.refs import crf, gbt, rules
 from citecheck.refs.fields import build_fields, clean_pages, infer_type, year_of
 from citecheck.refs.tokens import tokenize
 from citecheck.text import unify_dashes

@@ -29,7 +29,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from citecheck import __version__
 from citecheck.audit import CHECKS
 from citecheck.model import Audit, FieldDiff, Finding, Match, Record, Reference, Severity, Verdict
 from citecheck.report.jsonout import report_dict
@@ -51,6 +50,7 @@ from citecheck.report.views import (
     summarize,
     worst_first,
 )
+from citecheck.version import __version__
 
 VERDICT_HELP = {
     "verified": "the record agrees with the entry",

@@ -13,11 +13,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from citecheck import __version__
 from citecheck.model import SCHEMA_VERSION, Audit, Match, Record, Reference, ReferenceList, to_dict
 from citecheck.report import View
 from citecheck.report.claims import claim_link_rows
 from citecheck.report.views import SEVERITY_ORDER, VERDICTS, Summary, reference_rows, summarize, worst_first
+from citecheck.version import __version__
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:

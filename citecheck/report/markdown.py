@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from citecheck import __version__
 from citecheck.model import Audit, FieldDiff, Finding, Match, Reference, Severity, Verdict
 from citecheck.report import View
 from citecheck.report.claims import claim_link_rows
@@ -31,6 +30,7 @@ from citecheck.report.views import (
     summarize,
     worst_first,
 )
+from citecheck.version import __version__
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _IDENT = re.compile(r"^[A-Za-z0-9_.:-]+$")

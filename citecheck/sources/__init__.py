@@ -1,36 +1,30 @@
-"""Metadata sources behind one interface (`Source`): local index, response cache, Crossref.
+"""Metadata sources behind one interface (`Source`): response cache, local index, Crossref.
 
-Names are imported lazily so that importing the package does not pull in the
-HTTP stack (habanero/httpx2) for commands that only use the local index.
+The one walk over them is `citecheck.matching.resolve_one` (cheapest first, stop at the
+first accepted match); `citecheck.config.build_sources` puts them in that order.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import Any
-
 from citecheck.sources.base import Source, SourceUnavailable, normalize_doi
+from citecheck.sources.cache import ResponseCache, default_cache_dir
+from citecheck.sources.convert import record_from_crossref, record_from_csl, record_to_crossref
+from citecheck.sources.crossref import CrossrefClient, DoiLookup, RetryPolicy
+from citecheck.sources.index import AddStats, LocalIndex, default_index_path
 
-_LAZY = {
-    "LocalIndex": "citecheck.sources.index",
-    "AddStats": "citecheck.sources.index",
-    "default_index_path": "citecheck.sources.index",
-    "ResponseCache": "citecheck.sources.cache",
-    "default_cache_dir": "citecheck.sources.cache",
-    "CrossrefClient": "citecheck.sources.crossref",
-    "DoiLookup": "citecheck.sources.crossref",
-    "RetryPolicy": "citecheck.sources.crossref",
-    "SourceChain": "citecheck.sources.chain",
-    "default_chain": "citecheck.sources.chain",
-    "record_from_crossref": "citecheck.sources.convert",
-    "record_from_csl": "citecheck.sources.convert",
-    "record_to_crossref": "citecheck.sources.convert",
-}
-
-__all__ = ["Source", "SourceUnavailable", "normalize_doi", *_LAZY]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(import_module(_LAZY[name]), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ = [
+    "AddStats",
+    "CrossrefClient",
+    "DoiLookup",
+    "LocalIndex",
+    "ResponseCache",
+    "RetryPolicy",
+    "Source",
+    "SourceUnavailable",
+    "default_cache_dir",
+    "default_index_path",
+    "normalize_doi",
+    "record_from_crossref",
+    "record_from_csl",
+    "record_to_crossref",
+]

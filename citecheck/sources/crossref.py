@@ -51,12 +51,12 @@ import httpx2
 from habanero.exceptions import RequestError
 from habanero.request import request as habanero_request
 
-from citecheck import __version__
 from citecheck.model import Record
 from citecheck.sources.base import SourceUnavailable, normalize_doi
 from citecheck.sources.cache import ResponseCache, request_key
 from citecheck.sources.convert import ConversionError, record_from_crossref
 from citecheck.sources.retry import RetryPolicy
+from citecheck.version import __version__
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 USER_AGENT = f"citecheck/{__version__}"
