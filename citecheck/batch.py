@@ -17,8 +17,9 @@ stale result. Each stored audit also records the document's content hash: an
 input edited since is checked again. The state is removed once the reports are
 written, so it only ever holds unfinished batches.
 
-Stored audits are JSON (never pickle: the content comes from documents) and
-are rebuilt into the model's dataclasses with `audit_from_json`.
+Stored audits are the JSON report's own document objects (never pickle: the content
+comes from documents), rebuilt into the model's dataclasses with
+`citecheck.report.jsonout.audit_from_dict` — one serialiser of an audit.
 """
 
 from __future__ import annotations
@@ -30,30 +31,14 @@ import os
 import shutil
 import tempfile
 import time
-from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from citecheck.model import (
-    Audit,
-    Citation,
-    Claim,
-    DiffKind,
-    FieldDiff,
-    Finding,
-    Issue,
-    Match,
-    Record,
-    Reference,
-    ReferenceList,
-    Severity,
-    Span,
-    Verdict,
-    to_dict,
-)
+from citecheck.model import Audit
+from citecheck.report.jsonout import audit_from_dict, document_dict
 from citecheck.version import __version__
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 _KEY_SETTINGS = ("offline", "indexes", "support", "embed_model", "crossref_url")
 """Settings that change what an audit contains (not e.g. `fail_on`, which only changes the exit code)."""
 
@@ -157,7 +142,7 @@ class BatchState:
             data = json.loads(self._file(path).read_text(encoding="utf-8"))
             if data.get("state_version") != STATE_VERSION or data.get("digest") != digest:
                 return None
-            return audit_from_json(data["audit"])
+            return audit_from_dict(data["audit"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing, or damaged by something other than us: check the document again
 
@@ -166,7 +151,7 @@ class BatchState:
         if digest is None:
             return
         record = {"state_version": STATE_VERSION, "path": str(Path(path).resolve()), "digest": digest,
-                  "finished_at": time.time(), "audit": audit_to_json(audit)}
+                  "finished_at": time.time(), "audit": document_dict(audit)}
         _write_atomic(self._file(path), json.dumps(record, ensure_ascii=False, separators=(",", ":")))
 
     def finished(self) -> dict[str, float]:
@@ -192,89 +177,3 @@ class BatchState:
     def remove(self) -> None:
         """Drop the whole state once the batch's reports are written."""
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-# ---------------------------------------------------------------- audit <-> JSON
-
-T = TypeVar("T")
-
-
-def _build(cls: type[T], data: dict[str, Any], **converted: Any) -> T:
-    """`cls(**data)` restricted to its fields, with some values already converted."""
-    names = {f.name for f in dataclass_fields(cls)}  # type: ignore[arg-type]
-    values = {k: v for k, v in data.items() if k in names}
-    values.update(converted)
-    return cls(**values)
-
-
-def _span(d: dict[str, Any] | None) -> Span | None:
-    return Span(int(d["start"]), int(d["end"]), int(d["line"])) if d else None
-
-
-def _issues(items: list[dict[str, Any]] | None) -> list[Issue]:
-    return [_build(Issue, d) for d in items or []]
-
-
-def _reference(d: dict[str, Any]) -> Reference:
-    return _build(Reference, d, span=_span(d["span"]), warnings=_issues(d.get("warnings")))
-
-
-def _record(d: dict[str, Any] | None) -> Record | None:
-    return _build(Record, d) if d else None
-
-
-def audit_to_json(audit: Audit) -> dict[str, Any]:
-    """A JSON-ready dict from which `audit_from_json` rebuilds an equal `Audit`.
-
-    A match points at its reference by position (list, entry), so the rebuilt
-    match and list share one `Reference` object, as in a fresh audit.
-    """
-    where = {id(ref): [li, ri] for li, lst in enumerate(audit.lists) for ri, ref in enumerate(lst.references)}
-    matches = []
-    for m in audit.matches:
-        item = {k: v for k, v in to_dict(m).items() if k != "reference"}
-        at = where.get(id(m.reference))
-        if at is None:
-            item["reference"] = to_dict(m.reference)
-        else:
-            item["at"] = at
-        matches.append(item)
-    return {
-        "document": audit.document,
-        "schema_version": audit.schema_version,
-        "lists": to_dict(audit.lists),
-        "matches": matches,
-        "claims": to_dict(audit.claims),
-        "findings": to_dict(audit.findings),
-        "warnings": to_dict(audit.warnings),
-    }
-
-
-def audit_from_json(data: dict[str, Any]) -> Audit:
-    """The `Audit` stored by `audit_to_json`."""
-    lists = [
-        _build(ReferenceList, d, span=_span(d["span"]), references=[_reference(r) for r in d.get("references", [])],
-               warnings=_issues(d.get("warnings")))
-        for d in data.get("lists", [])
-    ]
-    matches = []
-    for d in data.get("matches", []):
-        if "at" in d:
-            li, ri = d["at"]
-            ref = lists[li].references[ri]
-        else:
-            ref = _reference(d["reference"])
-        matches.append(_build(
-            Match, d, reference=ref, record=_record(d.get("record")), verdict=Verdict(d["verdict"]),
-            diffs=[_build(FieldDiff, x, kind=DiffKind(x["kind"])) for x in d.get("diffs", [])],
-            candidates=[r for r in (_record(x) for x in d.get("candidates", [])) if r is not None]))
-    claims = [
-        _build(Claim, d, span=_span(d["span"]), citations=[
-            _build(Citation, c, span=_span(c["span"]), numbers=tuple(c.get("numbers") or ()),
-                   authors=tuple(c.get("authors") or ())) for c in d.get("citations", [])])
-        for d in data.get("claims", [])
-    ]
-    findings = [_build(Finding, d, span=_span(d.get("span")), severity=Severity.parse(d["severity"]))
-                for d in data.get("findings", [])]
-    return Audit(document=data["document"], lists=lists, matches=matches, claims=claims, findings=findings,
-                 warnings=_issues(data.get("warnings")), schema_version=data.get("schema_version", "1.0"))

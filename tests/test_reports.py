@@ -135,7 +135,10 @@ def sample_audit() -> Audit:
                 {"number": 9, "marker": "[6,9]", "line": 14, "list_id": "L1", "list_size": 6}, Span(334, 339, 14)),
         Finding("citation_unrelated", "warning", "[2]", "the cited work is not about what the sentence claims",
                 {"marker": "[2]", "number": 2, "list_id": "L1", "line": 12, "claim_terms": ["wetland", "carbon"],
-                 "work_terms": ["sediment", "storm surge"], "better": 6, "score": 0.08, "strength": "strong"},
+                 "work_about": {"title": "Sediment transport under storm surges", "top_terms": ["sediment", "storm surge"]},
+                 "better": {"number": 6, "citation": "Ortega 2019",
+                            "title": "Mangrove carbon burial and wetland carbon budgets"},
+                 "score": 0.08, "grade": "strong"},
                 Span(240, 243, 12)),
         Finding("uncited_entry", "warning", "L1:1", "entry [1] is never cited in the text",
                 {"number": 1, "list_id": "L1", "line": 40, "entry": r1.text}, r1.span),
@@ -170,7 +173,8 @@ def test_short_evidence_shows_the_diff() -> None:
     assert short_evidence(a.findings[0]) == "issued: 2020 → 2021 (wrong_value)"
     assert short_evidence(a.findings[6]) == "湿地 碳汇 → 湿地碳汇"
     unrelated = next(f for f in a.findings if f.kind == "citation_unrelated")
-    assert short_evidence(unrelated) == "claim: wetland, carbon; work: sediment, storm surge; better: [6]"
+    assert short_evidence(unrelated) == ("claim: wetland, carbon; work: sediment, storm surge; "
+                                         "better: [6] Mangrove carbon burial and wetland carbon budgets")
 
 
 @pytest.mark.parametrize("url", [XSS_URL, "JaVaScRiPt:alert(1)", " javascript:alert(1)", "data:text/html,x",

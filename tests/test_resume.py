@@ -23,10 +23,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from citecheck.batch import BatchState, audit_from_json, audit_to_json, batch_key
+from citecheck.batch import BatchState, batch_key
 from citecheck.cli import app
 from citecheck.config import Settings
 from citecheck.report import render
+from citecheck.report.jsonout import audit_from_dict, document_dict
 from tests.crossref_server import CrossrefTestServer, Fault
 from tests.reliability_docs import build_index, make_document, make_works, reference_string
 
@@ -188,7 +189,7 @@ def test_audit_round_trips_through_the_state(tmp_path: Path) -> None:
     demo = ROOT / "citecheck" / "data" / "demo"
     index = open_index(demo / "index.jsonl", tmp_path)
     audit = run_audit(load(demo / "review.zh.md"), [index], support=False)
-    again = audit_from_json(json.loads(json.dumps(audit_to_json(audit))))
+    again = audit_from_dict(json.loads(json.dumps(document_dict(audit))))
     assert again == audit
     for fmt in ("json", "md", "html"):
         assert render([again], fmt) == render([audit], fmt)

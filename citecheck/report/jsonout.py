@@ -11,13 +11,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import fields as dataclass_fields
+from typing import Any, TypeVar
 
-from citecheck.model import SCHEMA_VERSION, Audit, Match, Record, Reference, ReferenceList, to_dict
+from citecheck.model import (
+    SCHEMA_VERSION,
+    Audit,
+    Citation,
+    Claim,
+    FieldDiff,
+    Finding,
+    Issue,
+    Match,
+    Record,
+    Reference,
+    ReferenceList,
+    Span,
+    to_dict,
+)
 from citecheck.report import View
 from citecheck.report.claims import claim_link_rows
 from citecheck.report.views import SEVERITY_ORDER, VERDICTS, Summary, reference_rows, summarize, worst_first
 from citecheck.version import __version__
+
+T = TypeVar("T")
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
@@ -125,3 +142,59 @@ def render_jsonl(audits: Sequence[Audit], view: View = View.MATCHES, **_: Any) -
     else:
         items = [dict(reference_dict(ref, m), document=a.document) for a in audits for ref, m in reference_rows(a)]
     return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+
+
+# ---------------------------------------------------------------- and back
+
+
+def _build(cls: type[T], data: dict[str, Any], **converted: Any) -> T:
+    """`cls(**data)` restricted to its fields (the report adds derived keys such as `doi`, `is_error`)."""
+    names = {f.name for f in dataclass_fields(cls)}  # type: ignore[arg-type]
+    values = {k: v for k, v in data.items() if k in names}
+    values.update(converted)
+    return cls(**values)
+
+
+def _span(d: dict[str, Any] | None) -> Span | None:
+    return Span(int(d["start"]), int(d["end"]), int(d["line"])) if d else None
+
+
+def _issues(items: list[dict[str, Any]] | None) -> list[Issue]:
+    return [_build(Issue, d) for d in items or []]
+
+
+def _record(d: dict[str, Any] | None) -> Record | None:
+    return _build(Record, d) if d else None
+
+
+def audit_from_dict(data: dict[str, Any]) -> Audit:
+    """The `Audit` that `document_dict` wrote: what a resumed batch reports is what the first run would.
+
+    The references array holds each list's entries in order (the list's `count` says how many),
+    then references matched outside any list; each carries its match inline, so a rebuilt match
+    and its list entry are one `Reference` object, as in a fresh audit.
+    """
+    lists = [_build(ReferenceList, d, span=_span(d["span"]), references=[], warnings=_issues(d.get("warnings")))
+             for d in data.get("lists", [])]
+    counts = [int(d.get("count", 0)) for d in data.get("lists", [])]
+    owner = [lst for lst, n in zip(lists, counts, strict=True) for _ in range(n)]
+    matches: list[Match] = []
+    for i, d in enumerate(data.get("references", [])):
+        ref = _build(Reference, d, span=_span(d["span"]), warnings=_issues(d.get("warnings")))
+        if i < len(owner):
+            owner[i].references.append(ref)
+        m = d.get("match")
+        if m is not None:
+            matches.append(_build(
+                Match, m, reference=ref, record=_record(m.get("record")),
+                diffs=[_build(FieldDiff, x) for x in m.get("diffs", [])],
+                candidates=[r for r in (_record(x) for x in m.get("candidates", [])) if r is not None]))
+    claims = [
+        _build(Claim, d, span=_span(d["span"]), citations=[
+            _build(Citation, c, span=_span(c["span"]), numbers=tuple(c.get("numbers") or ()),
+                   authors=tuple(c.get("authors") or ())) for c in d.get("citations", [])])
+        for d in data.get("claims", [])
+    ]
+    findings = [_build(Finding, d, span=_span(d.get("span"))) for d in data.get("findings", [])]
+    return Audit(document=data["document"], lists=lists, matches=matches, claims=claims, findings=findings,
+                 warnings=_issues(data.get("warnings")), schema_version=data.get("schema_version", SCHEMA_VERSION))

@@ -97,18 +97,12 @@ def summarize(audit: Audit) -> Summary:
 # ---------------------------------------------------------------- evidence
 
 _LABELS = {
-    "claim_terms": "claim is about", "key_terms": "claim is about", "terms": "claim is about",
-    "work_terms": "cited work is about", "work_about": "cited work is about", "about": "cited work is about",
-    "cited_title": "cited title", "better": "fits better", "better_fit": "fits better",
-    "suggested": "fits better", "alternative": "fits better", "expected": "expected", "found": "found",
-    "first_cited_order": "first cited order",
+    "claim_terms": "claim is about", "work_about": "cited work is about", "better": "fits better",
+    "expected": "expected", "found": "found", "first_cited_order": "first cited order",
 }
 _SKIP = frozenset({"raw", "verdict", "confidence", "source", "list_id", "code", "ours", "theirs", "diff",
                    "field", "before", "after", "claim", "sentence", "line", "number",
                    "first_cited_order"})
-_CLAIM_TERMS = ("claim_terms", "key_terms", "terms")
-_WORK_TERMS = ("work_terms", "work_about", "about", "cited_title", "title")
-_BETTER = ("better", "better_fit", "suggested", "alternative")
 
 
 def clip(text: str, limit: int = 160) -> str:
@@ -177,11 +171,10 @@ def diff_text(diff: FieldDiff | dict[str, Any], width: int = 70) -> str:
     return f"{fld}: {ours or '(none)'} → {theirs or '(none)'}"
 
 
-def first_key(evidence: dict[str, Any], keys: Sequence[str]) -> Any:
-    for k in keys:
-        if evidence.get(k) not in (None, "", [], {}):
-            return evidence[k]
-    return None
+def _work_about(ev: dict[str, Any]) -> str:
+    """What the cited work is about (`SupportEvidence.work_about`): its top terms, else its title."""
+    about = ev.get("work_about") or {}
+    return value_text(about.get("top_terms") or about.get("title"), 60) if isinstance(about, dict) else ""
 
 
 def short_evidence(finding: Finding) -> str:
@@ -191,14 +184,10 @@ def short_evidence(finding: Finding) -> str:
         return diff_text(ev, 44) + (f" ({ev['diff']})" if ev.get("diff") else "")
     if ev.get("before") or ev.get("after"):
         return f"{clip(ev.get('before', ''), 60)} → {clip(ev.get('after', ''), 60)}"
-    if finding.kind == "citation_unrelated" or first_key(ev, _CLAIM_TERMS) is not None:
-        parts = []
-        for label, keys in (("claim", _CLAIM_TERMS), ("work", _WORK_TERMS), ("better", _BETTER)):
-            value = first_key(ev, keys)
-            if isinstance(value, (int, str)) and str(value).isdigit():
-                value = f"[{value}]"
-            if value is not None:
-                parts.append(f"{label}: {value_text(value, 60)}")
+    if finding.kind == "citation_unrelated":
+        parts = [f"{label}: {value}" for label, value in (
+            ("claim", value_text(ev.get("claim_terms"), 60)), ("work", _work_about(ev)),
+            ("better", value_text(ev.get("better"), 60))) if value]
         if parts:
             return "; ".join(parts)
     if "expected" in ev and "found" in ev:
@@ -230,8 +219,6 @@ def evidence_pairs(finding: Finding) -> list[tuple[str, str]]:
     for k, v in ev.items():
         if k in _SKIP or v in (None, "", [], {}):
             continue
-        if k in _BETTER and isinstance(v, (int, str)) and str(v).isdigit():
-            v = f"[{v}]"
         out.append((_LABELS.get(k, k.replace("_", " ")), value_text(v)))
     if isinstance(ev.get("confidence"), (int, float)) and finding.kind == "ambiguous":
         out.append(("confidence", f"{ev['confidence']:.2f}"))
@@ -273,17 +260,11 @@ def _entry_text(audit: Audit, number: Any, list_id: str | None) -> str:
     return f"[{number}] (no such entry)" if number is not None else ""
 
 
-def _better_text(audit: Audit, value: Any, list_id: str | None) -> str:
-    if value is None:
+def _better_text(audit: Audit, better: dict[str, Any] | None, list_id: str | None) -> str:
+    """The entry that fits the claim better (`SupportEvidence.better`), as `[n] title`."""
+    if not isinstance(better, dict) or better.get("number") is None:
         return ""
-    if isinstance(value, (int, str)) and str(value).isdigit():
-        return _entry_text(audit, value, list_id)
-    if isinstance(value, dict) and ("number" in value or "n" in value):
-        n = value.get("number", value.get("n"))
-        return _entry_text(audit, n, list_id) if not value.get("title") else value_text(value, 140)
-    if isinstance(value, list):
-        return "; ".join(_better_text(audit, v, list_id) for v in value[:3])
-    return value_text(value, 140)
+    return value_text(better, 140) if better.get("title") else _entry_text(audit, better["number"], list_id)
 
 
 def claim_rows(audit: Audit) -> list[ClaimRow]:
@@ -299,12 +280,12 @@ def claim_rows(audit: Audit) -> list[ClaimRow]:
             continue
         list_id = ev.get("list_id")
         number = ev.get("number", ev.get("found", ev.get("cited")))
-        cited = _entry_text(audit, number, list_id) if number is not None else value_text(ev.get("cited_title"))
+        cited = _entry_text(audit, number, list_id) if number is not None else ""
         rows.append(ClaimRow(
             finding=f, sentence=sentence, marker=str(ev.get("marker") or ""), cited=cited,
-            claim_terms=value_text(first_key(ev, _CLAIM_TERMS)),
-            work_about=value_text(first_key(ev, _WORK_TERMS)),
-            better=_better_text(audit, first_key(ev, _BETTER), list_id),
+            claim_terms=value_text(ev.get("claim_terms")),
+            work_about=_work_about(ev),
+            better=_better_text(audit, ev.get("better"), list_id),
             line=ev.get("line") if isinstance(ev.get("line"), int) else (f.span.line if f.span else None),
         ))
     return rows
