@@ -188,9 +188,9 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
     """document → references → matches → claims → findings, for one document."""
     from citecheck.claims import extract_claims, structural_findings
     from citecheck.match import resolve
-    from citecheck.refs.extract import extract_lists
+    from citecheck.refs import extract_references
 
-    lists = extract_lists(doc.text)
+    lists = extract_references(doc)
     refs = [r for lst in lists for r in lst.references]
     if sources:
         matches = resolve(refs, list(sources), workers=workers, progress=progress)

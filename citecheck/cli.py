@@ -108,10 +108,10 @@ def refs(
     lines: Annotated[bool, typer.Option("--lines", help="Each non-empty input line is one reference string.")] = False,
 ) -> None:
     """Find every reference list in INPUT and parse each entry into fields."""
-    from citecheck.refs.extract import extract_lists, references_from_lines
+    from citecheck.refs import extract_references
 
     doc = _load_or_fail(input)
-    lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
+    lists = extract_references(doc, lines=lines)
     fmt = format.value if format else default_format(output)
     if not lists:
         typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
@@ -162,10 +162,10 @@ def claims(
 ) -> None:
     """Citation markers of INPUT, sentence by sentence, with the entries they point to."""
     from citecheck.claims import claim_rows, claims_table, extract_claims, render_claims
-    from citecheck.refs.extract import extract_lists
+    from citecheck.refs import extract_references
 
     doc = _load_or_fail(input)
-    lists = extract_lists(doc.text)
+    lists = extract_references(doc)
     found = extract_claims(doc.text, lists)
     fmt = format.value if format else default_format(output)
     if fmt == "table" and output is None:
@@ -240,7 +240,8 @@ class MatchFormat(StrEnum):
 
 
 def _references(input: str | None, string: str | None, lines: bool) -> tuple[str, list[Reference]]:
-    from citecheck.refs.extract import extract_lists, references_from_lines
+    from citecheck.refs import extract_references
+    from citecheck.refs.extract import references_from_lines
 
     if string is not None:
         lists = references_from_lines(normalize(string))  # the same normal form as a document's text
@@ -248,7 +249,7 @@ def _references(input: str | None, string: str | None, lines: bool) -> tuple[str
     if input is None:
         fail("give a document (or '-' for stdin), or --string \"REFERENCE\"")
     doc = _load_or_fail(input)
-    lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
+    lists = extract_references(doc, lines=lines)
     if not lists:
         typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
     return doc.source, [r for lst in lists for r in lst.references]

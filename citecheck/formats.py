@@ -35,6 +35,9 @@ class Format:
     description: str = ""
     magic: tuple[bytes, ...] = ()
     """Leading bytes that identify the format whatever the file is called."""
+    sniff: str = ""
+    """``module:function(data) -> bool`` confirming a `magic` match, for containers several formats share
+    (a zip is Word only with ``word/document.xml``, OpenDocument only when its ``mimetype`` says so)."""
 
     def load(self) -> Callable[..., Any]:
         module, _, func = self.target.partition(":")
@@ -74,7 +77,7 @@ def find_format(name: str | None = None, filename: str | None = None, *, role: R
         return fmt
     if data is not None and role is Role.READER:
         for fmt in formats(role):
-            if any(data.startswith(m) for m in fmt.magic):
+            if any(data.startswith(m) for m in fmt.magic) and _sniffed(fmt, data):
                 return fmt
     if filename is not None:
         low = Path(filename).name.lower()
@@ -89,11 +92,20 @@ def find_format(name: str | None = None, filename: str | None = None, *, role: R
     raise FormatError("no format name or file name given")
 
 
+def _sniffed(fmt: Format, data: bytes) -> bool:
+    if not fmt.sniff:
+        return True
+    module, _, func = fmt.sniff.partition(":")
+    return bool(getattr(import_module(module), func)(data))
+
+
 _R, _W = Role.READER, Role.WRITER
 for _fmt in (
     Format("txt", _R, "citecheck.document.plain:load_text", (".txt", ".text", ".rst"), "plain text"),
     Format("md", _R, "citecheck.document.plain:load_text", (".md", ".markdown"), "Markdown"),
     Format("pdf", _R, "citecheck.document.pdf:load_pdf", (".pdf",), "PDF (text layer)", (b"%PDF-",)),
-    Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word", (b"PK\x03\x04",)),
+    Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word (text, and Zotero/Mendeley/EndNote "
+           "citation fields)", (b"PK\x03\x04",), "citecheck.document.sniff:is_docx"),
+    Format("bib", _R, "citecheck.document.bibtex:load_bib", (".bib", ".bibtex"), "BibTeX / BibLaTeX database"),
 ):
     register(_fmt)
