@@ -106,6 +106,9 @@ for _fmt in (
     Format("pdf", _R, "citecheck.document.pdf:load_pdf", (".pdf",), "PDF (text layer)", (b"%PDF-",)),
     Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word (text, and Zotero/Mendeley/EndNote "
            "citation fields)", (b"PK\x03\x04",), "citecheck.document.sniff:is_docx"),
+    Format("bbl", _R, "citecheck.document.bbl:load_bbl", (".bbl",), "BibTeX/biber output (\\bibitem, biblatex \\entry)"),
+    Format("tex", _R, "citecheck.document.tex:load_tex", (".tex", ".ltx"), "LaTeX source (body text, citations and "
+           "its bibliography: .bbl, .bib or thebibliography)"),
     Format("bib", _R, "citecheck.document.bibtex:load_bib", (".bib", ".bibtex"), "BibTeX / BibLaTeX database"),
 ):
     register(_fmt)

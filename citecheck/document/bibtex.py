@@ -135,11 +135,34 @@ def read_bib(text: str, name: str = "") -> tuple[list[BibEntry], list[Issue]]:
         if entry.entry_type.lower() in _SKIP_TYPES:
             continue
         values = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
+        issues += _missing_commas(values, entry.key)
         fields, field_issues = csl_from_bibtex(entry.entry_type, entry.key, values)
         seen.setdefault(entry.key, len(out) + 1)
         out.append(BibEntry(entry.key, raw, start, fields, issues + field_issues))
         E.check_count(name, len(out))
     return out, problems
+
+
+def _missing_commas(values: dict[str, str], key: str) -> list[Issue]:
+    """``title={…}\\n journal={…}``: a missing comma made one value of two fields; split them back."""
+    from citecheck.document.latex import balanced
+
+    issues: list[Issue] = []
+    for name, value in list(values.items()):
+        v = value.strip()
+        if not v.startswith("{"):
+            continue
+        close = balanced(v, 0)
+        rest = v[close:] if 0 < close < len(v) else ""
+        if not rest or not re.match(r"\s*[A-Za-z][\w\-]*\s*=", rest):
+            continue
+        values[name] = v[1:close - 1]
+        for m in _FIELD_RE.finditer(rest):
+            value2 = next((m.group(g) for g in ("brace", "quote", "bare") if m.group(g) is not None), "")
+            values.setdefault(m.group("key").lower(), value2)
+        issues.append(Issue(E.ENTRY_UNREADABLE, f"{key}: missing comma after field {name}; read as two fields",
+                            before=v[:120], confidence=0.9))
+    return issues
 
 
 def _offset(text: str, raw: str, line_start: int, cursor: int) -> int:

@@ -52,6 +52,10 @@ def _converter() -> Any:
     tdb.add_context_category("citecheck", prepend=True, macros=[
         *(MacroTextSpec(m, discard=False) for m in keep),
         MacroTextSpec("TeX", "TeX"), MacroTextSpec("LaTeX", "LaTeX"), MacroTextSpec("BibTeX", "BibTeX"),
+        MacroTextSpec("maketitle", ""),
+        *(MacroTextSpec(m, lambda n, l2tobj: "\n\n" + _arg(n, l2tobj, 2).strip() + "\n\n")
+          for m in ("part", "chapter", "section", "subsection", "subsubsection")),
+        MacroTextSpec("paragraph", lambda n, l2tobj: "\n\n" + _arg(n, l2tobj, 2).strip() + " "),
         MacroTextSpec("LaTeXe", "LaTeX2e"), MacroTextSpec("XeTeX", "XeTeX"),
         MacroTextSpec("href", lambda n, l2tobj: _arg(n, l2tobj, 2) or _arg(n, l2tobj, 1)),
         MacroTextSpec("url", lambda n, l2tobj: _arg(n, l2tobj, 0)),
