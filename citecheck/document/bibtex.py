@@ -117,15 +117,12 @@ def read_bib(text: str, name: str = "") -> tuple[list[BibEntry], list[Issue]]:
             entry = block.ignore_error_block
             if not isinstance(entry, model.Entry):
                 continue  # a duplicate @string: the first one stands
-            issues.append(Issue(E.DUPLICATE_KEY, f"key {block.key!r} already used by entry {seen.get(block.key, '?')}",
-                                before=block.key))
-            problems.append(Issue(E.DUPLICATE_KEY, f"duplicate key {block.key!r} (line {lines.line(start)})",
-                                  before=block.key))
+            issues.append(Issue(E.DUPLICATE_KEY, f"key {block.key!r} already used by entry {seen.get(block.key, '?')}"))
+            problems.append(Issue(E.DUPLICATE_KEY, f"duplicate key {block.key!r} (line {lines.line(start)})"))
         elif isinstance(block, model.ParsingFailedBlock):
             salvaged = _salvage(raw, block, lines.line(start))
             if salvaged is None:
-                problems.append(Issue(E.ENTRY_UNREADABLE, f"line {lines.line(start)}: unreadable block skipped",
-                                      before=raw[:80]))
+                problems.append(Issue(E.ENTRY_UNREADABLE, f"line {lines.line(start)}: unreadable block skipped"))
                 continue
             out.append(BibEntry(salvaged[0], raw, start, salvaged[1], salvaged[2]))
             problems.append(salvaged[2][0])
@@ -197,7 +194,7 @@ def _salvage(raw: str, block: Any, line: int, why: str = "") -> tuple[str, CSL, 
     error = getattr(block, "error", None)
     reason = why or getattr(error, "abort_reason", "") or type(error).__name__
     issue = Issue(E.ENTRY_UNREADABLE, f"line {line}: entry {head.group('key') or '(no key)'} is broken "
-                  f"({' '.join(str(reason).split())[:160]}); fields read leniently", before=raw[:200])
+                  f"({' '.join(str(reason).split())[:160]}); fields read leniently")
     if not values:
         return head.group("key"), {"type": ENTRY_TYPES.get(head.group("type").lower(), "document")}, [issue]
     fields, issues = csl_from_bibtex(head.group("type"), head.group("key"), values)

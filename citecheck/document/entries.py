@@ -59,8 +59,7 @@ def clean_doi(value: Any) -> tuple[str | None, Issue | None]:
     doi = _DOI_PREFIX.sub("", value.strip()).strip().rstrip(".")
     if DOI_RE.match(doi):
         return doi, None
-    return None, Issue(MALFORMED_DOI, f"malformed DOI {value.strip()!r} (a DOI is 10.<prefix>/<suffix>)",
-                       before=value.strip())
+    return None, Issue(MALFORMED_DOI, f"malformed DOI {value.strip()!r} (a DOI is 10.<prefix>/<suffix>)")
 
 
 def clean_fields(fields: CSL) -> CSL:
@@ -107,8 +106,8 @@ def doi_issues(refs: list[Reference]) -> list[Issue]:
         first = seen.setdefault(doi.lower(), ref)
         if first is not ref:
             msg = f"DOI {doi} already given by entry {first.n}{_named(first)}"
-            ref.warnings.append(Issue(DUPLICATE_DOI, msg, before=doi))
-            out.append(Issue(DUPLICATE_DOI, f"entries {first.n} and {ref.n} share DOI {doi}", before=doi))
+            ref.warnings.append(Issue(DUPLICATE_DOI, msg))
+            out.append(Issue(DUPLICATE_DOI, f"entries {first.n} and {ref.n} share DOI {doi}"))
     return out
 
 
@@ -157,3 +156,11 @@ def reference_list(list_id: str, heading: str, refs: list[Reference], text: str,
     issues = list(warnings) + doi_issues(refs)
     return ReferenceList(id=list_id, heading=heading, span=span or whole_span(refs, text, lines), references=refs,
                          style=style, warnings=issues)
+
+
+def name_from_string(value: str) -> dict[str, str] | None:
+    """One CSL name from a written name in any order (``Smith, John``, ``Smith J``, ``John Smith``, ``张三``)."""
+    from citecheck.refs.names import parse_single
+
+    value = " ".join(value.split())
+    return parse_single(value) if value else None

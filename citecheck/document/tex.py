@@ -114,7 +114,7 @@ def load_tex(name: str, data: bytes) -> Document:
     body_text = _VERBATIM.sub(lambda m: verbatim[int(m.group(1))], body_text)
     for key, line in undefined.items():
         list_warnings.append(Issue(E.UNDEFINED_CITATION, f"line {line}: \\cite{{{key}}} cites a key that is not in "
-                                   "the bibliography", before=key))
+                                   "the bibliography"))
     return _document(name, encoding, warnings, normalize(body_text).rstrip(), items, numbers, list_warnings,
                      bib_found=items is not None)
 

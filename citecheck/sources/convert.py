@@ -351,13 +351,8 @@ _CSL_SCALARS = (
 )
 
 
-def record_from_csl(item: dict[str, Any], source: str = "csl-json") -> Record:
-    """Map one CSL-JSON item to a `Record` (raises `ConversionError` if it has no DOI)."""
-    if not isinstance(item, dict):
-        raise ConversionError("not a JSON object")
-    doi = item.get("DOI") or item.get("doi")
-    if not isinstance(doi, str) or not doi.strip():
-        raise ConversionError("no DOI")
+def fields_from_csl(item: dict[str, Any]) -> CSL:
+    """The CSL fields we keep from one CSL-JSON item (any item: DOI or not), values cleaned."""
     f: CSL = {"type": item["type"] if isinstance(item.get("type"), str) else "document"}
     for key in _CSL_SCALARS:
         v = item.get(key)
@@ -371,6 +366,17 @@ def record_from_csl(item: dict[str, Any], source: str = "csl-json") -> Record:
     parts = _date_parts(item.get("issued"))
     if parts:
         f["issued"] = {"date-parts": [parts]}
+    return f
+
+
+def record_from_csl(item: dict[str, Any], source: str = "csl-json") -> Record:
+    """Map one CSL-JSON item to a `Record` (raises `ConversionError` if it has no DOI)."""
+    if not isinstance(item, dict):
+        raise ConversionError("not a JSON object")
+    doi = item.get("DOI") or item.get("doi")
+    if not isinstance(doi, str) or not doi.strip():
+        raise ConversionError("no DOI")
+    f = fields_from_csl(item)
     f["DOI"] = normalize_doi(doi)
     abstract = item.get("abstract")
     subjects = item.get("keyword")
