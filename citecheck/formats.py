@@ -106,6 +106,15 @@ for _fmt in (
     Format("pdf", _R, "citecheck.document.pdf:load_pdf", (".pdf",), "PDF (text layer)", (b"%PDF-",)),
     Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word (text, and Zotero/Mendeley/EndNote "
            "citation fields)", (b"PK\x03\x04",), "citecheck.document.sniff:is_docx"),
+    Format("odt", _R, "citecheck.document.odt:load_odt", (".odt",), "OpenDocument text", (b"PK\x03\x04",),
+           "citecheck.document.sniff:is_odt"),
+    Format("html", _R, "citecheck.document.html:load_html", (".html", ".htm", ".xhtml"), "HTML page"),
+    Format("xml", _R, "citecheck.document.xmldoc:load_xml", (".xml",), "JATS article or EndNote XML library"),
+    Format("jats", _R, "citecheck.document.jats:load_jats", (".nxml", ".jats"), "JATS / NLM article XML"),
+    Format("endnote", _R, "citecheck.document.endnote:load_endnote", (), "EndNote XML library"),
+    Format("ris", _R, "citecheck.document.ris:load_ris", (".ris",), "RIS records"),
+    Format("nbib", _R, "citecheck.document.medline:load_nbib", (".nbib", ".medline"), "PubMed MEDLINE records"),
+    Format("csl-json", _R, "citecheck.document.csljson:load_csljson", (".csl.json", ".json"), "CSL-JSON items"),
     Format("bbl", _R, "citecheck.document.bbl:load_bbl", (".bbl",), "BibTeX/biber output (\\bibitem, biblatex \\entry)"),
     Format("tex", _R, "citecheck.document.tex:load_tex", (".tex", ".ltx"), "LaTeX source (body text, citations and "
            "its bibliography: .bbl, .bib or thebibliography)"),
