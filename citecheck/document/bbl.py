@@ -60,7 +60,7 @@ def load_bbl(name: str, data: bytes) -> Document:
     lines = E.Lines(text)
     refs = [E.reference("L1", i, e.raw, e.start, lines, e.fields, e.warnings, label=e.label, text=e.text)
             for i, e in enumerate(found, start=1)]
-    lst = E.reference_list("L1", "", refs, text, lines, style=style)
+    lst = E.reference_list("L1", "", refs, text, lines, style=style, whole=True)
     return Document(text=text, source=name, encoding=encoding, format="bbl", warnings=warnings, lists=[lst])
 
 

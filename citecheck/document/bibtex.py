@@ -70,7 +70,7 @@ def load_bib(name: str, data: bytes) -> Document:
     lines = E.Lines(text)
     refs = [E.reference("L1", i, e.raw, e.start, lines, e.fields, e.warnings)
             for i, e in enumerate(found, start=1)]
-    lst = E.reference_list("L1", "", refs, text, lines, style="bibtex", warnings=problems)
+    lst = E.reference_list("L1", "", refs, text, lines, style="bibtex", warnings=problems, whole=True)
     return Document(text=text, source=name, encoding=encoding, format="bib", warnings=warnings, lists=[lst])
 
 

@@ -78,5 +78,5 @@ def load_csljson(name: str, data: bytes) -> Document:
             fields, issues = item_fields(item)
             refs.append(E.reference("L1", len(refs) + 1, text[pos:end], pos, lines, fields, issues))
         pos = end
-    lst = E.reference_list("L1", "", refs, text, lines, style="csl-json")
+    lst = E.reference_list("L1", "", refs, text, lines, style="csl-json", whole=True)
     return Document(text=text, source=name, encoding=encoding, format="csl-json", warnings=warnings, lists=[lst])

@@ -51,7 +51,7 @@ def document_from_items(name: str, fmt: str, items: list[tuple[CSL, list[Issue]]
     lines = E.Lines(text)
     refs = [E.reference("L1", i, line, start, lines, fields, issues)
             for i, (start, line, fields, issues) in enumerate(placed, start=1)]
-    lst = E.reference_list("L1", heading, refs, text, lines, style=style)
+    lst = E.reference_list("L1", heading, refs, text, lines, style=style, whole=True)
     return Document(text=text, source=name, encoding="utf-8", format=fmt, lists=[lst])
 
 

@@ -151,9 +151,16 @@ def person(family: str | None, given: str | None = None, literal: str | None = N
 
 
 def reference_list(list_id: str, heading: str, refs: list[Reference], text: str, lines: Lines,
-                   style: str = "unknown", warnings: Iterable[Issue] = (), span: Span | None = None) -> ReferenceList:
-    """A list of exactly read entries, with the duplicate-DOI check run over it."""
+                   style: str = "unknown", warnings: Iterable[Issue] = (), span: Span | None = None,
+                   whole: bool = False) -> ReferenceList:
+    """A list of exactly read entries, with the duplicate-DOI check run over it.
+
+    `whole`: the file is nothing but the bibliography (.bib, .bbl, RIS…), so the list spans all of
+    it and nothing in it is taken for a citation marker (``\\providecommand{…}[1]`` is not ``[1]``).
+    """
     issues = list(warnings) + doi_issues(refs)
+    if whole:
+        span = Span(0, len(text), 1)
     return ReferenceList(id=list_id, heading=heading, span=span or whole_span(refs, text, lines), references=refs,
                          style=style, warnings=issues)
 

@@ -39,7 +39,7 @@ def load_nbib(name: str, data: bytes) -> Document:
         raw = text[start:starts[i + 1] if i + 1 < len(starts) else len(text)].rstrip()
         fields, issues = record_fields(raw)
         refs.append(E.reference("L1", len(refs) + 1, raw, start, lines, fields, issues))
-    lst = E.reference_list("L1", "", refs, text, lines, style="medline")
+    lst = E.reference_list("L1", "", refs, text, lines, style="medline", whole=True)
     return Document(text=text, source=name, encoding=encoding, format="nbib", warnings=warnings, lists=[lst])
 
 

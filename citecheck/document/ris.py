@@ -49,7 +49,7 @@ def load_ris(name: str, data: bytes) -> Document:
         if end is None:
             issues.append(Issue(E.ENTRY_UNREADABLE, f"line {lines.line(start)}: record has no 'ER  -' line"))
         refs.append(E.reference("L1", len(refs) + 1, raw, start, lines, fields, issues))
-    lst = E.reference_list("L1", "", refs, text, lines, style="ris", warnings=problems)
+    lst = E.reference_list("L1", "", refs, text, lines, style="ris", warnings=problems, whole=True)
     return Document(text=text, source=name, encoding=encoding, format="ris", warnings=warnings, lists=[lst])
 
 

@@ -6,7 +6,7 @@ of the works it cites, so that is what this reader builds:
 * **Citations.** Every citation command of natbib and biblatex (``\\cite``,
   ``\\citep``, ``\\citet``, ``\\parencite``, ``\\textcite``, ``\\autocite``,
   ``\\footcite``, ``\\cites`` and the other multi-cites, starred and capitalised
-  forms, with ``[pre][post]`` notes) becomes a numeric marker such as
+  forms, with ``[pre][post]`` notes, and class macros such as ``\\upcite``) becomes a numeric marker such as
   ``[1, 3]`` that the claim linker understands; ``\\nocite`` adds entries
   without a marker. Commands inside comments, ``\\verb`` and verbatim
   environments do not count. A small scanner finds them because pylatexenc's
@@ -60,7 +60,8 @@ _CITE = re.compile(
     r"(?:[Pp]aren|[Ff]oot|[Ff]ootfull|[Tt]ext|[Ss]mart|[Aa]uto|[Ss]uper|[Ff]ull|[Nn]ote|[Pp]note|[Ff]note)?"
     r"[Cc]ite(?:p|t|alp|alt|num|author|year|yearpar|title|date|url|A|NP|ANP|yearNP|text)?s?"
 )
-_NOT_CITES = {"citetext", "Citetext", "citestyle", "citename"}
+_NOT_CITES = {"citetext", "Citetext", "citestyle", "citename", "citeform", "citesetup", "citeindextrue",
+              "citeindexfalse", "bibcite", "onlycite"}
 _BIB_COMMANDS = {"bibliography", "addbibresource", "addglobalbib", "addsectionbib", "nobibliography"}
 _INPUTS = {"input", "include", "subfile", "InputIfFileExists"}
 _DOC_BEGIN = re.compile(r"\\begin\s*\{document\}")
@@ -92,7 +93,7 @@ def load_tex(name: str, data: bytes) -> Document:
         raise DocumentError(f"{name}: .tex larger than {MAX_TEX_BYTES // (1024 * 1024)} MB, refused")
     source, encoding, warnings = decode(data)
     here = Path(name).parent if name != "-" else Path.cwd()
-    source = _inline_inputs(normalize(source), here, warnings, depth=0, budget=[MAX_CHARS])
+    source = _inline_inputs(normalize(source), here, warnings, depth=0, budget=[MAX_CHARS], root=here)
     begin, end = _DOC_BEGIN.search(source), _DOC_END.search(source)
     body_start = begin.end() if begin else 0
     body = source[body_start:end.start() if end else len(source)]
@@ -179,8 +180,12 @@ def _commands(source: str, names: set[str]):
             yield m, args
 
 
-def _inline_inputs(source: str, here: Path, warnings: list[Issue], depth: int, budget: list[int]) -> str:
-    """`source` with ``\\input{f}`` / ``\\include{f}`` replaced by the files beside it (bounded)."""
+def _inline_inputs(source: str, here: Path, warnings: list[Issue], depth: int, budget: list[int],
+                   root: Path) -> str:
+    """`source` with ``\\input{f}`` / ``\\include{f}`` replaced by the files they name (bounded).
+
+    Paths are relative to the main file's folder, as LaTeX resolves them, else to the including file's.
+    """
     if depth >= MAX_INPUT_DEPTH or ("\\in" not in source and "\\subfile" not in source):
         return source
     out: list[str] = []
@@ -192,9 +197,9 @@ def _inline_inputs(source: str, here: Path, warnings: list[Issue], depth: int, b
         if not args:
             continue
         target = args[0].strip()
-        path = here / target
-        if not path.suffix:
-            path = path.with_suffix(".tex")
+        tried = [root / target, here / target]
+        tried = [p if p.suffix else p.with_suffix(".tex") for p in tried]
+        path = next((p for p in tried if p.is_file()), tried[0])
         try:
             text = path.read_bytes() if path.is_file() else None
         except OSError:
@@ -208,7 +213,7 @@ def _inline_inputs(source: str, here: Path, warnings: list[Issue], depth: int, b
         if budget[0] < 0:
             raise DocumentError(f"{path}: the sources together exceed {MAX_CHARS:,} characters, refused")
         out.append(source[last:m.start()])
-        out.append(_inline_inputs(decoded, path.parent, warnings, depth + 1, budget))
+        out.append(_inline_inputs(decoded, path.parent, warnings, depth + 1, budget, root))
         last = end
     out.append(source[last:])
     return "".join(out)
@@ -238,7 +243,7 @@ def _mark_cites(body: str, cites: list[_Cite], verbatim: list[str], first_line: 
             continue
         name = m.group("name")
         nocite = name == "nocite"
-        if not nocite and (name in _NOT_CITES or not _CITE.fullmatch(name)):
+        if not nocite and (name in _NOT_CITES or not (_CITE.fullmatch(name) or name.lower().endswith(("cite", "cites")))):
             continue
         args, end = _args(body, m.end(), multi=name.endswith("cites"))
         if not args:
