@@ -30,12 +30,12 @@ def load_docx(name: str, data: bytes) -> Document:
         raise DocumentError(f"{name}: .docx unpacks to {unpacked // (1024 * 1024)} MB, refused as a zip bomb")
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:
+        lines = [p.text for p in document.paragraphs]
+        for table in document.tables:
+            for row in table.rows:
+                lines.append("\t".join(cell.text for cell in row.cells))
+    except Exception as exc:  # python-docx reads lazily: damage can surface while walking the body
         raise DocumentError(f"{name}: unreadable .docx ({type(exc).__name__})") from None
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append("\t".join(cell.text for cell in row.cells))
     text = normalize("\n".join(lines))
     doc = Document(text=text, source=name, encoding="docx", format="docx")
     # Zotero / Mendeley / EndNote citation fields carry the cited items exactly
