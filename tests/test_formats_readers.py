@@ -444,7 +444,7 @@ def test_odt_is_not_taken_for_docx(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- Word citation fields
 
 
-def _docx(paragraphs: list[str]) -> bytes:
+def _docx(paragraphs: list[str], extra: dict[str, str] | None = None) -> bytes:
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     body = "".join(paragraphs)
     doc = f'<?xml version="1.0" encoding="UTF-8"?><w:document {w}><w:body>{body}</w:body></w:document>'
@@ -461,6 +461,8 @@ def _docx(paragraphs: list[str]) -> bytes:
                     'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
                     '2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
         zf.writestr("word/document.xml", doc)
+        for part, content in (extra or {}).items():
+            zf.writestr(part, content)
     return buf.getvalue()
 
 
@@ -563,3 +565,33 @@ def test_cli_refs_bib_json_and_unknown_type(tmp_path: Path) -> None:
     result = runner.invoke(app, ["refs", str(bad)])
     assert result.exit_code == 2
     assert len(result.stderr.strip().splitlines()) == 1 and ".xyz" in result.stderr
+
+
+def test_docx_word_own_citations(tmp_path: Path) -> None:
+    b = 'xmlns:b="http://schemas.openxmlformats.org/officeDocument/2006/bibliography"'
+    sources = (f'<?xml version="1.0"?><b:Sources {b} SelectedStyle="APA"><b:Source><b:Tag>Smi20</b:Tag>'
+               '<b:SourceType>JournalArticle</b:SourceType><b:Title>Word source title</b:Title><b:Year>2020</b:Year>'
+               '<b:JournalName>Journal W</b:JournalName><b:Author><b:Author><b:NameList><b:Person><b:Last>Smith'
+               '</b:Last><b:First>Jane</b:First></b:Person></b:NameList></b:Author></b:Author></b:Source>'
+               '<b:Source><b:Tag>Org19</b:Tag><b:SourceType>Report</b:SourceType><b:Title>Org report</b:Title>'
+               '<b:Author><b:Author><b:Corporate>World Health Organization</b:Corporate></b:Author></b:Author>'
+               '<b:Year>2019</b:Year></b:Source></b:Sources>')
+    paragraphs = ["<w:p>" + _run("Text ") + _field(["CITATION Org19 \\l 1033 \\m Smi20"], "(WHO, 2019; Smith, 2020)")
+                  + _run(" again ") + _field(["CITATION Smi20 \\l 1033 "], "(Smith, 2020)") + "</w:p>"]
+    doc = load(_write(tmp_path, "word.docx", _docx(paragraphs, {"customXml/item1.xml": sources})))
+    refs = _refs(doc)
+    assert [r.fields["title"] for r in refs] == ["Org report", "Word source title"]
+    assert refs[0].fields["author"] == [{"literal": "World Health Organization"}]
+    assert refs[1].fields["author"] == [{"family": "Smith", "given": "Jane"}]
+
+
+def test_tex_class_cite_macros_and_inputs(tmp_path: Path) -> None:
+    (tmp_path / "chapters").mkdir()
+    _write(tmp_path, "refs.bib", TEX_BIB)
+    _write(tmp_path, "chapters/one.tex", "Chapter text \\upcite{knuth84,%\n  lamport94}.\n\\input{chapters/two}\n")
+    _write(tmp_path, "chapters/two.tex", "Two \\cite{lecun2015}.\n")
+    doc = load(_write(tmp_path, "main.tex", "\\begin{document}\n\\include{chapters/one}\n"
+                      "\\input{nothere}\n\\bibliography{refs}\n\\end{document}\n"))
+    assert [r.fields["id"] for r in _refs(doc)] == ["knuth84", "lamport94", "lecun2015"]
+    assert "Chapter text [1, 2]." in doc.text and "Two [3]." in doc.text
+    assert any("nothere.tex" in w.message for w in doc.warnings)

@@ -45,6 +45,14 @@ def _converter() -> Any:
         MacroSpec("bibrangedash", ""), MacroSpec("bibdatedash", ""), MacroSpec("addcomma", ""),
         MacroSpec("addspace", ""), MacroSpec("adddot", ""), MacroSpec("newunit", ""), MacroSpec("newblock", ""),
         MacroSpec("allowbreak", ""), MacroSpec("urlprefix", ""), MacroSpec("doiprefix", ""),
+        MacroSpec("BibitemOpen", ""), MacroSpec("BibitemShut", "{"), MacroSpec("bibfnamefont", "{"),
+        MacroSpec("bibnamefont", "{"), MacroSpec("citenamefont", "{"), MacroSpec("Eprint", "[{{"),
+        MacroSpec("selectlanguage", "{"), MacroSpec("foreignlanguage", "{{"), MacroSpec("EOS", ""),
+        MacroSpec("bibAnnoteFile", "{"), MacroSpec("bibAnnote", "{{"), MacroSpec("bibsc", "{"),
+        MacroSpec("bibtitle", "{"), MacroSpec("bibjournal", "{"), MacroSpec("bibvolume", "{"),
+        MacroSpec("bibauthor", "{"), MacroSpec("bibyear", "{"), MacroSpec("bibpages", "{"),
+        MacroSpec("harvardurl", "{"), MacroSpec("harvardyearleft", ""), MacroSpec("harvardyearright", ""),
+        MacroSpec("protect", ""), MacroSpec("citeauthoryear", "{{{"),
     ])
     tdb = get_default_latex_context_db()
     keep = ("texttt", "mbox", "textup", "textsf", "textnormal", "textmd", "uppercase", "MakeUppercase",
@@ -73,6 +81,15 @@ def _converter() -> Any:
         MacroTextSpec("newunit", ". "), MacroTextSpec("newblock", " "), MacroTextSpec("allowbreak", ""),
         MacroTextSpec("urlprefix", "URL "), MacroTextSpec("doiprefix", "DOI: "),
         MacroTextSpec("BIBentryALTinterwordspacing", ""), MacroTextSpec("BIBentrySTDinterwordspacing", ""),
+        MacroTextSpec("BibitemOpen", ""), MacroTextSpec("BibitemShut", ""), MacroTextSpec("EOS", ""),
+        MacroTextSpec("Eprint", lambda n, l2tobj: _arg(n, l2tobj, 2) or _arg(n, l2tobj, 1)),
+        MacroTextSpec("selectlanguage", ""), MacroTextSpec("bibAnnoteFile", ""), MacroTextSpec("bibAnnote", ""),
+        MacroTextSpec("foreignlanguage", lambda n, l2tobj: _arg(n, l2tobj, 1)),
+        MacroTextSpec("harvardyearleft", "("), MacroTextSpec("harvardyearright", ")"), MacroTextSpec("protect", ""),
+        MacroTextSpec("citeauthoryear", lambda n, l2tobj: f"{_arg(n, l2tobj, 0)} {_arg(n, l2tobj, 2)}"),
+        *(MacroTextSpec(m, discard=False) for m in ("bibfnamefont", "bibnamefont", "citenamefont", "bibsc",
+                                                      "bibtitle", "bibjournal", "bibvolume", "bibauthor", "bibyear",
+                                                      "bibpages", "harvardurl")),
     ])
     return LatexNodes2Text(latex_context=tdb, math_mode="text", keep_comments=False), wdb
 

@@ -248,7 +248,7 @@ def _mark_cites(body: str, cites: list[_Cite], verbatim: list[str], first_line: 
         args, end = _args(body, m.end(), multi=name.endswith("cites"))
         if not args:
             continue
-        keys = [k.strip() for a in args for k in a.split(",") if k.strip()]
+        keys = [k.strip() for a in args for k in re.sub(r"(?<!\\)%[^\n]*", "", a).split(",") if k.strip()]
         line += body.count("\n", counted, m.start())
         counted = m.start()
         out.append(body[last:m.start()])

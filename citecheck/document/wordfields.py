@@ -8,7 +8,9 @@ A reference manager's Word plug-in stores every citation's data in the file:
   CSL_BIBLIOGRAPHY``; Mendeley Cite: content controls tagged
   ``MENDELEY_CITATION_v3_<base64 json>``;
 * EndNote: ``ADDIN EN.CITE <EndNote><Cite>…<record>…`` — the XML written in the
-  code or base64-encoded in ``w:fldData`` — and ``ADDIN EN.REFLIST``.
+  code or base64-encoded in ``w:fldData`` — and ``ADDIN EN.REFLIST``;
+* Word's own References tab: ``CITATION Tag`` fields naming sources kept in a
+  ``b:Sources`` part under ``customXml/``.
 
 The JSON is CSL-JSON and the EndNote records are EndNote XML, so the items are
 read exactly, no parsing: the list is the unique cited items (same URI, DOI or
@@ -36,9 +38,10 @@ from citecheck.text import fold, normalize
 PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 MAX_FIELD_CHARS = 5_000_000
 """Longest field code read (a citation's JSON with abstracts is a few kB; 5 M is damage or abuse)."""
-_CITATION = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_ITEM\s+CSL_CITATION|CSL_CITATION)\b")
+_CITATION = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_ITEM(?:\s+CSL_CITATION)?|CSL_CITATION)(?![\w.])")
 _ENDNOTE = re.compile(r"^\s*ADDIN\s+EN\.CITE\b")
 _BIBLIOGRAPHY = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_BIBL|Mendeley Bibliography|EN\.REFLIST)\b")
+_WORD_CITATION = re.compile(r"^\s*CITATION\s+\S")
 _MENDELEY_TAG = "MENDELEY_CITATION_v3_"
 _NUMERIC = re.compile(r"^[\s\[(<sup>/]*\d+(?:\s*[-\u2013,;]\s*\d+)*[\s\])</sup>]*$")
 
@@ -60,6 +63,8 @@ class Cited:
     bibliography: list[str] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     fields_seen: int = 0
+    word_tags: list[str] = field(default_factory=list)
+    """Source tags of Word's own citations (``CITATION Smi20``), in order of first citation."""
     _index: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def add(self, fields: CSL, issues: list[Issue], identities: list[tuple[str, str]]) -> None:
@@ -80,7 +85,72 @@ def read_citations(zf: zipfile.ZipFile, name: str) -> Cited:
         if part in names:
             root = parse_xml(zf.read(part), name, part)
             _walk(root, cited, name)
+    if cited.word_tags:
+        _word_sources(zf, cited, name)
     return cited
+
+
+_B = "{http://schemas.openxmlformats.org/officeDocument/2006/bibliography}"
+_WORD_TYPES = {"JournalArticle": "article-journal", "Book": "book", "BookSection": "chapter",
+               "ConferenceProceedings": "paper-conference", "Report": "report", "InternetSite": "webpage",
+               "DocumentFromInternetSite": "webpage", "ArticleInAPeriodical": "article-magazine", "Patent": "patent",
+               "ElectronicSource": "document", "Misc": "document", "Case": "legal_case", "Interview": "interview",
+               "Film": "motion_picture", "Sound": "song", "Performance": "performance", "Art": "graphic"}
+
+
+def _word_sources(zf: zipfile.ZipFile, cited: Cited, name: str) -> None:
+    """Word's own citations: the sources they name, from the ``b:Sources`` part in customXml/."""
+    sources: dict[str, Any] = {}
+    for part in zf.namelist():
+        if part.startswith("customXml/item") and part.endswith(".xml") and zf.getinfo(part).file_size < 50_000_000:
+            root = parse_xml(zf.read(part), name, part)
+            if local(root.tag) == "Sources":
+                for src in root:
+                    tag = src.findtext(f"{_B}Tag")
+                    if tag:
+                        sources.setdefault(tag.strip(), src)
+    for tag in cited.word_tags:
+        src = sources.get(tag)
+        if src is None:
+            cited.warnings.append(Issue(E.UNDEFINED_CITATION, f"Word citation {tag}: no such source in the document"))
+            continue
+        cited.add(*_word_source_fields(src), [("word", tag)])
+
+
+def _word_source_fields(src: Any) -> tuple[CSL, list[Issue]]:
+    def get(tag: str) -> str:
+        return " ".join((src.findtext(f"{_B}{tag}") or "").split())
+
+    f: CSL = {"type": _WORD_TYPES.get(get("SourceType"), "document"), "title": get("Title")}
+    f["container-title"] = (get("JournalName") or get("BookTitle") or get("ConferenceName")
+                            or get("PeriodicalTitle") or get("InternetSiteTitle"))
+    contributors = src.find(f"{_B}Author")  # b:Author holds the roles: b:Author, b:Editor, b:Translator…
+    for role, tag in (("author", "Author"), ("editor", "Editor")):
+        people = []
+        for group in contributors.findall(f"{_B}{tag}") if contributors is not None else []:
+            for person in group.iter(f"{_B}Person"):
+                given = " ".join(x for x in ((person.findtext(f"{_B}First") or ""),
+                                             (person.findtext(f"{_B}Middle") or "")) if x.strip())
+                name = E.person(person.findtext(f"{_B}Last"), given)
+                if name:
+                    people.append(name)
+            corporate = group.findtext(f"{_B}Corporate")
+            if corporate and corporate.strip():
+                people.append({"literal": corporate.strip()})
+        if people and role not in f:
+            f[role] = people
+    parts = E.year_parts(get("Year"))
+    if parts:
+        f["issued"] = {"date-parts": [parts]}
+    f["volume"], f["issue"], f["page"] = get("Volume"), get("Issue"), get("Pages")
+    f["publisher"], f["publisher-place"], f["URL"] = get("Publisher"), get("City"), get("URL")
+    issues: list[Issue] = []
+    doi, issue = E.clean_doi(get("DOI"))
+    if doi:
+        f["DOI"] = doi
+    if issue:
+        issues.append(issue)
+    return E.clean_fields(f), issues
 
 
 def _walk(root: Any, cited: Cited, name: str) -> None:
@@ -137,7 +207,11 @@ def _field_done(f: _Field, cited: Cited, name: str) -> None:
     elif _ENDNOTE.match(instr):
         cited.fields_seen += 1
         _endnote(instr, f.data, cited, name)
-    elif _BIBLIOGRAPHY.match(instr):
+    elif _WORD_CITATION.match(instr):
+        cited.fields_seen += 1
+        tags = [m.group(1) for m in re.finditer(r"(?:CITATION|\\m)\s+(\S+)", instr)]
+        cited.word_tags += [t for t in tags if t not in cited.word_tags]
+    elif _BIBLIOGRAPHY.match(instr) or instr.strip().startswith("BIBLIOGRAPHY"):
         text = "".join(f.result)
         cited.bibliography += [line.strip() for line in text.split("\n") if line.strip()]
 
