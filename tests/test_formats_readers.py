@@ -123,6 +123,9 @@ def test_bib_entry_closed_after_key_and_missing_comma(tmp_path: Path) -> None:
     refs = _refs(load(_write(tmp_path, "x.bib", text)))
     assert refs[0].fields["title"] == "Read anyway" and refs[0].fields["author"] == [{"family": "Doe", "given": "Jane"}]
     assert refs[1].fields["title"] == "First field" and refs[1].fields["container-title"] == "Second Field"
+    text = '@string{pub = "Acme"}\n@BOOK(paren, TITLE = "Parens " # "and concat", PUBLISHER = pub # " Press", YEAR = 2020)\n'
+    (ref,) = _refs(load(_write(tmp_path, "y.bib", text)))
+    assert (ref.fields["title"], ref.fields["publisher"]) == ("Parens and concat", "Acme Press")
 
 
 # ---------------------------------------------------------------- .bbl

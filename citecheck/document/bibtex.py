@@ -89,6 +89,7 @@ def read_bib(text: str, name: str = "") -> tuple[list[BibEntry], list[Issue]]:
     out: list[BibEntry] = []
     problems: list[Issue] = []
     seen: dict[str, int] = {}
+    strings = {k.lower(): str(v.value).strip('{}"') for k, v in library.strings_dict.items()}
     cursor = 0
     blocks = library.blocks
     for bi, block in enumerate(blocks):
@@ -131,13 +132,32 @@ def read_bib(text: str, name: str = "") -> tuple[list[BibEntry], list[Issue]]:
             continue  # @string, @preamble, comments
         if entry.entry_type.lower() in _SKIP_TYPES:
             continue
-        values = {f.key.lower(): f.value for f in entry.fields if isinstance(f.value, str)}
+        values = {f.key.lower(): _concatenated(f.value, strings) for f in entry.fields if isinstance(f.value, str)}
         issues += _missing_commas(values, entry.key)
         fields, field_issues = csl_from_bibtex(entry.entry_type, entry.key, values)
         seen.setdefault(entry.key, len(out) + 1)
         out.append(BibEntry(entry.key, raw, start, fields, issues + field_issues))
         E.check_count(name, len(out))
     return out, problems
+
+
+_PART = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|\{((?:[^{}]|\{[^{}]*\})*)\}|([\w\-:.]+))\s*(#|$)')
+
+
+def _concatenated(value: str, strings: dict[str, str]) -> str:
+    """``"Part one " # "two" # macro`` joined (the splitter leaves a concatenation as written)."""
+    if "#" not in value or (not value.strip().startswith(('"', "{")) and not re.match(r"\s*\w+\s*#", value)):
+        return value
+    out: list[str] = []
+    pos = 0
+    while pos < len(value):
+        m = _PART.match(value, pos)
+        if m is None or m.end() == pos:
+            return value  # not a clean concatenation: keep what was written
+        quoted, braced, bare = m.group(1), m.group(2), m.group(3)
+        out.append(quoted if quoted is not None else braced if braced is not None else strings.get(bare.lower(), bare))
+        pos = m.end()
+    return "".join(out)
 
 
 def _missing_commas(values: dict[str, str], key: str) -> list[Issue]:
