@@ -598,3 +598,14 @@ def test_tex_class_cite_macros_and_inputs(tmp_path: Path) -> None:
     assert [r.fields["id"] for r in _refs(doc)] == ["knuth84", "lamport94", "lecun2015"]
     assert "Chapter text [1, 2]." in doc.text and "Two [3]." in doc.text
     assert any("nothere.tex" in w.message for w in doc.warnings)
+
+
+def test_docx_mendeley_cite_content_controls(tmp_path: Path) -> None:
+    payload = base64.b64encode(json.dumps({"citationID": "M", "citationItems": [
+        {"id": "u1", "itemData": ITEM_A}], "properties": {"noteIndex": 0}}).encode()).decode()
+    sdt = (f'<w:sdt><w:sdtPr><w:tag w:val="MENDELEY_CITATION_v3_{payload}"/></w:sdtPr>'
+           f'<w:sdtContent>{_run("[1]")}</w:sdtContent></w:sdt>')
+    paragraphs = ["<w:p>" + _run("Shown ") + sdt + _run(".") + "</w:p>"]
+    doc = load(_write(tmp_path, "cite.docx", _docx(paragraphs)))
+    assert [r.fields["title"] for r in _refs(doc)] == ["First cited work"]
+    assert "Shown [1]." in doc.text

@@ -36,14 +36,44 @@ def load_docx(name: str, data: bytes) -> Document:
                 lines.append("\t".join(cell.text for cell in row.cells))
     except Exception as exc:  # python-docx reads lazily: damage can surface while walking the body
         raise DocumentError(f"{name}: unreadable .docx ({type(exc).__name__})") from None
-    text = normalize("\n".join(lines))
-    doc = Document(text=text, source=name, encoding="docx", format="docx")
-    # Zotero / Mendeley / EndNote citation fields carry the cited items exactly
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        body = visible_text(zf, name)
+        # Zotero / Mendeley / EndNote citation fields carry the cited items exactly
         cited = read_citations(zf, name)
+    text = normalize(body if body is not None else "\n".join(lines))
+    doc = Document(text=text, source=name, encoding="docx", format="docx")
     if cited.items:
         doc.lists = [citation_list(cited, text)]
     elif cited.fields_seen or cited.warnings:
         doc.warnings += cited.warnings or [Issue("citation_fields", f"{cited.fields_seen} citation fields hold no "
                                                  "item data; the list is read from the text")]
     return doc
+
+
+_SKIP = {"instrText", "delText", "fldData", "sdtPr", "del", "moveFrom", "rPr", "pPr", "sectPr", "tblPr", "trPr",
+         "tcPr", "tblGrid", "footnoteReference", "endnoteReference", "commentReference", "drawing", "pict", "object"}
+
+
+def visible_text(zf: zipfile.ZipFile, name: str) -> str | None:
+    """The body's text in reading order with what python-docx leaves out: content controls (Mendeley
+    Cite's citations and bibliography live in them), tables in place (cells tab-separated).
+
+    None when the body has no content control or cannot be read this way: python-docx's text is used.
+    """
+    from citecheck.document.blocks import render
+    from citecheck.document.xmlsafe import local, parse_xml
+
+    try:
+        root = parse_xml(zf.read("word/document.xml"), name, "Word document")
+    except (KeyError, DocumentError):
+        return None
+    body = next((el for el in root.iter() if local(el.tag) == "body"), None)
+    if body is None or not any(local(el.tag) == "sdt" for el in body.iter()):
+        return None  # python-docx's text is complete without content controls; keep it
+
+    def inline(el: object) -> str | None:
+        tag = local(el.tag)  # type: ignore[attr-defined]
+        return {"tab": " ", "noBreakHyphen": "-", "softHyphen": ""}.get(tag)
+
+    text = render(body, {"p", "tr"}, _SKIP, breaks={"br", "cr"}, cells={"tc"}, replace=inline, keep=("t",))
+    return text.replace("\n\n", "\n")
