@@ -29,6 +29,13 @@ def item_fields(item: dict[str, Any]) -> tuple[CSL, list[Issue]]:
     from citecheck.sources.convert import fields_from_csl
 
     f = fields_from_csl(item)
+    for key in ("title", "container-title", "publisher"):
+        value = f.get(key)
+        if isinstance(value, str) and ("{" in value or "\\" in value):
+            # BibTeX leftovers in items imported into Mendeley/Zotero (`{ANYONE}`, `\&`)
+            from citecheck.document.latex import latex_to_text
+
+            f[key] = latex_to_text(value)
     issues: list[Issue] = []
     if isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool):
         f = {"id": str(item["id"]), **f}
