@@ -609,3 +609,16 @@ def test_docx_mendeley_cite_content_controls(tmp_path: Path) -> None:
     doc = load(_write(tmp_path, "cite.docx", _docx(paragraphs)))
     assert [r.fields["title"] for r in _refs(doc)] == ["First cited work"]
     assert "Shown [1]." in doc.text
+
+
+def test_bbl_revtex_item_and_linked_doi(tmp_path: Path) -> None:
+    item = (r"\begin{thebibliography}{1}" "\n" r"\bibitem{einstein}" "\n"
+            r"\BibitemOpen \bibfield {author} {\bibinfo {author} {\bibfnamefont {A.}~\bibnamefont {Einstein}},\ }"
+            r"\bibfield {title} {\bibinfo {title} {Zur Elektrodynamik bewegter K{\"o}rper},\ }"
+            r"\href {\doibase 10.1002/andp.19053221004} {\bibfield {journal} {\bibinfo {journal} {Ann. Phys.}\ }"
+            r"\textbf {\bibinfo {volume} {322}},\ \bibinfo {pages} {891} (\bibinfo {year} {1905})}\BibitemShut {NoStop}"
+            "\n" r"\end{thebibliography}" "\n")
+    (ref,) = _refs(load(_write(tmp_path, "phys.bbl", item)))
+    assert ref.text == "A. Einstein, Zur Elektrodynamik bewegter Körper, Ann. Phys. 322, 891 (1905)"
+    assert ref.fields["DOI"] == "10.1002/andp.19053221004"
+    assert ref.fields["issued"]["date-parts"][0][0] == 1905

@@ -34,6 +34,7 @@ _ENTRY = re.compile(r"\\entry\s*\{")
 _END_BIB = re.compile(r"\\end\s*\{thebibliography\}")
 _BEGIN_BIB = re.compile(r"\\begin\s*\{thebibliography\}\s*(?:\{[^{}]*\})?")
 _NUMERIC_LABEL = re.compile(r"^\s*\d+\s*$")
+_LINKED_DOI = re.compile(r"(?:\\doi\s*\{|\\doibase\s*|doi\.org/|\\url\s*\{doi:)\s*(10\.\d{4,9}/[^\s{}]+)")
 
 
 @dataclass
@@ -104,6 +105,11 @@ def bibitems(text: str, name: str = "", offset: int = 0) -> tuple[list[BblEntry]
         raw = text[m.start():j + len(body)] if body else text[m.start():j]
         rendered = latex_to_text(body)
         fields, issues = parse_reference(rendered) if rendered else ({}, [Issue("empty", "empty \\bibitem")])
+        if "DOI" not in fields:
+            # a DOI only in a link target (``\\href{\\doibase 10.1/x}{…}``, ``\\href{https://doi.org/…}``) is not rendered
+            doi = _LINKED_DOI.search(body)
+            if doi:
+                fields["DOI"] = doi.group(1).rstrip(".,")
         if key:
             fields = {"id": key, **fields}
         if label and not _NUMERIC_LABEL.match(label):
