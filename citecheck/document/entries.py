@@ -170,4 +170,9 @@ def name_from_string(value: str) -> dict[str, str] | None:
     from citecheck.refs.names import parse_single
 
     value = " ".join(value.split())
-    return parse_single(value) if value else None
+    if not value or value.lower().strip(" .") in _NOT_NAMES:
+        return None
+    return parse_single(value)
+
+
+_NOT_NAMES = {"et al", "others", "and others", "等", "anonymous", "anon"}
