@@ -550,7 +550,7 @@ def test_unknown_suffix_is_refused_by_name(tmp_path: Path) -> None:
 
 def test_damaged_structured_files_give_one_line(tmp_path: Path) -> None:
     cases = {"x.ris": "no records here", "x.nbib": "nothing", "x.odt": b"PK\x03\x04 damaged",
-             "x.bbl": "no items", "x.json": "[1, 2, 3]"}
+             "x.bbl": "no items", "x.json": "[1, 2, 3]", "x.bib": "% only a comment\n@comment{x}\n"}
     for name, content in cases.items():
         with pytest.raises(DocumentError) as info:
             load(_write(tmp_path, name, content))

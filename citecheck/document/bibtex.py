@@ -67,6 +67,8 @@ def load_bib(name: str, data: bytes) -> Document:
     text, encoding, warnings = decode(data)
     text = normalize(text)
     found, problems = read_bib(text, name)
+    if not found:
+        raise DocumentError(f"{name}: no BibTeX entry in this file")
     lines = E.Lines(text)
     refs = [E.reference("L1", i, e.raw, e.start, lines, e.fields, e.warnings)
             for i, e in enumerate(found, start=1)]
