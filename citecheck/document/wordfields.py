@@ -43,7 +43,8 @@ _ENDNOTE = re.compile(r"^\s*ADDIN\s+EN\.CITE\b")
 _BIBLIOGRAPHY = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_BIBL|Mendeley Bibliography|EN\.REFLIST)\b")
 _WORD_CITATION = re.compile(r"^\s*CITATION\s+\S")
 _MENDELEY_TAG = "MENDELEY_CITATION_v3_"
-_NUMERIC = re.compile(r"^[\s\[(<sup>/]*\d+(?:\s*[-\u2013,;]\s*\d+)*[\s\])</sup>]*$")
+_NUMERIC = re.compile(r"^[\s\[(]*\d+(?:\s*[-\u2013,;]\s*\d+)*[\s\])]*$")
+"""A formatted citation of a numeric style (``[1]``, ``(1-3)``, superscript ``1,2``), tags removed."""
 
 
 @dataclass
@@ -170,9 +171,8 @@ def _walk(root: Any, cited: Cited, name: str) -> None:
         if tag == "fldChar":
             kind = el.get(_w("fldCharType"))
             if kind == "begin":
-                stack.append(_Field())
-                data = [local(c.tag) == "fldData" and (c.text or "") for c in el]
-                stack[-1].data += [d for d in data if d]
+                # EndNote may keep its XML base64-encoded in the field's w:fldData
+                stack.append(_Field(data=[c.text or "" for c in el if local(c.tag) == "fldData"]))
             elif kind == "separate" and stack:
                 stack[-1].in_result = True
             elif kind == "end" and stack:
