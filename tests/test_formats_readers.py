@@ -622,3 +622,20 @@ def test_bbl_revtex_item_and_linked_doi(tmp_path: Path) -> None:
     assert ref.text == "A. Einstein, Zur Elektrodynamik bewegter Körper, Ann. Phys. 322, 891 (1905)"
     assert ref.fields["DOI"] == "10.1002/andp.19053221004"
     assert ref.fields["issued"]["date-parts"][0][0] == 1905
+
+
+def test_docx_endnote_nested_cite_data_field() -> None:
+    from citecheck.document.wordfields import read_citations
+
+    record = ('<EndNote><Cite><RecNum>3</RecNum><record><rec-number>3</rec-number><titles><title>Nested data'
+              '</title></titles><dates><year>2017</year></dates></record></Cite></EndNote>')
+    encoded = base64.b64encode(record.encode()).decode()
+    nested = (f'<w:r><w:fldChar w:fldCharType="begin"><w:fldData>{encoded}</w:fldData></w:fldChar></w:r>'
+              '<w:r><w:instrText> ADDIN EN.CITE.DATA </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    para = ('<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> ADDIN EN.CITE </w:instrText></w:r>'
+            + nested + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + _run("[1]")
+            + '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')
+    with zipfile.ZipFile(io.BytesIO(_docx([para]))) as zf:
+        cited = read_citations(zf, "x.docx")
+    assert [f["title"] for f, _ in cited.items] == ["Nested data"]
+    assert cited.formatted == [] or cited.formatted == ["[1]"]
