@@ -206,7 +206,11 @@ def _field_done(f: _Field, cited: Cited, name: str) -> None:
         _csl_citation(value, cited)
     elif _ENDNOTE.match(instr):
         cited.fields_seen += 1
+        before = len(cited.formatted)
         _endnote(instr, f.data, cited, name)
+        shown = "".join(f.result).strip()
+        if len(cited.formatted) == before and shown:
+            cited.formatted.append(shown)  # no DisplayText: what the field shows says the style
     elif _WORD_CITATION.match(instr):
         cited.fields_seen += 1
         tags = [m.group(1) for m in re.finditer(r"(?:CITATION|\\m)\s+(\S+)", instr)]
