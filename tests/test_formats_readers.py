@@ -639,3 +639,32 @@ def test_docx_endnote_nested_cite_data_field() -> None:
         cited = read_citations(zf, "x.docx")
     assert [f["title"] for f, _ in cited.items] == ["Nested data"]
     assert cited.formatted == ["[1]"]
+
+
+def test_docx_older_mendeley_code_and_sibling_flddata() -> None:
+    from citecheck.document.wordfields import read_citations
+
+    old = "ADDIN Mendeley Citation{0a1b-2c} CSL_CITATION " + json.dumps(
+        {"citationItems": [{"id": "ITEM-1", "uris": ["http://www.mendeley.com/documents/?uuid=1"], "itemData": ITEM_B}]})
+    record = ('<EndNote><Cite><RecNum>9</RecNum><record><titles><title>Sibling data</title></titles></record>'
+              '</Cite></EndNote>')
+    encoded = base64.b64encode(record.encode()).decode()
+    sibling = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+               f'<w:r><w:fldData xml:space="preserve">{encoded}</w:fldData></w:r>'
+               '<w:r><w:instrText> ADDIN EN.CITE.DATA </w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>')
+    paragraphs = ["<w:p>" + _field([old], "(Li, 2019)") + sibling + "</w:p>"]
+    with zipfile.ZipFile(io.BytesIO(_docx(paragraphs))) as zf:
+        cited = read_citations(zf, "x.docx")
+    assert [f["title"] for f, _ in cited.items] == ["Second cited work", "Sibling data"]
+
+
+def test_docx_mendeley_bibliography_control_gives_spans(tmp_path: Path) -> None:
+    payload = base64.b64encode(json.dumps({"citationItems": [{"id": "u1", "itemData": ITEM_A}]}).encode()).decode()
+    cite = (f'<w:sdt><w:sdtPr><w:tag w:val="MENDELEY_CITATION_v3_{payload}"/></w:sdtPr>'
+            f'<w:sdtContent>{_run("(Smith, 2020)")}</w:sdtContent></w:sdt>')
+    bib = ('<w:sdt><w:sdtPr><w:tag w:val="MENDELEY_BIBLIOGRAPHY"/></w:sdtPr><w:sdtContent><w:p>'
+           + _run("Smith, J. (2020). First cited work.") + "</w:p></w:sdtContent></w:sdt>")
+    doc = load(_write(tmp_path, "m.docx", _docx(["<w:p>" + _run("Text ") + cite + "</w:p>", bib])))
+    (ref,) = _refs(doc)
+    assert ref.raw == "Smith, J. (2020). First cited work."
+    _spans_real(doc)

@@ -4,9 +4,9 @@ A reference manager's Word plug-in stores every citation's data in the file:
 
 * Zotero: a field ``ADDIN ZOTERO_ITEM CSL_CITATION {json}`` (the code often split
   over many ``w:instrText`` runs); the bibliography is a ``ADDIN ZOTERO_BIBL`` field;
-* Mendeley Desktop: ``ADDIN CSL_CITATION {json}`` and ``ADDIN Mendeley Bibliography
-  CSL_BIBLIOGRAPHY``; Mendeley Cite: content controls tagged
-  ``MENDELEY_CITATION_v3_<base64 json>``;
+* Mendeley Desktop: ``ADDIN CSL_CITATION {json}`` (older: ``ADDIN Mendeley Citation{uuid}
+  CSL_CITATION {json}``) and ``ADDIN Mendeley Bibliography CSL_BIBLIOGRAPHY``; Mendeley Cite:
+  content controls tagged ``MENDELEY_CITATION_v3_<base64 json>`` and ``MENDELEY_BIBLIOGRAPHY``;
 * EndNote: ``ADDIN EN.CITE <EndNote><Cite>…<record>…`` — the XML written in the
   code or base64-encoded in ``w:fldData`` — and ``ADDIN EN.REFLIST``;
 * Word's own References tab: ``CITATION Tag`` fields naming sources kept in a
@@ -38,7 +38,8 @@ from citecheck.text import fold, normalize
 PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
 MAX_FIELD_CHARS = 5_000_000
 """Longest field code read (a citation's JSON with abstracts is a few kB; 5 M is damage or abuse)."""
-_CITATION = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_ITEM(?:\s+CSL_CITATION)?|CSL_CITATION)(?![\w.])")
+_CITATION = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_ITEM(?:\s+CSL_CITATION)?|CSL_CITATION|Mendeley\s+Citation\{[^}]*\}\s*CSL_CITATION)"
+                       r"(?![\w.])")
 _ENDNOTE = re.compile(r"^\s*ADDIN\s+EN\.CITE\b")
 _BIBLIOGRAPHY = re.compile(r"^\s*ADDIN\s+(?:ZOTERO_BIBL|Mendeley Bibliography|EN\.REFLIST)\b")
 _WORD_CITATION = re.compile(r"^\s*CITATION\s+\S")
@@ -171,12 +172,14 @@ def _walk(root: Any, cited: Cited, name: str) -> None:
         if tag == "fldChar":
             kind = el.get(_w("fldCharType"))
             if kind == "begin":
-                # EndNote may keep its XML base64-encoded in the field's w:fldData
-                stack.append(_Field(data=[c.text or "" for c in el if local(c.tag) == "fldData"]))
+                stack.append(_Field())
             elif kind == "separate" and stack:
                 stack[-1].in_result = True
             elif kind == "end" and stack:
                 _field_done(stack.pop(), cited, name)
+        elif tag == "fldData" and stack:
+            # EndNote may keep its XML base64-encoded in w:fldData, inside the begin mark or in a run after it
+            stack[-1].data.append(el.text or "")
         elif tag == "instrText" and stack and not stack[-1].in_result:
             if sum(map(len, stack[-1].instr)) < MAX_FIELD_CHARS:
                 stack[-1].instr.append(el.text or "")
@@ -186,6 +189,14 @@ def _walk(root: Any, cited: Cited, name: str) -> None:
                     f.result.append(el.text or "")
         elif tag == "tag" and (el.get(_w("val")) or "").startswith(_MENDELEY_TAG):
             _mendeley_v3(el.get(_w("val")) or "", cited)
+        elif tag == "tag" and el.get(_w("val")) == "MENDELEY_BIBLIOGRAPHY":
+            sdt = el.getparent().getparent() if el.getparent() is not None else None
+            content = next((c for c in sdt if local(c.tag) == "sdtContent"), None) if sdt is not None else None
+            if content is not None:
+                from citecheck.document.blocks import render
+
+                cited.bibliography += [ln.strip() for ln in render(content, {"p"}, {"instrText", "delText"}).split("\n")
+                                       if ln.strip()]
 
 
 def _w(attr: str) -> str:
@@ -196,7 +207,8 @@ def _field_done(f: _Field, cited: Cited, name: str) -> None:
     instr = "".join(f.instr)
     if _CITATION.match(instr):
         cited.fields_seen += 1
-        start = instr.find("{")
+        marker = instr.find("CSL_CITATION")
+        start = instr.find("{", marker if marker >= 0 else 0)
         try:
             value, _ = json.JSONDecoder().raw_decode(instr, start) if start >= 0 else (None, 0)
         except (json.JSONDecodeError, RecursionError):
