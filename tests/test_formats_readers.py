@@ -668,3 +668,22 @@ def test_docx_mendeley_bibliography_control_gives_spans(tmp_path: Path) -> None:
     (ref,) = _refs(doc)
     assert ref.raw == "Smith, J. (2020). First cited work."
     _spans_real(doc)
+
+
+def test_odt_zotero_marks_and_native_bibliography_marks(tmp_path: Path) -> None:
+    from xml.sax.saxutils import quoteattr
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    mark = "ZOTERO_ITEM CSL_CITATION " + json.dumps({"citationItems": [{"uris": ["u:A"], "itemData": ITEM_A}]}) + " RND1"
+    content = (f'<office:document-content {ns}><office:body><office:text><text:p>See '
+               f'<text:reference-mark-start text:name={quoteattr(mark)}/>[1]<text:reference-mark-end '
+               f'text:name={quoteattr(mark)}/> and <text:bibliography-mark text:identifier="Li19" '
+               'text:bibliography-type="book" text:author="Li, Wei; Wang, Fang" text:title="Native entry" '
+               'text:year="2019">[Li19]</text:bibliography-mark>.</text:p></office:text></office:body>'
+               '</office:document-content>')
+    doc = load(_write(tmp_path, "z.odt", _odt(content)))
+    refs = _refs(doc)
+    assert [r.fields["title"] for r in refs] == ["First cited work", "Native entry"]
+    assert refs[1].fields["author"] == [{"family": "Li", "given": "Wei"}, {"family": "Wang", "given": "Fang"}]
+    assert "See [1] and [Li19]." in doc.text

@@ -4,20 +4,24 @@ The file is a zip; ``content.xml`` is read with the hardened lxml parser after
 the same zip-bomb check as Word files. Footnotes are moved after the body (in
 place they would split the sentence that cites them). Zotero for LibreOffice
 keeps each citation's CSL-JSON in the name of a reference mark
-(``ZOTERO_ITEM CSL_CITATION {…}``): those items are read exactly, as in Word.
+(``ZOTERO_ITEM CSL_CITATION {…}``), and LibreOffice's own bibliography marks carry
+their fields as attributes: those items are read exactly, as in Word.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
+from typing import Any
 
+from citecheck.document import entries as E
 from citecheck.document.blocks import render
 from citecheck.document.errors import DocumentError
 from citecheck.document.word import MAX_DOCX_UNPACKED
 from citecheck.document.xmlsafe import local, parse_xml
-from citecheck.model import Document
+from citecheck.model import CSL, Document
 from citecheck.text import normalize
 
 BLOCKS = {"p", "h", "list-item", "table-row", "section", "note-body", "table"}
@@ -49,7 +53,7 @@ def load_odt(name: str, data: bytes) -> Document:
 
 
 def _zotero_marks(root: object, doc: Document, text: str) -> None:
-    from citecheck.document.wordfields import Cited, _csl_citation, citation_list
+    from citecheck.document.wordfields import Cited, _csl_citation, _identities, citation_list
 
     cited = Cited()
     for el in root.iter():  # type: ignore[attr-defined]
@@ -63,7 +67,35 @@ def _zotero_marks(root: object, doc: Document, text: str) -> None:
                     continue
                 cited.fields_seen += 1
                 _csl_citation(value, cited)
+        elif tag == "bibliography-mark":
+            cited.fields_seen += 1
+            fields, identity = _native_mark(el)
+            cited.add(fields, [], [identity, *_identities(fields)])
         elif tag == "section" and any(v.startswith("ZOTERO_BIBL") for k, v in el.attrib.items() if k.endswith("}name")):
             cited.bibliography += [line for line in render(el, BLOCKS, ()).split("\n") if line.strip()]
     if cited.items:
         doc.lists = [citation_list(cited, text)]
+
+
+_NATIVE_TYPES = {"article": "article-journal", "book": "book", "incollection": "chapter", "inbook": "chapter",
+                 "inproceedings": "paper-conference", "conference": "paper-conference", "proceedings": "book",
+                 "phdthesis": "thesis", "masterthesis": "thesis", "techreport": "report", "www": "webpage",
+                 "manual": "report", "booklet": "pamphlet", "unpublished": "manuscript"}
+
+
+def _native_mark(el: Any) -> tuple[CSL, tuple[str, str]]:
+    """LibreOffice's own bibliography entry: its data are the mark's attributes (BibTeX-like names)."""
+    attrs = {k.rsplit("}", 1)[-1]: " ".join(v.split()) for k, v in el.attrib.items()}
+    f: CSL = {"type": _NATIVE_TYPES.get(attrs.get("bibliography-type", "").lower(), "document"),
+              "title": attrs.get("title", ""),
+              "container-title": attrs.get("journal") or attrs.get("booktitle") or "",
+              "volume": attrs.get("volume", ""), "issue": attrs.get("number", ""), "page": attrs.get("pages", ""),
+              "publisher": attrs.get("publisher") or attrs.get("school") or attrs.get("institution") or "",
+              "URL": attrs.get("url", ""), "ISBN": attrs.get("isbn", "")}
+    for role in ("author", "editor"):
+        names = [E.name_from_string(n) for n in re.split(r";|\s+and\s+", attrs.get(role, ""))]
+        f[role] = [n for n in names if n]
+    parts = E.year_parts(attrs.get("year", ""))
+    if parts:
+        f["issued"] = {"date-parts": [parts]}
+    return E.clean_fields(f), ("odt", attrs.get("identifier") or attrs.get("title", ""))
