@@ -687,3 +687,13 @@ def test_odt_zotero_marks_and_native_bibliography_marks(tmp_path: Path) -> None:
     assert [r.fields["title"] for r in refs] == ["First cited work", "Native entry"]
     assert refs[1].fields["author"] == [{"family": "Li", "given": "Wei"}, {"family": "Wang", "given": "Fang"}]
     assert "See [1] and [Li19]." in doc.text
+
+
+def test_folder_walks_skip_any_json_and_xml() -> None:
+    from citecheck.formats import suffixes
+
+    walked = suffixes()
+    assert {".bib", ".bbl", ".tex", ".ris", ".nbib", ".odt", ".html"} <= walked
+    assert ".json" not in walked and ".xml" not in walked
+    assert find_format(filename="refs.json").name == "csl-json" and find_format(filename="a.xml").name == "xml"
+    assert find_format(filename="x.docx", data=b"PK\x03\x04 not a zip").name == "docx"  # by suffix, then refused
