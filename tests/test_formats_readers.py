@@ -697,3 +697,14 @@ def test_folder_walks_skip_any_json_and_xml() -> None:
     assert ".json" not in walked and ".xml" not in walked
     assert find_format(filename="refs.json").name == "csl-json" and find_format(filename="a.xml").name == "xml"
     assert find_format(filename="x.docx", data=b"PK\x03\x04 not a zip").name == "docx"  # by suffix, then refused
+
+
+def test_bib_crossref_fields_are_inherited(tmp_path: Path) -> None:
+    text = ("@inproceedings{DBLP:conf/x/Smith20, author={Jane Smith}, title={Child paper}, pages={1--9},\n"
+            "  crossref={DBLP:conf/x/2020}}\n"
+            "@proceedings{DBLP:conf/x/2020, title={Proceedings of X 2020}, year={2020}, publisher={ACM}}\n")
+    refs = _refs(load(_write(tmp_path, "dblp.bib", text)))
+    f = refs[0].fields
+    assert (f["title"], f["container-title"], f["publisher"]) == ("Child paper", "Proceedings of X 2020", "ACM")
+    assert f["issued"] == {"date-parts": [[2020]]} and f["author"] == [{"family": "Smith", "given": "Jane"}]
+    assert refs[1].fields["title"] == "Proceedings of X 2020"

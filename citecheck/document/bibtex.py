@@ -91,6 +91,7 @@ def read_bib(text: str, name: str = "") -> tuple[list[BibEntry], list[Issue]]:
     out: list[BibEntry] = []
     problems: list[Issue] = []
     seen: dict[str, int] = {}
+    pending: list[tuple[BibEntry, str, dict[str, str]]] = []
     strings = {k.lower(): str(v.value).strip('{}"') for k, v in library.strings_dict.items()}
     cursor = 0
     blocks = library.blocks
@@ -136,11 +137,31 @@ def read_bib(text: str, name: str = "") -> tuple[list[BibEntry], list[Issue]]:
             continue
         values = {f.key.lower(): _concatenated(f.value, strings) for f in entry.fields if isinstance(f.value, str)}
         issues += _missing_commas(values, entry.key)
-        fields, field_issues = csl_from_bibtex(entry.entry_type, entry.key, values)
         seen.setdefault(entry.key, len(out) + 1)
-        out.append(BibEntry(entry.key, raw, start, fields, issues + field_issues))
+        out.append(BibEntry(entry.key, raw, start, {}, issues))
+        pending.append((out[-1], entry.entry_type, values))
         E.check_count(name, len(out))
+    by_key = {e.key: v for e, _, v in pending}
+    for e, entry_type, values in pending:  # fields once every entry is known: crossref parents may follow
+        _inherit(values, by_key)
+        fields, field_issues = csl_from_bibtex(entry_type, e.key, values)
+        e.fields = fields
+        e.warnings += field_issues
     return out, problems
+
+
+def _inherit(values: dict[str, str], by_key: dict[str, dict[str, str]]) -> None:
+    """``crossref = {parent}`` (DBLP exports use it throughout): missing fields come from the parent,
+    whose title is the child's booktitle — as BibTeX itself does."""
+    parent = by_key.get(values.get("crossref", "").strip())
+    if parent is None or parent is values:
+        return
+    for key, value in parent.items():
+        if key in ("title", "crossref", "key", "ids"):
+            continue
+        values.setdefault(key, value)
+    if "booktitle" not in values and parent.get("title"):
+        values["booktitle"] = parent["title"]
 
 
 _PART = re.compile(r'\s*(?:"((?:[^"\\]|\\.)*)"|\{((?:[^{}]|\{[^{}]*\})*)\}|([\w\-:.]+))\s*(#|$)')
