@@ -116,8 +116,7 @@ def load_tex(name: str, data: bytes) -> Document:
     for key, line in undefined.items():
         list_warnings.append(Issue(E.UNDEFINED_CITATION, f"line {line}: \\cite{{{key}}} cites a key that is not in "
                                    "the bibliography"))
-    return _document(name, encoding, warnings, normalize(body_text).rstrip(), items, numbers, list_warnings,
-                     bib_found=items is not None)
+    return _document(name, encoding, warnings, normalize(body_text).rstrip(), items, numbers, list_warnings)
 
 
 # ---------------------------------------------------------------- scanning
@@ -364,8 +363,9 @@ def _marker(cite: _Cite, numbers: dict[str, int]) -> str:
 
 
 def _document(name: str, encoding: str, warnings: list[Issue], body: str, items: list[_Item] | None,
-              numbers: dict[str, int], list_warnings: list[Issue], bib_found: bool) -> Document:
-    if not bib_found or items is None:
+              numbers: dict[str, int], list_warnings: list[Issue]) -> Document:
+    """The body, then the chosen entries under a References heading (no bibliography: no list)."""
+    if items is None:
         return Document(text=body, source=name, encoding=encoding, format="tex",
                         warnings=warnings + list_warnings, lists=[])
     by_key: dict[str, _Item] = {}
