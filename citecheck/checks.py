@@ -47,6 +47,18 @@ _CHECKS = [
           "OCR or typing damage was repaired with certainty (letter spacing, words run together, hyphenation, "
           "spaced page ranges); the before/after text is in the evidence."),
     Check("parse_problem", INFO, "references", "A field could not be read from the entry (no title, no year…)."),
+    # structured sources (BibTeX, .bbl, LaTeX, RIS, CSL-JSON, Word citation fields…)
+    Check("duplicate_key", WARNING, "references",
+          "Two entries of a .bib file share one key: LaTeX silently uses only one of them."),
+    Check("duplicate_doi", WARNING, "references", "Two entries carry the same DOI: one work listed twice?"),
+    Check("malformed_doi", WARNING, "references", "The entry's DOI field does not hold a DOI (`10.` prefix/suffix)."),
+    Check("entry_unreadable", WARNING, "references",
+          "An entry of a structured file was damaged; what could be read is kept and checked."),
+    Check("undefined_citation", INFO, "claims",
+          "A \\cite key has no entry in the bibliography (its marker is also reported as dangling)."),
+    Check("missing_file", WARNING, "references",
+          "A file the document names (\\bibliography, \\addbibresource, \\input) is not beside it: "
+          "its entries could not be read."),
     # matching
     Check("wrong_doi", ERROR, "matching", "The DOI written in the entry belongs to another work (or to none)."),
     Check("wrong_value", ERROR, "matching",

@@ -37,6 +37,12 @@ class Format:
     """Leading bytes that identify the format whatever the file is called."""
     views: frozenset[str] = frozenset()
     """Writers: the stages (`citecheck.report.View`) whose results it can show; empty means all."""
+    unwalked: tuple[str, ...] = ()
+    """Suffixes read when a file is named but not picked up by folder walks: a folder's ``.json`` or
+    ``.xml`` is as likely a report or a config as a bibliography, and would only be refused."""
+    sniff: str = ""
+    """``module:function(data) -> bool`` confirming a `magic` match, for containers several formats share
+    (a zip is Word only with ``word/document.xml``, OpenDocument only when its ``mimetype`` says so)."""
 
     def load(self) -> Callable[..., Any]:
         module, _, func = self.target.partition(":")
@@ -62,7 +68,7 @@ def formats(role: Role | None = None) -> list[Format]:
 
 def suffixes(role: Role = Role.READER) -> frozenset[str]:
     """Every suffix a folder walk picks up (readers) or a report file may carry (writers)."""
-    return frozenset(s for f in formats(role) for s in f.suffixes)
+    return frozenset(s for f in formats(role) for s in f.suffixes if s not in f.unwalked)
 
 
 def find_format(name: str | None = None, filename: str | None = None, *, role: Role = Role.READER,
@@ -76,7 +82,7 @@ def find_format(name: str | None = None, filename: str | None = None, *, role: R
         return fmt
     if data is not None and role is Role.READER:
         for fmt in formats(role):
-            if any(data.startswith(m) for m in fmt.magic):
+            if any(data.startswith(m) for m in fmt.magic) and _sniffed(fmt, data):
                 return fmt
     if filename is not None:
         low = Path(filename).name.lower()
@@ -91,12 +97,35 @@ def find_format(name: str | None = None, filename: str | None = None, *, role: R
     raise FormatError("no format name or file name given")
 
 
+def _sniffed(fmt: Format, data: bytes) -> bool:
+    if not fmt.sniff:
+        return True
+    module, _, func = fmt.sniff.partition(":")
+    return bool(getattr(import_module(module), func)(data))
+
+
 _R, _W = Role.READER, Role.WRITER
 for _fmt in (
     Format("txt", _R, "citecheck.document.plain:load_text", (".txt", ".text", ".rst"), "plain text"),
     Format("md", _R, "citecheck.document.plain:load_text", (".md", ".markdown"), "Markdown"),
     Format("pdf", _R, "citecheck.document.pdf:load_pdf", (".pdf",), "PDF (text layer)", (b"%PDF-",)),
-    Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word", (b"PK\x03\x04",)),
+    Format("docx", _R, "citecheck.document.word:load_docx", (".docx",), "Word (text, and Zotero/Mendeley/EndNote "
+           "citation fields)", (b"PK\x03\x04",), sniff="citecheck.document.sniff:is_docx"),
+    Format("odt", _R, "citecheck.document.odt:load_odt", (".odt",), "OpenDocument text", (b"PK\x03\x04",),
+           sniff="citecheck.document.sniff:is_odt"),
+    Format("html", _R, "citecheck.document.html:load_html", (".html", ".htm", ".xhtml"), "HTML page"),
+    Format("xml", _R, "citecheck.document.xmldoc:load_xml", (".xml",), "JATS article or EndNote XML library",
+           unwalked=(".xml",)),
+    Format("jats", _R, "citecheck.document.jats:load_jats", (".nxml", ".jats"), "JATS / NLM article XML"),
+    Format("endnote", _R, "citecheck.document.endnote:load_endnote", (), "EndNote XML library"),
+    Format("ris", _R, "citecheck.document.ris:load_ris", (".ris",), "RIS records"),
+    Format("nbib", _R, "citecheck.document.medline:load_nbib", (".nbib", ".medline"), "PubMed MEDLINE records"),
+    Format("csl-json", _R, "citecheck.document.csljson:load_csljson", (".csl.json", ".json"), "CSL-JSON items",
+           unwalked=(".json",)),
+    Format("bbl", _R, "citecheck.document.bbl:load_bbl", (".bbl",), "BibTeX/biber output (\\bibitem, biblatex \\entry)"),
+    Format("tex", _R, "citecheck.document.tex:load_tex", (".tex", ".ltx"), "LaTeX source (body text, citations and "
+           "its bibliography: .bbl, .bib or thebibliography)"),
+    Format("bib", _R, "citecheck.document.bibtex:load_bib", (".bib", ".bibtex"), "BibTeX / BibLaTeX database"),
 ):
     register(_fmt)
 

@@ -14,12 +14,12 @@ abbreviation matching needs them.
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 from collections.abc import Iterable
 from typing import Any
 
+from citecheck.document.latex import latex_to_text
 from citecheck.model import CSL, Record
 from citecheck.sources.base import normalize_doi
 from citecheck.text import fix_mojibake
@@ -351,13 +351,8 @@ _CSL_SCALARS = (
 )
 
 
-def record_from_csl(item: dict[str, Any], source: str = "csl-json") -> Record:
-    """Map one CSL-JSON item to a `Record` (raises `ConversionError` if it has no DOI)."""
-    if not isinstance(item, dict):
-        raise ConversionError("not a JSON object")
-    doi = item.get("DOI") or item.get("doi")
-    if not isinstance(doi, str) or not doi.strip():
-        raise ConversionError("no DOI")
+def fields_from_csl(item: dict[str, Any]) -> CSL:
+    """The CSL fields we keep from one CSL-JSON item (any item: DOI or not), values cleaned."""
     f: CSL = {"type": item["type"] if isinstance(item.get("type"), str) else "document"}
     for key in _CSL_SCALARS:
         v = item.get(key)
@@ -371,6 +366,17 @@ def record_from_csl(item: dict[str, Any], source: str = "csl-json") -> Record:
     parts = _date_parts(item.get("issued"))
     if parts:
         f["issued"] = {"date-parts": [parts]}
+    return f
+
+
+def record_from_csl(item: dict[str, Any], source: str = "csl-json") -> Record:
+    """Map one CSL-JSON item to a `Record` (raises `ConversionError` if it has no DOI)."""
+    if not isinstance(item, dict):
+        raise ConversionError("not a JSON object")
+    doi = item.get("DOI") or item.get("doi")
+    if not isinstance(doi, str) or not doi.strip():
+        raise ConversionError("no DOI")
+    f = fields_from_csl(item)
     f["DOI"] = normalize_doi(doi)
     abstract = item.get("abstract")
     subjects = item.get("keyword")
@@ -414,19 +420,6 @@ BIBTEX_TO_CSL_TYPE: dict[str, str] = {
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_LATEX_CMD_RE = re.compile(r"\\[A-Za-z]+\*?\s*")
-
-
-def latex_to_text(value: str) -> str:
-    """Readable text from a BibTeX value: LaTeX accents decoded, commands and braces dropped."""
-    import latexcodec  # noqa: F401  (registers the "ulatex" codec)
-
-    try:
-        value = codecs.decode(value, "ulatex")
-    except (ValueError, LookupError):
-        pass
-    value = _LATEX_CMD_RE.sub("", value).replace("{", "").replace("}", "").replace("~", " ")
-    return _WS_RE.sub(" ", value).strip()
 
 
 def record_from_bibtex(key: str, entry: Any, source: str = "bibtex") -> Record:
