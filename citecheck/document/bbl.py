@@ -23,9 +23,7 @@ from dataclasses import dataclass, field
 from citecheck.document import entries as E
 from citecheck.document.errors import DocumentError
 from citecheck.document.latex import balanced, latex_to_text
-from citecheck.document.plain import decode
 from citecheck.model import CSL, Document, Issue
-from citecheck.text import normalize
 
 MAX_BBL_BYTES = 50 * 1024 * 1024
 
@@ -51,10 +49,7 @@ class BblEntry:
 
 
 def load_bbl(name: str, data: bytes) -> Document:
-    if len(data) > MAX_BBL_BYTES:
-        raise DocumentError(f"{name}: .bbl larger than {MAX_BBL_BYTES // (1024 * 1024)} MB, refused")
-    text, encoding, warnings = decode(data)
-    text = normalize(text)
+    text, encoding, warnings = E.read_text(name, data, MAX_BBL_BYTES, ".bbl")
     found, style = read_bbl(text, name)
     if not found:
         raise DocumentError(f"{name}: no \\bibitem or \\entry in this .bbl")

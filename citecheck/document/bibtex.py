@@ -25,10 +25,9 @@ from typing import Any
 from citecheck.document import entries as E
 from citecheck.document.errors import DocumentError
 from citecheck.document.latex import latex_to_text
-from citecheck.document.plain import decode
 from citecheck.model import CSL, Document, Issue
 from citecheck.sources.convert import _MONTHS, BIBTEX_TO_CSL_TYPE
-from citecheck.text import normalize, unify_dashes
+from citecheck.text import unify_dashes
 
 MAX_BIB_BYTES = 50 * 1024 * 1024
 """Largest .bib read: a 50 MB bibliography is already ~100,000 entries."""
@@ -62,10 +61,7 @@ class BibEntry:
 
 def load_bib(name: str, data: bytes) -> Document:
     """A `.bib` file: text = the file itself, one list with every entry in file order."""
-    if len(data) > MAX_BIB_BYTES:
-        raise DocumentError(f"{name}: .bib larger than {MAX_BIB_BYTES // (1024 * 1024)} MB, refused")
-    text, encoding, warnings = decode(data)
-    text = normalize(text)
+    text, encoding, warnings = E.read_text(name, data, MAX_BIB_BYTES, ".bib")
     found, problems = read_bib(text, name)
     if not found:
         raise DocumentError(f"{name}: no BibTeX entry in this file")

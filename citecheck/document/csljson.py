@@ -16,9 +16,7 @@ from typing import Any
 
 from citecheck.document import entries as E
 from citecheck.document.errors import DocumentError
-from citecheck.document.plain import decode
 from citecheck.model import CSL, Document, Issue
-from citecheck.text import normalize
 
 MAX_JSON_BYTES = 100 * 1024 * 1024
 _CSL_KEYS = {"title", "author", "issued", "DOI", "container-title", "editor", "URL", "page", "volume"}
@@ -53,10 +51,7 @@ def is_csl_item(item: Any) -> bool:
 
 
 def load_csljson(name: str, data: bytes) -> Document:
-    if len(data) > MAX_JSON_BYTES:
-        raise DocumentError(f"{name}: JSON larger than {MAX_JSON_BYTES // (1024 * 1024)} MB, refused")
-    text, encoding, warnings = decode(data)
-    text = normalize(text)
+    text, encoding, warnings = E.read_text(name, data, MAX_JSON_BYTES, "JSON")
     try:
         value = json.loads(text)
     except (json.JSONDecodeError, RecursionError) as exc:

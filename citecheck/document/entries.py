@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from citecheck.document.errors import DocumentError
+from citecheck.document.plain import decode
 from citecheck.model import CSL, Issue, Reference, ReferenceList, Span
+from citecheck.text import normalize
 
 MAX_ENTRIES = 50_000
 """Most entries one structured file may hold; a bigger one is a database dump, not a bibliography."""
@@ -31,6 +33,27 @@ MALFORMED_DOI = "malformed_doi"
 ENTRY_UNREADABLE = "entry_unreadable"
 UNDEFINED_CITATION = "undefined_citation"
 MISSING_FILE = "missing_file"
+
+
+def check_size(name: str, data: bytes, limit: int, what: str) -> None:
+    """Refuse a file over its reader's size cap (one line naming the kind and the cap)."""
+    if len(data) > limit:
+        raise DocumentError(f"{name}: {what} larger than {limit // (1024 * 1024)} MB, refused")
+
+
+def read_text(name: str, data: bytes, limit: int, what: str) -> tuple[str, str, list[Issue]]:
+    """A text-based structured file's text, normalised, with its encoding and decoding doubts."""
+    check_size(name, data, limit, what)
+    text, encoding, warnings = decode(data)
+    return normalize(text), encoding, warnings
+
+
+def doi_field(fields: CSL, value: Any) -> list[Issue]:
+    """Put a cleaned DOI into `fields`; the problem with it, if any, as an Issue."""
+    doi, issue = clean_doi(value)
+    if doi:
+        fields["DOI"] = doi
+    return [issue] if issue else []
 
 
 class Lines:

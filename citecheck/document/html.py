@@ -10,6 +10,7 @@ other document.
 
 from __future__ import annotations
 
+from citecheck.document import entries as E
 from citecheck.document.blocks import blocks_text
 from citecheck.document.errors import DocumentError
 from citecheck.model import Document
@@ -25,8 +26,7 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "math", "nav", "form"
 def load_html(name: str, data: bytes) -> Document:
     from lxml import etree, html
 
-    if len(data) > MAX_HTML_BYTES:
-        raise DocumentError(f"{name}: HTML larger than {MAX_HTML_BYTES // (1024 * 1024)} MB, refused")
+    E.check_size(name, data, MAX_HTML_BYTES, "HTML")
     if not data.strip():
         raise DocumentError(f"{name}: empty document (no text)")
     parser = html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, default_doctype=False)

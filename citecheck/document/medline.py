@@ -13,9 +13,7 @@ import re
 
 from citecheck.document import entries as E
 from citecheck.document.errors import DocumentError
-from citecheck.document.plain import decode
 from citecheck.model import CSL, Document, Issue
-from citecheck.text import normalize
 
 MAX_NBIB_BYTES = 100 * 1024 * 1024
 _PMID = re.compile(r"^PMID- ", re.MULTILINE)
@@ -25,10 +23,7 @@ _TYPES = {"journal article": "article-journal", "review": "article-journal", "bo
 
 
 def load_nbib(name: str, data: bytes) -> Document:
-    if len(data) > MAX_NBIB_BYTES:
-        raise DocumentError(f"{name}: MEDLINE file larger than {MAX_NBIB_BYTES // (1024 * 1024)} MB, refused")
-    text, encoding, warnings = decode(data)
-    text = normalize(text)
+    text, encoding, warnings = E.read_text(name, data, MAX_NBIB_BYTES, "MEDLINE file")
     starts = [m.start() for m in _PMID.finditer(text)]
     if not starts:
         raise DocumentError(f"{name}: no MEDLINE record (no line starting 'PMID- ')")

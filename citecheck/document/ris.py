@@ -12,9 +12,7 @@ import re
 
 from citecheck.document import entries as E
 from citecheck.document.errors import DocumentError
-from citecheck.document.plain import decode
 from citecheck.model import CSL, Document, Issue
-from citecheck.text import normalize
 
 MAX_RIS_BYTES = 100 * 1024 * 1024
 _TY = re.compile(r"^TY  -", re.MULTILINE)
@@ -30,10 +28,7 @@ RIS_TYPES = {
 
 
 def load_ris(name: str, data: bytes) -> Document:
-    if len(data) > MAX_RIS_BYTES:
-        raise DocumentError(f"{name}: RIS larger than {MAX_RIS_BYTES // (1024 * 1024)} MB, refused")
-    text, encoding, warnings = decode(data)
-    text = normalize(text)
+    text, encoding, warnings = E.read_text(name, data, MAX_RIS_BYTES, "RIS")
     starts = [m.start() for m in _TY.finditer(text)]
     if not starts:
         raise DocumentError(f"{name}: no RIS record (no line starting 'TY  -')")
@@ -92,10 +87,5 @@ def _record_fields(raw: str) -> tuple[CSL, list[Issue]]:
     urls = r.get("urls") or []
     if urls:
         f["URL"] = str(urls[0]).strip()
-    issues: list[Issue] = []
-    doi, issue = E.clean_doi(first("doi"))
-    if doi:
-        f["DOI"] = doi
-    if issue:
-        issues.append(issue)
+    issues = E.doi_field(f, first("doi"))
     return E.clean_fields(f), issues

@@ -89,8 +89,7 @@ class _Item:
 
 
 def load_tex(name: str, data: bytes) -> Document:
-    if len(data) > MAX_TEX_BYTES:
-        raise DocumentError(f"{name}: .tex larger than {MAX_TEX_BYTES // (1024 * 1024)} MB, refused")
+    E.check_size(name, data, MAX_TEX_BYTES, ".tex")
     source, encoding, warnings = decode(data)
     here = Path(name).parent if name != "-" else Path.cwd()
     source = _inline_inputs(normalize(source), here, warnings, depth=0, budget=[MAX_CHARS], root=here)

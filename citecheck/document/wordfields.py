@@ -146,12 +146,7 @@ def _word_source_fields(src: Any) -> tuple[CSL, list[Issue]]:
         f["issued"] = {"date-parts": [parts]}
     f["volume"], f["issue"], f["page"] = get("Volume"), get("Issue"), get("Pages")
     f["publisher"], f["publisher-place"], f["URL"] = get("Publisher"), get("City"), get("URL")
-    issues: list[Issue] = []
-    doi, issue = E.clean_doi(get("DOI"))
-    if doi:
-        f["DOI"] = doi
-    if issue:
-        issues.append(issue)
+    issues = E.doi_field(f, get("DOI"))
     return E.clean_fields(f), issues
 
 

@@ -5,6 +5,7 @@ Any other XML is refused by name (its root element), never read as text.
 
 from __future__ import annotations
 
+from citecheck.document import entries as E
 from citecheck.document.errors import DocumentError
 from citecheck.document.xmlsafe import local, parse_xml
 from citecheck.model import Document
@@ -16,8 +17,7 @@ def load_xml(name: str, data: bytes) -> Document:
     from citecheck.document.endnote import load_endnote
     from citecheck.document.jats import is_jats, load_jats
 
-    if len(data) > MAX_XML_BYTES:
-        raise DocumentError(f"{name}: XML larger than {MAX_XML_BYTES // (1024 * 1024)} MB, refused")
+    E.check_size(name, data, MAX_XML_BYTES, "XML")
     root = parse_xml(data, name)
     tag = local(root.tag)
     if tag in ("xml", "records", "record") and any(local(el.tag) == "record" for el in root.iter()):
