@@ -467,6 +467,8 @@ def check(
         done = len(audits)
         hint = "; run the same command with --resume to go on" if state is not None and done else ""
         typer.echo(f"citecheck: interrupted after {done} of {len(paths)} documents{hint}", err=True)
+        if audits:  # the documents already done are not lost: their reports are written
+            _write_reports(audits, targets, style)
         raise typer.Exit(130) from None
     if reused:
         typer.echo(f"citecheck: resumed: {reused} of {len(paths)} documents were already checked", err=True)

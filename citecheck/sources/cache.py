@@ -30,6 +30,20 @@ from urllib.parse import urlencode
 log = logging.getLogger(__name__)
 
 CACHE_FILE = "responses.sqlite"
+DEFAULT_MAX_BODY_CHARS = 8 * 1024 * 1024
+"""Largest body stored or loaded (a Crossref answer is a few kB; the HTTP client refuses more than 8 MB)."""
+
+
+def max_body_chars() -> int:
+    """``$CITECHECK_MAX_CACHE_BODY`` or `DEFAULT_MAX_BODY_CHARS`."""
+    try:
+        return max(1024, int(os.environ.get("CITECHECK_MAX_CACHE_BODY", DEFAULT_MAX_BODY_CHARS)))
+    except ValueError:
+        return DEFAULT_MAX_BODY_CHARS
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
 SCHEMA_VERSION = 1
 
 _SCHEMA = """
@@ -182,9 +196,12 @@ class ResponseCache:
     # ------------------------------------------------------------ data
     def get(self, key: str, max_age: float | None = None) -> CachedResponse | None:
         """The cached response for `key`, or None (also when older than `max_age` seconds)."""
-        sql = "SELECT status, body, fetched_at FROM responses WHERE key = ?"
+        # a row over the cap (written by an older version, or by hand) is never loaded into memory
+        sql = ("SELECT status, CASE WHEN length(body) > ? THEN NULL ELSE body END, fetched_at, "
+               "length(body) > ? FROM responses WHERE key = ?")
+        cap = max_body_chars()
         try:
-            row = self._conn().execute(sql, (key,)).fetchone()
+            row = self._conn().execute(sql, (cap, cap, key)).fetchone()
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 if isinstance(exc, sqlite3.OperationalError):
@@ -196,15 +213,27 @@ class ResponseCache:
             return None
         if row is None or (max_age is not None and time.time() - row[2] > max_age):
             return None
-        try:
-            body = json.loads(row[1]) if row[1] is not None else None
-        except ValueError:
+        if row[3]:
+            log.warning("response cache %s: entry of over %d characters ignored", self.path, cap)
             return None
-        return CachedResponse(status=int(row[0]), body=body, fetched_at=float(row[2]))
+        try:
+            body = json.loads(row[1], parse_constant=_reject_constant) if row[1] is not None else None
+            return CachedResponse(status=int(row[0]), body=body, fetched_at=float(row[2]))
+        except (ValueError, TypeError, RecursionError):
+            return None  # a damaged row is a miss: the answer is fetched again and the row replaced
 
     def put(self, key: str, status: int, body: Any) -> None:
         """Store one response; a single statement, so it is atomic and last-writer-wins."""
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) if body is not None else None
+        try:
+            text = (json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+                    if body is not None else None)
+        except (ValueError, TypeError, RecursionError) as exc:
+            log.warning("response cache %s: answer not cached (%s)", self.path, exc)
+            return
+        if text is not None and len(text) > max_body_chars():
+            log.warning("response cache %s: answer of %d characters not cached (cap %d)",
+                        self.path, len(text), max_body_chars())
+            return
         sql = "INSERT OR REPLACE INTO responses (key, status, body, fetched_at) VALUES (?, ?, ?, ?)"
         args = (key, int(status), text, time.time())
         try:
