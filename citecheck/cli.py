@@ -7,11 +7,9 @@ Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
@@ -54,25 +52,18 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write to stdout, or atomically to a file (never a half-written file)."""
+    """Write to stdout, or to a file through `citecheck.outputs` (atomic for regular files, straight into
+    FIFOs and devices, never over an input document)."""
+    from citecheck.outputs import OutputError, write_text
+
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        fail(f"{output}: output directory {directory} does not exist")
-    tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except OSError as exc:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)  # never leave a temporary file behind
-        fail(f"{output}: cannot write ({exc.strerror or exc})")
+        write_text(text, output)
+    except OutputError as exc:
+        fail(str(exc))
 
 
 def default_format(output: Path | None) -> str:
@@ -310,6 +301,7 @@ def bib(
     from citecheck.export.corrected import changes_text, corrected_bibliography
     from citecheck.export.csljson import dumps_csl_json
 
+    _refuse_overwriting([input], [output, changes])
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
     _, refs = _references(input, None, False)
     items, changed = corrected_bibliography(_resolve(refs, settings), prefer.value)
@@ -429,6 +421,7 @@ def check(
     paths = expand_inputs(inputs)
     if not paths:
         fail("no documents to check")
+    _refuse_overwriting(paths, [out for _, out in targets])
     sources = _sources(settings)
     state = _batch_state(settings, paths, resume)
     audits = []
@@ -562,9 +555,21 @@ def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], 
         render_terminal(audits, Console(stderr=True))
 
 
+def _refuse_overwriting(inputs: list[str], outputs: list[Path | None]) -> None:
+    from citecheck.outputs import OutputError, protect, refuse_inputs
+
+    protect(*inputs)
+    try:
+        refuse_inputs(outputs)
+    except OutputError as exc:
+        fail(str(exc))
+
+
 def _load_or_fail(input: str) -> Document:
     from citecheck.document import DocumentError, load
+    from citecheck.outputs import protect
 
+    protect(input)
     try:
         doc = load(input)
     except DocumentError as exc:
@@ -643,6 +648,8 @@ def cache_info(cache_dir: CacheOpt = None) -> None:
     """Entries, size and age of the response cache."""
     from citecheck.sources.cache import ResponseCache
 
+    if cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
+        fail(f"cache directory {cache_dir} is a file, not a directory")
     with ResponseCache(cache_dir) as cache:
         _print_json(cache.info())
 
@@ -652,6 +659,8 @@ def cache_clear(cache_dir: CacheOpt = None) -> None:
     """Remove every cached response."""
     from citecheck.sources.cache import ResponseCache
 
+    if cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
+        fail(f"cache directory {cache_dir} is a file, not a directory")
     with ResponseCache(cache_dir) as cache:
         removed = cache.clear()
     typer.echo(f"citecheck: removed {removed} cached responses", err=True)

@@ -112,7 +112,14 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             items = value if isinstance(value, list) else str(value).split(os.pathsep)
             return [Path(str(v)).expanduser() for v in items if str(v).strip()]
         if name == "cache_dir":
-            return Path(str(value)).expanduser() if value else None
+            if not value:
+                return None
+            path = Path(str(value)).expanduser()
+            if path.exists() and not path.is_dir():
+                # the cache would rename it aside as "corrupt" and put a database in its place
+                raise ConfigError(f"cache directory {path} is a file, not a directory (from {origin}); "
+                                  "choose a directory")
+            return path
         if name in _NUMBERS:
             kind, low, high = _NUMBERS[name]
             number = kind(value) if kind is float or isinstance(value, int) else int(str(value).strip())

@@ -90,6 +90,19 @@ class CachedResponse:
     fetched_at: float
 
 
+class NotACacheError(ValueError):
+    """The cache path names a file that is not a cache (a document, someone's database…)."""
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head == b"SQLite format 3\x00" or head == b""
+
+
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         return False
@@ -106,6 +119,9 @@ class ResponseCache:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         """`path` is a cache file or a directory (file ``responses.sqlite`` inside it); default: `default_cache_dir`."""
         p = Path(path) if path is not None else default_cache_dir()
+        if p.exists() and not p.is_dir() and p.name != CACHE_FILE and not _is_sqlite_file(p):
+            # someone else's file: moving it aside as "corrupt" would take it from its owner
+            raise NotACacheError(f"{p} is not a response cache (nor a directory); refusing to use it")
         if p.is_dir() or (path is None) or p.suffix == "":
             p = p / CACHE_FILE
         self.path = p
