@@ -27,7 +27,6 @@ that ends at the marker (`clauses`), the context the support scorer reads.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -38,6 +37,7 @@ from typing import Any
 
 from citecheck.claims.markers import Found, find_markers, plausible_limit
 from citecheck.claims.sentences import Sentence, clause_before, split_sentences
+from citecheck.csvsafe import csv_writer
 from citecheck.model import SCHEMA_VERSION, Citation, Claim, Reference, ReferenceList, Span, to_dict
 from citecheck.text import fold, has_cjk
 
@@ -488,7 +488,7 @@ def render_claims(claims: Sequence[Claim], lists: Sequence[ReferenceList], fmt: 
         return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
+        writer = csv_writer(buf, lineterminator="\n")  # cells neutralised against formula injection
         writer.writerow(["line", "section", "sentence", "markers", "entries"])
         for r in rows:
             writer.writerow([r["line"], r["section"], r["text"], " ".join(r["markers"]), r["entries"]])

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
+from citecheck.csvsafe import csv_writer
 from citecheck.model import SCHEMA_VERSION, Match, to_dict
 from citecheck.report.refs import short_authors, year_of
 
@@ -52,7 +52,7 @@ def matches_jsonl(matches: list[Match]) -> str:
 
 def matches_csv(matches: list[Match]) -> str:
     buf = io.StringIO()
-    writer = csv.writer(buf)
+    writer = csv_writer(buf)  # cells neutralised against formula injection
     writer.writerow(["key", "n", "verdict", "doi", "confidence", "source", "diffs", "reason", "raw"])
     for m in matches:
         writer.writerow([m.reference.key, m.reference.n, m.verdict, m.doi or "", f"{m.confidence:.3f}",
