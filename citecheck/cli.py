@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
@@ -606,7 +606,7 @@ def index_add(
     """Load metadata records into the local index (streaming, idempotent by DOI)."""
     from dataclasses import asdict
 
-    from citecheck.sources.index import LocalIndex, default_index_path
+    from citecheck.sources.index import default_index_path
 
     path = index or default_index_path()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -614,8 +614,7 @@ def index_add(
     def progress(name: str, done: int) -> None:
         typer.echo(f"citecheck: {name}: {done} records", err=True)
 
-    with LocalIndex(path) as idx:
-        stats = idx.add_files(files, progress=progress)
+    stats = _add_to_index(path, files, progress)
     report = asdict(stats)
     _print_json(report)
     kept = stats.added + stats.updated + stats.unchanged
@@ -631,6 +630,23 @@ def index_add(
                    f"{stats.skipped_no_doi} without DOI); kept {kept}", err=True)
 
 
+def _add_to_index(path: Path, files: list[Path], progress: Callable[[str, int], None]) -> Any:
+    """`LocalIndex.add_files`, with a refused or failing index file as one line (exit 2), not a traceback."""
+    import sqlite3
+
+    from citecheck.sources.index import IndexFileError, LocalIndex
+
+    try:
+        with LocalIndex(path) as idx:
+            return idx.add_files(files, progress=progress)
+    except IndexFileError as exc:
+        fail(str(exc))
+    except (sqlite3.DatabaseError, OSError) as exc:
+        # disk full or a file-size limit mid-load: batches committed so far are kept (the index stays valid)
+        fail(f"{path}: index not fully written ({getattr(exc, 'strerror', None) or exc}); "
+             "records committed before the failure are kept")
+
+
 @index_app.command("info")
 def index_info(index: IndexOpt = None) -> None:
     """Counts and size of the local index."""
@@ -639,7 +655,13 @@ def index_info(index: IndexOpt = None) -> None:
     path = index or default_index_path()
     if not path.exists():
         fail(f"{path}: no index here yet (load one with `citecheck index add FILE`)")
-    with LocalIndex(path) as idx:
+    from citecheck.sources.index import IndexFileError
+
+    try:
+        idx = LocalIndex(path, read_only=True)
+    except IndexFileError as exc:
+        fail(str(exc))
+    with idx:
         _print_json(idx.info())
 
 
