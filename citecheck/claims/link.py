@@ -282,10 +282,9 @@ def extract_claims(text: str, lists: list[ReferenceList]) -> list[Claim]:
     unresolved number is a dangling citation, reported by `structure`).
     """
     spans = [lst.span for lst in lists]
-    limit = plausible_limit(
-        max(len(lst.references), max((r.n or 0 for r in lst.references), default=0)) for lst in lists
-    )
-    found = find_markers(text, spans, limit=limit)
+    sizes = [max(len(lst.references), max((r.n or 0 for r in lst.references), default=0)) for lst in lists]
+    limit = plausible_limit(sizes)
+    found = find_markers(text, spans, limit=limit, list_size=max(sizes, default=0))
     if not found:
         return []
     sentences = split_sentences(text, spans)
@@ -376,7 +375,7 @@ def links(claims: Sequence[Claim], lists: Sequence[ReferenceList]) -> list[Link]
 # ---------------------------------------------------------------- rendering
 
 
-_LABEL_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\[\s*\d{1,4}\s*\]|\(\s*\d{1,4}\s*\)|\d{1,4}\s*[.、)])\s*")
+_LABEL_RE = re.compile(r"^\s*(?:[-*•]\s*)?(?:\[\s*\d{1,6}\s*\]|\(\s*\d{1,6}\s*\)|\d{1,6}\s*[.、)])\s*")
 _INITIALS_RE = re.compile(r"^(?:[A-Z]{1,3}|(?:[A-Z]\.\s?){1,3}|[A-Z]\.?-[A-Z]\.?)$")
 
 

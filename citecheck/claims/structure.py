@@ -34,7 +34,7 @@ from citecheck.text import fold
 
 TITLE_SIMILARITY = 0.95
 _MIN_TITLE = 20
-_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d{1,4}\s*\]|［\s*\d{1,4}\s*］|\(\s*\d{1,4}\s*\)|\d{1,4}\s*[.、)]|[-*•]\s)\s*")
+_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d{1,6}\s*\]|［\s*\d{1,6}\s*］|\(\s*\d{1,6}\s*\)|\d{1,6}\s*[.、)]|[-*•]\s)\s*")
 
 
 def structural_findings(text: str, lists: list[ReferenceList], claims: list[Claim]) -> list[Finding]:
