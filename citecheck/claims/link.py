@@ -28,7 +28,6 @@ that ends at the marker (`clauses`), the context the support scorer reads.
 from __future__ import annotations
 
 import io
-import json
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -38,6 +37,7 @@ from typing import Any
 from citecheck.claims.markers import Found, find_markers, plausible_limit
 from citecheck.claims.sentences import Sentence, clause_before, split_sentences
 from citecheck.csvsafe import csv_writer
+from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
 from citecheck.model import SCHEMA_VERSION, Citation, Claim, Reference, ReferenceList, Span, to_dict
 from citecheck.text import fold, has_cjk
 
@@ -484,7 +484,7 @@ def render_claims(claims: Sequence[Claim], lists: Sequence[ReferenceList], fmt: 
     rows = claim_rows(claims, lists)
     if fmt == "json":
         payload = {"schema_version": SCHEMA_VERSION, "count": len(rows), "items": rows}
-        return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+        return json_dumps(payload, ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buf = io.StringIO()
         writer = csv_writer(buf, lineterminator="\n")  # cells neutralised against formula injection

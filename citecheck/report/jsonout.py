@@ -9,11 +9,11 @@ same input: no timestamp unless the caller injects one, keys in a fixed order.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any
 
 from citecheck import __version__
+from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
 from citecheck.model import SCHEMA_VERSION, Audit, Match, Record, Reference, ReferenceList, to_dict
 from citecheck.report import SEVERITY_ORDER, VERDICTS, Summary, reference_rows, summarize, worst_first
 
@@ -103,4 +103,4 @@ def report_dict(audits: Sequence[Audit], generated_at: str | None = None) -> dic
 
 def render_json(audits: Sequence[Audit], generated_at: str | None = None, indent: int | None = 2) -> str:
     """Deterministic JSON text, UTF-8 kept readable (Chinese text is not \\u-escaped)."""
-    return json.dumps(report_dict(audits, generated_at), ensure_ascii=False, indent=indent) + "\n"
+    return json_dumps(report_dict(audits, generated_at), ensure_ascii=False, indent=indent) + "\n"

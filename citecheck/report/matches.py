@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from citecheck.csvsafe import csv_writer
+from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
 from citecheck.model import SCHEMA_VERSION, Match, to_dict
 from citecheck.report.refs import short_authors, year_of
 
@@ -43,11 +43,11 @@ def matches_json(source: str, matches: list[Match]) -> str:
         counts[m.verdict] = counts.get(m.verdict, 0) + 1
     payload = {"schema_version": SCHEMA_VERSION, "document": source, "count": len(items), "verdicts": counts,
                "items": items}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 def matches_jsonl(matches: list[Match]) -> str:
-    return "".join(json.dumps(match_dict(m), ensure_ascii=False) + "\n" for m in matches)
+    return "".join(json_dumps(match_dict(m), ensure_ascii=False) + "\n" for m in matches)
 
 
 def matches_csv(matches: list[Match]) -> str:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
 from citecheck.model import SCHEMA_VERSION, Reference, ReferenceList, to_dict
 
 
@@ -29,12 +29,12 @@ def refs_json(source: str, lists: list[ReferenceList], warnings: list[Any] | Non
         "warnings": to_dict(warnings or []),
         "items": items,
     }
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 def refs_jsonl(lists: list[ReferenceList]) -> str:
     return "".join(
-        json.dumps(reference_dict(r), ensure_ascii=False) + "\n" for lst in lists for r in lst.references
+        json_dumps(reference_dict(r), ensure_ascii=False) + "\n" for lst in lists for r in lst.references
     )
 
 
