@@ -25,7 +25,7 @@ def strict(text: str) -> object:
 
 
 @pytest.fixture
-def audit(tmp_path: Path):  # noqa: ANN201
+def audit(tmp_path: Path):
     works = make_works(3)
     idx: LocalIndex = build_index(tmp_path / "i.sqlite", works)
     doc = load("paper.md", make_document(works).encode())
@@ -39,7 +39,7 @@ def audit(tmp_path: Path):  # noqa: ANN201
 
 
 @pytest.mark.parametrize("fmt", ["json", "html"])
-def test_reports_are_strict_json_even_with_non_finite_numbers(audit, fmt: str) -> None:  # noqa: ANN001
+def test_reports_are_strict_json_even_with_non_finite_numbers(audit, fmt: str) -> None:
     text = render([audit], fmt)
     if fmt == "html":
         (text,) = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', text, re.S)
