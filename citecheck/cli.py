@@ -20,6 +20,8 @@ import typer
 from citecheck import __version__
 from citecheck.config import Settings
 from citecheck.model import Audit, Document, Match, Reference
+from citecheck.termsafe import echo as _echo  # our stderr lines, control characters made visible
+from citecheck.termsafe import install as _safe_terminal
 from citecheck.text import normalize
 
 if TYPE_CHECKING:
@@ -34,6 +36,7 @@ app = typer.Typer(
 )
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT = 0, 1, 2
+_safe_terminal()  # rich output: text from documents cannot drive the terminal
 
 
 class RefsFormat(StrEnum):
@@ -47,7 +50,7 @@ class RefsFormat(StrEnum):
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """One line on stderr naming the problem, then a non-zero exit."""
-    typer.echo(f"citecheck: error: {message}", err=True)
+    _echo(f"citecheck: error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -75,7 +78,7 @@ def default_format(output: Path | None) -> str:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"citecheck {__version__}")
+        _echo(f"citecheck {__version__}")
         raise typer.Exit()
 
 
@@ -105,7 +108,7 @@ def refs(
     lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
     fmt = format.value if format else default_format(output)
     if not lists:
-        typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
+        _echo(f"citecheck: warning: {input}: no reference list found", err=True)
     if fmt == "table":
         from rich.console import Console
 
@@ -195,7 +198,7 @@ def _sources(settings: Settings) -> list[object]:
     except ConfigError as exc:
         fail(str(exc))
     for note in notes:
-        typer.echo(f"citecheck: {note}", err=True)
+        _echo(f"citecheck: {note}", err=True)
     return sources
 
 
@@ -241,7 +244,7 @@ def _references(input: str | None, string: str | None, lines: bool) -> tuple[str
     doc = _load_or_fail(input)
     lists = references_from_lines(doc.text) if lines else extract_lists(doc.text)
     if not lists:
-        typer.echo(f"citecheck: warning: {input}: no reference list found", err=True)
+        _echo(f"citecheck: warning: {input}: no reference list found", err=True)
     return doc.source, [r for lst in lists for r in lst.references]
 
 
@@ -311,7 +314,7 @@ def bib(
         write_output(listing, changes)
     elif listing:
         sys.stderr.write(listing)
-    typer.echo(f"citecheck: {len(changed)} changes in {len(refs)} references", err=True)
+    _echo(f"citecheck: {len(changed)} changes in {len(refs)} references", err=True)
 
 
 class CheckFormat(StrEnum):
@@ -342,6 +345,7 @@ def expand_inputs(inputs: list[str]) -> list[str]:
     import glob
 
     from citecheck.document import SUFFIXES
+    from citecheck.inputs import documents_in, glob_files, unique_real
 
     out: list[str] = []
     for item in inputs:
@@ -349,14 +353,13 @@ def expand_inputs(inputs: list[str]) -> list[str]:
         if item == "-" or path.is_file():
             out.append(item)
         elif path.is_dir():
-            out += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                          and not p.name.startswith("."))
+            out += sorted(documents_in(item, SUFFIXES))
         else:
-            matches = sorted(glob.glob(item, recursive=True))
-            if not matches:
+            matches = glob_files(item)
+            if not matches and not glob.glob(item):
                 fail(f"{item}: no such file, directory or matching documents")
-            out += [m for m in matches if Path(m).is_file()]
-    return list(dict.fromkeys(out))
+            out += matches
+    return unique_real(out)  # symlink loops and aliases: each real document once
 
 
 def _list_checks(value: bool) -> None:
@@ -439,11 +442,11 @@ def check(
             try:
                 doc = load(path)
             except DocumentError as exc:
-                typer.echo(f"citecheck: error: {exc}", err=True)
+                _echo(f"citecheck: error: {exc}", err=True)
                 failed.append(path)
                 continue
             for issue in doc.warnings:
-                typer.echo(f"citecheck: warning: {path}: {issue.message}", err=True)
+                _echo(f"citecheck: warning: {path}: {issue.message}", err=True)
             bar, update = _progress(0, f"checking {Path(path).name}")
             with bar:  # type: ignore[attr-defined]
                 def progress(done: int, total: int, _update: Callable[[int, int], None] = update,
@@ -459,12 +462,12 @@ def check(
     except KeyboardInterrupt:
         done = len(audits)
         hint = "; run the same command with --resume to go on" if state is not None and done else ""
-        typer.echo(f"citecheck: interrupted after {done} of {len(paths)} documents{hint}", err=True)
+        _echo(f"citecheck: interrupted after {done} of {len(paths)} documents{hint}", err=True)
         if audits:  # the documents already done are not lost: their reports are written
             _write_reports(audits, targets, style)
         raise typer.Exit(130) from None
     if reused:
-        typer.echo(f"citecheck: resumed: {reused} of {len(paths)} documents were already checked", err=True)
+        _echo(f"citecheck: resumed: {reused} of {len(paths)} documents were already checked", err=True)
     if not audits and failed:
         # nothing to report: the error line of each document says it all (no empty report)
         if len(paths) > 1:
@@ -491,7 +494,7 @@ def _batch_state(settings: Settings, paths: list[str], resume: bool) -> BatchSta
     try:
         state = BatchState.open(settings.cache_dir, paths, settings)
     except StateError as exc:
-        typer.echo(f"citecheck: warning: resume state not kept ({exc})", err=True)
+        _echo(f"citecheck: warning: resume state not kept ({exc})", err=True)
         return None
     if not resume:
         state.reset()
@@ -502,7 +505,7 @@ def _save_state(state: BatchState, path: str, digest: str | None, audit: Audit) 
     try:
         state.save(path, digest, audit)
     except OSError as exc:
-        typer.echo(f"citecheck: warning: {path}: resume state not saved ({exc.strerror or exc})", err=True)
+        _echo(f"citecheck: warning: {path}: resume state not saved ({exc.strerror or exc})", err=True)
 
 
 def _report_targets(formats: list[CheckFormat], outputs: list[Path]) -> list[tuple[str, Path | None]]:
@@ -535,7 +538,7 @@ def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], 
             items, changes = corrected_bibliography([m for a in audits for m in a.matches])
             text = to_bibtex(items) if fmt == "bib" else dumps_csl_json(items)
             if changes:
-                typer.echo(f"citecheck: {len(changes)} fields corrected from matched records "
+                _echo(f"citecheck: {len(changes)} fields corrected from matched records "
                            "(each listed in the reports)", err=True)
         elif fmt == "list":
             from citecheck.export.restyle import StyleError, restyled_text
@@ -548,7 +551,7 @@ def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], 
             text = render(audits, fmt)
         write_output(text, out)
         if out is not None:
-            typer.echo(f"citecheck: wrote {out}", err=True)
+            _echo(f"citecheck: wrote {out}", err=True)
     if not to_terminal and sys.stderr.isatty():
         from citecheck.report.terminal import render_terminal
 
@@ -575,7 +578,7 @@ def _load_or_fail(input: str) -> Document:
     except DocumentError as exc:
         fail(str(exc))
     for issue in doc.warnings:
-        typer.echo(f"citecheck: warning: {issue.message}", err=True)
+        _echo(f"citecheck: warning: {issue.message}", err=True)
     return doc
 
 
@@ -612,7 +615,7 @@ def index_add(
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def progress(name: str, done: int) -> None:
-        typer.echo(f"citecheck: {name}: {done} records", err=True)
+        _echo(f"citecheck: {name}: {done} records", err=True)
 
     stats = _add_to_index(path, files, progress)
     report = asdict(stats)
@@ -622,11 +625,11 @@ def index_add(
         fail("no input file could be read: " + "; ".join(f"{k}: {v.error}" for k, v in stats.by_file.items()))
     for fs in stats.by_file.values():
         if fs.error:  # a file broken part-way keeps what was read before the damage
-            typer.echo(f"citecheck: warning: {fs.error} (kept the {fs.added + fs.updated + fs.unchanged} "
+            _echo(f"citecheck: warning: {fs.error} (kept the {fs.added + fs.updated + fs.unchanged} "
                        f"records read before it)", err=True)
     skipped = stats.skipped_bad + stats.skipped_no_doi
     if skipped:
-        typer.echo(f"citecheck: warning: {skipped} records skipped ({stats.skipped_bad} unreadable, "
+        _echo(f"citecheck: warning: {skipped} records skipped ({stats.skipped_bad} unreadable, "
                    f"{stats.skipped_no_doi} without DOI); kept {kept}", err=True)
 
 
@@ -685,7 +688,7 @@ def cache_clear(cache_dir: CacheOpt = None) -> None:
         fail(f"cache directory {cache_dir} is a file, not a directory")
     with ResponseCache(cache_dir) as cache:
         removed = cache.clear()
-    typer.echo(f"citecheck: removed {removed} cached responses", err=True)
+    _echo(f"citecheck: removed {removed} cached responses", err=True)
 
 
 EXIT_INTERNAL = 3
@@ -696,11 +699,11 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        typer.echo("citecheck: interrupted", err=True)
+        _echo("citecheck: interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
         if os.environ.get("CITECHECK_DEBUG"):
             raise
-        typer.echo(f"citecheck: internal error: {type(exc).__name__}: {exc} "
+        _echo(f"citecheck: internal error: {type(exc).__name__}: {exc} "
                    "(set CITECHECK_DEBUG=1 for the traceback; please report it)", err=True)
         sys.exit(EXIT_INTERNAL)
