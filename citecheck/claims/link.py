@@ -93,10 +93,17 @@ def number_of(ref: Reference, position: int) -> int:
 
 
 def entry(lst: ReferenceList, number: int) -> Reference | None:
-    for i, ref in enumerate(lst.references):
-        if number_of(ref, i) == number:
-            return ref
-    return None
+    """The first entry of `lst` cited by `number`. A table built once per list (and rebuilt when the list
+    changes): a linear search per citation made 20,000 references × their citations quadratic."""
+    refs = lst.references
+    cached = lst.__dict__.get("_entry_by_number")
+    if cached is None or cached[0] is not refs or cached[1] != len(refs):
+        table: dict[int, Reference] = {}
+        for i, ref in enumerate(refs):
+            table.setdefault(number_of(ref, i), ref)
+        cached = (refs, len(refs), table)
+        object.__setattr__(lst, "_entry_by_number", cached)
+    return cached[2].get(number)
 
 
 # ---------------------------------------------------------------- author–year matching

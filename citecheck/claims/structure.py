@@ -327,7 +327,11 @@ def _duplicates(lst: ReferenceList) -> list[Finding]:
             if len(idx) > 1:
                 report(idx, kind, reason, str(key))
 
-    group(lambda r: fold(_body(r)) if len(fold(_body(r))) >= 10 else None, "duplicate_entry", "same text")
+    def same_text(r: Reference) -> str | None:
+        text = fold(_body(r))
+        return text if len(text) >= 10 else None
+
+    group(same_text, "duplicate_entry", "same text")
     group(_fields_key, "duplicate_entry", "same authors, title, year and journal")
     group(lambda r: _doi(r) or None, "same_work_twice", "same DOI")
     group(
