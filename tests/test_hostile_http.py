@@ -319,3 +319,19 @@ def test_a_doi_with_dot_segments_stays_a_doi(doi: str) -> None:
         c = client(srv.url)
         c.lookup(doi)
     assert srv.paths and all(p.startswith("/works/10.1000/") for p in srv.paths), srv.paths
+
+
+def test_the_fuzz_targets_for_http_and_docx_accept_random_answers() -> None:
+    """`make fuzz` feeds these; a few fixed mutations here keep them working."""
+    import random
+
+    from fuzz.targets import run_docx, run_http
+
+    rng = random.Random(3)
+    seed = b'\x00\x00{"status":"ok","message":{"items":[{"DOI":"10.5555/x.1","title":["Tidal"]}]}}'
+    for _ in range(25):
+        data = bytearray(seed)
+        for _ in range(rng.randrange(1, 6)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        run_http(bytes(data))
+        run_docx(bytes([1]) + bytes(data[2:]))
