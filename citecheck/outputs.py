@@ -60,8 +60,8 @@ def write_text(text: str, output: Path) -> None:
     refuse_inputs([output])
     try:
         st = os.stat(output)
-    except FileNotFoundError:
-        st = None
+    except (FileNotFoundError, NotADirectoryError):
+        st = None  # a new file (or a parent that is no directory: reported below)
     except OSError as exc:
         raise OutputError(f"{output}: cannot write ({exc.strerror or exc})") from None
     if st is not None and stat.S_ISDIR(st.st_mode):

@@ -74,3 +74,25 @@ def test_escape() -> None:
     assert escape("a\x1b[2Jb\nc\td") == "a\\x1b[2Jb\nc\td"
     assert escape("a\nb", one_line=True) == "a\\nb"
     assert escape("plain 中文 é") == "plain 中文 é"
+
+
+def test_a_text_file_starting_with_the_pdf_signature_is_read_as_text() -> None:
+    from citecheck.document import load
+
+    doc = load("notes.txt", b"%PDF-1.4 is the header of a PDF file.\n\nReferences\n\n"
+                            b"1. Hollis M. Tidal rhythms. J Coast Ecol. 2015;12:201-215.\n")
+    assert "Hollis" in doc.text
+    assert any("%PDF-" in w.message for w in doc.warnings)
+
+
+def test_a_docx_on_stdin_is_read_as_docx(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+    import sys
+
+    from citecheck.document import load
+    from tests.reliability_docs import docx_bytes
+
+    data = docx_bytes(["Intro [1].", "References", "[1] Hollis M. Tidal rhythms. J Coast Ecol. 2015;12:201-215."])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    doc = load("-")
+    assert doc.format == "docx" and "Hollis" in doc.text
