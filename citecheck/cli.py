@@ -20,8 +20,11 @@ from citecheck.cli_common import (
     EXIT_INTERNAL,
     BatchProgress,
     default_format,
+    explain_check,
     fail,
+    list_checks,
     progress_bar,
+    refuse_overwriting,
     warn,
     write_output,
 )
@@ -29,6 +32,8 @@ from citecheck.cli_store import cache_app, index_app
 from citecheck.config import Settings
 from citecheck.model import Audit, Document, Match, Reference, ReferenceList
 from citecheck.report import View, formats_for
+from citecheck.termsafe import echo
+from citecheck.termsafe import install as install_safe_terminal
 from citecheck.version import __version__
 
 app = typer.Typer(
@@ -40,11 +45,12 @@ app = typer.Typer(
 )
 app.add_typer(index_app, name="index")
 app.add_typer(cache_app, name="cache")
+install_safe_terminal()  # rich output: text from documents cannot drive the terminal
 
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"citecheck {__version__}")
+        echo(f"citecheck {__version__}")
         raise typer.Exit()
 
 
@@ -95,7 +101,9 @@ def _emit(audits: list[Audit], fmt: str | None, output: Path | None, view: View,
 
 def _load_or_fail(input: str) -> Document:
     from citecheck.document import DocumentError, load
+    from citecheck.outputs import protect
 
+    protect(input)
     try:
         doc = load(input)
     except DocumentError as exc:
@@ -234,6 +242,7 @@ def bib(
     from citecheck.export.corrected import changes_text, corrected_bibliography
     from citecheck.export.csljson import dumps_csl_json
 
+    refuse_overwriting([input], [output, changes])
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
     _, lists = _references(input, None, False)
     refs = [r for lst in lists for r in lst.references]
@@ -245,26 +254,6 @@ def bib(
     elif listing:
         sys.stderr.write(listing)
     warn(f"{len(changed)} changes in {len(refs)} references")
-
-
-def _list_checks(value: bool) -> None:
-    if value:
-        from citecheck.checks import CHECKS
-
-        for c in CHECKS.values():
-            typer.echo(f"{c.kind:24} {c.severity:8} {c.stage:11} {c.explain}")
-        raise typer.Exit()
-
-
-def _explain(value: str | None) -> None:
-    if value:
-        from citecheck.checks import CHECKS
-
-        check_ = CHECKS.get(value)
-        if check_ is None:
-            fail(f"{value}: no such check (see --list-checks)")
-        typer.echo(f"{check_.kind} ({check_.severity}, {check_.stage}): {check_.explain}")
-        raise typer.Exit()
 
 
 @app.command()
@@ -287,9 +276,9 @@ def check(
     style: Annotated[str, typer.Option("--style", help="Style of the re-rendered list (--format list): auto "
                                        "(the document's own), gbt7714, vancouver, apa, a CSL style name or a "
                                        ".csl file.")] = "auto",
-    list_checks: Annotated[bool, typer.Option("--list-checks", callback=_list_checks, is_eager=True,
+    list_checks: Annotated[bool, typer.Option("--list-checks", callback=list_checks, is_eager=True,
                                               help="List every check and exit.")] = False,
-    explain: Annotated[str | None, typer.Option("--explain", callback=_explain, is_eager=True,
+    explain: Annotated[str | None, typer.Option("--explain", callback=explain_check, is_eager=True,
                                                 help="Explain one check and exit.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Go on with an interrupted batch: documents "
                                          "already checked (same inputs, settings and content) are not "
@@ -302,7 +291,8 @@ def check(
     """
     from citecheck.audit import exit_code
     from citecheck.document import DocumentError
-    from citecheck.pipeline import check_batch, expand_inputs
+    from citecheck.inputs import expand_inputs
+    from citecheck.pipeline import check_batch
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
                          fail_on=fail_on, support=support)
@@ -313,12 +303,15 @@ def check(
         fail(str(exc))
     if not paths:
         fail("no documents to check")
+    refuse_overwriting(paths, [out for _, out in targets])
     with BatchProgress() as events:
         result = check_batch(paths, settings, resume=resume, on_event=events, sources=_sources(settings))
     if result.interrupted:
         done = len(result.audits)
         hint = "; run the same command with --resume to go on" if result.state is not None and done else ""
         warn(f"interrupted after {done} of {len(paths)} documents{hint}")
+        if result.audits:  # the documents already done are not lost: their reports are written
+            _write_reports(result.audits, targets, style)
         raise typer.Exit(130)
     if result.reused:
         warn(f"resumed: {result.reused} of {len(paths)} documents were already checked")

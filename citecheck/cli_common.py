@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
+
+from citecheck.termsafe import echo
 
 if TYPE_CHECKING:
     from citecheck.pipeline import Event
@@ -19,34 +18,39 @@ EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """One line on stderr naming the problem, then a non-zero exit."""
-    typer.echo(f"citecheck: error: {message}", err=True)
+    echo(f"citecheck: error: {message}", err=True)
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    typer.echo(f"citecheck: {message}", err=True)
+    """One line on stderr; control characters from file names and documents made visible."""
+    echo(f"citecheck: {message}", err=True)
 
 
 def write_output(text: str, output: Path | None) -> None:
-    """Write to stdout, or atomically to a file (never a half-written file)."""
+    """Write to stdout, or to a file through `citecheck.outputs` (atomic for regular files, straight into
+    FIFOs and devices, never over an input document)."""
+    from citecheck.outputs import OutputError, write_text
+
     if output is None or str(output) == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
         return
-    directory = output.parent if str(output.parent) else Path(".")
-    if not directory.is_dir():
-        fail(f"{output}: output directory {directory} does not exist")
-    tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{output.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, output)
-    except OSError as exc:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)  # never leave a temporary file behind
-        fail(f"{output}: cannot write ({exc.strerror or exc})")
+        write_text(text, output)
+    except OutputError as exc:
+        fail(str(exc))
+
+
+def refuse_overwriting(inputs: list[str], outputs: list[Path | None]) -> None:
+    """Exit 2 before any work when an output names one of the inputs (GNU tools refuse it too)."""
+    from citecheck.outputs import OutputError, protect, refuse_inputs
+
+    protect(*inputs)
+    try:
+        refuse_inputs(outputs)
+    except OutputError as exc:
+        fail(str(exc))
 
 
 def default_format(output: Path | None) -> str:
@@ -100,3 +104,25 @@ class BatchProgress:
             self._bar.update(self._bar.task_ids[0], total=event.total, completed=event.done)
         elif event.kind is EventKind.CHECKED:
             self._close()
+
+
+def list_checks(value: bool) -> None:
+    """`--list-checks`: every finding kind, its severity, stage and meaning."""
+    if value:
+        from citecheck.checks import CHECKS
+
+        for c in CHECKS.values():
+            typer.echo(f"{c.kind:24} {c.severity:8} {c.stage:11} {c.explain}")
+        raise typer.Exit()
+
+
+def explain_check(value: str | None) -> None:
+    """`--explain KIND`: one finding kind explained."""
+    if value:
+        from citecheck.checks import CHECKS
+
+        check_ = CHECKS.get(value)
+        if check_ is None:
+            fail(f"{value}: no such check (see --list-checks)")
+        typer.echo(f"{check_.kind} ({check_.severity}, {check_.stage}): {check_.explain}")
+        raise typer.Exit()

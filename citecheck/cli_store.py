@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from citecheck.cli_common import fail
+from citecheck.cli_common import fail, warn
 
 index_app = typer.Typer(help="The local metadata index (SQLite FTS5) used offline and in bulk.",
                          no_args_is_help=True)
@@ -37,9 +38,12 @@ def _cache_dir(cache_dir: Path | None) -> Path | None:
     from citecheck.config import ConfigError, load_settings
 
     try:
-        return cache_dir or load_settings().cache_dir
+        chosen = cache_dir or load_settings().cache_dir
     except ConfigError as exc:
         fail(str(exc))
+    if chosen is not None and chosen.exists() and not chosen.is_dir():
+        fail(f"cache directory {chosen} is a file, not a directory")
+    return chosen
 
 
 def _print_json(data: object) -> None:
@@ -57,16 +61,13 @@ def index_add(
     """Load metadata records into the local index (streaming, idempotent by DOI)."""
     from dataclasses import asdict
 
-    from citecheck.sources.index import LocalIndex
-
     path = _index_path(index)
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def progress(name: str, done: int) -> None:
-        typer.echo(f"citecheck: {name}: {done} records", err=True)
+        warn(f"{name}: {done} records")
 
-    with LocalIndex(path) as idx:
-        stats = idx.add_files(files, progress=progress)
+    stats = _add_to_index(path, files, progress)
     report = asdict(stats)
     _print_json(report)
     kept = stats.added + stats.updated + stats.unchanged
@@ -74,23 +75,43 @@ def index_add(
         fail("no input file could be read: " + "; ".join(f"{k}: {v.error}" for k, v in stats.by_file.items()))
     for fs in stats.by_file.values():
         if fs.error:  # a file broken part-way keeps what was read before the damage
-            typer.echo(f"citecheck: warning: {fs.error} (kept the {fs.added + fs.updated + fs.unchanged} "
-                       f"records read before it)", err=True)
+            warn(f"warning: {fs.error} (kept the {fs.added + fs.updated + fs.unchanged} records read before it)")
     skipped = stats.skipped_bad + stats.skipped_no_doi
     if skipped:
-        typer.echo(f"citecheck: warning: {skipped} records skipped ({stats.skipped_bad} unreadable, "
-                   f"{stats.skipped_no_doi} without DOI); kept {kept}", err=True)
+        warn(f"warning: {skipped} records skipped ({stats.skipped_bad} unreadable, "
+             f"{stats.skipped_no_doi} without DOI); kept {kept}")
+
+
+def _add_to_index(path: Path, files: list[Path], progress: Callable[[str, int], None]) -> Any:
+    """`LocalIndex.add_files`, with a refused or failing index file as one line (exit 2), not a traceback."""
+    import sqlite3
+
+    from citecheck.sources.index import IndexFileError, LocalIndex
+
+    try:
+        with LocalIndex(path) as idx:
+            return idx.add_files(files, progress=progress)
+    except IndexFileError as exc:
+        fail(str(exc))
+    except (sqlite3.DatabaseError, OSError) as exc:
+        # disk full or a file-size limit mid-load: batches committed so far are kept (the index stays valid)
+        fail(f"{path}: index not fully written ({getattr(exc, 'strerror', None) or exc}); "
+             "records committed before the failure are kept")
 
 
 @index_app.command("info")
 def index_info(index: IndexOpt = None) -> None:
     """Counts and size of the local index."""
-    from citecheck.sources.index import LocalIndex
+    from citecheck.sources.index import IndexFileError, LocalIndex
 
     path = _index_path(index)
     if not path.exists():
         fail(f"{path}: no index here yet (load one with `citecheck index add FILE`)")
-    with LocalIndex(path) as idx:
+    try:
+        idx = LocalIndex(path, read_only=True)
+    except IndexFileError as exc:
+        fail(str(exc))
+    with idx:
         _print_json(idx.info())
 
 
@@ -110,4 +131,4 @@ def cache_clear(cache_dir: CacheOpt = None) -> None:
 
     with ResponseCache(_cache_dir(cache_dir)) as cache:
         removed = cache.clear()
-    typer.echo(f"citecheck: removed {removed} cached responses", err=True)
+    warn(f"removed {removed} cached responses")

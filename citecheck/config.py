@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -116,7 +117,14 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             items = value if isinstance(value, list) else str(value).split(os.pathsep)
             return [Path(str(v)).expanduser() for v in items if str(v).strip()]
         if name == "cache_dir":
-            return Path(str(value)).expanduser() if value else None
+            if not value:
+                return None
+            path = Path(str(value)).expanduser()
+            if path.exists() and not path.is_dir():
+                # the cache would rename it aside as "corrupt" and put a database in its place
+                raise ConfigError(f"cache directory {path} is a file, not a directory (from {origin}); "
+                                  "choose a directory")
+            return path
         if name in _NUMBERS:
             kind, low, high = _NUMBERS[name]
             number = kind(value) if kind is float or isinstance(value, int) else int(str(value).strip())
@@ -167,27 +175,49 @@ def open_index(path: Path, cache_dir: Path | None = None) -> Any:
     file's content hash, so a second run reuses it and an edited file is reloaded.
     """
     from citecheck.sources.cache import default_cache_dir
-    from citecheck.sources.index import LocalIndex
+    from citecheck.sources.index import IndexFileError, LocalIndex
 
     if path.suffix.lower() in INDEX_SUFFIXES:
         if not path.exists():
             raise ConfigError(f"{path}: no index file here (build one with `citecheck index add`)")
-        return LocalIndex(path)
+        try:
+            return LocalIndex(path, read_only=True)
+        except IndexFileError as exc:
+            raise ConfigError(str(exc)) from None
     if not path.exists():
         raise ConfigError(f"{path}: no such index or records file")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     built = (cache_dir or default_cache_dir()) / "indexes" / f"{path.stem}-{digest}.sqlite"
     built.parent.mkdir(parents=True, exist_ok=True)
     if built.exists():
-        return LocalIndex(built, name=f"index:{path.name}")
+        try:
+            return LocalIndex(built, name=f"index:{path.name}", read_only=True)
+        except IndexFileError:
+            built.unlink(missing_ok=True)  # our own derived file, damaged: rebuilt below
     tmp = built.with_suffix(f".{os.getpid()}.tmp")
-    with LocalIndex(tmp, name=f"index:{path.name}") as idx:
-        stats = idx.add_files([path])
+
+    def remove_tmp() -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+
+    try:
+        with LocalIndex(tmp, name=f"index:{path.name}") as idx:
+            stats = idx.add_files([path])
+    except (sqlite3.DatabaseError, OSError) as exc:
+        # disk full, a file-size limit (RLIMIT_FSIZE: EFBIG), an I/O error: no half-built index is left behind
+        remove_tmp()
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(f"{path}: could not build an index from it in {built.parent} ({reason})") from None
+    except BaseException:
+        remove_tmp()
+        raise
     if stats.added == 0:
-        tmp.unlink(missing_ok=True)
+        remove_tmp()
         raise ConfigError(f"{path}: no usable records in this file")
     os.replace(tmp, built)
-    return LocalIndex(built, name=f"index:{path.name}")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    return LocalIndex(built, name=f"index:{path.name}", read_only=True)
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:

@@ -142,31 +142,6 @@ def check_batch(paths: Sequence[str], settings: Settings | None = None, *, resum
     return result
 
 
-def expand_inputs(inputs: Sequence[str]) -> list[str]:
-    """Documents named by paths, folders (walked for every format citecheck reads) and globs, once each.
-
-    Raises `DocumentError` for a name that is none of these.
-    """
-    import glob
-
-    from citecheck.document import SUFFIXES
-
-    out: list[str] = []
-    for item in inputs:
-        path = Path(item)
-        if item == "-" or path.is_file():
-            out.append(item)
-        elif path.is_dir():
-            out += sorted(str(p) for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
-                          and not p.name.startswith("."))
-        else:
-            matches = sorted(glob.glob(item, recursive=True))
-            if not matches:
-                raise DocumentError(f"{item}: no such file, directory or matching documents")
-            out += [m for m in matches if Path(m).is_file()]
-    return list(dict.fromkeys(out))
-
-
 def _batch_state(settings: Settings, paths: list[str], resume: bool, emit: OnEvent) -> Any:
     """The batch's resume state; without ``resume`` an old state of the same batch is discarded.
 

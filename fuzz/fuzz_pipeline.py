@@ -5,7 +5,10 @@
 (new inputs go to the first directory, ``.fuzz-corpus``; ``fuzz/corpus`` holds the seeds).
 
 Each input is a document: raw bytes through `citecheck.document.load`
-(encoding detection, normalisation), or — chosen by the first byte — text
+(encoding detection, normalisation), a .docx (raw, or the fuzz bytes as the
+body of ``word/document.xml``), an HTTP answer from a loopback server to the
+Crossref client (status, content type, gzip and body from the input; every
+outcome must be records or ``SourceUnavailable``), or — chosen by the first byte — text
 built from the fuzzer's data around a real reference list, so inputs reach the
 splitting, parsing and claim stages often. Every stage call is timed
 (`fuzz.targets`); a call over 2 s raises `SlowCall`, which atheris reports as a
@@ -43,10 +46,15 @@ def build_text(data: bytes) -> str:
 
 
 def one_input(data: bytes) -> None:
-    from fuzz.targets import run_bytes, run_text_stages
+    """First byte 0: document bytes; 1: a .docx; 2: an HTTP answer to the Crossref client; else text."""
+    from fuzz.targets import run_bytes, run_docx, run_http, run_text_stages
 
     if data[:1] == b"\x00":
         run_bytes(data[1:])
+    elif data[:1] == b"\x01":
+        run_docx(data[1:])
+    elif data[:1] == b"\x02":
+        run_http(data[1:])
     else:
         run_text_stages(build_text(data))
 
@@ -97,8 +105,11 @@ def main() -> None:
     with atheris.instrument_imports(include=["citecheck"]):
         import citecheck.claims
         import citecheck.document
+        import citecheck.document.word
         import citecheck.refs.extract
-        import citecheck.refs.parse  # noqa: F401
+        import citecheck.refs.parse
+        import citecheck.sources.crossref
+        import citecheck.sources.http  # noqa: F401
     for arg in sys.argv[1:]:
         if not arg.startswith("-"):
             os.makedirs(arg, exist_ok=True)  # corpus directories: libFuzzer wants them to exist

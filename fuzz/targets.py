@@ -73,3 +73,82 @@ def warm_up() -> None:
     """Load models and compile regexes once, so the first timed call is not charged for it."""
     run_text_stages("Tidal crabs forage by the tide [1].\n\nReferences\n"
                     "1. Hollis M. Tidal rhythms of crabs. J Coast Ecol. 2015;12(3):201-15.\n", limit=600)
+
+
+# ---------------------------------------------------------------- .docx reader
+
+_DOCX_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+              'wordprocessingml/2006/main"><w:body>')
+
+
+def run_docx(data: bytes, limit: float = LIMIT_SECONDS) -> None:
+    """Fuzz bytes as a .docx: mode 0 the bytes are the file; mode 1 they are the body of word/document.xml
+    in a valid package (so the XML reader, its caps and the table logic are reached). A `DocumentError`
+    is the documented outcome for a damaged file."""
+    import io
+    import zipfile
+
+    from citecheck.document import DocumentError, load
+
+    if not data:
+        return
+    mode, rest = data[0] % 2, data[1:]
+    if mode == 1:
+        xml = _DOCX_HEAD.encode() + rest + b"</w:body></w:document>"
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as zf:
+            zf.writestr("word/document.xml", xml)
+        rest = buf.getvalue()
+    try:
+        timed("docx", lambda: load("fuzz.docx", rest), limit)
+    except DocumentError:
+        return
+
+
+# ---------------------------------------------------------------- HTTP client
+
+_server: Any = None
+_answer: list[bytes] = [b""]
+
+
+def _respond(handler: Any, path: str, query: dict[str, str]) -> None:
+    """Answer from the current fuzz input: byte 0 picks the status, byte 1 the content type and encoding."""
+    import gzip
+
+    data = _answer[0]
+    status = (200, 200, 200, 404, 500, 429, 204, 301, 400, 503)[data[0] % 10] if data else 200
+    flags = data[1] if len(data) > 1 else 0
+    body = data[2:]
+    ctype = ("application/json", "text/html", "application/json;charset=latin-1", "")[flags % 4]
+    headers = {}
+    if flags & 4:
+        body = gzip.compress(body)
+        headers["Content-Encoding"] = "gzip"
+    if flags & 8:
+        headers["Retry-After"] = "0"
+    handler.send(status, body, ctype, headers)
+
+
+def run_http(data: bytes, limit: float = 10.0) -> None:
+    """The Crossref client against a loopback server answering with the fuzz input: every outcome is
+    records or `SourceUnavailable` (anything else — a crash, a hang past `limit` — is a failure)."""
+    global _server
+    from citecheck.sources.base import SourceUnavailable
+    from citecheck.sources.crossref import CrossrefClient
+    from citecheck.sources.retry import RetryPolicy
+
+    if _server is None:
+        from tests.hostile_server import HostileServer
+
+        _server = HostileServer(_respond).start()
+    _answer[0] = data
+    client = CrossrefClient("fuzz@example.org", base_url=_server.url, timeout=2.0,
+                            retry=RetryPolicy(tries=1, backoff=0, total=5, cooldown=0, max_consecutive_failures=0))
+    try:
+        for call in (lambda: client.search("Hollis tidal rhythms 2015"), lambda: client.lookup("10.5555/x.1")):
+            try:
+                timed("http", call, limit)
+            except SourceUnavailable:
+                pass
+    finally:
+        client.close()

@@ -111,3 +111,50 @@ def pdf_bytes(pages: list[str], *, encrypted: bool = False) -> bytes:
         trailer += b" /Encrypt %d 0 R /ID [<%s> <%s>]" % (len(objects), b"ab" * 16, b"ab" * 16)
     out += b"trailer\n" + trailer + b" >>\nstartxref\n%d\n%%%%EOF\n" % xref
     return bytes(out)
+
+
+_DOCX_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def docx_bytes(paragraphs: list[str], table: list[list[str | None]] | None = None) -> bytes:
+    """A minimal .docx written by hand: `paragraphs`, then `table` (a cell ``None`` is the continuation of
+    a vertical merge, ``<w:vMerge/>``, as Word writes a tall merged cell)."""
+    import io
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    def para(text: str) -> str:
+        return f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(text)}</w:t></w:r></w:p>"
+
+    body = [para(p) for p in paragraphs]
+    if table:
+        cols = max(len(r) for r in table)
+        grid = "".join('<w:gridCol w:w="1000"/>' for _ in range(cols))
+        rows = []
+        for r, row in enumerate(table):
+            cells = []
+            for c, text in enumerate(row):
+                if text is None:
+                    cells.append("<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>")
+                else:
+                    below = r + 1 < len(table) and c < len(table[r + 1]) and table[r + 1][c] is None
+                    pr = '<w:tcPr><w:vMerge w:val="restart"/></w:tcPr>' if below else ""
+                    cells.append(f"<w:tc>{pr}{para(text)}</w:tc>")
+            rows.append("<w:tr>" + "".join(cells) + "</w:tr>")
+        body.append(f"<w:tbl><w:tblPr/><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
+    document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="{_DOCX_NS}">'
+                f"<w:body>{''.join(body)}<w:sectPr/></w:body></w:document>")
+    content_types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                     'package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.'
+                     'openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="'
+                     'application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.'
+                     'openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("[Content_Types].xml", content_types)
+        zf.writestr("_rels/.rels", rels)
+        zf.writestr("word/document.xml", document)
+    return buf.getvalue()

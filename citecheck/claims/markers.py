@@ -35,7 +35,7 @@ from citecheck.refs.names import COMPOUND_SURNAMES
 
 _DASHES = "\\-\u2010-\u2015\u2212~\uff5e"
 _SEPS = ",\uff0c\u3001;\uff1b"
-_NUM = r"\d{1,4}"
+_NUM = r"\d{1,6}"  # four digits and more only count up to the list size (`parse_numbers`)
 _ITEM = rf"{_NUM}(?:[ \t]{{0,3}}[{_DASHES}][ \t]{{0,3}}{_NUM})?"
 _NUMS = rf"[ \t]{{0,3}}{_ITEM}(?:[ \t]{{0,3}}[{_SEPS}][ \t]{{0,3}}{_ITEM}){{0,80}}[ \t]{{0,3}}"
 
@@ -47,7 +47,7 @@ _NUMERIC_RE = re.compile(
 )
 
 _SUP_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
-_SUP_RE = re.compile(rf"[{_SUP_DIGITS}]{{1,4}}(?:[ \t]?[,⁻˒\-\u2013][ \t]?[{_SUP_DIGITS}]{{1,4}}){{0,30}}")
+_SUP_RE = re.compile(rf"[{_SUP_DIGITS}]{{1,6}}(?:[ \t]?[,⁻˒\-\u2013][ \t]?[{_SUP_DIGITS}]{{1,6}}){{0,30}}")
 _SUP_TO_ASCII = str.maketrans(_SUP_DIGITS + "⁻˒\u2013", "0123456789-,-")
 
 # What may stand right before a numeric marker that is then a figure/table/equation
@@ -81,11 +81,13 @@ class Found:
         return Citation(self.marker, self.span, self.numbers, None, self.authors, self.year)
 
 
-def parse_numbers(content: str, limit: int) -> tuple[int, ...] | None:
+def parse_numbers(content: str, limit: int, list_size: int = 0) -> tuple[int, ...] | None:
     """Numbers of a marker's content (``1, 3-5`` → 1, 3, 4, 5), or None when it is no citation.
 
-    Rejected: 0 anywhere (math intervals ``[0, 1]``), four-digit numbers (years),
-    numbers above `limit` (beyond any plausible list size), reversed or huge ranges.
+    Rejected: 0 anywhere (math intervals ``[0, 1]``), numbers of four digits or more above
+    `list_size` (the longest list's size: ``[2015]`` is a year unless the list has 2,015 entries;
+    ``[1000]`` in a 1,005-entry list is a citation), numbers above `limit` (beyond any plausible
+    list size), reversed or huge ranges.
     """
     content = content.translate(_SUP_TO_ASCII)
     content = re.sub(rf"[ \t]*[{_DASHES}][ \t]*", "-", content)
@@ -95,7 +97,7 @@ def parse_numbers(content: str, limit: int) -> tuple[int, ...] | None:
         if not part:
             return None
         bounds = part.split("-")
-        if len(bounds) > 2 or any(not b.isdigit() or len(b) >= 4 for b in bounds):
+        if len(bounds) > 2 or any(not b.isdigit() or (len(b) >= 4 and int(b) > list_size) for b in bounds):
             return None
         lo, hi = int(bounds[0]), int(bounds[-1])
         if lo < 1 or hi > limit or hi < lo or hi - lo > limit:
@@ -193,7 +195,7 @@ def _exponent_like(before: str) -> bool:
 # ---------------------------------------------------------------- numeric scan
 
 
-def _numeric(text: str, start: int, end: int, limit: int, lines: _Lines) -> list[Found]:
+def _numeric(text: str, start: int, end: int, limit: int, lines: _Lines, list_size: int = 0) -> list[Found]:
     out: list[Found] = []
     for m in _NUMERIC_RE.finditer(text, start, end):
         form = m.lastgroup or "bracket"
@@ -205,14 +207,15 @@ def _numeric(text: str, start: int, end: int, limit: int, lines: _Lines) -> list
                 continue
         elif form == "bracket" and _NOT_CITATION_BEFORE.search(before):
             continue
-        numbers = parse_numbers(content, limit)
+        numbers = parse_numbers(content, limit, list_size)
         if numbers is None:
             continue
         out.append(Found(m.group(0), Span(m.start(), m.end(), lines.line(m.start())), form, numbers))
     return out
 
 
-def _unicode_superscripts(text: str, start: int, end: int, limit: int, lines: _Lines) -> list[Found]:
+def _unicode_superscripts(text: str, start: int, end: int, limit: int, lines: _Lines,
+                          list_size: int = 0) -> list[Found]:
     out: list[Found] = []
     byline_cache: dict[int, bool] = {}
     for m in _SUP_RE.finditer(text, start, end):
@@ -227,7 +230,7 @@ def _unicode_superscripts(text: str, start: int, end: int, limit: int, lines: _L
             byline_cache[ls] = is_byline(text[ls:le])
         if byline_cache[ls]:
             continue
-        numbers = parse_numbers(m.group(0), limit)
+        numbers = parse_numbers(m.group(0), limit, list_size)
         if numbers is None:
             continue
         out.append(Found(m.group(0), Span(m.start(), m.end(), lines.line(m.start())), "superscript", numbers))
@@ -465,10 +468,12 @@ def find_markers(
     *,
     limit: int | None = None,
     author_year: bool = True,
+    list_size: int = 0,
 ) -> list[Found]:
     """Every citation marker outside the `exclude` spans, in text order, non-overlapping.
 
-    `limit` is the highest number a numeric marker may cite (see `plausible_limit`).
+    `limit` is the highest number a numeric marker may cite (see `plausible_limit`); `list_size`
+    the longest list's size, up to which numbers of four digits and more are citations.
     Numeric markers win over author–year ones where both would overlap.
     """
     if limit is None:
@@ -477,9 +482,9 @@ def find_markers(
     numeric: list[Found] = []
     named: list[Found] = []
     for start, end in body_regions(len(text), exclude):
-        for f in _numeric(text, start, end, limit, lines):
+        for f in _numeric(text, start, end, limit, lines, list_size):
             numeric.append(_narrative_numeric_authors(text, f, start) if f.form == "bracket" else f)
-        numeric.extend(_unicode_superscripts(text, start, end, limit, lines))
+        numeric.extend(_unicode_superscripts(text, start, end, limit, lines, list_size))
         if author_year:
             named.extend(_parenthetical(text, start, end, lines))
             named.extend(_narrative(text, start, end, lines))

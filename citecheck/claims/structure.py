@@ -35,7 +35,7 @@ from citecheck.text import fold
 
 TITLE_SIMILARITY = 0.95
 _MIN_TITLE = 20
-_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d{1,4}\s*\]|［\s*\d{1,4}\s*］|\(\s*\d{1,4}\s*\)|\d{1,4}\s*[.、)]|[-*•]\s)\s*")
+_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d{1,6}\s*\]|［\s*\d{1,6}\s*］|\(\s*\d{1,6}\s*\)|\d{1,6}\s*[.、)]|[-*•]\s)\s*")
 
 
 def structural_findings(text: str, lists: list[ReferenceList], claims: list[Claim]) -> list[Finding]:
@@ -234,26 +234,85 @@ def _doi(ref: Reference) -> str:
     return doi.lower().rstrip(".")
 
 
-def _pair_finding(kind: str, lst: ReferenceList, a: int, b: int, reason: str, value: str) -> Finding:
-    ra, rb = lst.references[a], lst.references[b]
-    na, nb = number_of(ra, a), number_of(rb, b)
+MAX_LISTED = 20
+"""A group finding names at most this many entries in its message and evidence (the count is always there)."""
+FULL_COMPARISON_TITLES = 1500
+"""Up to this many distinct titles every length-compatible pair is compared (in C); above it, each title is
+compared only with its neighbours in three sort orders (`_NEIGHBOURS`): time linear in the list."""
+_NEIGHBOURS = 12
+
+
+def _group_finding(kind: str, lst: ReferenceList, members: list[int], reason: str, value: str) -> Finding:
+    """One finding for a group of entries that are one entry (or one work) listed several times."""
+    members = sorted(members)
+    refs = [lst.references[i] for i in members]
+    numbers = [number_of(r, i) for r, i in zip(refs, members, strict=True)]
+    shown = ", ".join(f"[{n}]" for n in numbers[:MAX_LISTED])
+    if len(numbers) == 2:
+        shown = f"[{numbers[0]}] and [{numbers[1]}]"
+    elif len(numbers) > MAX_LISTED:
+        shown += f" and {len(numbers) - MAX_LISTED} more"
     if kind == "duplicate_entry":
-        message = f"entries [{na}] and [{nb}] are the same entry listed twice"
+        message = (f"entries {shown} are the same entry listed twice" if len(numbers) == 2
+                   else f"entries {shown} are the same entry listed {len(numbers)} times")
     else:
-        message = f"entries [{na}] and [{nb}] are the same work ({reason})"
+        message = (f"entries {shown} are the same work ({reason})" if len(numbers) == 2
+                   else f"entries {shown} are one work listed {len(numbers)} times ({reason})")
+    listed = refs[:MAX_LISTED]
     return finding(
-        kind, f"{lst.id}:{na},{nb}", message,
-        {"numbers": [na, nb], "list_id": lst.id, "lines": [ra.span.line, rb.span.line], "reason": reason,
-         "value": value, "entries": [_body(ra)[:160], _body(rb)[:160]]},
-        rb.span,
+        kind, f"{lst.id}:" + ",".join(str(n) for n in numbers[:MAX_LISTED]), message,
+        {"numbers": numbers[:MAX_LISTED], "count": len(numbers), "list_id": lst.id,
+         "lines": [r.span.line for r in listed], "reason": reason, "value": value[:300],
+         "entries": [_body(r)[:160] for r in listed]},
+        refs[1].span,
     )
 
 
+class _Groups:
+    """Union–find over entry indexes."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while self.parent.get(i, i) != root:  # path compression
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        self.parent.setdefault(a, a)
+        self.parent.setdefault(b, b)
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[int]]:
+        out: dict[int, list[int]] = {}
+        for i in self.parent:
+            out.setdefault(self.find(i), []).append(i)
+        return sorted((sorted(g) for g in out.values() if len(g) > 1), key=lambda g: g[0])
+
+
 def _duplicates(lst: ReferenceList) -> list[Finding]:
-    """`duplicate_entry` and `same_work_twice` pairs; each pair reported once, by the strongest reason."""
+    """`duplicate_entry` and `same_work_twice`: one finding per group of entries, by the strongest reason.
+
+    A group already reported under a stronger reason is not reported again; findings are bounded by the
+    number of entries (a list of 1,000 near-identical entries gives one finding, not 300,000 pairs).
+    """
     refs = lst.references
     out: list[Finding] = []
-    done: set[tuple[int, int]] = set()
+    reported: dict[int, int] = {}  # entry → index of the first finding that named it
+
+    def report(members: list[int], kind: str, reason: str, value: str) -> None:
+        earlier = {reported.get(i, -1 - i) for i in members}
+        if len(earlier) == 1 and next(iter(earlier)) >= 0:
+            return  # the same group, reported by a stronger reason
+        for i in members:
+            reported.setdefault(i, len(out))
+        out.append(_group_finding(kind, lst, members, reason, value))
 
     def group(key_of: Any, kind: str, reason: str) -> None:
         buckets: dict[Any, list[int]] = {}
@@ -262,12 +321,14 @@ def _duplicates(lst: ReferenceList) -> list[Finding]:
             if key:
                 buckets.setdefault(key, []).append(i)
         for key, idx in buckets.items():
-            for a, b in itertools.pairwise(idx):
-                if (a, b) not in done:
-                    done.add((a, b))
-                    out.append(_pair_finding(kind, lst, a, b, reason, str(key)))
+            if len(idx) > 1:
+                report(idx, kind, reason, str(key))
 
-    group(lambda r: fold(_body(r)) if len(fold(_body(r))) >= 10 else None, "duplicate_entry", "same text")
+    def same_text(r: Reference) -> str | None:
+        text = fold(_body(r))
+        return text if len(text) >= 10 else None
+
+    group(same_text, "duplicate_entry", "same text")
     group(_fields_key, "duplicate_entry", "same authors, title, year and journal")
     group(lambda r: _doi(r) or None, "same_work_twice", "same DOI")
     group(
@@ -275,40 +336,68 @@ def _duplicates(lst: ReferenceList) -> list[Finding]:
         if _first_family(r) and r.fields.get("volume") and _first_page(r) and reference_year(r) else None,
         "same_work_twice", "same first author, year, volume and first page",
     )
-    out.extend(_similar_titles(lst, done))
+    for members, score in _similar_titles(lst):
+        report(members, "same_work_twice", f"titles {score:.0%} alike",
+               str(lst.references[members[0]].fields.get("title")))
     return out
 
 
-def _similar_titles(lst: ReferenceList, done: set[tuple[int, int]]) -> list[Finding]:
-    """Pairs of entries whose titles are near-identical: blocks of titles sorted by length are compared in C
-    (rapidfuzz `cdist`) only with titles short enough to reach the ratio, so 5,000 entries take a second."""
+def _similar_titles(lst: ReferenceList) -> list[tuple[list[int], float]]:
+    """Groups of entries whose titles are near-identical (fuzz.ratio ≥ `TITLE_SIMILARITY`), with the lowest
+    linking score of each group.
+
+    Identical folded titles are grouped first by key; the distinct titles are then compared — all
+    length-compatible pairs in blocks in C (rapidfuzz `cdist`) up to `FULL_COMPARISON_TITLES`, else each
+    with its `_NEIGHBOURS` nearest titles in three sort orders (the title, the title reversed, its words
+    sorted: near-identical titles share a beginning, an end or their words), so time and findings stay
+    linear in the list size.
+    """
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    titles = [(i, fold(ref.fields.get("title"))) for i, ref in enumerate(lst.references)]
-    titles = [(i, t) for i, t in titles if len(t) >= _MIN_TITLE]
-    titles.sort(key=lambda it: len(it[1]))
-    texts = [t for _, t in titles]
+    by_title: dict[str, list[int]] = {}
+    for i, ref in enumerate(lst.references):
+        t = fold(ref.fields.get("title"))
+        if len(t) >= _MIN_TITLE:
+            by_title.setdefault(t, []).append(i)
+    groups = _Groups()
+    lowest: dict[int, float] = {}  # entry → lowest score of a similar pair it is in
+
+    def link(k: int, m: int, score: float) -> None:
+        i, j = by_title[texts[k]][0], by_title[texts[m]][0]
+        groups.union(i, j)
+        lowest[i] = min(lowest.get(i, 100.0), score)
+        lowest[j] = min(lowest.get(j, 100.0), score)
+
+    for idx in by_title.values():
+        for i in idx[1:]:
+            groups.union(idx[0], i)
+    texts = sorted(by_title, key=len)
     lengths = [len(t) for t in texts]
     cutoff = TITLE_SIMILARITY * 100
-    out: list[Finding] = []
-    block = 256
-    for start in range(0, len(texts), block):
-        stop = min(start + block, len(texts))
-        reach = bisect.bisect_right(lengths, lengths[stop - 1] / TITLE_SIMILARITY)
-        scores = process.cdist(texts[start:stop], texts[start:reach], scorer=fuzz.ratio, score_cutoff=cutoff,
-                               dtype=np.uint8)
-        for r, c in zip(*np.nonzero(scores), strict=True):
-            k, m = start + int(r), start + int(c)
-            if m <= k or lengths[m] > lengths[k] / TITLE_SIMILARITY:
-                continue
-            i, j = titles[k][0], titles[m][0]
-            a, b = min(i, j), max(i, j)
-            if (a, b) in done:
-                continue
-            score = fuzz.ratio(texts[k], texts[m]) / 100
-            done.add((a, b))
-            out.append(_pair_finding("same_work_twice", lst, a, b, f"titles {score:.0%} alike",
-                                     str(lst.references[a].fields.get("title"))))
-    return out
-
+    if len(texts) <= FULL_COMPARISON_TITLES:
+        block = 256
+        for start in range(0, len(texts), block):
+            stop = min(start + block, len(texts))
+            reach = bisect.bisect_right(lengths, lengths[stop - 1] / TITLE_SIMILARITY)
+            scores = process.cdist(texts[start:stop], texts[start:reach], scorer=fuzz.ratio, score_cutoff=cutoff,
+                                   dtype=np.uint8)
+            for r, c in zip(*np.nonzero(scores), strict=True):
+                k, m = start + int(r), start + int(c)
+                if m > k and lengths[m] <= lengths[k] / TITLE_SIMILARITY:
+                    link(k, m, float(scores[r, c]))
+    else:
+        seen: set[tuple[int, int]] = set()
+        orders = (lambda k: texts[k], lambda k: texts[k][::-1], lambda k: " ".join(sorted(texts[k].split())))
+        for order in orders:
+            ranked = sorted(range(len(texts)), key=order)
+            for pos, k in enumerate(ranked):
+                for m in ranked[pos + 1 : pos + 1 + _NEIGHBOURS]:
+                    a, b = min(k, m), max(k, m)
+                    if (a, b) in seen or lengths[b] > lengths[a] / TITLE_SIMILARITY:
+                        continue
+                    seen.add((a, b))
+                    score = fuzz.ratio(texts[a], texts[b], score_cutoff=cutoff)
+                    if score:
+                        link(a, b, score)
+    return [(g, min((lowest.get(i, 100.0) for i in g), default=100.0) / 100) for g in groups.groups()]

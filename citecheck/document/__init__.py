@@ -31,13 +31,30 @@ def load(source: str | Path, data: bytes | None = None) -> Document:
         fmt = find_format(filename=name if name != "-" else "stdin", data=data)
     except FormatError as exc:
         raise DocumentError(str(exc)) from None
-    doc = fmt.load()(name, data)
+    doc = _read(fmt, name, data)
     if len(doc.text) > MAX_CHARS:
         raise DocumentError(f"{name}: {len(doc.text):,} characters, more than the {MAX_CHARS:,} citecheck "
                             "checks (≈5,000 pages); split the document")
     doc.text = normalize(doc.text)
     if not doc.text.strip() and not doc.lists:
         raise DocumentError(f"{name}: empty document (no text)")
+    return doc
+
+
+def _read(fmt: object, name: str, data: bytes) -> Document:
+    """Run the format's reader. A file named as text whose bytes only *start* like a PDF (``%PDF-`` in a
+    note, a pasted header) is read as the text it is, with a warning, instead of "PDF is truncated"."""
+    try:
+        return fmt.load()(name, data)  # type: ignore[attr-defined]
+    except DocumentError:
+        text_named = Path(name).suffix.lower() in {".txt", ".text", ".md", ".markdown", ".rst"}
+        if getattr(fmt, "name", "") != "pdf" or not text_named or b"\x00" in data[:65536]:
+            raise
+    from citecheck.document.plain import load_text
+    from citecheck.model import Issue
+
+    doc = load_text(name, data)
+    doc.warnings.append(Issue("pdf_signature_in_text", "starts with %PDF- but is not a PDF; read as text"))
     return doc
 
 

@@ -14,12 +14,12 @@ kept by the BibTeX writer as ``and others``.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from citecheck.export.keys import bibtex_key, is_et_al
+from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
 from citecheck.model import CSL, Audit
 
 ET_AL: CSL = {"literal": "others"}
@@ -212,7 +212,7 @@ def to_csl_json(items: Iterable[Any]) -> list[CSL]:
 
 def dumps_csl_json(items: Iterable[Any]) -> str:
     """CSL-JSON text: UTF-8 as is (CJK unescaped), indented, with a final newline."""
-    return json.dumps(to_csl_json(items), ensure_ascii=False, indent=2) + "\n"
+    return json_dumps(to_csl_json(items), ensure_ascii=False, indent=2) + "\n"
 
 
 def render_csl_json(audits: Sequence[Audit], prefer: str = "record", **_: Any) -> str:

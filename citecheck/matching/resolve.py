@@ -14,12 +14,12 @@ still validated and shown). `Match.record.source` names the answering source.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 
 from citecheck.matching.compare import RefView
 from citecheck.matching.validate import reference_text, validate
 from citecheck.model import ACCEPTED, Match, Record, Reference, Verdict
 from citecheck.sources.base import Source, SourceUnavailable
+from citecheck.sources.pool import map_interruptible
 
 ROWS = 5
 
@@ -108,9 +108,8 @@ def resolve(refs: list[Reference], sources: Sequence[Source], *, workers: int = 
     def work(i: int) -> None:
         results[i] = resolve_one(refs[i], sources, rows)
 
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for _ in pool.map(work, range(total)):
-            done += 1
-            if progress:
-                progress(done, total)
+    for _ in map_interruptible(work, range(total), workers):
+        done += 1
+        if progress:
+            progress(done, total)
     return [m for m in results if m is not None]

@@ -1,6 +1,15 @@
 """The `csv` output format: one row per reference (`refs`, `matches`) or per citing sentence (`claims`).
 
-Every cell goes through `cell`, the one place where document text becomes spreadsheet text.
+Every cell goes through `neutralise_csv_cell`, the one place where document text becomes spreadsheet
+text. CSV cells that a spreadsheet will not run as formulas (CSV injection, OWASP).
+
+A cell whose text starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return is read by Excel, LibreOffice and Google Sheets as a formula
+(``=HYPERLINK(…)``, ``=cmd|…``, ``@SUM(…)``). Reference strings, sentences and
+headings come from the documents checked, so every cell of every CSV we write
+goes through `neutralise_csv_cell`: such a cell gets a leading ``'``, which
+spreadsheets show as text and do not evaluate. Leading blanks do not hide a
+trigger (`` =1+1`` is neutralised too).
 """
 
 from __future__ import annotations
@@ -17,10 +26,16 @@ from citecheck.report.matches import diffs_line
 from citecheck.report.refs import issued_year, short_authors
 from citecheck.report.views import reference_rows
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""OWASP's list, plus a newline and the full-width forms some spreadsheets normalise."""
 
-def cell(value: Any) -> str:
-    """A value as CSV cell text (None is empty)."""
-    return "" if value is None else str(value)
+
+def neutralise_csv_cell(value: Any) -> str:
+    """`value` as CSV cell text that no spreadsheet evaluates (None is empty)."""
+    text = "" if value is None else str(value)
+    if text.lstrip(" ").startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
 
 
 def _rows(audits: Sequence[Audit], view: View) -> tuple[list[str], list[list[Any]]]:
@@ -49,7 +64,7 @@ def render_csv(audits: Sequence[Audit], view: View = View.MATCHES, **_: Any) -> 
     header, rows = _rows(audits, view)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([cell(h) for h in header])
+    writer.writerow([neutralise_csv_cell(h) for h in header])
     for row in rows:
-        writer.writerow([cell(v) for v in row])
+        writer.writerow([neutralise_csv_cell(v) for v in row])
     return buf.getvalue()

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
@@ -30,6 +29,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from citecheck.audit import CHECKS
+from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
 from citecheck.model import Audit, FieldDiff, Finding, Match, Record, Reference, Severity, Verdict
 from citecheck.report.jsonout import report_dict
 from citecheck.report.views import (
@@ -259,7 +259,7 @@ def content_security_policy(script: str, style: str) -> str:
 
 def json_for_script(data: Any) -> Markup:
     """JSON that cannot end its `<script type="application/json">` element or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
+    text = json_dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                     ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)

@@ -9,11 +9,11 @@ same input: no timestamp unless the caller injects one, keys in a fixed order.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import fields as dataclass_fields
 from typing import Any, TypeVar
 
+from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
 from citecheck.model import (
     SCHEMA_VERSION,
     Audit,
@@ -34,7 +34,7 @@ from citecheck.report.claims import claim_link_rows
 from citecheck.report.views import SEVERITY_ORDER, VERDICTS, Summary, reference_rows, summarize, worst_first
 from citecheck.version import __version__
 
-T = TypeVar("T")
+_T = TypeVar("_T")
 
 
 def summary_dict(summary: Summary) -> dict[str, Any]:
@@ -132,7 +132,7 @@ def render_json(audits: Sequence[Audit], generated_at: str | None = None, indent
         payload: dict[str, Any] = {"schema_version": SCHEMA_VERSION, "count": len(rows), "items": rows}
     else:
         payload = report_dict(audits, generated_at)
-    return json.dumps(payload, ensure_ascii=False, indent=indent) + "\n"
+    return json_dumps(payload, ensure_ascii=False, indent=indent) + "\n"
 
 
 def render_jsonl(audits: Sequence[Audit], view: View = View.MATCHES, **_: Any) -> str:
@@ -141,13 +141,13 @@ def render_jsonl(audits: Sequence[Audit], view: View = View.MATCHES, **_: Any) -
         items = [row for a in audits for row in claim_link_rows(a.claims, a.lists)]
     else:
         items = [dict(reference_dict(ref, m), document=a.document) for a in audits for ref, m in reference_rows(a)]
-    return "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+    return "".join(json_dumps(item, ensure_ascii=False) + "\n" for item in items)
 
 
 # ---------------------------------------------------------------- and back
 
 
-def _build(cls: type[T], data: dict[str, Any], **converted: Any) -> T:
+def _build(cls: type[_T], data: dict[str, Any], **converted: Any) -> _T:
     """`cls(**data)` restricted to its fields (the report adds derived keys such as `doi`, `is_error`)."""
     names = {f.name for f in dataclass_fields(cls)}  # type: ignore[arg-type]
     values = {k: v for k, v in data.items() if k in names}

@@ -32,6 +32,12 @@ log = logging.getLogger(__name__)
 CACHE_FILE = "responses.sqlite"
 CACHE_SCHEMA_VERSION = 1
 _OPEN_TIMEOUT = 30.0
+MAX_BODY_CHARS = 8 * 1024 * 1024
+"""Largest body stored or loaded (a Crossref answer is a few kB; the HTTP client refuses more than 8 MB)."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -74,6 +80,19 @@ class CachedResponse:
     fetched_at: float
 
 
+class NotACacheError(ValueError):
+    """The cache path names a file that is not a cache (a document, someone's database…)."""
+
+
+def _is_sqlite_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return False
+    return head == b"SQLite format 3\x00" or head == b""
+
+
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
     if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
         return False
@@ -90,6 +109,9 @@ class ResponseCache:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         """`path` is a cache file or a directory (file ``responses.sqlite`` inside it); default: `default_cache_dir`."""
         p = Path(path) if path is not None else default_cache_dir()
+        if p.exists() and not p.is_dir() and p.name != CACHE_FILE and not _is_sqlite_file(p):
+            # someone else's file: moving it aside as "corrupt" would take it from its owner
+            raise NotACacheError(f"{p} is not a response cache (nor a directory); refusing to use it")
         if p.is_dir() or (path is None) or p.suffix == "":
             p = p / CACHE_FILE
         self.path = p
@@ -198,9 +220,12 @@ class ResponseCache:
     # ------------------------------------------------------------ data
     def get(self, key: str, max_age: float | None = None) -> CachedResponse | None:
         """The cached response for `key`, or None (also when older than `max_age` seconds)."""
-        sql = "SELECT status, body, fetched_at FROM responses WHERE key = ?"
+        # a row over the cap (written by an older version, or by hand) is never loaded into memory
+        sql = ("SELECT status, CASE WHEN length(body) > ? THEN NULL ELSE body END, fetched_at, "
+               "length(body) > ? FROM responses WHERE key = ?")
+        cap = MAX_BODY_CHARS
         try:
-            row = self._conn().execute(sql, (key,)).fetchone()
+            row = self._conn().execute(sql, (cap, cap, key)).fetchone()
         except sqlite3.DatabaseError as exc:
             if not _is_corruption(exc):
                 if isinstance(exc, sqlite3.OperationalError):
@@ -212,15 +237,27 @@ class ResponseCache:
             return None
         if row is None or (max_age is not None and time.time() - row[2] > max_age):
             return None
-        try:
-            body = json.loads(row[1]) if row[1] is not None else None
-        except ValueError:
+        if row[3]:
+            log.warning("response cache %s: entry of over %d characters ignored", self.path, cap)
             return None
-        return CachedResponse(status=int(row[0]), body=body, fetched_at=float(row[2]))
+        try:
+            body = json.loads(row[1], parse_constant=_reject_constant) if row[1] is not None else None
+            return CachedResponse(status=int(row[0]), body=body, fetched_at=float(row[2]))
+        except (ValueError, TypeError, RecursionError):
+            return None  # a damaged row is a miss: the answer is fetched again and the row replaced
 
     def put(self, key: str, status: int, body: Any) -> None:
         """Store one response; a single statement, so it is atomic and last-writer-wins."""
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":")) if body is not None else None
+        try:
+            text = (json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+                    if body is not None else None)
+        except (ValueError, TypeError, RecursionError) as exc:
+            log.warning("response cache %s: answer not cached (%s)", self.path, exc)
+            return
+        if text is not None and len(text) > MAX_BODY_CHARS:
+            log.warning("response cache %s: answer of %d characters not cached (cap %d)",
+                        self.path, len(text), MAX_BODY_CHARS)
+            return
         sql = "INSERT OR REPLACE INTO responses (key, status, body, fetched_at) VALUES (?, ?, ?, ?)"
         args = (key, int(status), text, time.time())
         try:

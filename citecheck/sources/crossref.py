@@ -40,7 +40,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -55,6 +54,14 @@ from citecheck.model import Record
 from citecheck.sources.base import SourceUnavailable, normalize_doi
 from citecheck.sources.cache import ResponseCache, request_key
 from citecheck.sources.convert import ConversionError, record_from_crossref
+from citecheck.sources.http import (
+    Interrupted,
+    ResponseTooLarge,
+    ResponseUnreadable,
+    bounded_get,
+    wait,
+)
+from citecheck.sources.pool import map_interruptible
 from citecheck.sources.retry import RetryPolicy
 from citecheck.version import __version__
 
@@ -68,6 +75,8 @@ SELECT_FIELDS: tuple[str, ...] = (
     "ISSN", "ISBN", "publisher", "subject", "abstract", "score",
 )
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+_NOT_FOUND_IS_AN_ANSWER = frozenset({"work", "agency"})
+"""Endpoints where 404 means "no such DOI"; from the search endpoint it means a broken server or URL."""
 
 
 @dataclass(frozen=True)
@@ -124,6 +133,11 @@ def _classify(exc: BaseException) -> _Failure:
     """What a habanero/httpx2 exception means for us (see module docstring for where each comes from)."""
     chain = _exception_chain(exc)
     for e in chain:
+        if isinstance(e, Interrupted):
+            return _Failure("interrupted", False)
+        if isinstance(e, (ResponseTooLarge, ResponseUnreadable)):
+            return _Failure(f"malformed response ({e})", False)
+    for e in chain:
         if isinstance(e, httpx2.HTTPStatusError):
             status = e.response.status_code
             return _Failure(f"HTTP {status}", status in RETRY_STATUSES, status,
@@ -150,11 +164,19 @@ def _check_envelope(body: Any, want: str) -> None:
         raise SourceUnavailable(f"malformed response (not a Crossref {want} envelope)")
     if want == "work-list" and not isinstance(body["message"].get("items"), list):
         raise SourceUnavailable("malformed response (work list without items)")
+    if want == "work-list" and not all(isinstance(item, dict) for item in body["message"]["items"]):
+        raise SourceUnavailable("malformed response (work list with items that are not works)")
+    if want == "work" and not isinstance(body["message"].get("DOI"), str):
+        raise SourceUnavailable("malformed response (work without DOI)")
+    if want == "agency" and not isinstance(body["message"].get("agency"), dict):
+        raise SourceUnavailable("malformed response (agency answer without agency)")
 
 
 def quote_doi(doi: str) -> str:
-    """A DOI as a URL path: characters that would end or alter the path are percent-encoded."""
-    return quote(doi, safe="/:;()[]<>@!$&'*+,=")
+    """A DOI as a URL path: characters that would end or alter the path are percent-encoded, and so are
+    dot segments (``10.1000/../../x`` must stay a DOI, not become a request for ``/x`` on the API host)."""
+    segments = quote(doi, safe="/:;()[]<>@!$&'*+,=").split("/")
+    return "/".join(s.replace(".", "%2E") if s in (".", "..") else s for s in segments)
 
 
 _calling = threading.local()
@@ -171,7 +193,8 @@ class _HttpxShim:
         http = getattr(_calling, "http", None)
         if http is None:
             return httpx2.get(url, **kw)
-        return http.get(url, **kw)
+        # the whole request within the client's timeout, the body within the byte cap (see `http`)
+        return bounded_get(http, url, deadline=_calling.deadline, **kw)
 
 
 def _install_shim() -> None:
@@ -200,7 +223,7 @@ class CrossrefClient:
         offline: bool = False,
         timeout: float = 10.0,
         retry: RetryPolicy | None = None,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] = wait,
     ) -> None:
         """`cache=None` means no cache (pass `ResponseCache()` for the default location)."""
         self.mailto = mailto or None
@@ -254,7 +277,7 @@ class CrossrefClient:
         if status == 404:
             return None
         agency = body["message"].get("agency") or {}
-        ident = agency.get("id") or agency.get("label")
+        ident = (agency.get("id") or agency.get("label")) if isinstance(agency, dict) else None
         if not isinstance(ident, str):
             raise SourceUnavailable("malformed response (agency without id)")
         return ident.lower()
@@ -287,8 +310,7 @@ class CrossrefClient:
 
         if workers <= 1 or len(queries) <= 1:
             return [one(q) for q in queries]
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crossref") as pool:
-            return list(pool.map(one, queries))
+        return list(map_interruptible(one, queries, workers, thread_name_prefix="crossref"))
 
     def cached(self) -> CachedCrossref:
         """A view that answers only from this client's cache (first link of a `SourceChain`)."""
@@ -315,11 +337,13 @@ class CrossrefClient:
         for item in items:
             try:
                 out.append(record_from_crossref(item, self.name))
-            except ConversionError:
-                continue  # e.g. an item without DOI: not a usable candidate
+            except (ConversionError, TypeError, ValueError, KeyError, AttributeError, IndexError):
+                continue  # e.g. an item without DOI, or not an object: not a usable candidate
         return out
 
     def _from_cache(self, key: str, want: str) -> tuple[int, Any] | None:
+        """A cached answer that is one this request can give, else None (a bad row is ignored: refetched,
+        and overwritten by the next good answer — older versions cached a search 404)."""
         if self.cache is None:
             return None
         hit = self.cache.get(key)
@@ -329,8 +353,11 @@ class CrossrefClient:
             try:
                 _check_envelope(hit.body, want)
             except SourceUnavailable:
-                return None  # should not happen (only checked bodies are stored); refetch
-        return hit.status, hit.body
+                return None
+            return hit.status, hit.body
+        if hit.status == 404 and want in _NOT_FOUND_IS_AN_ANSWER and hit.body is None:
+            return hit.status, hit.body
+        return None
 
     def _fetch(self, key: str, call: Callable[[], Any], want: str) -> tuple[int, Any]:
         """(status, body) for one request: cache, then the network with retries; 404 is an answer."""
@@ -384,6 +411,7 @@ class CrossrefClient:
                 with self._lock:
                     self.requests_made += 1
                 _calling.http = self._pooled()
+                _calling.deadline = time.monotonic() + self.timeout
                 try:
                     body = call()
                 finally:
@@ -392,10 +420,12 @@ class CrossrefClient:
                 raise
             except Exception as exc:
                 failure = _classify(exc)
-                if failure.status == 404:
+                if failure.status == 404 and want in _NOT_FOUND_IS_AN_ANSWER:
                     if self.cache is not None:
                         self.cache.put(key, 404, None)
                     return 404, None
+                if failure.reason == "interrupted":
+                    raise SourceUnavailable("interrupted") from None
                 if not failure.retryable or attempt == self.retry.tries:
                     break
                 delay = self.retry.delay(attempt)
@@ -407,7 +437,10 @@ class CrossrefClient:
                     failure = _Failure(f"{failure.reason}; retry budget of {self.retry.total:g} s exhausted",
                                        False, network=failure.network)
                     break
-                self._sleep(delay)
+                try:
+                    self._sleep(delay)
+                except Interrupted:
+                    raise SourceUnavailable("interrupted") from None
                 continue
             _check_envelope(body, want)
             if self.cache is not None:
@@ -427,7 +460,10 @@ class CrossrefClient:
         if wait > 0:
             if time.monotonic() + wait > deadline:
                 raise SourceUnavailable("rate limited (Retry-After beyond the retry budget)")
-            self._sleep(wait)
+            try:
+                self._sleep(wait)
+            except Interrupted:
+                raise SourceUnavailable("interrupted") from None
 
 
 class CachedCrossref:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from citecheck.model import Record
-from citecheck.sources.base import normalize_doi
+from citecheck.sources.base import SourceUnavailable, normalize_doi
 from citecheck.sources.convert import ConversionError
 from citecheck.sources.loaders import LoadError, expand_paths, iter_records
 from citecheck.sources.ranking import (
@@ -72,6 +72,54 @@ CREATE VIRTUAL TABLE IF NOT EXISTS works_fts USING fts5 (
 );
 CREATE TABLE IF NOT EXISTS trigram_df (trigram TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
+
+
+_REQUIRED_TABLES = frozenset({"meta", "works", "works_fts", "trigram_df"})
+
+
+class IndexFileError(ValueError):
+    """The file given as an index is not one citecheck can use (empty, another application's database,
+    damaged, another schema version); the message is one line naming the file."""
+
+
+def check_index_file(path: Path) -> None:
+    """`IndexFileError` unless `path` is a readable citecheck index. Opened read-only: nothing is written."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise IndexFileError(f"{path}: cannot read the index ({exc.strerror or exc})") from None
+    if size == 0:
+        raise IndexFileError(f"{path}: empty file, not a citecheck index (build one with `citecheck index add`)")
+    if head != b"SQLite format 3\x00":
+        raise IndexFileError(f"{path}: not a SQLite database, so not a citecheck index")
+    try:
+        conn = _connect_ro(path)
+        try:
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+            if not _REQUIRED_TABLES <= tables:
+                shown = ", ".join(sorted(tables)[:6]) or "none"
+                raise IndexFileError(f"{path}: not a citecheck index (another application's database? tables: "
+                                     f"{shown}); refusing to use it")
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            if row is None or str(row[0]) != str(INDEX_SCHEMA_VERSION):
+                raise IndexFileError(f"{path}: index schema version {row[0] if row else None}, this citecheck "
+                                     f"reads {INDEX_SCHEMA_VERSION}; rebuild it with `citecheck index add`")
+            conn.execute("SELECT id, doi, record FROM works ORDER BY id LIMIT 1").fetchall()
+            conn.execute("SELECT rowid FROM works_fts LIMIT 1").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise IndexFileError(f"{path}: damaged index ({exc}); rebuild it with `citecheck index add`") from None
+
+
+def _connect_ro(path: Path) -> sqlite3.Connection:
+    """A read-only connection (``mode=ro``): searching never creates tables or changes the journal mode."""
+    from urllib.request import pathname2url
+
+    uri = f"file:{pathname2url(str(path.resolve()))}?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
 
 
 def default_index_path() -> Path:
@@ -133,11 +181,21 @@ class LocalIndex:
     threads), so one `LocalIndex` may serve a thread pool.
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None, name: str = "index") -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, name: str = "index", *,
+                 read_only: bool = False) -> None:
+        """`read_only`: for searching (``--index``, ``index info``) — the file is checked to be a citecheck
+        index (`check_index_file`) and opened ``mode=ro``. Otherwise (loading) it is created if missing, and
+        an existing file that is not a citecheck index is refused rather than given our tables."""
         self.path = Path(path) if path is not None else default_index_path()
         self.name = name
+        self.read_only = read_only
         self._local = threading.local()
         self._stats: tuple[dict[str, int], int] | None = None
+        if read_only:
+            check_index_file(self.path)
+            return
+        if self.path.exists() and self.path.stat().st_size > 0:
+            check_index_file(self.path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._init_schema()
 
@@ -145,9 +203,12 @@ class LocalIndex:
     def _conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            if self.read_only:
+                conn = _connect_ro(self.path)
+            else:
+                conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-65536")
             self._local.conn = conn
         return conn
@@ -298,14 +359,26 @@ class LocalIndex:
             conn = self._conn()
             df = dict(conn.execute("SELECT trigram, df FROM trigram_df"))
             n_docs = len(self)
-            if not df and n_docs:  # filled by an older version, or records added without refresh
+            if not df and n_docs and not self.read_only:  # filled by an older version, or added without refresh
                 self.refresh_stats()
                 df = dict(conn.execute("SELECT trigram, df FROM trigram_df"))
             stats = self._stats = (df, max(1, n_docs))
         return stats
 
     # ------------------------------------------------------------ look-ups
+    def _damaged(self, exc: sqlite3.DatabaseError) -> SourceUnavailable:
+        """A database error during a look-up: this reference is unchecked, the run goes on."""
+        return SourceUnavailable(f"index {self.path} unreadable ({exc})")
+
     def search(self, query: str, rows: int = 5) -> list[Record]:
+        try:
+            return self._search(query, rows)
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        except (ValueError, TypeError, KeyError) as exc:  # a damaged record blob
+            raise SourceUnavailable(f"index {self.path}: bad record ({type(exc).__name__}: {exc})") from None
+
+    def _search(self, query: str, rows: int = 5) -> list[Record]:
         """Best `rows` candidates for a whole reference string; `Record.score` is a 0..1 similarity.
 
         Each chosen term is looked up on its own and rows are scored by the
@@ -377,8 +450,13 @@ class LocalIndex:
         return out[:limit]
 
     def get(self, doi: str) -> Record | None:
-        row = self._conn().execute("SELECT record FROM works WHERE doi = ?", (normalize_doi(doi),)).fetchone()
-        return _record_from_json(row[0], self.name, 1.0) if row else None
+        try:
+            row = self._conn().execute("SELECT record FROM works WHERE doi = ?", (normalize_doi(doi),)).fetchone()
+            return _record_from_json(row[0], self.name, 1.0) if row else None
+        except sqlite3.DatabaseError as exc:
+            raise self._damaged(exc) from None
+        except (ValueError, TypeError, KeyError) as exc:
+            raise SourceUnavailable(f"index {self.path}: bad record ({type(exc).__name__}: {exc})") from None
 
     def find_by_locator(self, family: str, year: int | None = None, volume: str | None = None,
                         first_page: str | None = None, limit: int = 10) -> list[Record]:
