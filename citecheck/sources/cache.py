@@ -1,8 +1,8 @@
 """On-disk cache of API responses, so a second run makes no network calls.
 
-Why our own and not requests-cache: habanero ≥ 2.9 talks through its own HTTP
-client (httpx2), so a requests-level cache would never see its traffic. We
-cache at the level of *our* requests instead: the key is the normalised
+Why our own and not requests-cache: our calls go through httpx2, not requests, and
+a cache of raw HTTP exchanges would not know which answers are data. We cache
+at the level of *our* requests instead: the key is the normalised
 request (base URL + endpoint + sorted parameters), the value the HTTP status,
 the JSON body and when it was fetched.
 

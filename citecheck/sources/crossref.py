@@ -1,42 +1,27 @@
-"""Crossref REST API client: habanero for the calls, our own retry, cache and etiquette around it.
+"""Crossref REST API client: our own pooled, bounded HTTP calls, with retry, cache and etiquette.
 
-How habanero 2.9 behaves (read from its source, and why this wrapper exists):
-
-* It sends every request through module-level ``httpx2.get`` with
-  ``timeout=Crossref(timeout=...)`` (connect/read/write each), and a
-  User-Agent ``python-httpx2/… habanero/… (mailto:…) <ua_string>``: the polite
-  pool address travels in the User-Agent, and our ``ua_string`` names citecheck.
-* It has no retries and hides response headers on success. On an HTTP error it
-  raises either ``httpx2.HTTPStatusError`` or its own ``RequestError`` raised
-  *while handling* the ``HTTPStatusError`` — so the original response, with
-  its ``Retry-After`` header, is reachable through the exception chain
-  (``__cause__`` / ``__context__``). `_classify` walks that chain; nothing here
-  needs a second HTTP stack. Transport failures arrive as ``httpx2``
-  exceptions, bare or wrapped in ``RuntimeError``.
-* A body that is not JSON gives ``RequestError(200, text)`` (wrong content
-  type) or a ``ValueError`` (broken JSON); both become
-  ``SourceUnavailable("malformed response …")``.
-* ``works(ids=doi)`` pastes the DOI into the URL unescaped, so DOIs are
-  percent-encoded here first (``#``, ``?``, ``%`` and spaces would break the URL).
-* Each ``httpx2.get`` builds a new client: a new TCP (and TLS) connection per
-  request, and a fresh SSL context that loads the CA store (~45 ms of CPU, even
-  for ``http://``). That was two thirds of the time of a 300-reference check.
-  So habanero's reference to the ``httpx2`` module is pointed at `_HttpxShim`,
-  whose ``get`` goes through a pooled ``httpx2.Client`` owned by the calling
-  `CrossrefClient` (keep-alive, one SSL context); everything else, exceptions
-  included, is the real module, and calls made outside a client are unchanged.
+Two endpoints are called: ``/works?query.bibliographic=…&rows=…&select=…`` (search) and
+``/works/{doi}`` (+ ``/agency``). They go through one pooled ``httpx2.Client`` per
+`CrossrefClient` (keep-alive, one SSL context: a new client per request cost ~45 ms of
+CPU for the CA store, two thirds of a 300-reference check) and `citecheck.sources.http.
+bounded_get` (a deadline on the whole request, a cap on the decompressed body, JSON that
+refuses NaN). We used habanero before; it builds a new HTTP client per request, reads
+whole bodies, and hides response headers (``Retry-After``) — to bound it we had to patch
+its module reference to httpx at import time. For two GETs, our own call is simpler and
+honest: the URL and parameters are built here, DOIs percent-encoded (`quote_doi`).
 
 Etiquette: a ``mailto`` is never built in — it comes from the caller (the settings
-say, in one line, when there is none). Failures
-are retried with exponential backoff and jitter, ``Retry-After`` is honoured
-(capped) and pauses every thread of the client, tries and total time are
-bounded, and then `SourceUnavailable` is raised — never an error body returned
-as data. After a request fails for network reasons the client fails fast for
-a cool-down period instead of making every remaining reference wait.
+say, in one line, when there is none) and travels in the User-Agent as Crossref asks
+(``citecheck/<version> (mailto:…)``). Failures are retried with exponential backoff and
+jitter, ``Retry-After`` is honoured (capped) and pauses every thread of the client,
+tries and total time are bounded, and then `SourceUnavailable` is raised — never an
+error body returned as data. After a request fails for network reasons the client
+fails fast for a cool-down period instead of making every remaining reference wait.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -45,10 +30,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
-import habanero
 import httpx2
-from habanero.exceptions import RequestError
-from habanero.request import request as habanero_request
 
 from citecheck.model import Record
 from citecheck.sources.base import SourceUnavailable, normalize_doi
@@ -130,7 +112,7 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
 
 
 def _classify(exc: BaseException) -> _Failure:
-    """What a habanero/httpx2 exception means for us (see module docstring for where each comes from)."""
+    """What an exception from one request means for us: retry, give up, or an answer (404)."""
     chain = _exception_chain(exc)
     for e in chain:
         if isinstance(e, Interrupted):
@@ -148,11 +130,8 @@ def _classify(exc: BaseException) -> _Failure:
         if isinstance(e, httpx2.TransportError):
             return _Failure(f"connection error ({type(e).__name__}: {e})", True, network=True)
     for e in chain:
-        if isinstance(e, RequestError):
-            status = int(e.status_code) if str(e.status_code).isdigit() else 0
-            if 200 <= status < 300:
-                return _Failure(f"malformed response (not JSON: {str(e.error)[:80]!r})", False)
-            return _Failure(f"HTTP {status}: {str(e.error)[:120]}", status in RETRY_STATUSES, status)
+        if isinstance(e, json.JSONDecodeError):
+            return _Failure(f"malformed response (not JSON: {str(e)[:80]!r})", False)
     if isinstance(exc, (ValueError, KeyError, TypeError, IndexError)):
         return _Failure(f"malformed response ({type(exc).__name__}: {str(exc)[:80]})", False)
     return _Failure(f"unexpected error ({type(exc).__name__}: {exc})", False)
@@ -179,38 +158,8 @@ def quote_doi(doi: str) -> str:
     return "/".join(s.replace(".", "%2E") if s in (".", "..") else s for s in segments)
 
 
-_calling = threading.local()
-"""The pooled HTTP client of the `CrossrefClient` whose request this thread is making."""
-
-
-class _HttpxShim:
-    """Stands in for the ``httpx2`` module inside habanero (see the module docstring)."""
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(httpx2, name)
-
-    def get(self, url: Any, **kw: Any) -> Any:
-        http = getattr(_calling, "http", None)
-        if http is None:
-            return httpx2.get(url, **kw)
-        # the whole request within the client's timeout, the body within the byte cap (see `http`)
-        return bounded_get(http, url, deadline=_calling.deadline, **kw)
-
-
-def _install_shim() -> None:
-    import habanero.request as _habanero_request_module
-    import habanero.request_class as _habanero_request_class
-
-    for module in (_habanero_request_class, _habanero_request_module):
-        if getattr(module, "httpx2", None) is httpx2:
-            module.httpx2 = _HttpxShim()  # type: ignore[attr-defined]
-
-
-_install_shim()
-
-
 class CrossrefClient:
-    """`Source` backed by the Crossref REST API (through habanero), with cache, retries and etiquette."""
+    """`Source` backed by the Crossref REST API, with cache, retries and etiquette."""
 
     name = "crossref"
 
@@ -246,23 +195,23 @@ class CrossrefClient:
         self.stopped: str | None = None
         """Why the client stopped asking (error cut-off reached), or None."""
         self._http: httpx2.Client | None = None
-        self._cr = habanero.Crossref(base_url=self.base_url, mailto=self.mailto, ua_string=USER_AGENT,
-                                     timeout=timeout)  # type: ignore[arg-type]  # habanero annotates int
+        self._headers = {"User-Agent": USER_AGENT + (f" (mailto:{self.mailto})" if self.mailto else ""),
+                         "Accept": "application/json"}
 
     # ------------------------------------------------------------ Source API
     def search(self, query: str, rows: int = 5) -> list[Record]:
         """Top `rows` works for a whole reference string (``query.bibliographic``), best first."""
         params = {"query.bibliographic": query, "rows": rows, "select": ",".join(SELECT_FIELDS)}
         key = request_key(self.base_url, "/works", params)
-        _, body = self._fetch(key, lambda: self._cr.works(
-            query_bibliographic=" ".join(query.split()), limit=rows, select=list(SELECT_FIELDS)), "work-list")
+        sent = {"query.bibliographic": " ".join(query.split()), "rows": rows, "select": ",".join(SELECT_FIELDS)}
+        _, body = self._fetch(key, "/works", sent, "work-list")
         return self._records(body["message"]["items"][:rows])
 
     def get(self, doi: str) -> Record | None:
         """The work registered under `doi`, or None when Crossref has no such work."""
         doi = normalize_doi(doi)
-        status, body = self._fetch(request_key(self.base_url, f"/works/{doi}"),
-                                   lambda: self._cr.works(ids=quote_doi(doi)), "work")
+        status, body = self._fetch(request_key(self.base_url, f"/works/{doi}"), f"/works/{quote_doi(doi)}", None,
+                                   "work")
         if status == 404:
             return None
         recs = self._records([body["message"]])
@@ -271,9 +220,8 @@ class CrossrefClient:
     def agency(self, doi: str) -> str | None:
         """Registration agency id (``crossref``, ``datacite``, …) of a DOI, or None if no agency knows it."""
         doi = normalize_doi(doi)
-        status, body = self._fetch(
-            request_key(self.base_url, f"/works/{doi}/agency"),
-            lambda: habanero_request(self._cr, "/works/", ids=quote_doi(doi), agency=True), "agency")
+        status, body = self._fetch(request_key(self.base_url, f"/works/{doi}/agency"),
+                                   f"/works/{quote_doi(doi)}/agency", None, "agency")
         if status == 404:
             return None
         agency = body["message"].get("agency") or {}
@@ -359,7 +307,7 @@ class CrossrefClient:
             return hit.status, hit.body
         return None
 
-    def _fetch(self, key: str, call: Callable[[], Any], want: str) -> tuple[int, Any]:
+    def _fetch(self, key: str, path: str, params: dict[str, Any] | None, want: str) -> tuple[int, Any]:
         """(status, body) for one request: cache, then the network with retries; 404 is an answer."""
         hit = self._from_cache(key, want)
         if hit is not None:
@@ -374,7 +322,7 @@ class CrossrefClient:
         with self._lock:
             self.fetches += 1
         try:
-            result = self._fetch_network(key, call, want, now)
+            result = self._fetch_network(key, path, params, want, now)
         except SourceUnavailable as exc:
             self._count(failed=True, reason=exc.reason)
             raise
@@ -400,7 +348,16 @@ class CrossrefClient:
                 self.stopped = (f"Crossref not asked: stopped after {self.failures} of {self.fetches} requests "
                                 f"failed (error rate above {policy.max_error_rate:.0%}; last: {reason})")
 
-    def _fetch_network(self, key: str, call: Callable[[], Any], want: str, now: float) -> tuple[int, Any]:
+    def _get(self, path: str, params: dict[str, Any] | None) -> Any:
+        """One GET through the pooled client, within the request deadline and the body cap; an HTTP error
+        status raises ``httpx2.HTTPStatusError`` (with its headers: ``Retry-After``)."""
+        response = bounded_get(self._pooled(), self.base_url + path, deadline=time.monotonic() + self.timeout,
+                               params=params, headers=self._headers)
+        response.raise_for_status()
+        return response.json()
+
+    def _fetch_network(self, key: str, path: str, params: dict[str, Any] | None, want: str,
+                       now: float) -> tuple[int, Any]:
         """The network part of `_fetch`: tries, backoff, Retry-After, then success or `SourceUnavailable`."""
         deadline = now + self.retry.total
         failure = _Failure("no attempt made", False)
@@ -410,12 +367,7 @@ class CrossrefClient:
             try:
                 with self._lock:
                     self.requests_made += 1
-                _calling.http = self._pooled()
-                _calling.deadline = time.monotonic() + self.timeout
-                try:
-                    body = call()
-                finally:
-                    _calling.http = None
+                body = self._get(path, params)
             except SourceUnavailable:
                 raise
             except Exception as exc:

@@ -1,6 +1,6 @@
 """How hard the Crossref client tries before giving up: declarative, so settings and tests can shape it.
 
-Kept apart from the client so the settings layer can read its defaults without importing habanero.
+Kept apart from the client so the settings layer can read its defaults without importing the HTTP stack.
 """
 
 from __future__ import annotations
