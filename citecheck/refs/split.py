@@ -16,6 +16,7 @@ only in numbering order. All functions are pure and linear in the input.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from citecheck.model import Issue
@@ -32,6 +33,7 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("dot", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})\.)(?:[ \t]+|(?=[^\W\d_]))(?=\S)")),
 )
 _LABEL_STYLES = tuple(name for name, _ in _LABELS)
+_ALONE_RE = re.compile(r"[ \t]*(?:(?P<dot>(\d{1,4})\.)|(?P<paren>\((\d{1,4})\))|(?P<rparen>(\d{1,4})\)))[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,19 @@ def match_label(line: str, style: str | None = None) -> Label | None:
         m = rx.match(line)
         if m:
             return Label(name, int(m.group(2)), m.start(1), m.end(1), m.end())
+    return None
+
+
+def match_label_alone(line: str, style: str | None = None) -> Label | None:
+    """A label printed on its own line (`1.`, `(1)`), its entry on the next line; `[1]` is `match_label`'s."""
+    m = _ALONE_RE.match(line)
+    if m is None:
+        return None
+    for name in ("dot", "paren", "rparen"):
+        if m.group(name) and (style is None or style == name):
+            num = re.search(r"\d+", m.group(name))
+            assert num is not None
+            return Label(name, int(num.group()), m.start(name), m.end(name), len(line))
     return None
 
 
@@ -154,6 +169,23 @@ class RawEntry:
     body_start: int = 0
     """Offset where the entry's own text begins (after label and blanks)."""
     issues: list[Issue] = field(default_factory=list)
+    holes: list[tuple[int, int]] = field(default_factory=list)
+    """Lines inside the entry's span that are not part of it (running headers, page numbers)."""
+
+
+def entry_body(text: str, entry: RawEntry) -> str:
+    """The entry's text from its body start to its end, without its holes (lines kept as lines)."""
+    if not entry.holes:
+        return text[entry.body_start : entry.end]
+    parts: list[str] = []
+    pos = entry.body_start
+    for a, b in sorted(entry.holes):
+        if b <= pos or a >= entry.end:
+            continue
+        parts.append(text[pos:a])
+        pos = b
+    parts.append(text[pos : entry.end])
+    return "\n".join(parts)
 
 
 @dataclass
@@ -198,17 +230,22 @@ def scan_numbered(
     *,
     first_n: int | None = None,
     stop_at: int | None = None,
+    skip: Container[int] = (),
 ) -> Scan:
     """Read a numbered list from line `i0` (from offset `first_start` within it when given).
 
     `first_n` demands the first entry's number (used for lists found without a
-    heading); `stop_at` is an offset the list may not pass (the next heading).
+    heading); `stop_at` is an offset the list may not pass (the next heading);
+    `skip` holds indices of lines that belong to the page, not the text (running
+    headers, page numbers): they neither end the list nor join an entry, and are
+    reported as skipped.
     """
     entries: list[RawEntry] = []
     issues: list[Issue] = []
     style: str | None = None
     blank = False
     noise: list[Seg] = []
+    skipped: list[Seg] = []
     limit = len(text) if stop_at is None else stop_at
     cur_year = False
     i = i0
@@ -224,20 +261,28 @@ def scan_numbered(
         if not stripped:
             blank = True
             continue
+        if i - 1 in skip and entries:
+            skipped.append((s, e))
+            entries[-1].holes.append((s, e))
+            continue
         if entries and is_stop_line(stripped):
             break
-        lab = match_label(line, style)
+        lab = match_label(line, style) or match_label_alone(line, style)
         if lab is not None and entries and lab.n == 1:
             break  # numbering restarts: the next list (or a numbered body list) begins
         if lab is not None and _acceptable(lab.n, entries, first_n):
-            if noise and entries:
-                issues.append(
-                    Issue(
-                        "skipped_lines",
-                        f"{len(noise)} line(s) between entries {entries[-1].n} and {lab.n} are not part of the list",
-                        before=" / ".join(text[a:b].strip() for a, b in noise)[:200],
+            if (noise or skipped) and entries:
+                cur = entries[-1]
+                cur.holes = [h for h in cur.holes if h[1] <= cur.end]
+                gone = sorted(noise + [h for h in skipped if h[0] > cur.end])
+                if gone:
+                    issues.append(
+                        Issue(
+                            "skipped_lines",
+                            f"{len(gone)} line(s) between entries {entries[-1].n} and {lab.n} are not part of the list",
+                            before=" / ".join(text[a:b].strip() for a, b in gone)[:200],
+                        )
                     )
-                )
             if entries and lab.n > (entries[-1].n or 0) + 1:
                 pass  # gap handled after inline splitting
             style = lab.style
@@ -246,6 +291,7 @@ def scan_numbered(
             )
             blank = False
             noise = []
+            skipped = []
             cur_year = bool(YEAR_RE.search(text, s + lab.text_start, e))
             continue
         if not entries:
@@ -259,7 +305,7 @@ def scan_numbered(
         complete = cur_year and _ENTRY_END_RE.search(text, max(cur.body_start, cur.end - 3), cur.end) is not None
         bulleted = bool(re.match(r"[-*+•·]\s+", stripped))
         if not noise and not blank and not (complete and _reads_as_prose(stripped)):
-            if bulleted and not complete:
+            if (bulleted or any(h[0] > cur.end for h in skipped)) and not complete:
                 cur.issues.append(_broken(cur, stripped))
             cur.end = _rstrip_end(text, s, e)
             cur_year = cur_year or bool(YEAR_RE.search(line))
@@ -274,6 +320,8 @@ def scan_numbered(
         blank = False
         if len(noise) >= _MAX_NOISE_LINES or sum(b - a for a, b in noise) > _MAX_NOISE_CHARS:
             break
+    for entry in entries:
+        entry.holes = [h for h in entry.holes if h[1] <= entry.end]
     scan = Scan(entries, entries[-1].end if entries else (first_start or 0), style or "unknown", issues)
     if entries:
         split_inline(text, scan)
@@ -440,3 +488,146 @@ def entry_text(raw_body: str) -> str:
 
 def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+# ---------------------------------------------------------------- unnumbered lists read with line labels
+
+_NAME_START_RE = re.compile(
+    r"(?:(?:van|von|de|da|del|der|di|du|le|la|den|ten|ter)\s)*"
+    r"(?:[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?,\s?(?:[A-Z]\.|[A-Z][a-z]+|[A-Z]{1,3}\b)"  # Family, I. / Family, Given
+    r"|[A-Z][\w'’\-]+\s[A-Z]{1,3}(?:[,.\s]|$)"  # Family IJ
+    r"|[A-Z][A-Z'’\-]{2,}[\s,]"  # FAMILY
+    r"|(?:[A-Z]\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][a-z]"  # I. Family
+    r"|[A-Z][^()\n.]{0,70}?\((?:1[6-9]|20)\d\d[a-z]?[),]"  # Anything short (2019)
+    r"|[A-Z][a-z]+\s(?:[A-Z]\.\s)?[A-Z][a-z]+(?:,|\sand\s|\s&)"  # Given Family,
+    r"|[\u4e00-\u9fff]{2,4}(?:[,，、.．\s]|等))"
+)
+_OPEN_END_RE = re.compile(r"(?:[,;:\-–/&(]|\band|\bof|\bin|\bthe|\bfor|\bet|\bwith)\s*$", re.I)
+_ENDS_ENTRY_RE = re.compile(r"(?:[.)\]\d。]|\b[a-z0-9\-]+/[\w.\-]+)\s*$")
+
+
+def _name_start(stripped: str) -> bool:
+    return bool(_NAME_START_RE.match(stripped))
+
+
+def _ends_entry(stripped: str) -> bool:
+    return bool(_ENDS_ENTRY_RE.search(stripped)) and not _OPEN_END_RE.search(stripped)
+
+
+def has_reference_evidence(text: str) -> bool:
+    """A joined entry with a year and one more sign of a reference (lenient about missing spaces)."""
+    head = text[:600]
+    if not YEAR_RE.search(head):
+        return bool(_TYPE_CODE_RE.search(head)) and bool(_JOURNALISH_RE.search(head))
+    return bool(
+        _name_start(head)
+        or _AUTHORISH_RE.match(head)
+        or _TYPE_CODE_RE.search(head)
+        or _JOURNALISH_RE.search(head)
+        or re.search(r"[“”\"]|\bIn\b|Press|Journal|Proc|Univ|\bet al", head)
+    )
+
+
+def scan_labelled(
+    text: str,
+    segs: list[Seg],
+    i0: int,
+    labels: list[str],
+    first_start: int | None = None,
+    *,
+    stop_at: int | None = None,
+    skip: Container[int] = (),
+    require_start: bool = False,
+) -> Scan:
+    """Read an unnumbered list whose extent the line classifier decides (`labels`, one per line).
+
+    The list runs over lines labelled `ref`; lines in `skip` (running headers, page
+    numbers) are holes; a line of another label ends it, unless the rules see it
+    continuing an unfinished entry and the classifier's `ref` lines resume right after.
+    An entry starts at the first line; after a blank line at an author-like start or
+    after a finished entry; at an author-like start after a line that ends an entry;
+    never at a line indented deeper than the list's entries when the list uses
+    hanging indents.
+    """
+    limit = len(text) if stop_at is None else stop_at
+    rows: list[tuple[int, int, bool, int]] = []  # (start, end, blank before, indent)
+    holes: list[Seg] = []
+    blank = False
+    i = i0
+    n = len(segs)
+
+    def next_content(j: int) -> int | None:
+        while j < n and (j in skip or not text[segs[j][0] : segs[j][1]].strip()):
+            j += 1
+        return j if j < n and segs[j][0] < limit else None
+
+    while i < n:
+        s, e = segs[i]
+        if i == i0 and first_start is not None:
+            s = max(s, first_start)
+        if s >= limit:
+            break
+        line = text[s:e]
+        stripped = line.strip()
+        i += 1
+        if not stripped:
+            blank = True
+            continue
+        if i - 1 in skip:
+            if rows:
+                holes.append((s, e))
+            continue
+        if is_stop_line(stripped) or (rows and match_label(line) is not None):
+            break
+        lab = labels[i - 1] if i - 1 < len(labels) else "text"
+        if lab != "ref":
+            if not rows:
+                if require_start or not has_reference_evidence(stripped):
+                    break
+            else:
+                prev = text[rows[-1][0] : rows[-1][1]].strip()
+                j = next_content(i)
+                resumes = j is not None and labels[j] == "ref"
+                continues = not blank and not _ends_entry(prev) and len(stripped) < 300
+                if not (resumes and (continues or has_reference_evidence(stripped))):
+                    break
+        indent = len(line) - len(line.lstrip(" \t"))
+        rows.append((s + indent, _rstrip_end(text, s, e), blank, indent))
+        blank = False
+    if not rows:
+        return Scan([], first_start or 0, "unnumbered", [])
+    base = min(r[3] for r in rows)
+    deeper = sum(1 for r in rows if r[3] > base + 1)
+    hanging = deeper >= 1 and deeper * 5 >= len(rows) and rows[0][3] <= base + 1
+    entries: list[RawEntry] = []
+    for k, (s, e, blank_before, indent) in enumerate(rows):
+        stripped = text[s:e]
+        if entries:
+            prev = text[rows[k - 1][0] : rows[k - 1][1]]
+            name = _name_start(stripped)
+            year_near = bool(YEAR_RE.search(stripped)) or (
+                k + 1 < len(rows) and bool(YEAR_RE.search(text, rows[k + 1][0], rows[k + 1][1]))
+            )
+            if hanging and indent > base + 1:
+                start = False
+            elif blank_before:
+                start = name or _ends_entry(prev)
+            else:
+                start = name and year_near and _ends_entry(prev)
+        else:
+            start = True
+        if start:
+            entries.append(RawEntry(s, e, None, "", s))
+        else:
+            entries[-1].end = e
+    for a, b in holes:
+        for entry in entries:
+            if entry.start < a and b <= entry.end:
+                entry.holes.append((a, b))
+                break
+    # a trailing entry without reference evidence is text read past the list's end
+    while entries and not has_reference_evidence(entry_text(entry_body(text, entries[-1]))):
+        entries.pop()
+    for k, entry in enumerate(entries, 1):
+        entry.n = k
+    return Scan(entries, entries[-1].end if entries else (first_start or 0), "unnumbered", [])
