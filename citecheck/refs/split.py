@@ -577,8 +577,14 @@ def scan_labelled(
             if rows:
                 holes.append((s, e))
             continue
-        if is_stop_line(stripped) or (rows and match_label(line) is not None):
+        if is_stop_line(stripped):
             break
+        if rows:
+            numbered = match_label(line)
+            if numbered is not None and numbered.n < 1000:  # `(2007).` opening a wrapped line is no label
+                break
+        elif not (_name_start(stripped) or (stripped[:1].isupper() and has_reference_evidence(stripped))):
+            break  # the first line must open an entry
         lab = labels[i - 1] if i - 1 < len(labels) else "text"
         if lab != "ref":
             if not rows:
