@@ -187,7 +187,7 @@ def _page_lines(text: str, segs: list[Seg], labels: list[str] | None) -> set[int
     keys: dict[str, list[int]] = {}
     out: set[int] = set()
     for i, (s, e) in enumerate(segs):
-        if e - s > 200 or e == s:
+        if e - s > 300 or e == s:
             continue
         line = text[s:e]
         if not line.strip():

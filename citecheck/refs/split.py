@@ -498,20 +498,24 @@ _NAME_START_RE = re.compile(
     r"|[A-Z][\w'’\-]+\s[A-Z]{1,3}(?:[,.\s]|$)"  # Family IJ
     r"|[A-Z][A-Z'’\-]{2,}[\s,]"  # FAMILY
     r"|(?:[A-Z]\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][a-z]"  # I. Family
-    r"|[A-Z][^()\n.]{0,70}?\((?:1[6-9]|20)\d\d[a-z]?[),]"  # Anything short (2019)
+    r"|[A-Z][\w'’\-]+[^()\n]{0,70}?\((?:1[6-9]|20)\d\d[a-z]?[),]"  # Anything short (2019)
     r"|[A-Z][a-z]+\s(?:[A-Z]\.\s)?[A-Z][a-z]+(?:,|\sand\s|\s&)"  # Given Family,
     r"|[\u4e00-\u9fff]{2,4}(?:[,，、.．\s]|等))"
 )
-_OPEN_END_RE = re.compile(r"(?:[,;:\-–/&(]|\band|\bof|\bin|\bthe|\bfor|\bet|\bwith)\s*$", re.I)
-_ENDS_ENTRY_RE = re.compile(r"(?:[.)\]\d。]|\b[a-z0-9\-]+/[\w.\-]+)\s*$")
+_OPEN_END_RE = re.compile(r"(?:[,;:\-–&(]|\band|\bof|\bin|\bthe|\bfor|\bet|\bwith)\s*$", re.I)
+_ENDS_ENTRY_RE = re.compile(r"(?:[.)\]\d。]|\S*[/.]\S*[\w/])\s*$")
 
 
 def _name_start(stripped: str) -> bool:
     return bool(_NAME_START_RE.match(stripped))
 
 
-def _ends_entry(stripped: str) -> bool:
-    return bool(_ENDS_ENTRY_RE.search(stripped)) and not _OPEN_END_RE.search(stripped)
+def _ends_entry(stripped: str, width: int = 0) -> bool:
+    """Does a line end an entry: a full stop, number, bracket or URL/DOI at its end, or (with the
+    list's usual line `width`) a line well short of it — and no comma, dash or `and` left open."""
+    if _OPEN_END_RE.search(stripped):
+        return False
+    return bool(_ENDS_ENTRY_RE.search(stripped)) or (width > 0 and len(stripped) < 0.6 * width)
 
 
 def has_reference_evidence(text: str) -> bool:
@@ -602,6 +606,8 @@ def scan_labelled(
         blank = False
     if not rows:
         return Scan([], first_start or 0, "unnumbered", [])
+    lengths = sorted(e - s for s, e, _, _ in rows)
+    width = lengths[int(len(lengths) * 0.8)] if len(rows) >= 5 else 0
     base = min(r[3] for r in rows)
     deeper = sum(1 for r in rows if r[3] > base + 1)
     hanging = deeper >= 1 and deeper * 5 >= len(rows) and rows[0][3] <= base + 1
@@ -611,15 +617,13 @@ def scan_labelled(
         if entries:
             prev = text[rows[k - 1][0] : rows[k - 1][1]]
             name = _name_start(stripped)
-            year_near = bool(YEAR_RE.search(stripped)) or (
-                k + 1 < len(rows) and bool(YEAR_RE.search(text, rows[k + 1][0], rows[k + 1][1]))
-            )
+            year_near = any(YEAR_RE.search(text, a, b) for a, b, _, _ in rows[k : k + 3])
             if hanging and indent > base + 1:
                 start = False
             elif blank_before:
-                start = name or _ends_entry(prev)
+                start = name or _ends_entry(prev, width)
             else:
-                start = name and year_near and _ends_entry(prev)
+                start = name and year_near and _ends_entry(prev, width)
         else:
             start = True
         if start:
