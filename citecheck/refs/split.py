@@ -518,6 +518,20 @@ def _ends_entry(stripped: str, width: int = 0) -> bool:
     return bool(_ENDS_ENTRY_RE.search(stripped)) or (width > 0 and len(stripped) < 0.6 * width)
 
 
+def _year_near(text: str, rows: list[tuple[int, int, bool, int]], k: int) -> bool:
+    """A year on row `k`, on the row after it, or — while the rows end open (an author list
+    wrapping: `Head, Tim, Holdgraf, Chris,`) — on the row after those."""
+    j = k
+    while j < len(rows) and j <= k + 3:
+        a, b = rows[j][0], rows[j][1]
+        if YEAR_RE.search(text, a, b):
+            return True
+        if j > k and not _OPEN_END_RE.search(text, a, b):
+            return False
+        j += 1
+    return False
+
+
 def has_reference_evidence(text: str) -> bool:
     """A joined entry with a year and one more sign of a reference (lenient about missing spaces)."""
     head = text[:600]
@@ -617,7 +631,7 @@ def scan_labelled(
         if entries:
             prev = text[rows[k - 1][0] : rows[k - 1][1]]
             name = _name_start(stripped)
-            year_near = any(YEAR_RE.search(text, a, b) for a, b, _, _ in rows[k : k + 3])
+            year_near = _year_near(text, rows, k)
             if hanging and indent > base + 1:
                 start = False
             elif blank_before:
