@@ -326,7 +326,49 @@ def scan_numbered(
     if entries:
         split_inline(text, scan)
         _check_gaps(scan)
+        split_grouped(text, scan)
     return scan
+
+
+def split_grouped(text: str, scan: Scan) -> None:
+    """Split grouped entries — one label over several references, each on its own line
+    (`[6] Dąbrowski M P …, 1998 ApJ 498 67` / `Célérier M N, 2000 A&A 353 63`): a line opens a
+    further reference under the same number when the line before it finished a reference
+    (a year, and a number, bracket or full stop at its end) and it starts with an author and
+    holds a year. The parts keep the entry's number; only the first carries the label."""
+    out: list[RawEntry] = []
+    for entry in scan.entries:
+        cur = entry
+        pos = text.find("\n", cur.body_start, cur.end)
+        while pos >= 0:
+            nxt = pos + 1
+            line_end = text.find("\n", nxt, cur.end)
+            line_end = cur.end if line_end < 0 else line_end
+            line = text[nxt:line_end].strip()
+            before = text[cur.body_start : pos].rstrip()
+            in_hole = any(a <= nxt < b for a, b in cur.holes)
+            if (
+                not in_hole
+                and line
+                and is_complete(before)
+                and before[-1:] not in ",;:"
+                and _name_start(line)
+                and YEAR_RE.search(line)
+                and has_reference_evidence(line)
+                and len(before) > 20
+            ):
+                lead = len(text[nxt:line_end]) - len(text[nxt:line_end].lstrip())
+                start = nxt + lead
+                new = RawEntry(start, cur.end, cur.n, "", start, [], [h for h in cur.holes if h[0] >= start])
+                cur.end = _rstrip_end(text, cur.start, pos)
+                cur.holes = [h for h in cur.holes if h[1] <= cur.end]
+                out.append(cur)
+                cur = new
+            pos = text.find("\n", nxt, cur.end)
+        out.append(cur)
+    if len(out) != len(scan.entries):
+        scan.entries = out
+        scan.end = out[-1].end
 
 
 def _acceptable(n: int, entries: list[RawEntry], first_n: int | None) -> bool:
