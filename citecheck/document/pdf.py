@@ -96,11 +96,22 @@ def _read_page(page: object, number: int, out: _Read) -> None:
         out.runs.append(layout.runs_from_chars(glyphs.chars))
         return
     out.runs.append([])
+    if not glyphs.total and not _has_images(page):
+        return  # a blank page (a thesis's verso): nothing to read
     text = ocr.ocr_page(page)
     if text and text.strip():
         out.ocr[len(out.runs) - 1] = text
     else:
         out.unreadable.append(number)
+
+
+def _has_images(page: object) -> bool:
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))  # type: ignore[attr-defined]
+    except Exception:  # a damaged object tree: assume there is something to OCR
+        return True
 
 
 def _read(name: str, pdf: object) -> _Read:
