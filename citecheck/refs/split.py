@@ -330,6 +330,12 @@ def scan_numbered(
     return scan
 
 
+def _more_after_year(line: str) -> bool:
+    """A year with a title, venue or volume after it — not a publisher line's `Berlin, 2001.`"""
+    m = YEAR_RE.search(line)
+    return m is not None and (len(re.findall(r"\w+", line[m.end() :])) >= 2 or bool(_TYPE_CODE_RE.search(line)))
+
+
 def split_grouped(text: str, scan: Scan) -> None:
     """Split grouped entries — one label over several references, each on its own line
     (`[6] Dąbrowski M P …, 1998 ApJ 498 67` / `Célérier M N, 2000 A&A 353 63`): a line opens a
@@ -353,7 +359,7 @@ def split_grouped(text: str, scan: Scan) -> None:
                 and is_complete(before)
                 and before[-1:] not in ",;:"
                 and _name_start(line)
-                and YEAR_RE.search(line)
+                and _more_after_year(line)
                 and has_reference_evidence(line)
                 and len(before) > 20
             ):
