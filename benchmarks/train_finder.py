@@ -62,7 +62,7 @@ def read_ttx(path: Path) -> tuple[list[str], list[str]]:
 
 def flatten(lines: list[str], labels: list[str]) -> tuple[list[str], list[str]]:
     """The same document as a reader without layout hints gives it: no blank lines, no indentation."""
-    pairs = [(ln.strip(), lab) for ln, lab in zip(lines, labels) if ln.strip()]
+    pairs = [(ln.strip(), lab) for ln, lab in zip(lines, labels, strict=True) if ln.strip()]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
@@ -131,7 +131,7 @@ def read_grobid(path: Path) -> tuple[list[str], list[str]]:
             stack.append(key)
     flush()
     # silver headings and the references heading
-    for k, (s, lab) in enumerate(zip(lines, labels)):
+    for k, (s, lab) in enumerate(zip(lines, labels, strict=True)):
         words = s.split()
         if lab == "ref" and (k == 0 or labels[k - 1] != "ref") and finder._REFHEAD_RE.match(s):
             labels[k] = "heading"
@@ -174,7 +174,7 @@ def evaluate(tagger: pycrfsuite.Tagger, test: list[tuple[str, list[str], list[st
         if not idx:
             continue
         pred = tagger.tag(feats)
-        for i, p in zip(idx, pred):
+        for i, p in zip(idx, pred, strict=True):
             conf[(labels[i], p)] += 1
     total = sum(conf.values())
     correct = sum(v for (g, p), v in conf.items() if g == p)

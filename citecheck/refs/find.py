@@ -202,10 +202,26 @@ def _page_lines(text: str, segs: list[Seg], labels: list[str] | None) -> set[int
         key = _repeat_key(line)
         if len(key) >= 8:
             keys.setdefault(key, []).append(i)
+    repeated: set[int] = set()
     for idxs in keys.values():
-        if len(idxs) >= 3 and idxs[-1] - idxs[0] >= 20:
-            out.update(idxs)
+        if len(idxs) >= 3 and idxs[-1] - idxs[0] >= 20 * (len(idxs) - 1):
+            repeated.update(idxs)
+    # a header or footer is a line or three: a longer run of repeated lines is repeated text
+    run: list[int] = []
+    for i in [*sorted(repeated), -2]:
+        if run and (i != run[-1] + 1 and not _blank_between(text, segs, run[-1], i)):
+            if len(run) <= 3:
+                out.update(run)
+            run = []
+        run.append(i)
     return out
+
+
+def _blank_between(text: str, segs: list[Seg], a: int, b: int) -> bool:
+    """Only blank lines between lines a < b (at most a few looked at)."""
+    if b <= a or b - a > 4:
+        return False
+    return all(not text[segs[k][0] : segs[k][1]].strip() for k in range(a + 1, b))
 
 
 def _first_content(text: str, segs: list[Seg], i: int, skip: set[int], stop: int | None = None) -> int | None:
@@ -273,12 +289,12 @@ def _scan_after_heading(
         return None
     line = text[start:e]
     if match_label(line) is not None or match_label_alone(line) is not None:
-        return scan_numbered(text, segs, i, first_start, stop_at=stop, skip=skip)
+        return scan_numbered(text, segs, i, first_start, stop_at=stop, skip=skip, labels=labels)
     # one stray line (e.g. a column header) may precede a numbered list
     if i + 1 < len(segs):
         j = _first_content(text, segs, i + 1, skip)
         if j is not None and not looks_like_reference(line) and match_label(text[segs[j][0] : segs[j][1]]):
-            return scan_numbered(text, segs, j, None, stop_at=stop, skip=skip)
+            return scan_numbered(text, segs, j, None, stop_at=stop, skip=skip, labels=labels)
     if labels is not None:
         return scan_labelled(text, segs, i, labels, first_start, stop_at=stop, skip=skip)
     return scan_unnumbered(text, segs, i, first_start, stop_at=stop)
@@ -310,7 +326,7 @@ def _find_classified(
             line = text[segs[i][0] : segs[i][1]]
             lab = match_label(line) or match_label_alone(line)
             if lab is not None:
-                scan = scan_numbered(text, segs, i, None, first_n=1, stop_at=stop, skip=skip)
+                scan = scan_numbered(text, segs, i, None, first_n=1, stop_at=stop, skip=skip, labels=labels)
             else:
                 scan = scan_labelled(text, segs, i, labels, stop_at=stop, skip=skip, require_start=True)
             entries = scan.entries

@@ -231,6 +231,7 @@ def scan_numbered(
     first_n: int | None = None,
     stop_at: int | None = None,
     skip: Container[int] = (),
+    labels: list[str] | None = None,
 ) -> Scan:
     """Read a numbered list from line `i0` (from offset `first_start` within it when given).
 
@@ -238,7 +239,8 @@ def scan_numbered(
     heading); `stop_at` is an offset the list may not pass (the next heading);
     `skip` holds indices of lines that belong to the page, not the text (running
     headers, page numbers): they neither end the list nor join an entry, and are
-    reported as skipped.
+    reported as skipped. With the line classifier's `labels`, a line it reads as body text or a
+    heading after a finished entry is not taken as that entry's continuation.
     """
     entries: list[RawEntry] = []
     issues: list[Issue] = []
@@ -304,7 +306,8 @@ def scan_numbered(
         # "complete" = has a year and ends like an entry; tracked incrementally (entries can be long)
         complete = cur_year and _ENTRY_END_RE.search(text, max(cur.body_start, cur.end - 3), cur.end) is not None
         bulleted = bool(re.match(r"[-*+•·]\s+", stripped))
-        if not noise and not blank and not (complete and _reads_as_prose(stripped)):
+        alien = complete and labels is not None and i - 1 < len(labels) and labels[i - 1] in ("text", "heading", "other")
+        if not noise and not blank and not alien and not (complete and _reads_as_prose(stripped)):
             if (bulleted or any(h[0] > cur.end for h in skipped)) and not complete:
                 cur.issues.append(_broken(cur, stripped))
             cur.end = _rstrip_end(text, s, e)
@@ -351,17 +354,17 @@ def split_grouped(text: str, scan: Scan) -> None:
             line_end = text.find("\n", nxt, cur.end)
             line_end = cur.end if line_end < 0 else line_end
             line = text[nxt:line_end].strip()
-            before = text[cur.body_start : pos].rstrip()
+            before = text[max(cur.body_start, pos - 400) : pos].rstrip()
             in_hole = any(a <= nxt < b for a, b in cur.holes)
             if (
                 not in_hole
                 and line
+                and len(before) > 20
                 and is_complete(before)
                 and before[-1:] not in ",;:"
                 and _name_start(line)
                 and _more_after_year(line)
                 and has_reference_evidence(line)
-                and len(before) > 20
             ):
                 lead = len(text[nxt:line_end]) - len(text[nxt:line_end].lstrip())
                 start = nxt + lead
