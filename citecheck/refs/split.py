@@ -263,13 +263,13 @@ def scan_numbered(
         if not stripped:
             blank = True
             continue
-        if i - 1 in skip and entries:
+        lab = match_label(line, style) or match_label_alone(line, style)
+        if i - 1 in skip and entries and not (lab is not None and _acceptable(lab.n, entries, first_n)):
             skipped.append((s, e))
             entries[-1].holes.append((s, e))
             continue
         if entries and is_stop_line(stripped):
             break
-        lab = match_label(line, style) or match_label_alone(line, style)
         if lab is not None and entries and lab.n == 1:
             break  # numbering restarts: the next list (or a numbered body list) begins
         if lab is not None and _acceptable(lab.n, entries, first_n):
@@ -360,8 +360,8 @@ def split_grouped(text: str, scan: Scan) -> None:
                 not in_hole
                 and line
                 and len(before) > 20
-                and is_complete(before)
-                and before[-1:] not in ",;:"
+                and is_complete(before.rstrip(";"))
+                and before[-1:] not in ",:"
                 and _name_start(line)
                 and _more_after_year(line)
                 and has_reference_evidence(line)
@@ -543,16 +543,26 @@ def _is_cjk(ch: str) -> bool:
 
 # ---------------------------------------------------------------- unnumbered lists read with line labels
 
+_GIVEN_FAMILY = r"(?:[A-Z][\w'’\-]*\.?\s){1,3}(?:(?:van|von|de|da|del|der|di|du|le|la)\s)*[A-Z][\w'’\-]+"
+_STRONG_NAME_RE = re.compile(
+    r"(?:(?:van|von|de|da|del|der|di|du|le|la|den|ten|ter)\s)*[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?,\s?[A-Z]\.(?:\s?-?[A-Z]\.)*[,\s]"
+    r"|(?:[-—–_]{2,}|―+)\s*[.,]?\s"  # `——. 1924.`: the same authors as the entry above
+    # two full names: `Eric Arazo, Diego Ortego,` / `Benoît Frénay and Michel Verleysen.`
+    r"|" + _GIVEN_FAMILY + r"(?:,|,?\sand)\s" + _GIVEN_FAMILY + r"[,.\s]"
+)
 _NAME_START_RE = re.compile(
+    r"(?:(?:[-—–_]{2,}|―+)\s*[.,]?\s)?"
     r"(?:(?:van|von|de|da|del|der|di|du|le|la|den|ten|ter)\s)*"
     r"(?:[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?,\s?(?:[A-Z]\.|[A-Z][a-z]+|[A-Z]{1,3}\b)"  # Family, I. / Family, Given
     r"|[A-Z][\w'’\-]+\s[A-Z]{1,3}(?:[,.\s]|$)"  # Family IJ
     r"|[A-Z][A-Z'’\-]{2,}[\s,]"  # FAMILY
     r"|(?:[A-Z]\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][a-z]"  # I. Family
     r"|[A-Z][\w'’\-]+[^()\n]{0,70}?\((?:1[6-9]|20)\d\d[a-z]?[),]"  # Anything short (2019)
-    r"|[A-Z][a-z]+\s(?:[A-Z]\.\s)?[A-Z][a-z]+(?:,|\sand\s|\s&)"  # Given Family,
+    r"|[A-Z][a-z]+(?:\s(?:[A-Z]\.\s?)*[A-Z][\w'’\-]+){1,3}(?:,|\sand\s|\s&|\.\s(?:1[6-9]|20)\d\d)"  # Given Family,
     r"|[\u4e00-\u9fff]{2,4}(?:[,，、.．\s]|等))"
 )
+_AUTHOR_LIST_END_RE = re.compile(r"(?:^|[\s,])[A-Z][\w'’\-]+,\s?(?:[A-Z]\.\s?)+$")
+"""A line ending `…, Simonis, J.`: an author list that wraps, not a finished entry."""
 _OPEN_END_RE = re.compile(r"(?:[,;:\-–&(]|\band|\bof|\bin|\bthe|\bfor|\bet|\bwith)\s*$", re.I)
 _ENDS_ENTRY_RE = re.compile(r"(?:[.)\]\d。]|\S*[/.]\S*[\w/])\s*$")
 
@@ -688,7 +698,8 @@ def scan_labelled(
             elif blank_before:
                 start = name or _ends_entry(prev, width)
             else:
-                start = name and year_near and _ends_entry(prev, width)
+                strong = bool(_STRONG_NAME_RE.match(stripped)) and not _AUTHOR_LIST_END_RE.search(prev)
+                start = (strong or (name and year_near)) and _ends_entry(prev, width)
         else:
             start = True
         if start:

@@ -1,0 +1,120 @@
+"""Entry splitting on GROBID's reference-segmenter corpus (../shared/training, Apache-2.0).
+
+    python benchmarks/bench_entries.py [--show N]
+
+Each `<listBibl>` becomes a text — a `References` heading, then its lines as printed (`<lb/>`), no
+indentation and no blank lines (the hardest case: only the lines' own shapes tell where an entry
+starts) — and is read by `find_lists` like any document. An entry counts as right when it starts and
+ends on the gold entry's first and last line. Lists are reported apart as numbered (gold `<label>`s)
+and unnumbered. None of this corpus was used to train the line classifier.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import html
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import SHARED
+from citecheck.refs.find import find_lists
+
+CORPUS = SHARED / "training" / "grobid-reference-segmenter"
+_TAG_RE = re.compile(r"<(/?)(bibl|lb|label|listBibl)\b[^>]*?(/?)>")
+
+
+def read(path: Path) -> tuple[list[str], list[tuple[int, int]], bool]:
+    """Lines, gold entries as (first line, last line), and whether the entries carry labels."""
+    t = path.read_text(encoding="utf-8", errors="replace")
+    a, b = t.find("<listBibl"), t.rfind("</listBibl>")
+    t = t[a:b] if a >= 0 and b > a else t
+    lines: list[str] = []
+    entries: list[tuple[int, int]] = []
+    buf: list[str] = []
+    start: int | None = None
+    labelled = False
+
+    def flush() -> None:
+        s = html.unescape(re.sub(r"<[^>]+>", "", "".join(buf))).replace("\n", " ").strip()
+        buf.clear()
+        if s:
+            lines.append(re.sub(r"\s+", " ", s))
+
+    pos = 0
+    for m in _TAG_RE.finditer(t):
+        buf.append(t[pos : m.start()])
+        pos = m.end()
+        close, name = m.group(1), m.group(2)
+        if name == "lb":
+            flush()
+        elif name == "label":
+            labelled = True
+        elif name == "bibl" and not close:
+            flush()
+            start = len(lines)
+        elif name == "bibl" and close:
+            flush()
+            if start is not None and len(lines) > start:
+                entries.append((start, len(lines) - 1))
+            start = None
+    flush()
+    return lines, entries, labelled
+
+
+def _line_of(offsets: list[int], off: int) -> int:
+    return max(bisect.bisect_right(offsets, off) - 1, 0)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--show", type=int, default=0, help="print this many lists with wrong entries")
+    args = ap.parse_args()
+    if not CORPUS.is_dir():
+        print(f"no {CORPUS}: nothing to do", file=sys.stderr)
+        return 0
+    totals = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}  # right, found, gold, lists
+    shown = 0
+    for path in sorted(CORPUS.glob("*.tei.xml")):
+        lines, gold, labelled = read(path)
+        if not gold:
+            continue
+        first = gold[0][0]
+        body = lines[first:]
+        gold = [(a - first, b - first) for a, b in gold]
+        text = "References\n" + "\n".join(body) + "\n"
+        offsets = []
+        pos = len("References\n")
+        for ln in body:
+            offsets.append(pos)
+            pos += len(ln) + 1
+        found = [(r_start, r_end) for f in find_lists(text) for r_start, r_end in
+                 ((e.start, e.end) for e in f.scan.entries)]
+
+        pred = {(_line_of(offsets, s), _line_of(offsets, max(s, e - 1))) for s, e in found}
+        right = len(pred & set(gold))
+        t = totals[labelled]
+        t[0] += right
+        t[1] += len(pred)
+        t[2] += len(gold)
+        t[3] += 1
+        if args.show and shown < args.show and right < len(gold):
+            shown += 1
+            print(f"== {path.name}: {right}/{len(gold)} right, {len(pred)} found")
+            starts = {a for a, _ in gold}
+            pstarts = {a for a, _ in pred}
+            for k, ln in enumerate(body[:60]):
+                print(f"  {'G' if k in starts else ' '}{'P' if k in pstarts else ' '} {ln[:100]}")
+    for labelled, (right, found, total, n) in totals.items():
+        kind = "numbered" if labelled else "unnumbered"
+        p = right / found if found else 0.0
+        r = right / total if total else 0.0
+        print(f"{kind}: {n} lists, {total} entries; exact entries found {right}: precision {p:.3f}, recall {r:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
