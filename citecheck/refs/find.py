@@ -196,7 +196,7 @@ def _page_lines(text: str, segs: list[Seg], labels: list[str] | None) -> set[int
         if _PAGE_NUMBER_RE.match(line) and lab != "ref":
             out.add(i)
             continue
-        if lab == "meta" and len(line.strip()) < 120 and match_label(line) is None:
+        if lab == "meta" and len(line.strip()) < 120:
             out.add(i)
             continue
         key = _repeat_key(line)
