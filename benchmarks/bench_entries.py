@@ -113,7 +113,46 @@ def main() -> int:
         p = right / found if found else 0.0
         r = right / total if total else 0.0
         print(f"{kind}: {n} lists, {total} entries; exact entries found {right}: precision {p:.3f}, recall {r:.3f}")
+    whole_documents()
     return 0
+
+
+def whole_documents() -> None:
+    """The finder end to end on the held-out GROBID segmentation documents (never trained on):
+    which lines end up inside a found entry, against the lines of the gold `<listBibl>` zone."""
+    from benchmarks.train_finder import is_heldout, read_grobid
+
+    corpus = SHARED / "training" / "grobid-segmentation"
+    tp = fp = fn = docs = with_list = 0
+    for path in sorted(corpus.glob("*.tei.xml")):
+        if not is_heldout(f"grobid/{path.name}"):
+            continue
+        lines, labels = read_grobid(path)
+        if not lines:
+            continue
+        docs += 1
+        text = "\n".join(lines) + "\n"
+        offsets = []
+        pos = 0
+        for ln in lines:
+            offsets.append(pos)
+            pos += len(ln) + 1
+        inside = [False] * len(lines)
+        lists = find_lists(text)
+        with_list += bool(lists)
+        for f in lists:
+            for e in f.scan.entries:
+                for k in range(_line_of(offsets, e.start), _line_of(offsets, max(e.start, e.end - 1)) + 1):
+                    inside[k] = True
+        for k, lab in enumerate(labels):
+            gold = lab == "ref"
+            tp += gold and inside[k]
+            fp += inside[k] and not gold
+            fn += gold and not inside[k]
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    print(f"whole documents (held-out GROBID segmentation, {docs} documents, {with_list} with a list found): "
+          f"reference lines inside found entries precision {p:.3f}, recall {r:.3f}")
 
 
 if __name__ == "__main__":
