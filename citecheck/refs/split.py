@@ -593,6 +593,18 @@ def _year_near(text: str, rows: list[tuple[int, int, bool, int]], k: int) -> boo
     return False
 
 
+def _lines_from(text: str, segs: list[Seg], i: int, k: int) -> str:
+    """Line `i` and up to `k - 1` non-blank lines after it, joined (each cut at 300 characters)."""
+    out: list[str] = []
+    while i < len(segs) and len(out) < k:
+        s, e = segs[i]
+        line = text[s : min(e, s + 300)].strip()
+        if line:
+            out.append(line)
+        i += 1
+    return " ".join(out)
+
+
 def has_reference_evidence(text: str) -> bool:
     """A joined entry with a year and one more sign of a reference (lenient about missing spaces)."""
     head = text[:600]
@@ -662,7 +674,7 @@ def scan_labelled(
             numbered = match_label(line)
             if numbered is not None and numbered.n < 1000:  # `(2007).` opening a wrapped line is no label
                 break
-        elif not (_name_start(stripped) or (stripped[:1].isupper() and has_reference_evidence(stripped))):
+        elif not (_name_start(stripped) or (stripped[:1].isupper() and has_reference_evidence(_lines_from(text, segs, i - 1, 3)))):
             break  # the first line must open an entry
         lab = labels[i - 1] if i - 1 < len(labels) else "text"
         if lab != "ref":
