@@ -289,7 +289,9 @@ def _scan_after_heading(
         return None
     line = text[start:e]
     if match_label(line) is not None or match_label_alone(line) is not None:
-        return scan_numbered(text, segs, i, first_start, stop_at=stop, skip=skip, labels=labels)
+        scan = scan_numbered(text, segs, i, first_start, stop_at=stop, skip=skip, labels=labels)
+        if scan.entries or match_label(line) is not None:
+            return scan
     # one stray line (e.g. a column header) may precede a numbered list
     if i + 1 < len(segs):
         j = _first_content(text, segs, i + 1, skip)

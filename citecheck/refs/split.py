@@ -60,10 +60,20 @@ def match_label(line: str, style: str | None = None) -> Label | None:
     return None
 
 
+_BARE_RE = re.compile(r"[ \t]*(\d{1,3})[ \t]+(?=[A-Z]\.|[A-Z][\w'’\-]+[ ,]|[\u4e00-\u9fff])")
+ALPHA_LABEL_RE = re.compile(r"[ \t]*(\[[A-Z][A-Za-z+\-]{0,7}(?:\d{2,4}[a-z]?)?\])[ \t]*")
+"""An alphanumeric label, `[AH]`, `[Ahl78]`, `[BGK+99]` (amsalpha-like styles)."""
+
+
 def match_label_alone(line: str, style: str | None = None) -> Label | None:
-    """A label printed on its own line (`1.`, `(1)`), its entry on the next line; `[1]` is `match_label`'s."""
+    """A label printed on its own line (`1.`, `(1)`), its entry on the next line; `[1]` is `match_label`'s;
+    or a bare number before an author (`1 A. Altland and B. D. Simons, …`, style `bare`)."""
     m = _ALONE_RE.match(line)
     if m is None:
+        if style in (None, "bare"):
+            b = _BARE_RE.match(line)
+            if b is not None:
+                return Label("bare", int(b.group(1)), b.start(1), b.end(1), b.end())
         return None
     for name in ("dot", "paren", "rparen"):
         if m.group(name) and (style is None or style == name):
@@ -150,8 +160,9 @@ _STOP_RE = re.compile(
 
 
 def is_stop_line(stripped: str) -> bool:
-    """Lines that close any list: editorial footers and new section headings."""
-    return bool(_STOP_RE.match(stripped))
+    """Lines that close any list: editorial footers and new section headings (not a wrapped
+    line that happens to begin with `appendix by …`)."""
+    return not stripped[:1].islower() and bool(_STOP_RE.match(stripped))
 
 
 # ---------------------------------------------------------------- entries
@@ -264,7 +275,7 @@ def scan_numbered(
             blank = True
             continue
         lab = match_label(line, style) or match_label_alone(line, style)
-        if i - 1 in skip and entries and not (lab is not None and _acceptable(lab.n, entries, first_n)):
+        if i - 1 in skip and entries and not (lab is not None and _acceptable(lab.n, entries, first_n, lab.style)):
             skipped.append((s, e))
             entries[-1].holes.append((s, e))
             continue
@@ -272,7 +283,7 @@ def scan_numbered(
             break
         if lab is not None and entries and lab.n == 1:
             break  # numbering restarts: the next list (or a numbered body list) begins
-        if lab is not None and _acceptable(lab.n, entries, first_n):
+        if lab is not None and _acceptable(lab.n, entries, first_n, lab.style):
             if (noise or skipped) and entries:
                 cur = entries[-1]
                 cur.holes = [h for h in cur.holes if h[1] <= cur.end]
@@ -380,9 +391,9 @@ def split_grouped(text: str, scan: Scan) -> None:
         scan.end = out[-1].end
 
 
-def _acceptable(n: int, entries: list[RawEntry], first_n: int | None) -> bool:
+def _acceptable(n: int, entries: list[RawEntry], first_n: int | None, style: str = "") -> bool:
     if not entries:
-        return n == first_n if first_n is not None else 1 <= n <= 5
+        return n == first_n if first_n is not None else (n == 1 if style == "bare" else 1 <= n <= 5)
     prev = entries[-1].n or 0
     return prev < n <= prev + _MAX_GAP
 
@@ -672,9 +683,13 @@ def scan_labelled(
             break
         if rows:
             numbered = match_label(line)
-            if numbered is not None and numbered.n < 1000:  # `(2007).` opening a wrapped line is no label
+            if numbered is not None and numbered.n == 1:  # a numbered list begins (`(2007).` or `(200),` wrap)
                 break
-        elif not (_name_start(stripped) or (stripped[:1].isupper() and has_reference_evidence(_lines_from(text, segs, i - 1, 3)))):
+        elif not (
+            _name_start(stripped)
+            or ALPHA_LABEL_RE.match(stripped)
+            or (stripped[:1].isupper() and has_reference_evidence(_lines_from(text, segs, i - 1, 3)))
+        ):
             break  # the first line must open an entry
         lab = labels[i - 1] if i - 1 < len(labels) else "text"
         if lab != "ref":
@@ -693,6 +708,7 @@ def scan_labelled(
         blank = False
     if not rows:
         return Scan([], first_start or 0, "unnumbered", [])
+    alpha = bool(ALPHA_LABEL_RE.match(text, rows[0][0]))
     lengths = sorted(e - s for s, e, _, _ in rows)
     width = lengths[int(len(lengths) * 0.8)] if len(rows) >= 5 else 0
     base = min(r[3] for r in rows)
@@ -705,7 +721,9 @@ def scan_labelled(
             prev = text[rows[k - 1][0] : rows[k - 1][1]]
             name = _name_start(stripped)
             year_near = _year_near(text, rows, k)
-            if hanging and indent > base + 1:
+            if alpha:
+                start = bool(ALPHA_LABEL_RE.match(stripped))
+            elif hanging and indent > base + 1:
                 start = False
             elif blank_before:
                 start = name or _ends_entry(prev, width)
@@ -715,7 +733,11 @@ def scan_labelled(
         else:
             start = True
         if start:
-            entries.append(RawEntry(s, e, None, "", s))
+            m = ALPHA_LABEL_RE.match(stripped) if alpha else None
+            if m is not None:
+                entries.append(RawEntry(s, e, None, m.group(1), s + m.end()))
+            else:
+                entries.append(RawEntry(s, e, None, "", s))
         else:
             entries[-1].end = e
     for a, b in holes:
