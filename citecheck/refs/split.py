@@ -572,6 +572,7 @@ _NAME_START_RE = re.compile(
     r"|[A-Z][a-z]+(?:\s(?:[A-Z]\.\s?)*[A-Z][\w'’\-]+){1,3}(?:,|\sand\s|\s&|\.\s(?:1[6-9]|20)\d\d)"  # Given Family,
     r"|[\u4e00-\u9fff]{2,4}(?:[,，、.．\s]|等))"
 )
+_AUTHOR_YEAR_HEAD_RE = re.compile(r"\((?:1[6-9]|20)\d\d[a-z]?\)|[.,]\s(?:1[6-9]|20)\d\d[a-z]?[.,:]")
 _AUTHOR_LIST_END_RE = re.compile(r"(?:^|[\s,])[A-Z][\w'’\-]+,\s?(?:[A-Z]\.\s?)+$")
 """A line ending `…, Simonis, J.`: an author list that wraps, not a finished entry."""
 _OPEN_END_RE = re.compile(r"(?:[,;:\-–&(]|\band|\bof|\bin|\bthe|\bfor|\bet|\bwith)\s*$", re.I)
@@ -730,6 +731,10 @@ def scan_labelled(
             else:
                 strong = bool(_STRONG_NAME_RE.match(stripped)) and not _AUTHOR_LIST_END_RE.search(prev)
                 start = (strong or (name and year_near)) and _ends_entry(prev, width)
+                if not start and name and _AUTHOR_YEAR_HEAD_RE.search(stripped, 0, 120):
+                    # `Arakawa H, Blanchard DC (2008b) …` after `… CrossRef Medline`: the authors and
+                    # the year say an entry starts even when the line before ends without a stop
+                    start = not _OPEN_END_RE.search(prev) and not _AUTHOR_LIST_END_RE.search(prev)
         else:
             start = True
         if start:
