@@ -207,14 +207,21 @@ def _page_lines(text: str, segs: list[Seg], labels: list[str] | None) -> set[int
         if len(idxs) >= 3 and idxs[-1] - idxs[0] >= 20 * (len(idxs) - 1):
             repeated.update(idxs)
     # a header or footer is a line or three: a longer run of repeated lines is repeated text
-    run: list[int] = []
-    for i in [*sorted(repeated), -2]:
-        if run and (i != run[-1] + 1 and not _blank_between(text, segs, run[-1], i)):
-            if len(run) <= 3:
-                out.update(run)
-            run = []
-        run.append(i)
+    for run in _runs(text, segs, repeated):
+        if len(run) <= 3:
+            out.update(run)
     return out
+
+
+def _runs(text: str, segs: list[Seg], lines: set[int]) -> list[list[int]]:
+    """`lines` grouped into runs of consecutive lines (blank lines between them do not break a run)."""
+    runs: list[list[int]] = []
+    for i in sorted(lines):
+        if runs and (i == runs[-1][-1] + 1 or _blank_between(text, segs, runs[-1][-1], i)):
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return runs
 
 
 def _blank_between(text: str, segs: list[Seg], a: int, b: int) -> bool:
@@ -232,6 +239,13 @@ def _first_content(text: str, segs: list[Seg], i: int, skip: set[int], stop: int
     return i
 
 
+def _last_content(text: str, segs: list[Seg], i: int, skip: set[int], floor: int) -> int | None:
+    """The last non-blank line at or before `i` and after line `floor`, not in `skip`."""
+    while i > floor and (i in skip or not text[segs[i][0] : segs[i][1]].strip()):
+        i -= 1
+    return i if i > floor else None
+
+
 def _drop_running_headings(
     text: str, segs: list[Seg], headings: list[Heading], skip: set[int], labels: list[str] | None
 ) -> list[Heading]:
@@ -245,17 +259,19 @@ def _drop_running_headings(
             if j is not None:
                 line = text[segs[j][0] : segs[j][1]]
                 lab = match_label(line) or match_label_alone(line)
-                before = [k for k in range(prev.line_index + 1, h.line_index) if k not in skip and text[segs[k][0] : segs[k][1]].strip()]
                 if lab is not None and lab.n > 1:
                     skip.add(h.line_index)
                     continue
+                first = _first_content(text, segs, prev.line_index + 1, skip, segs[h.line_index][0])
+                last = _last_content(text, segs, h.line_index - 1, skip, prev.line_index)
                 if (
                     lab is None
                     and labels is not None
                     and labels[j] == "ref"
-                    and before
-                    and labels[before[-1]] == "ref"
-                    and not match_label(text[segs[before[0]][0] : segs[before[0]][1]])
+                    and first is not None
+                    and last is not None
+                    and labels[last] == "ref"
+                    and not match_label(text[segs[first][0] : segs[first][1]])
                 ):
                     skip.add(h.line_index)
                     continue

@@ -228,6 +228,8 @@ def line_segments(text: str) -> list[Seg]:
     return segs
 
 
+MAX_FURNITURE_RUN = 15
+"""More page-furniture lines than this in a row inside a list end it."""
 _MAX_NOISE_LINES = 3
 _MAX_NOISE_CHARS = 300
 _MAX_GAP = 3
@@ -276,6 +278,8 @@ def scan_numbered(
             continue
         lab = match_label(line, style) or match_label_alone(line, style)
         if i - 1 in skip and entries and not (lab is not None and _acceptable(lab.n, entries, first_n, lab.style)):
+            if len(skipped) >= MAX_FURNITURE_RUN and all(h[0] > entries[-1].end for h in skipped[-MAX_FURNITURE_RUN:]):
+                break  # page furniture is a few lines between pages, not a run of pages
             skipped.append((s, e))
             entries[-1].holes.append((s, e))
             continue
@@ -678,6 +682,10 @@ def scan_labelled(
             continue
         if i - 1 in skip:
             if rows:
+                if len(holes) >= MAX_FURNITURE_RUN and all(
+                    h[0] > rows[-1][1] for h in holes[-MAX_FURNITURE_RUN:]
+                ):
+                    break  # page furniture is a few lines between pages, not a run of pages
                 holes.append((s, e))
             continue
         if is_stop_line(stripped):
@@ -745,11 +753,12 @@ def scan_labelled(
                 entries.append(RawEntry(s, e, None, "", s))
         else:
             entries[-1].end = e
-    for a, b in holes:
-        for entry in entries:
-            if entry.start < a and b <= entry.end:
-                entry.holes.append((a, b))
-                break
+    k = 0
+    for a, b in holes:  # both in text order: one merge pass
+        while k < len(entries) and entries[k].end < b:
+            k += 1
+        if k < len(entries) and entries[k].start < a:
+            entries[k].holes.append((a, b))
     # a trailing entry without reference evidence is text read past the list's end
     while entries and not has_reference_evidence(entry_text(entry_body(text, entries[-1]))):
         entries.pop()
