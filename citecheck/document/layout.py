@@ -222,6 +222,8 @@ _PAGE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 EDGE_ROWS = 2
+RUNNING_GAP = 1.2
+MIN_ROWS = 6
 """How many rows at the top and at the bottom of a page can be running headers, footers or page numbers."""
 
 
@@ -232,30 +234,44 @@ def _running_key(row: Sequence[Run]) -> str:
 def drop_running(pages: list[list[Run]]) -> tuple[list[list[Run]], int]:
     """Pages' runs without running headers/footers and page numbers; and how many rows went.
 
-    A row among the `EDGE_ROWS` at the top or bottom of a page goes when the same text
-    (digits folded, so "Page 3" matches "Page 4") stands within 3 pt of the same height on
-    another page, or when it is a bare page number ("12", "- 12 -", "iv", "Page 3 of 9").
+    Up to `EDGE_ROWS` rows are peeled off the top and off the bottom of a page when each
+    is either a bare page number ("12", "- 12 -", "iv", "Page 3 of 9") or stands, with
+    the same text (digits folded, so "Page 3" matches "Page 4"), within 3 pt of the same
+    height on another page — and when a gap of `RUNNING_GAP` line pitches or more parts
+    them from the body. Running headers are only looked for on pages of `MIN_ROWS`
+    rows or more, so a document of identical short pages keeps its text.
     """
-    edges: list[list[list[Run]]] = []
+    rows_of = [group_rows(runs) for runs in pages]
     seen: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for p, runs in enumerate(pages):
-        rows = group_rows(runs)
-        cand = rows[:EDGE_ROWS] + rows[max(EDGE_ROWS, len(rows) - EDGE_ROWS):]
-        edges.append(cand)
-        for row in cand:
+    for p, rows in enumerate(rows_of):
+        for row in rows[:EDGE_ROWS] + rows[max(EDGE_ROWS, len(rows) - EDGE_ROWS):]:
             seen[_running_key(row)].append((p, row[0].baseline))
+
+    def running(p: int, row: list[Run], many: bool) -> bool:
+        if _PAGE_NUMBER_RE.fullmatch(row_text(row).strip()):
+            return True
+        base = row[0].baseline
+        return many and any(q != p and abs(y - base) <= 3.0 for q, y in seen[_running_key(row)])
+
     dropped = 0
     out: list[list[Run]] = []
-    for p, runs in enumerate(pages):
+    for p, rows in enumerate(rows_of):
         gone: set[int] = set()
-        for row in edges[p]:
-            key = _running_key(row)
-            base = row[0].baseline
-            repeated = any(q != p and abs(y - base) <= 3.0 for q, y in seen[key])
-            if repeated or _PAGE_NUMBER_RE.fullmatch(row_text(row).strip()):
-                gone.update(id(r) for r in row)
-                dropped += 1
-        out.append([r for r in runs if id(r) not in gone] if gone else list(runs))
+        if len(rows) >= 3:
+            many = len(rows) >= MIN_ROWS
+            steps = [b[0].baseline - a[0].baseline for a, b in zip(rows, rows[1:])]
+            pitch = statistics.median(steps)
+            for order in (rows, rows[::-1]):
+                cut = 0
+                for k in range(min(EDGE_ROWS, len(order) - 1)):
+                    if not running(p, order[k], many):
+                        break
+                    if abs(order[k + 1][0].baseline - order[k][0].baseline) >= RUNNING_GAP * pitch:
+                        cut = k + 1
+                for row in order[:cut]:
+                    gone.update(id(r) for r in row)
+                dropped += cut
+        out.append([r for r in pages[p] if id(r) not in gone] if gone else list(pages[p]))
     return out, dropped
 
 
