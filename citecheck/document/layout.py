@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 WORD_GAP = 0.12
 """A gap wider than this many em between two glyphs is a word space. Measured on the sample
@@ -259,7 +260,7 @@ def drop_running(pages: list[list[Run]]) -> tuple[list[list[Run]], int]:
         gone: set[int] = set()
         if len(rows) >= 3:
             many = len(rows) >= MIN_ROWS
-            steps = [b[0].baseline - a[0].baseline for a, b in zip(rows, rows[1:])]
+            steps = [b[0].baseline - a[0].baseline for a, b in pairwise(rows)]
             pitch = statistics.median(steps)
             for order in (rows, rows[::-1]):
                 cut = 0
@@ -471,8 +472,8 @@ def region_lines(runs: Sequence[Run]) -> list[Line]:
     if not lines:
         return lines
     left = min(line.x0 for line in lines)
-    steps = [b.baseline - a.baseline for a, b in zip(lines, lines[1:])]
-    usual = [s for a, s in zip(lines, steps) if 0.8 * a.size <= s <= 2.5 * a.size]
+    steps = [b.baseline - a.baseline for a, b in pairwise(lines)]
+    usual = [s for a, s in zip(lines, steps, strict=False) if 0.8 * a.size <= s <= 2.5 * a.size]
     pitch = statistics.median(usual) if usual else None
     for i, line in enumerate(lines):
         line.indent = line.x0 - left >= INDENT_EM * line.size
