@@ -248,3 +248,12 @@ def test_hyphen_join_rule() -> None:
     assert not layout.hyphen_join("self", "report", "-")
     assert not layout.hyphen_join("Smith", "Jones", "-")
     assert layout.hyphen_join("xyzzy", "plugh", "\u00ad")
+
+
+def test_spacing_accent_drawn_over_a_letter_joins_it() -> None:
+    from citecheck.document.layout import Char
+
+    chars = [Char("C", 0, 7, 100, 10), Char("\u00b4", 8, 11, 100, 10), Char("e", 7, 12, 100, 10),
+             Char("l", 12, 15, 100, 10), Char("\u0131", 15, 18, 100, 10), Char("\u00b4", 15.5, 18.5, 100, 10),
+             Char("~", 20, 25, 100, 10), Char("x", 25, 30, 100, 10)]
+    assert [r.text for r in layout.runs_from_chars(chars)] == ["Celí~x".replace("Ce", "Cé")]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 import statistics
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +115,38 @@ class Page:
 # ---------------------------------------------------------------- characters to runs
 
 
+_ACCENTS = {"\u00b4": "\u0301", "\u00a8": "\u0308", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00b8": "\u0327",
+            "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02d9": "\u0307", "\u02da": "\u030a", "\u00af": "\u0304",
+            "\u02dd": "\u030b"}
+"""Spacing accents that TeX (and others) draw as a glyph of their own over a letter."""
+
+
+def merge_accents(chars: Iterable[Char]) -> list[Char]:
+    """A spacing accent drawn over a letter (`C´elerier`, before or after it) becomes that letter's accent (`Célerier`)."""
+    out: list[Char] = []
+    for ch in chars:
+        prev = out[-1] if out else None
+        if ch.text in _ACCENTS and prev is not None and _over(ch, prev):
+            prev.text = _compose(prev.text, ch.text)
+            continue
+        if prev is not None and prev.text in _ACCENTS and ch.text.isalpha() and _over(prev, ch):
+            out[-1] = Char(_compose(ch.text, prev.text), ch.x0, ch.x1, ch.baseline, ch.size)
+            continue
+        out.append(ch)
+    return out
+
+
+def _over(accent: Char, letter: Char) -> bool:
+    mid = (accent.x0 + accent.x1) / 2
+    return (letter.text.isalpha() and letter.x0 <= mid <= letter.x1
+            and abs(accent.baseline - letter.baseline) < 0.6 * letter.size)
+
+
+def _compose(letter: str, accent: str) -> str:
+    base = {"\u0131": "i", "\u0237": "j"}.get(letter, letter)
+    return unicodedata.normalize("NFC", base + _ACCENTS[accent])
+
+
 def runs_from_chars(chars: Iterable[Char]) -> list[Run]:
     """Characters in stream order to runs.
 
@@ -125,7 +158,7 @@ def runs_from_chars(chars: Iterable[Char]) -> list[Run]:
     cur: Run | None = None
     space = False
     last: Char | None = None
-    for ch in chars:
+    for ch in merge_accents(chars):
         if not ch.text or ch.text.isspace():
             space = True
             cur = None
