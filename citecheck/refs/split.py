@@ -389,9 +389,9 @@ def scan_unnumbered(text: str, segs: list[Seg], i0: int, first_start: int | None
             continue
         if is_stop_line(stripped):
             break
-        if match_label(line) is not None and entries:
-            break
         indented = line[:1] in " \t"
+        if match_label(line) is not None and entries and not indented:
+            break  # a numbered list begins (an indented "(2007). Title" continues an entry)
         lead = len(line) - len(line.lstrip(" \t-*+•·"))
         head = _paragraph(text, segs, i - 1, limit) if blank else stripped
         starts_entry = (
