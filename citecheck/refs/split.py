@@ -393,7 +393,7 @@ def scan_unnumbered(text: str, segs: list[Seg], i0: int, first_start: int | None
         if match_label(line) is not None and entries and not indented:
             break  # a numbered list begins (an indented "(2007). Title" continues an entry)
         lead = len(line) - len(line.lstrip(" \t-*+•·"))
-        head = _paragraph(text, segs, i - 1, limit) if blank else stripped
+        head = _paragraph(text, segs, i - 1, limit) if blank or not entries else stripped
         starts_entry = (
             not entries
             or (blank and looks_like_reference(head))
