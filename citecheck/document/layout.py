@@ -209,7 +209,7 @@ def group_rows(runs: Sequence[Run]) -> list[list[Run]]:
             ov = _overlap(refs[k], run)
             if ov < ROW_OVERLAP * min(refs[k].size, run.size) or ov <= best_ov:
                 continue
-            if _collides(xs[k], run):
+            if run.size >= SUP_SHRINK * refs[k].size and _collides(xs[k], run):  # stacked H₀² never collide
                 continue
             best, best_ov = k, ov
         if best < 0:
@@ -272,7 +272,7 @@ def drop_running(pages: list[list[Run]]) -> tuple[list[list[Run]], int]:
     is either a bare page number ("12", "- 12 -", "iv", "Page 3 of 9") or stands, with
     the same text (digits folded, so "Page 3" matches "Page 4"), within 3 pt of the same
     height on another page — and when a gap of `RUNNING_GAP` line pitches or more parts
-    them from the body. Running headers are only looked for on pages of `MIN_ROWS`
+    them from the body (the document's median line pitch). Running headers are only looked for on pages of `MIN_ROWS`
     rows or more, so a document of identical short pages keeps its text.
     """
     rows_of = [group_rows(runs) for runs in pages]
@@ -287,14 +287,15 @@ def drop_running(pages: list[list[Run]]) -> tuple[list[list[Run]], int]:
         base = row[0].baseline
         return many and any(q != p and abs(y - base) <= 3.0 for q, y in seen[_running_key(row)])
 
+    steps = [b[0].baseline - a[0].baseline for rows in rows_of for a, b in pairwise(rows)]
+    usual = [s for s in steps if s > 0]
+    pitch = statistics.median(usual) if usual else 12.0  # the document's line pitch: a table page has none of its own
     dropped = 0
     out: list[list[Run]] = []
     for p, rows in enumerate(rows_of):
         gone: set[int] = set()
         if len(rows) >= 3:
             many = len(rows) >= MIN_ROWS
-            steps = [b[0].baseline - a[0].baseline for a, b in pairwise(rows)]
-            pitch = statistics.median(steps)
             for order in (rows, rows[::-1]):
                 cut = 0
                 for k in range(min(EDGE_ROWS, len(order) - 1)):
