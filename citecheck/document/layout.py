@@ -379,7 +379,7 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
     if right_edge is None:
         return None
     lefts.sort()
-    left_edge = lefts[min(len(lefts) - 1, int(0.95 * len(lefts)))]
+    left_edge = lefts[int(0.9 * (len(lefts) - 1))]  # a title line whose word gap falls on the gutter is no column
     if right_edge - left_edge < 0.6 * em:
         return None
     return left_edge, right_edge

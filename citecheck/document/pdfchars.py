@@ -58,7 +58,7 @@ def page_glyphs(textpage: object, limit: int) -> PageGlyphs:
         real += 1
         if code == 2 and pdfium_c.FPDFText_IsHyphen(raw, i) == 1:
             code = 0x2D  # pdfium marks a hyphen it thinks ends a line as U+0002: layout decides on it
-        if _unmapped(code) or pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
+        if _unmapped(code):  # (pdfium's HasUnicodeMapError flags good letters of fonts without ToUnicode too)
             unmapped += 1
             continue
         if len(chars) >= limit:
