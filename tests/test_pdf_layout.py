@@ -195,7 +195,7 @@ def _image_page(c: Canvas, n: int) -> None:
     from reportlab.lib.utils import ImageReader
 
     img = Image.new("L", (1200, 300), 255)
-    ImageDraw.Draw(img).text((20, 100), "Scanned page", fill=0)
+    ImageDraw.Draw(img).text((40, 100), "Scanned page of text", fill=0, font_size=60)
     c.drawImage(ImageReader(img), 72, H - 300, width=400, height=100)
 
 
@@ -203,8 +203,8 @@ def _text_page(c: Canvas, n: int) -> None:
     body(c, ["A page with a text layer.", "References", "1. Hollis M. Tidal rhythms. 2015."])
 
 
-@pytest.mark.skipif(ocr.available(), reason="Tesseract is installed: the page is OCRed instead")
-def test_image_only_page_is_named_in_a_warning() -> None:
+def test_image_only_page_is_named_in_a_warning_without_tesseract(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ocr, "available", lambda: False)
     doc = read(make_pdf(_text_page, _image_page))
     assert "A page with a text layer." in doc.text
     assert any("2" in w.message and "Tesseract" in w.message for w in doc.warnings)
@@ -213,7 +213,8 @@ def test_image_only_page_is_named_in_a_warning() -> None:
 @pytest.mark.skipif(not ocr.available(), reason="Tesseract is not installed")
 def test_image_only_page_is_ocred_when_tesseract_is_there() -> None:
     doc = read(make_pdf(_text_page, _image_page))
-    assert any("OCR" in w.message and "2" in w.message for w in doc.warnings)
+    assert "Scanned page of text" in doc.text
+    assert any("read by OCR" in w.message and w.message.endswith(": 2") for w in doc.warnings)
 
 
 def test_blank_page_needs_no_warning() -> None:
