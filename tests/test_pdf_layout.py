@@ -246,7 +246,9 @@ def test_superscript_stays_on_its_line() -> None:
 
 def test_hyphen_join_rule() -> None:
     assert layout.hyphen_join("infor", "mation", "-")
+    assert layout.hyphen_join("num", "ber", "-")
     assert not layout.hyphen_join("self", "report", "-")
+    assert not layout.hyphen_join("long", "term", "-")
     assert not layout.hyphen_join("Smith", "Jones", "-")
     assert layout.hyphen_join("xyzzy", "plugh", "\u00ad")
 

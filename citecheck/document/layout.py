@@ -545,15 +545,17 @@ def _zipf(word: str) -> float:
 def hyphen_join(head: str, tail: str, mark: str) -> bool:
     """Join `head-` + `tail` across a line end? A soft hyphen always; a hard one only when certain.
 
-    Certain means: the joined word is common English (Zipf ≥ 3) and `tail` is no word on its
-    own (so `self-` + `report` keeps its hyphen). Anything else keeps the hyphen for the
-    reference repair stage, which weighs the pieces again.
+    Certain means: the joined word is known English (Zipf ≥ 1.5) and more frequent than the
+    hyphenated phrase (`num-ber` → number, `descrip-tion` → description; `self-report`,
+    `long-term`, `co-operation` keep their hyphen). Unknown words keep it too, for the
+    reference repair stage to weigh again.
     """
     if mark == "\u00ad":
         return True
-    if not tail.islower() or not head.isascii() or not tail.isascii():
+    if not tail.islower():
         return False
-    return _zipf((head + tail).lower()) >= 3.0 and _zipf(tail) < 2.5
+    joined = _zipf((head + tail).lower())
+    return joined >= 1.5 and joined > _zipf(f"{head}-{tail}".lower())
 
 
 def join_hyphens(lines: list[Line]) -> list[Line]:
