@@ -322,10 +322,11 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
     """The white band between two columns, as (x of the left column's right edge, x of the right column's left edge).
 
     Candidates are the least-covered x in the middle 60 % of the text width; the band is
-    accepted when at least 3 rows have text on both sides, at least half of those start
-    their right part at the band's right edge (a column's aligned left margin), and the
-    band is at least 0.6 em wide. A page of plain prose fails the alignment test; a
-    numbered list's label column lies outside the middle.
+    accepted when, somewhere, 4 consecutive rows stay clear of it with text on both sides
+    (3 rows or more each), the right parts mostly start at one x (a column's aligned left
+    margin, see `_column_edge`), and the band is at least 1 em wide (journal gutters are
+    1.2–3 em). Plain prose fails the alignment test; a numbered list's label column lies
+    outside the middle; a table of aligned columns does pass, and is read column by column.
     """
     runs = [r for row in rows for r in row]
     if len(rows) < 4 or not runs:
@@ -362,9 +363,11 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
     mid = xmin + (best[0] + best[1]) / 2
     lefts: list[float] = []
     starts: list[float] = []
-    both = 0
+    streak = [0, 0, 0]  # consecutive rows clear of `mid`: how many, with text on the left, on the right
+    side_by_side = False
     for row in rows:
         if any(r.x0 < mid < r.x1 for r in row):
+            streak = [0, 0, 0]
             continue
         left = [r.x1 for r in row if r.x1 <= mid]
         right = [r.x0 for r in row if r.x0 >= mid]
@@ -372,15 +375,16 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
             lefts.append(max(left))
         if right:
             starts.append(min(right))
-        both += bool(left and right)
-    if both < 3 or not lefts:
-        return None
+        streak = [streak[0] + 1, streak[1] + bool(left), streak[2] + bool(right)]
+        side_by_side = side_by_side or (streak[0] >= 4 and streak[1] >= 3 and streak[2] >= 3)
+    if not side_by_side or not lefts:
+        return None  # a few prose lines whose word gaps happen to line up are no columns
     right_edge = _column_edge(starts, em)
     if right_edge is None:
         return None
     lefts.sort()
     left_edge = lefts[int(0.9 * (len(lefts) - 1))]  # a title line whose word gap falls on the gutter is no column
-    if right_edge - left_edge < 0.6 * em:
+    if right_edge - left_edge < 1.0 * em:
         return None
     return left_edge, right_edge
 
