@@ -276,16 +276,17 @@ def drop_running(pages: list[list[Run]]) -> tuple[list[list[Run]], int]:
     rows or more, so a document of identical short pages keeps its text.
     """
     rows_of = [group_rows(runs) for runs in pages]
-    seen: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    seen: dict[tuple[str, int], set[int]] = defaultdict(set)  # (text, height in 3-pt steps) -> pages
     for p, rows in enumerate(rows_of):
         for row in rows[:EDGE_ROWS] + rows[max(EDGE_ROWS, len(rows) - EDGE_ROWS):]:
-            seen[_running_key(row)].append((p, row[0].baseline))
+            seen[_running_key(row), round(row[0].baseline / 3.0)].add(p)
 
     def running(p: int, row: list[Run], many: bool) -> bool:
         if _PAGE_NUMBER_RE.fullmatch(row_text(row).strip()):
             return True
         base = row[0].baseline
-        return many and any(q != p and abs(y - base) <= 3.0 for q, y in seen[_running_key(row)])
+        key, step = _running_key(row), round(base / 3.0)
+        return many and any(seen.get((key, step + d), set()) - {p} for d in (-1, 0, 1))
 
     steps = [b[0].baseline - a[0].baseline for rows in rows_of for a, b in pairwise(rows)]
     usual = [s for s in steps if s > 0]
@@ -337,17 +338,18 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
     if width < 100:
         return None
     em = _em(runs)
-    nb = int(width) + 2
+    unit = max(1.0, width / 4000)  # 1-pt bins; coarser on an absurdly wide page so the histogram stays small
+    nb = int(width / unit) + 2
     diff = [0] * (nb + 1)
     for r in runs:
-        diff[max(0, int(r.x0 - xmin))] += 1
-        diff[min(nb, int(r.x1 - xmin) + 1)] -= 1
+        diff[max(0, int((r.x0 - xmin) / unit))] += 1
+        diff[min(nb, int((r.x1 - xmin) / unit) + 1)] -= 1
     cov: list[int] = []
     acc = 0
     for d in diff[:nb]:
         acc += d
         cov.append(acc)
-    lo, hi = int(0.2 * width), int(0.8 * width)
+    lo, hi = int(0.2 * width / unit), int(0.8 * width / unit)
     low = min(cov[lo:hi])
     best: tuple[int, int] | None = None
     start = None
@@ -360,7 +362,7 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
             start = None
     if best is None:
         return None
-    mid = xmin + (best[0] + best[1]) / 2
+    mid = xmin + unit * (best[0] + best[1]) / 2
     lefts: list[float] = []
     starts: list[float] = []
     streak = [0, 0, 0]  # consecutive rows clear of `mid`: how many, with text on the left, on the right

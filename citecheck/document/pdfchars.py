@@ -62,7 +62,8 @@ def page_glyphs(textpage: object, limit: int) -> PageGlyphs:
             unmapped += 1
             continue
         if len(chars) >= limit:
-            continue
+            real = n  # stop reading: the count of glyphs left is pdfium's (spaces and line breaks included)
+            break
         if code == 32:
             chars.append(Char(" ", 0.0, 0.0, 0.0, 0.0))
             continue
@@ -74,5 +75,7 @@ def page_glyphs(textpage: object, limit: int) -> PageGlyphs:
             continue  # invisible dust (1-pt OCR layers are scaled by their matrix, so these are truly tiny)
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
         pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
+        if not (math.isfinite(rect.left) and math.isfinite(rect.right) and math.isfinite(oy.value) and math.isfinite(size)):
+            continue
         chars.append(Char(chr(code), rect.left, rect.right, -oy.value, size))
     return PageGlyphs(chars, real, unmapped)
