@@ -260,3 +260,40 @@ def test_spacing_accent_drawn_over_a_letter_joins_it() -> None:
              Char("l", 12, 15, 100, 10), Char("\u0131", 15, 18, 100, 10), Char("\u00b4", 15.5, 18.5, 100, 10),
              Char("~", 18, 23, 100, 10), Char("x", 23, 28, 100, 10)]
     assert [r.text for r in layout.runs_from_chars(chars)] == ["Célí~x"]
+
+
+def test_columns_whose_baselines_do_not_line_up() -> None:
+    left = [f"left column line {i} with some words" for i in range(30)]
+    right = [f"right column line {i} with other words" for i in range(27)]
+
+    def page(c: Canvas, n: int) -> None:
+        body(c, left, x=50, y=H - 80, size=9, lead=11)
+        body(c, right, x=310, y=H - 85.5, size=9, lead=12.2)  # half a line lower, another pitch
+
+    got = lines_of(read(make_pdf(page)).text)
+    assert got == left + right
+
+
+def test_full_width_figure_between_two_column_bands() -> None:
+    def page(c: Canvas, n: int) -> None:
+        body(c, [f"upper left {i} text" for i in range(10)], x=50, y=H - 80, size=9, lead=11)
+        body(c, [f"upper right {i} text" for i in range(10)], x=310, y=H - 80, size=9, lead=11)
+        c.setFont("Helvetica", 9)
+        c.drawString(50, H - 220, "Figure 1: A caption that runs across the whole width of the page, both columns.")
+        body(c, [f"lower left {i} text" for i in range(10)], x=50, y=H - 250, size=9, lead=11)
+        body(c, [f"lower right {i} text" for i in range(10)], x=310, y=H - 250, size=9, lead=11)
+
+    got = lines_of(read(make_pdf(page)).text)
+    assert got == ([f"upper left {i} text" for i in range(10)] + [f"upper right {i} text" for i in range(10)]
+                   + ["Figure 1: A caption that runs across the whole width of the page, both columns."]
+                   + [f"lower left {i} text" for i in range(10)] + [f"lower right {i} text" for i in range(10)])
+
+
+def test_three_columns() -> None:
+    cols = [[f"column {k} line {i} words" for i in range(20)] for k in range(3)]
+
+    def page(c: Canvas, n: int) -> None:
+        for k, col in enumerate(cols):
+            body(c, col, x=40 + 180 * k, y=H - 80, size=9, lead=11)
+
+    assert lines_of(read(make_pdf(page)).text) == cols[0] + cols[1] + cols[2]

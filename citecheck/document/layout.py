@@ -413,11 +413,17 @@ def _column_edge(starts: Sequence[float], em: float) -> float | None:
 
 
 def _crosses(row: Sequence[Run], g0: float, g1: float) -> bool:
-    """Does this row run across the gutter (a spanning title or figure) rather than sit in the columns?"""
-    if any(abs(r.x0 - g1) <= 1.5 for r in row):
-        return False  # the right column's line starts here: an overfull left line, not a spanning one
+    """Does this row run across the gutter (a spanning title or caption) rather than sit in the columns?
+
+    A row whose words leave a gap wider than a word space (0.6 em) within the gutter is
+    two column lines, even when the left one is set too long (an overfull `\\section,`).
+    Otherwise it crosses when text reaches the middle half of the gutter.
+    """
+    for prev, run in pairwise(row):
+        if run.x0 - prev.x1 >= 0.6 * min(run.size, prev.size) and prev.x1 < g1 and run.x0 > g0:
+            return False
     mid, quarter = (g0 + g1) / 2, (g1 - g0) / 4
-    return any(r.x0 < mid + quarter and r.x1 > mid - quarter for r in row)  # a line a bit too long is not
+    return any(r.x0 < mid + quarter and r.x1 > mid - quarter for r in row)
 
 
 def columns(runs: Sequence[Run], depth: int = 0) -> list[list[Run]]:
