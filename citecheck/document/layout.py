@@ -27,10 +27,12 @@ from __future__ import annotations
 import bisect
 import re
 import statistics
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 WORD_GAP = 0.12
 """A gap wider than this many em between two glyphs is a word space. Measured on the sample
@@ -113,6 +115,38 @@ class Page:
 # ---------------------------------------------------------------- characters to runs
 
 
+_ACCENTS = {"\u00b4": "\u0301", "\u00a8": "\u0308", "\u02c6": "\u0302", "\u02dc": "\u0303", "\u00b8": "\u0327",
+            "\u02c7": "\u030c", "\u02d8": "\u0306", "\u02d9": "\u0307", "\u02da": "\u030a", "\u00af": "\u0304",
+            "\u02dd": "\u030b"}
+"""Spacing accents that TeX (and others) draw as a glyph of their own over a letter."""
+
+
+def merge_accents(chars: Iterable[Char]) -> list[Char]:
+    """A spacing accent drawn over a letter (`C´elerier`, before or after it) becomes that letter's accent (`Célerier`)."""
+    out: list[Char] = []
+    for ch in chars:
+        prev = out[-1] if out else None
+        if ch.text in _ACCENTS and prev is not None and _over(ch, prev):
+            prev.text = _compose(prev.text, ch.text)
+            continue
+        if prev is not None and prev.text in _ACCENTS and ch.text.isalpha() and _over(prev, ch):
+            out[-1] = Char(_compose(ch.text, prev.text), ch.x0, ch.x1, ch.baseline, ch.size)
+            continue
+        out.append(ch)
+    return out
+
+
+def _over(accent: Char, letter: Char) -> bool:
+    mid = (accent.x0 + accent.x1) / 2
+    return (letter.text.isalpha() and letter.x0 <= mid <= letter.x1
+            and abs(accent.baseline - letter.baseline) < 0.6 * letter.size)
+
+
+def _compose(letter: str, accent: str) -> str:
+    base = {"\u0131": "i", "\u0237": "j"}.get(letter, letter)
+    return unicodedata.normalize("NFC", base + _ACCENTS[accent])
+
+
 def runs_from_chars(chars: Iterable[Char]) -> list[Run]:
     """Characters in stream order to runs.
 
@@ -124,7 +158,7 @@ def runs_from_chars(chars: Iterable[Char]) -> list[Run]:
     cur: Run | None = None
     space = False
     last: Char | None = None
-    for ch in chars:
+    for ch in merge_accents(chars):
         if not ch.text or ch.text.isspace():
             space = True
             cur = None
@@ -175,7 +209,7 @@ def group_rows(runs: Sequence[Run]) -> list[list[Run]]:
             ov = _overlap(refs[k], run)
             if ov < ROW_OVERLAP * min(refs[k].size, run.size) or ov <= best_ov:
                 continue
-            if _collides(xs[k], run):
+            if run.size >= SUP_SHRINK * refs[k].size and _collides(xs[k], run):  # stacked H₀² never collide
                 continue
             best, best_ov = k, ov
         if best < 0:
@@ -222,6 +256,8 @@ _PAGE_NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 EDGE_ROWS = 2
+RUNNING_GAP = 1.2
+MIN_ROWS = 6
 """How many rows at the top and at the bottom of a page can be running headers, footers or page numbers."""
 
 
@@ -232,30 +268,46 @@ def _running_key(row: Sequence[Run]) -> str:
 def drop_running(pages: list[list[Run]]) -> tuple[list[list[Run]], int]:
     """Pages' runs without running headers/footers and page numbers; and how many rows went.
 
-    A row among the `EDGE_ROWS` at the top or bottom of a page goes when the same text
-    (digits folded, so "Page 3" matches "Page 4") stands within 3 pt of the same height on
-    another page, or when it is a bare page number ("12", "- 12 -", "iv", "Page 3 of 9").
+    Up to `EDGE_ROWS` rows are peeled off the top and off the bottom of a page when each
+    is either a bare page number ("12", "- 12 -", "iv", "Page 3 of 9") or stands, with
+    the same text (digits folded, so "Page 3" matches "Page 4"), within 3 pt of the same
+    height on another page — and when a gap of `RUNNING_GAP` line pitches or more parts
+    them from the body (the document's median line pitch). Running headers are only looked for on pages of `MIN_ROWS`
+    rows or more, so a document of identical short pages keeps its text.
     """
-    edges: list[list[list[Run]]] = []
-    seen: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    for p, runs in enumerate(pages):
-        rows = group_rows(runs)
-        cand = rows[:EDGE_ROWS] + rows[max(EDGE_ROWS, len(rows) - EDGE_ROWS):]
-        edges.append(cand)
-        for row in cand:
-            seen[_running_key(row)].append((p, row[0].baseline))
+    rows_of = [group_rows(runs) for runs in pages]
+    seen: dict[tuple[str, int], set[int]] = defaultdict(set)  # (text, height in 3-pt steps) -> pages
+    for p, rows in enumerate(rows_of):
+        for row in rows[:EDGE_ROWS] + rows[max(EDGE_ROWS, len(rows) - EDGE_ROWS):]:
+            seen[_running_key(row), round(row[0].baseline / 3.0)].add(p)
+
+    def running(p: int, row: list[Run], many: bool) -> bool:
+        if _PAGE_NUMBER_RE.fullmatch(row_text(row).strip()):
+            return True
+        base = row[0].baseline
+        key, step = _running_key(row), round(base / 3.0)
+        return many and any(seen.get((key, step + d), set()) - {p} for d in (-1, 0, 1))
+
+    steps = [b[0].baseline - a[0].baseline for rows in rows_of for a, b in pairwise(rows)]
+    usual = [s for s in steps if s > 0]
+    pitch = statistics.median(usual) if usual else 12.0  # the document's line pitch: a table page has none of its own
     dropped = 0
     out: list[list[Run]] = []
-    for p, runs in enumerate(pages):
+    for p, rows in enumerate(rows_of):
         gone: set[int] = set()
-        for row in edges[p]:
-            key = _running_key(row)
-            base = row[0].baseline
-            repeated = any(q != p and abs(y - base) <= 3.0 for q, y in seen[key])
-            if repeated or _PAGE_NUMBER_RE.fullmatch(row_text(row).strip()):
-                gone.update(id(r) for r in row)
-                dropped += 1
-        out.append([r for r in runs if id(r) not in gone] if gone else list(runs))
+        if len(rows) >= 3:
+            many = len(rows) >= MIN_ROWS
+            for order in (rows, rows[::-1]):
+                cut = 0
+                for k in range(min(EDGE_ROWS, len(order) - 1)):
+                    if not running(p, order[k], many):
+                        break
+                    if abs(order[k + 1][0].baseline - order[k][0].baseline) >= RUNNING_GAP * pitch:
+                        cut = k + 1
+                for row in order[:cut]:
+                    gone.update(id(r) for r in row)
+                dropped += cut
+        out.append([r for r in pages[p] if id(r) not in gone] if gone else list(pages[p]))
     return out, dropped
 
 
@@ -271,10 +323,11 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
     """The white band between two columns, as (x of the left column's right edge, x of the right column's left edge).
 
     Candidates are the least-covered x in the middle 60 % of the text width; the band is
-    accepted when at least 3 rows have text on both sides, at least half of those start
-    their right part at the band's right edge (a column's aligned left margin), and the
-    band is at least 0.6 em wide. A page of plain prose fails the alignment test; a
-    numbered list's label column lies outside the middle.
+    accepted when, somewhere, 4 consecutive rows stay clear of it with text on both sides
+    (3 rows or more each), the right parts mostly start at one x (a column's aligned left
+    margin, see `_column_edge`), and the band is at least 1 em wide (journal gutters are
+    1.2–3 em). Plain prose fails the alignment test; a numbered list's label column lies
+    outside the middle; a table of aligned columns does pass, and is read column by column.
     """
     runs = [r for row in rows for r in row]
     if len(rows) < 4 or not runs:
@@ -285,17 +338,18 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
     if width < 100:
         return None
     em = _em(runs)
-    nb = int(width) + 2
+    unit = max(1.0, width / 4000)  # 1-pt bins; coarser on an absurdly wide page so the histogram stays small
+    nb = int(width / unit) + 2
     diff = [0] * (nb + 1)
     for r in runs:
-        diff[max(0, int(r.x0 - xmin))] += 1
-        diff[min(nb, int(r.x1 - xmin) + 1)] -= 1
+        diff[max(0, int((r.x0 - xmin) / unit))] += 1
+        diff[min(nb, int((r.x1 - xmin) / unit) + 1)] -= 1
     cov: list[int] = []
     acc = 0
     for d in diff[:nb]:
         acc += d
         cov.append(acc)
-    lo, hi = int(0.2 * width), int(0.8 * width)
+    lo, hi = int(0.2 * width / unit), int(0.8 * width / unit)
     low = min(cov[lo:hi])
     best: tuple[int, int] | None = None
     start = None
@@ -308,12 +362,14 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
             start = None
     if best is None:
         return None
-    mid = xmin + (best[0] + best[1]) / 2
+    mid = xmin + unit * (best[0] + best[1]) / 2
     lefts: list[float] = []
     starts: list[float] = []
-    both = 0
+    streak = [0, 0, 0]  # consecutive rows clear of `mid`: how many, with text on the left, on the right
+    side_by_side = False
     for row in rows:
         if any(r.x0 < mid < r.x1 for r in row):
+            streak = [0, 0, 0]
             continue
         left = [r.x1 for r in row if r.x1 <= mid]
         right = [r.x0 for r in row if r.x0 >= mid]
@@ -321,15 +377,16 @@ def find_gutter(rows: Sequence[Sequence[Run]]) -> tuple[float, float] | None:
             lefts.append(max(left))
         if right:
             starts.append(min(right))
-        both += bool(left and right)
-    if both < 3 or not lefts:
-        return None
+        streak = [streak[0] + 1, streak[1] + bool(left), streak[2] + bool(right)]
+        side_by_side = side_by_side or (streak[0] >= 4 and streak[1] >= 3 and streak[2] >= 3)
+    if not side_by_side or not lefts:
+        return None  # a few prose lines whose word gaps happen to line up are no columns
     right_edge = _column_edge(starts, em)
     if right_edge is None:
         return None
     lefts.sort()
-    left_edge = lefts[min(len(lefts) - 1, int(0.95 * len(lefts)))]
-    if right_edge - left_edge < 0.6 * em:
+    left_edge = lefts[int(0.9 * (len(lefts) - 1))]  # a title line whose word gap falls on the gutter is no column
+    if right_edge - left_edge < 1.0 * em:
         return None
     return left_edge, right_edge
 
@@ -356,11 +413,17 @@ def _column_edge(starts: Sequence[float], em: float) -> float | None:
 
 
 def _crosses(row: Sequence[Run], g0: float, g1: float) -> bool:
-    """Does this row run across the gutter (a spanning title or figure) rather than sit in the columns?"""
-    if any(abs(r.x0 - g1) <= 1.5 for r in row):
-        return False  # the right column's line starts here: an overfull left line, not a spanning one
+    """Does this row run across the gutter (a spanning title or caption) rather than sit in the columns?
+
+    A row whose words leave a gap wider than a word space (0.6 em) within the gutter is
+    two column lines, even when the left one is set too long (an overfull `\\section,`).
+    Otherwise it crosses when text reaches the middle half of the gutter.
+    """
+    for prev, run in pairwise(row):
+        if run.x0 - prev.x1 >= 0.6 * min(run.size, prev.size) and prev.x1 < g1 and run.x0 > g0:
+            return False
     mid, quarter = (g0 + g1) / 2, (g1 - g0) / 4
-    return any(r.x0 < mid + quarter and r.x1 > mid - quarter for r in row)  # a line a bit too long is not
+    return any(r.x0 < mid + quarter and r.x1 > mid - quarter for r in row)
 
 
 def columns(runs: Sequence[Run], depth: int = 0) -> list[list[Run]]:
@@ -450,19 +513,34 @@ def render_runs(line: Line) -> str:
 
 
 def region_lines(runs: Sequence[Run]) -> list[Line]:
-    """One column piece as lines with `indent` and `blank_before` hints (see the module docstring)."""
+    """One column piece as lines with `indent` and `blank_before` hints (see the module docstring).
+
+    The pitch is measured in line heights (a footnote's 9 pt steps at 8 pt are as tight as
+    body text's 12 pt at 10 pt) and taken at the lower quartile, so a list of two-line
+    entries with space between them still has the within-entry step as its pitch.
+    """
     lines = [make_line(row) for row in group_rows(runs)]
     if not lines:
         return lines
-    left = min(line.x0 for line in lines)
-    steps = [b.baseline - a.baseline for a, b in zip(lines, lines[1:])]
-    usual = [s for a, s in zip(lines, steps) if 0.8 * a.size <= s <= 2.5 * a.size]
-    pitch = statistics.median(usual) if usual else None
+    left = _left_edge([line.x0 for line in lines])
+    ratios = [(b.baseline - a.baseline) / a.size for a, b in pairwise(lines)]
+    usual = sorted(r for r in ratios if 0.8 <= r <= 2.5)
+    pitch = usual[len(usual) // 4] if usual else None
     for i, line in enumerate(lines):
         line.indent = line.x0 - left >= INDENT_EM * line.size
         if i and pitch is not None:
-            line.blank_before = steps[i - 1] > BLANK_STEP * pitch
+            line.blank_before = ratios[i - 1] > BLANK_STEP * pitch
     return lines
+
+
+def _left_edge(starts: Sequence[float]) -> float:
+    """Where a column's lines start: the leftmost x shared by two lines (a stray glyph further left is no margin)."""
+    counts = Counter(round(x) for x in starts)
+    shared = [x for x in counts if counts[x] + counts.get(x - 1, 0) + counts.get(x + 1, 0) >= 2]
+    if not shared:
+        return min(starts)
+    edge = min(shared)
+    return min(x for x in starts if abs(x - edge) <= 1.5)
 
 
 def page_lines(runs: Sequence[Run]) -> list[Line]:
@@ -494,15 +572,17 @@ def _zipf(word: str) -> float:
 def hyphen_join(head: str, tail: str, mark: str) -> bool:
     """Join `head-` + `tail` across a line end? A soft hyphen always; a hard one only when certain.
 
-    Certain means: the joined word is common English (Zipf ≥ 3) and `tail` is no word on its
-    own (so `self-` + `report` keeps its hyphen). Anything else keeps the hyphen for the
-    reference repair stage, which weighs the pieces again.
+    Certain means: the joined word is known English (Zipf ≥ 1.5) and more frequent than the
+    hyphenated phrase (`num-ber` → number, `descrip-tion` → description; `self-report`,
+    `long-term`, `co-operation` keep their hyphen). Unknown words keep it too, for the
+    reference repair stage to weigh again.
     """
     if mark == "\u00ad":
         return True
-    if not tail.islower() or not head.isascii() or not tail.isascii():
+    if not tail.islower():
         return False
-    return _zipf((head + tail).lower()) >= 3.0 and _zipf(tail) < 2.5
+    joined = _zipf((head + tail).lower())
+    return joined >= 1.5 and joined > _zipf(f"{head}-{tail}".lower())
 
 
 def join_hyphens(lines: list[Line]) -> list[Line]:

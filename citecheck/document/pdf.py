@@ -144,13 +144,17 @@ def _read(name: str, pdf: object) -> _Read:
 
 
 def _pages_text(read: _Read) -> str:
+    """All pages' lines in reading order, rendered by the convention in the module docstring."""
     runs, _ = layout.drop_running(read.runs)
     lines: list[layout.Line] = []
     for p, page_runs in enumerate(runs):
         if p in read.ocr:
             lines.extend(layout.Line([], 0.0, 0.0, text=t.strip()) for t in read.ocr[p].splitlines() if t.strip())
-        else:
+            continue
+        try:
             lines.extend(layout.page_lines(page_runs))
+        except (ValueError, ArithmeticError, RecursionError) as exc:  # absurd coordinates in a damaged page
+            read.warnings.append(Issue("pdf_page", f"page {p + 1} could not be laid out ({type(exc).__name__})"))
     return layout.render(layout.join_hyphens(lines))
 
 

@@ -39,7 +39,7 @@ def page_glyphs(textpage: object, limit: int) -> PageGlyphs:
     matrix = pdfium_c.FS_MATRIX()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     chars: list[Char] = []
-    unmapped = real = 0
+    unmapped = real = high = 0
     get_unicode = pdfium_c.FPDFText_GetUnicode
     for i in range(n):
         code = get_unicode(raw, i)
@@ -49,14 +49,21 @@ def page_glyphs(textpage: object, limit: int) -> PageGlyphs:
             if code == 32:  # pdfium's word-space guess (from the font's advances) catches italic overhangs
                 chars.append(Char(" ", 0.0, 0.0, 0.0, 0.0))
             continue
+        if 0xD800 <= code <= 0xDBFF:  # pdfium gives a character beyond the BMP (math italic 𝑥) as two halves
+            high = code
+            continue
+        if 0xDC00 <= code <= 0xDFFF:
+            code = 0x10000 + ((high - 0xD800) << 10) + (code - 0xDC00) if high else 0
+            high = 0
         real += 1
         if code == 2 and pdfium_c.FPDFText_IsHyphen(raw, i) == 1:
             code = 0x2D  # pdfium marks a hyphen it thinks ends a line as U+0002: layout decides on it
-        if _unmapped(code) or pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1:
+        if _unmapped(code):  # (pdfium's HasUnicodeMapError flags good letters of fonts without ToUnicode too)
             unmapped += 1
             continue
         if len(chars) >= limit:
-            continue
+            real = n  # stop reading: the count of glyphs left is pdfium's (spaces and line breaks included)
+            break
         if code == 32:
             chars.append(Char(" ", 0.0, 0.0, 0.0, 0.0))
             continue
@@ -68,5 +75,7 @@ def page_glyphs(textpage: object, limit: int) -> PageGlyphs:
             continue  # invisible dust (1-pt OCR layers are scaled by their matrix, so these are truly tiny)
         pdfium_c.FPDFText_GetLooseCharBox(raw, i, rect)
         pdfium_c.FPDFText_GetCharOrigin(raw, i, ox, oy)
+        if not (math.isfinite(rect.left) and math.isfinite(rect.right) and math.isfinite(oy.value) and math.isfinite(size)):
+            continue
         chars.append(Char(chr(code), rect.left, rect.right, -oy.value, size))
     return PageGlyphs(chars, real, unmapped)

@@ -503,13 +503,14 @@ def scan_unnumbered(text: str, segs: list[Seg], i0: int, first_start: int | None
             continue
         if is_stop_line(stripped):
             break
-        if match_label(line) is not None and entries:
-            break
         indented = line[:1] in " \t"
+        if match_label(line) is not None and entries and not indented:
+            break  # a numbered list begins (an indented "(2007). Title" continues an entry)
         lead = len(line) - len(line.lstrip(" \t-*+•·"))
+        head = _paragraph(text, segs, i - 1, limit) if blank or not entries else stripped
         starts_entry = (
             not entries
-            or (blank and looks_like_reference(stripped))
+            or (blank and looks_like_reference(head))
             or (
                 not indented
                 and bool(_AUTHORISH_RE.match(stripped.lstrip("-*+•· ")))
@@ -518,7 +519,7 @@ def scan_unnumbered(text: str, segs: list[Seg], i0: int, first_start: int | None
             )
         )
         if starts_entry:
-            if not looks_like_reference(stripped):
+            if not looks_like_reference(head):
                 break
             entries.append(RawEntry(s + lead, _rstrip_end(text, s, e), None, "", s + lead))
         elif blank:
@@ -530,6 +531,22 @@ def scan_unnumbered(text: str, segs: list[Seg], i0: int, first_start: int | None
     for k, entry in enumerate(entries, 1):
         entry.n = k
     return Scan(entries, entries[-1].end if entries else (first_start or 0), "unnumbered", [])
+
+
+def _paragraph(text: str, segs: list[Seg], i: int, limit: int) -> str:
+    """The line `segs[i]` and the lines after it up to a blank line (400 characters at most):
+    an entry after a blank line may have no year on its first line (a long author list)."""
+    parts: list[str] = []
+    size = 0
+    while i < len(segs) and size < 400:
+        s, e = segs[i]
+        line = text[s:min(e, limit)].strip()
+        if not line or s >= limit:
+            break
+        parts.append(line)
+        size += len(line) + 1
+        i += 1
+    return " ".join(parts)
 
 
 def entry_text(raw_body: str) -> str:
