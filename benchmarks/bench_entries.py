@@ -1,6 +1,6 @@
 """Entry splitting on GROBID's reference-segmenter corpus (../shared/training, Apache-2.0).
 
-    python benchmarks/bench_entries.py [--show N]
+    python benchmarks/bench_entries.py [--show N] [--no-write]
 
 Each `<listBibl>` becomes a text — a `References` heading, then its lines as printed (`<lb/>`), no
 indentation and no blank lines (the hardest case: only the lines' own shapes tell where an entry
@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import SHARED
+from benchmarks.common import SHARED, write_section
 from citecheck.refs.find import find_lists
 
 CORPUS = SHARED / "training" / "grobid-reference-segmenter"
@@ -72,6 +72,7 @@ def _line_of(offsets: list[int], off: int) -> int:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--show", type=int, default=0, help="print this many lists with wrong entries")
+    ap.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
     args = ap.parse_args()
     if not CORPUS.is_dir():
         print(f"no {CORPUS}: nothing to do", file=sys.stderr)
@@ -108,16 +109,23 @@ def main() -> int:
             pstarts = {a for a, _ in pred}
             for k, ln in enumerate(body[:60]):
                 print(f"  {'G' if k in starts else ' '}{'P' if k in pstarts else ' '} {ln[:100]}")
+    out: list[str] = []
     for labelled, (right, found, total, n) in totals.items():
         kind = "numbered" if labelled else "unnumbered"
         p = right / found if found else 0.0
         r = right / total if total else 0.0
-        print(f"{kind}: {n} lists, {total} entries; exact entries found {right}: precision {p:.3f}, recall {r:.3f}")
-    whole_documents()
+        out.append(f"{kind}: {n} lists, {total} entries; exact entries found {right}: precision {p:.3f}, recall {r:.3f}")
+    out.append(whole_documents())
+    print("\n".join(out))
+    if not args.no_write:
+        write_section("bench-entries", "## Finding lists and splitting entries (`benchmarks/bench_entries.py`)\n\n"
+                      "Command: `python benchmarks/bench_entries.py` (GROBID's reference-segmenter and held-out "
+                      "segmentation documents from ../shared/training, flat text without layout hints).\n\n"
+                      + "\n".join(f"- {line}" for line in out))
     return 0
 
 
-def whole_documents() -> None:
+def whole_documents() -> str:
     """The finder end to end on the held-out GROBID segmentation documents (never trained on):
     which lines end up inside a found entry, against the lines of the gold `<listBibl>` zone."""
     from benchmarks.train_finder import is_heldout, read_grobid
@@ -151,8 +159,8 @@ def whole_documents() -> None:
             fn += gold and not inside[k]
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
-    print(f"whole documents (held-out GROBID segmentation, {docs} documents, {with_list} with a list found): "
-          f"reference lines inside found entries precision {p:.3f}, recall {r:.3f}")
+    return (f"whole documents (held-out GROBID segmentation, {docs} documents, {with_list} with a list found): "
+            f"reference lines inside found entries precision {p:.3f}, recall {r:.3f}")
 
 
 if __name__ == "__main__":

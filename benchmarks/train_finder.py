@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pycrfsuite
 
-from benchmarks.common import SHARED
+from benchmarks.common import SHARED, write_section
 from citecheck.refs import finder
 
 TRAINING = SHARED / "training"
@@ -192,7 +192,7 @@ def evaluate(tagger: pycrfsuite.Tagger, test: list[tuple[str, list[str], list[st
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--iterations", type=int, default=100)
+    ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--max-grobid", type=int, default=10000, help="at most this many GROBID documents")
     ap.add_argument("--c1", type=float, default=0.1)
     ap.add_argument("--c2", type=float, default=0.01)
@@ -225,8 +225,15 @@ def main(argv: list[str] | None = None) -> int:
     finder.reset_model()
     tagger = pycrfsuite.Tagger()
     tagger.open(str(args.out))
-    print(evaluate(tagger, test))
+    report = evaluate(tagger, test)
+    summary = (f"{len(train)} training documents ({n_lines} lines), {len(test)} held out (whole documents); "
+               f"{args.iterations} L-BFGS iterations, c1 {args.c1}, c2 {args.c2}")
+    print(report)
     print(f"model: {args.out} ({args.out.stat().st_size / 1e3:.0f} kB); total {time.perf_counter() - t0:.0f}s")
+    if args.out == finder.MODEL_PATH:
+        write_section("train-finder", "## Line classifier (`make train-finder`)\n\n"
+                      "Command: `make train-finder` (benchmarks/train_finder.py over ../shared/training).\n\n"
+                      f"{summary}.\n\n```\n{report}\n```")
     return 0
 
 
