@@ -199,3 +199,13 @@ def test_large_text_is_read_in_bounded_time(monkeypatch: pytest.MonkeyPatch) -> 
     lists = extract_lists(text)
     assert len(lists) >= 1
     assert time.perf_counter() - t0 < 30
+
+
+def test_body_text_citing_author_year_works_is_no_list() -> None:
+    para = (
+        "Earlier surveys (Abernathy & Osei, 2015; Bellweather, 2019) measured soil carbon at three stations,\n"
+        "and Corvino et al. (2020) showed that microbial crusts change how water enters the soil. Dunmore\n"
+        "(2018) followed the timing of spring growth over twelve winters, while Eastwood et al. (2021)\n"
+        "linked root water uptake to the depth of the snowpack in the northern plains.\n"
+    )
+    assert extract_lists(BODY + para * 4 + BODY) == []
