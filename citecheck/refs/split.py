@@ -575,6 +575,10 @@ def _is_cjk(ch: str) -> bool:
 
 # ---------------------------------------------------------------- unnumbered lists read with line labels
 
+_VENUE_WORDS = (
+    r"(?:Journal|Proc|Mon|Phys|Rev|Ann|Acta|Trans|Bull|Lett|Nature|Science|Springer|Cambridge|Oxford"
+    r"|Academic|Elsevier|Wiley|Press|University|Univ|IEEE|ACM|In\b|Eds?\b)"
+)
 _GIVEN_FAMILY = r"(?:[A-Z][\w'’\-]*\.?\s){1,3}(?:(?:van|von|de|da|del|der|di|du|le|la)\s)*[A-Z][\w'’\-]+"
 _STRONG_NAME_RE = re.compile(
     r"(?:(?:van|von|de|da|del|der|di|du|le|la|den|ten|ter)\s)*[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?,\s?[A-Z]\.(?:\s?-?[A-Z]\.)*[,\s]"
@@ -589,14 +593,19 @@ _NAME_START_RE = re.compile(
     r"|[A-Z][\w'’\-]+\s[A-Z]{1,3}(?:[,.\s]|$)"  # Family IJ
     r"|[A-Z][A-Z'’\-]{2,}[\s,]"  # FAMILY
     r"|(?:[A-Z]\.\s?(?:-?[A-Z]\.\s?)*)[A-Z][a-z]"  # I. Family
-    r"|[A-Z][\w'’\-]+[^()\n]{0,70}?\((?:1[6-9]|20)\d\d[a-z]?[),]"  # Anything short (2019)
+    # a short name without digits before (2019): `Kapteyn Astronomical Institute. (1992)` — not a venue
+    # line (`Journal of Finance 52 (1997)`, `Springer, Berlin (2009)`) nor a wrapped `SA, Unger EK (2013)`
+    r"|(?!" + _VENUE_WORDS + r")[A-Z][a-z][\w'’\-]*[^()\n\d]{0,70}?\((?:1[6-9]|20)\d\d[a-z]?[),]"
     r"|[A-Z][a-z]+(?:\s(?:[A-Z]\.\s?)*[A-Z][\w'’\-]+){1,3}(?:,|\sand\s|\s&|\.\s(?:1[6-9]|20)\d\d)"  # Given Family,
     r"|[\u4e00-\u9fff]{2,4}(?:[,，、.．\s]|等))"
 )
 _AUTHOR_YEAR_HEAD_RE = re.compile(r"\((?:1[6-9]|20)\d\d[a-z]?\)|[.,]\s(?:1[6-9]|20)\d\d[a-z]?[.,:]")
-_AUTHOR_LIST_END_RE = re.compile(r"(?:^|[\s,])[A-Z][\w'’\-]+,\s?(?:[A-Z]\.\s?)+$")
+_AUTHOR_LIST_END_RE = re.compile(r"(?:^|[\s,])[A-Z][\w'’\-]+,?\s(?:[A-Z]\.\s?)+$|(?:^|[\s,])[A-Z][\w'’\-]+,(?:[A-Z]\.)+$")
 """A line ending `…, Simonis, J.`: an author list that wraps, not a finished entry."""
-_OPEN_END_RE = re.compile(r"(?:[,;:\-–&(]|\band|\bof|\bin|\bthe|\bfor|\bet|\bwith)\s*$", re.I)
+_OPEN_END_RE = re.compile(
+    r"(?:[,;:\-–&(…]|\.\.\.|\band|\bof|\bin|\bthe|\bfor|\bet|\bwith|\bvan|\bvon|\bde|\bder|\bden|\bla|\ble|\bdu)\s*$",
+    re.I,
+)
 _ENDS_ENTRY_RE = re.compile(r"(?:[.)\]\d。]|\S*[/.]\S*[\w/])\s*$")
 
 
@@ -754,8 +763,8 @@ def scan_labelled(
             elif blank_before:
                 start = name or _ends_entry(prev, width)
             else:
-                strong = bool(_STRONG_NAME_RE.match(stripped)) and not _AUTHOR_LIST_END_RE.search(prev)
-                start = (strong or (name and year_near)) and _ends_entry(prev, width)
+                strong = bool(_STRONG_NAME_RE.match(stripped))
+                start = (strong or (name and year_near)) and _ends_entry(prev, width) and not _AUTHOR_LIST_END_RE.search(prev)
                 if not start and name and _AUTHOR_YEAR_HEAD_RE.search(stripped, 0, 120):
                     # `Arakawa H, Blanchard DC (2008b) …` after `… CrossRef Medline`: the authors and
                     # the year say an entry starts even when the line before ends without a stop
