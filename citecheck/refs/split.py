@@ -580,11 +580,15 @@ _VENUE_WORDS = (
     r"|Academic|Elsevier|Wiley|Press|University|Univ|IEEE|ACM|In\b|Eds?\b)"
 )
 _GIVEN_FAMILY = r"(?:[A-Z][\w'’\-]*\.?\s){1,3}(?:(?:van|von|de|da|del|der|di|du|le|la)\s)*[A-Z][\w'’\-]+"
+_FAMILY_INITIALS = r"(?:(?:van|von|de|der|den|la|le|du)\s)*[A-Z][\w'’\-]+\s[A-Z]{1,3}"
 _STRONG_NAME_RE = re.compile(
     r"(?:(?:van|von|de|da|del|der|di|du|le|la|den|ten|ter)\s)*[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?,\s?[A-Z]\.(?:\s?-?[A-Z]\.)*[,\s]"
     r"|(?:[-—–_]{2,}|―+)\s*[.,]?\s"  # `——. 1924.`: the same authors as the entry above
     # two full names: `Eric Arazo, Diego Ortego,` / `Benoît Frénay and Michel Verleysen.`
     r"|" + _GIVEN_FAMILY + r"(?:,|,?\sand)\s" + _GIVEN_FAMILY + r"[,.\s]"
+    # two Vancouver names `Landgraf R, Frank E,`; MNRAS `Di Cintio A., Brook C. B.,` / `Zitrin A. et al.,`
+    r"|" + _FAMILY_INITIALS + r",\s" + _FAMILY_INITIALS + r"[,\s]"
+    r"|[A-Z][\w'’\-]+(?:\s[A-Z][\w'’\-]+)?\s(?:[A-Z]\.\s?)+(?:,|et\sal)"
 )
 _NAME_START_RE = re.compile(
     r"(?:(?:[-—–_]{2,}|―+)\s*[.,]?\s)?"
