@@ -209,3 +209,10 @@ def test_body_text_citing_author_year_works_is_no_list() -> None:
         "linked root water uptake to the depth of the snowpack in the northern plains.\n"
     )
     assert extract_lists(BODY + para * 4 + BODY) == []
+
+
+def test_without_the_model_the_rules_still_read_headed_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(finder, "classify_lines", lambda lines, path=finder.MODEL_PATH: None)
+    text = BODY + "References\n" + "\n".join(_numbered(k) for k in range(1, 5)) + "\n"
+    lst = _one(text)
+    assert [r.n for r in lst.references] == [1, 2, 3, 4]
