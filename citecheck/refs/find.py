@@ -1,11 +1,19 @@
 """Locate every reference list in a document's text.
 
-Two kinds of evidence start a list: a heading line (`参考文献`, `References`,
+Three kinds of evidence start a list: a heading line (`参考文献`, `References`,
 `## Bibliography`, `**Works cited**`, `参考文献:[1]...` with entries on the same
-line), or — without any heading — a run of at least three consecutively
-numbered lines starting at 1 that read like references (years, author-like
-starts, journal punctuation). A document holding several articles has several
-lists; each ends where its entries stop (decided in `split`).
+line); without any heading, a run of at least three consecutively numbered lines
+starting at 1 that read like references (years, author-like starts, journal
+punctuation); or a run of lines the line classifier (`finder`) labels `ref`,
+read as a numbered list from 1 or as an author–year list. A document holding
+several articles or chapters has several lists; a references heading repeated at
+the top of the next page (a running header) does not start a new one.
+
+The classifier's labels also feed the scans in `split`: page furniture (its
+`meta` lines, bare page numbers, lines repeated page after page) is skipped
+inside a list, an author–year list runs while its lines are `ref`, and a
+numbered list does not take body text after a finished entry as a continuation.
+Without the model file, everything falls back to the rules alone.
 """
 
 from __future__ import annotations

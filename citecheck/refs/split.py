@@ -10,7 +10,15 @@ headers) — and when too much noise comes, the list has ended.
 
 After the line pass, entries are split where the *next* number is found glued
 inside an entry (`...[2]Studeny M...` or a damaged `...143–22、Mageed AS`), again
-only in numbering order. All functions are pure and linear in the input.
+only in numbering order, and where one number groups several references, each
+on a line of its own. Lines the caller marks as page furniture (`skip`) are
+holes in an entry: its span covers them, its text does not.
+
+Author–year lists are read by `scan_labelled` when the line classifier's labels
+are there (`scan_unnumbered`, the rules alone, otherwise): the list runs over
+the lines labelled `ref`, and an entry starts at an author-like line after a
+finished one, after a blank line, at the hanging indent, or at an alphanumeric
+label (`[AH]`). All functions are pure and linear in the input.
 """
 
 from __future__ import annotations
