@@ -673,6 +673,45 @@ def has_reference_evidence(text: str) -> bool:
     )
 
 
+def rule_start(line: str, prev: str, name: bool, year_near: bool, width: int) -> bool:
+    """Does `line` (no blank line before it, no hanging indent) start a new author–year entry
+    after `prev`? `name`: it starts like an author; `year_near`: a year on it or just after."""
+    strong = bool(_STRONG_NAME_RE.match(line))
+    if (strong or (name and year_near)) and _ends_entry(prev, width) and not _AUTHOR_LIST_END_RE.search(prev):
+        return True
+    if name and _AUTHOR_YEAR_HEAD_RE.search(line, 0, 120):
+        # `Arakawa H, Blanchard DC (2008b) …` after `… CrossRef Medline`: the authors and
+        # the year say an entry starts even when the line before ends without a stop
+        return not _OPEN_END_RE.search(prev) and not _AUTHOR_LIST_END_RE.search(prev)
+    return False
+
+
+def start_evidence(line: str, prev: str, width: int) -> list[str]:
+    """The rules' evidence for an entry start at `line` after `prev`, as features for a learned model."""
+    f = []
+    if _name_start(line):
+        f.append("name")
+    if _STRONG_NAME_RE.match(line):
+        f.append("strong")
+    if _AUTHOR_YEAR_HEAD_RE.search(line, 0, 120):
+        f.append("ayhead")
+    if YEAR_RE.search(line, 0, 60):
+        f.append("year60")
+    if _ends_entry(prev, width):
+        f.append("pend")
+    if _OPEN_END_RE.search(prev):
+        f.append("popen")
+    if _AUTHOR_LIST_END_RE.search(prev):
+        f.append("palist")
+    if ALPHA_LABEL_RE.match(line):
+        f.append("alpha")
+    if width:
+        f.append(f"plen={min(int(len(prev) / width * 5), 6)}")
+        f.append(f"len={min(int(len(line) / width * 5), 6)}")
+    f.append(f"pyr={1 if YEAR_RE.search(prev) else 0}")
+    return f
+
+
 def scan_labelled(
     text: str,
     segs: list[Seg],
@@ -775,12 +814,7 @@ def scan_labelled(
             elif blank_before:
                 start = name or _ends_entry(prev, width)
             else:
-                strong = bool(_STRONG_NAME_RE.match(stripped))
-                start = (strong or (name and year_near)) and _ends_entry(prev, width) and not _AUTHOR_LIST_END_RE.search(prev)
-                if not start and name and _AUTHOR_YEAR_HEAD_RE.search(stripped, 0, 120):
-                    # `Arakawa H, Blanchard DC (2008b) …` after `… CrossRef Medline`: the authors and
-                    # the year say an entry starts even when the line before ends without a stop
-                    start = not _OPEN_END_RE.search(prev) and not _AUTHOR_LIST_END_RE.search(prev)
+                start = rule_start(stripped, prev, name, year_near, width)
         else:
             start = True
         if start:
