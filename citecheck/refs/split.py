@@ -39,6 +39,9 @@ _LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("paren", re.compile(r"[ \t]*" + _BULLET + r"(\((\d{1,5})\))[ \t]*(?=\S)")),
     ("rparen", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})\))[ \t]*(?=\S)")),
     ("dot", re.compile(r"[ \t]*" + _BULLET + r"((\d{1,5})\.)(?:[ \t]+|(?=[^\W\d_]))(?=\S)")),
+    # `1] Alon N …` (a bracket lost in the text layer) and `1-Aldred MJ …`
+    ("rbracket", re.compile(r"[ \t]*((\d{1,4})\])[ \t]*(?=[A-Z\u4e00-\u9fff])")),
+    ("dash", re.compile(r"[ \t]*((\d{1,4})-)[ \t]*(?=[A-Z\u4e00-\u9fff][\w'’]*[ ,.])")),
 )
 _LABEL_STYLES = tuple(name for name, _ in _LABELS)
 _ALONE_RE = re.compile(r"[ \t]*(?:(?P<dot>(\d{1,4})\.)|(?P<paren>\((\d{1,4})\))|(?P<rparen>(\d{1,4})\)))[ \t]*$")
