@@ -329,6 +329,21 @@ def _scan_after_heading(
 _MIN_CLASSIFIED = 3
 
 
+def _label_one_before(text: str, segs: list[Seg], i: int, skip: set[int], covered: list[tuple[int, int]]) -> int:
+    """The classifier may miss a list's first lines: entry 1 a few lines above line `i` starts it."""
+    j, seen = i - 1, 0
+    while j >= 0 and seen < 3 and not _inside(segs[j][0], covered):
+        s, e = segs[j]
+        line = text[s : min(e, s + 200)]
+        if line.strip() and j not in skip:
+            seen += 1
+            lab = match_label(line) or match_label_alone(line)
+            if lab is not None and lab.n == 1:
+                return j
+        j -= 1
+    return i
+
+
 def _find_classified(
     text: str, segs: list[Seg], found: list[FoundList], skip: set[int], labels: list[str]
 ) -> list[FoundList]:
@@ -349,6 +364,7 @@ def _find_classified(
             j += 1
         stop = segs[j][0] if j < n else None
         if refs >= _MIN_CLASSIFIED:
+            i = _label_one_before(text, segs, i, skip, covered)
             line = text[segs[i][0] : segs[i][1]]
             lab = match_label(line) or match_label_alone(line)
             if lab is not None:
