@@ -335,8 +335,8 @@ def _label_one_before(text: str, segs: list[Seg], i: int, skip: set[int], covere
     while j >= 0 and seen < 3 and not _inside(segs[j][0], covered):
         s, e = segs[j]
         line = text[s : min(e, s + 200)]
-        if line.strip() and j not in skip:
-            seen += 1
+        if line.strip():
+            seen += j not in skip
             lab = match_label(line) or match_label_alone(line)
             if lab is not None and lab.n == 1:
                 return j

@@ -348,7 +348,12 @@ def scan_numbered(
         noise.append((s, e))
         blank = False
         if len(noise) >= _MAX_NOISE_LINES or sum(b - a for a, b in noise) > _MAX_NOISE_CHARS:
-            break
+            j = _float_skipped(text, segs, i, limit, labels, style, cur.n) if labels is not None else None
+            if j is None:
+                break
+            # a figure or table set inside the list: the next entry follows it
+            noise.extend((a, b) for a, b in segs[i:j] if b > a)
+            i = j
     for entry in entries:
         entry.holes = [h for h in entry.holes if h[1] <= entry.end]
     scan = Scan(entries, entries[-1].end if entries else (first_start or 0), style or "unknown", issues)
@@ -404,6 +409,31 @@ def split_grouped(text: str, scan: Scan) -> None:
     if len(out) != len(scan.entries):
         scan.entries = out
         scan.end = out[-1].end
+
+
+_FLOAT_LINES = 80
+
+
+def _float_skipped(
+    text: str, segs: list[Seg], i: int, limit: int, labels: list[str], style: str | None, n: int | None
+) -> int | None:
+    """After too much noise, the line (within `_FLOAT_LINES`) carrying exactly the next number that the
+    classifier reads as a reference line — the list goes on after a float — or None: the list ended."""
+    if n is None:
+        return None
+    for j in range(i, min(i + _FLOAT_LINES, len(segs))):
+        s, e = segs[j]
+        if s >= limit:
+            return None
+        line = text[s : min(e, s + 300)]
+        lab = match_label(line, style) or match_label_alone(line, style)
+        if lab is not None:
+            if lab.n == n + 1 and labels[j] == "ref":
+                return j
+            return None
+        if is_stop_line(line.strip()):
+            return None
+    return None
 
 
 def _acceptable(n: int, entries: list[RawEntry], first_n: int | None, style: str = "") -> bool:
