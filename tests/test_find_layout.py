@@ -216,3 +216,21 @@ def test_without_the_model_the_rules_still_read_headed_lists(monkeypatch: pytest
     text = BODY + "References\n" + "\n".join(_numbered(k) for k in range(1, 5)) + "\n"
     lst = _one(text)
     assert [r.n for r in lst.references] == [1, 2, 3, 4]
+
+
+def test_figure_set_inside_a_numbered_list_is_skipped() -> None:
+    figure = (
+        "Table 2. Soil carbon against snow depth at the three stations, measured in spring and autumn.\n"
+        "Station Depth (cm) Carbon (%) Roots per core\n"
+        "North ridge 120 4.5 18\n"
+        "Lower meadow 85 3.9 22\n"
+        "Valley floor 60 3.1 25\n"
+        "The depth is the mean of the last five winters; carbon is measured on dried cores.\n"
+    )
+    text = (
+        BODY + "References\n" + "\n".join(_numbered(k) for k in range(1, 5)) + "\n" + figure
+        + "\n".join(_numbered(k) for k in range(5, 8)) + "\n"
+    )
+    lst = _one(text)
+    assert [r.n for r in lst.references] == list(range(1, 8))
+    assert "Lower meadow" not in lst.references[3].text
