@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-claims bench-docs train-parser clean
+.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-claims bench-docs train-parser train-finder clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,9 @@ bench-docs: $(STAMP)
 
 train-parser: $(STAMP)
 	$(PY) benchmarks/train_parser.py
+
+train-finder: $(STAMP)
+	$(PY) benchmarks/train_finder.py
 
 fuzz: $(STAMP)
 	$(PIP) install --quiet atheris

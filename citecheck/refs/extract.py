@@ -17,7 +17,7 @@ from citecheck.model import Issue, Reference, ReferenceList, Span
 from citecheck.refs.find import FoundList, find_lists
 from citecheck.refs.journals import journal_issues
 from citecheck.refs.repair import repair
-from citecheck.refs.split import RawEntry, entry_text, match_label
+from citecheck.refs.split import RawEntry, entry_body, entry_text, match_label
 
 
 def extract_lists(text: str) -> list[ReferenceList]:
@@ -93,7 +93,7 @@ class _LineIndex:
 
 def _reference(text: str, lines: _LineIndex, list_id: str, e: RawEntry) -> Reference:
     raw = text[e.start : e.end]
-    body = entry_text(text[e.body_start : e.end]) if e.body_start < e.end else ""
+    body = entry_text(entry_body(text, e)) if e.body_start < e.end else ""
     repaired, rissues = repair(body)
     warnings: list[Issue] = list(e.issues) + rissues
     fields: dict = {}
