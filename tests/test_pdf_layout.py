@@ -297,3 +297,26 @@ def test_three_columns() -> None:
             body(c, col, x=40 + 180 * k, y=H - 80, size=9, lead=11)
 
     assert lines_of(read(make_pdf(page)).text) == cols[0] + cols[1] + cols[2]
+
+
+def test_damaged_pdfs_give_one_line_errors_quickly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+    import time
+
+    from citecheck.document.errors import DocumentError
+
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
+    good = make_pdf(_text_page, _text_page)
+    rng = random.Random(7)
+    for _ in range(40):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 40)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.2:
+            data = data[: rng.randrange(len(data))]
+        started = time.perf_counter()
+        try:
+            pdf_reader.load_pdf("damaged.pdf", bytes(data))
+        except DocumentError as exc:
+            assert "\n" not in str(exc)
+        assert time.perf_counter() - started < 5

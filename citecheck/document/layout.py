@@ -5,18 +5,24 @@ boxes we make up. The pipeline, per page and then per document:
 
 1. `runs_from_chars`: characters (in content-stream order) to runs — a word, or the part
    of one in a single size and baseline. A run ends at a space character, a jump back,
-   a baseline or size change, or a gap over `WORD_GAP` em.
+   a baseline or size change, or a gap over `WORD_GAP` em. Ligatures split by pdfium
+   and spacing accents drawn over a letter (TeX's `C´elerier`) are put back together.
 2. `group_rows`: runs to rows by vertical overlap of their size-derived boxes (a raised,
-   smaller superscript still overlaps its line; the next line does not).
+   smaller superscript still overlaps its line; the next line does not; two lines of
+   one column never share a row, even beside a tall heading in the other column).
 3. `drop_running`: rows repeated at the same height on other pages (running headers and
-   footers, digits folded) and bare page numbers at the top or bottom are removed.
+   footers, digits folded) and bare page numbers, peeled off the top and bottom of a
+   page across a gap wider than a line.
 4. `columns`: a gutter is a vertical band of white in the middle 60 % of the text area,
-   with enough rows on both sides and the right column's lines starting at one x. Rows
-   that cross it (title, abstract, a full-width figure) form one-column bands; the rows
-   between read left column, then right column; each side is searched again (3 columns).
+   at least 1 em wide, with 4 consecutive rows side by side somewhere and the right
+   column's lines starting at one x. Rows that cross it (title, abstract, a full-width
+   caption) form one-column bands; between them the left column's rows are read, then
+   the right column's; each side is searched again (3 columns). A table of aligned
+   columns passes as columns too and is read column by column.
 5. `region_lines`: the rows of one column piece as `Line`s with two layout hints:
    `indent` (starts ≥ `INDENT_EM` right of the piece's left edge) and `blank_before`
-   (baseline step over `BLANK_STEP` × the piece's usual line pitch).
+   (baseline step over `BLANK_STEP` × the piece's usual line pitch, in line heights).
+   Numeric superscripts are written as Unicode superscript digits.
 6. `join_hyphens` and `render`: line-end hyphens joined where certain, text written out.
 
 The text convention for the stages after this one is in `citecheck.document.pdf`.

@@ -1,6 +1,6 @@
 """OCR of a PDF page that has no usable text layer, when Tesseract is installed (an optional extra).
 
-The page is rendered by pdfium at 300 dpi (grey) and read by Tesseract through
+The page is rendered by pdfium at 200 dpi (grey) and read by Tesseract through
 pytesseract, with a time limit; English plus simplified Chinese where that language pack
 is installed (Debian: tesseract-ocr, tesseract-ocr-chi-sim). Without Tesseract nothing
 is read and the caller names the pages in a warning.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 from functools import lru_cache
 
-OCR_DPI = 300
+OCR_DPI = 200
 OCR_SECONDS = 60
 """One page's OCR is abandoned after this long."""
 MAX_OCR_PIXELS = 40_000_000

@@ -78,7 +78,8 @@ def _open(name: str, data: bytes) -> object:
             raise DocumentError(f"{name}: PDF is encrypted (password required); save an unprotected copy") from None
         if b"%%EOF" not in data[-2048:]:
             raise DocumentError(f"{name}: PDF is truncated (no end-of-file marker; incomplete download?)") from None
-        raise DocumentError(f"{name}: unreadable PDF (pdfium error {code})") from None
+        what = "damaged, or not a PDF" if code == pdfium_c.FPDF_ERR_FORMAT else f"pdfium error {code}"
+        raise DocumentError(f"{name}: unreadable PDF ({what})") from None
 
 
 def _read_page(page: object, number: int, out: _Read) -> None:
