@@ -145,3 +145,25 @@ def test_neutralise_csv_cell(cell: str) -> None:
 @pytest.mark.parametrize("cell", ["Hollis M", "2015", "1.0", "", "a=b", "10.5555/x"])
 def test_plain_cells_are_unchanged(cell: str) -> None:
     assert neutralise_csv_cell(cell) == cell
+
+
+def test_output_into_a_terminal_device_writes_into_it(tmp_path: Path, doc: Path) -> None:
+    """A character device (here a pseudo-terminal) is written into, never replaced by a regular file."""
+    import select
+
+    master, slave = os.openpty()
+    try:
+        name = os.ttyname(slave)
+        result = run(tmp_path, "refs", str(doc), "-f", "json", "-o", name)
+        assert result.exit_code == 0, result.stderr
+        assert stat.S_ISCHR(os.stat(name).st_mode)
+        got = b""
+        while select.select([master], [], [], 0.5)[0]:
+            chunk = os.read(master, 65536)
+            if not chunk:
+                break
+            got += chunk
+        assert b"Hollis" in got
+    finally:
+        os.close(master)
+        os.close(slave)
