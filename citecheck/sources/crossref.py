@@ -62,7 +62,9 @@ from citecheck.sources.http import (
     ResponseTooLarge,
     ResponseUnreadable,
     bounded_get,
+    install_deadlines,
     max_response_bytes,
+    set_deadline,
     wait,
 )
 from citecheck.sources.retry import RetryPolicy
@@ -345,6 +347,7 @@ class CrossrefClient:
             if self._http is None:
                 self._http = httpx2.Client(timeout=self.timeout, limits=httpx2.Limits(
                     max_connections=16, max_keepalive_connections=8))
+                install_deadlines(self._http)  # the whole-request deadline at every socket read
             return self._http
 
     def close(self) -> None:
@@ -434,10 +437,12 @@ class CrossrefClient:
                     self.requests_made += 1
                 _calling.http = self._pooled()
                 _calling.deadline = time.monotonic() + self.timeout
+                set_deadline(_calling.deadline)
                 try:
                     body = call()
                 finally:
                     _calling.http = None
+                    set_deadline(None)
             except SourceUnavailable:
                 raise
             except Exception as exc:
