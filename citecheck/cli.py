@@ -424,7 +424,7 @@ def check(
     paths = expand_inputs(inputs)
     if not paths:
         fail("no documents to check")
-    _refuse_overwriting(paths, [out for _, out in targets])
+    _refuse_overwriting([*paths, *map(str, settings.indexes)], [out for _, out in targets])
     sources = _sources(settings)
     state = _batch_state(settings, paths, resume)
     audits = []
