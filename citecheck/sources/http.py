@@ -19,6 +19,7 @@ import json
 import os
 import threading
 import time
+import weakref
 import zlib
 from typing import Any
 
@@ -156,6 +157,17 @@ def _clamp(timeout: float | None) -> float | None:
     return left if timeout is None else min(timeout, left)
 
 
+_open_streams: weakref.WeakSet[_DeadlineStream] = weakref.WeakSet()
+
+
+def abort_all() -> None:
+    """Ctrl-C: set `cancelled` and shut down every open connection, so a worker blocked in a read on a
+    silent server returns now rather than at its timeout (the interpreter waits for workers at exit)."""
+    cancelled.set()
+    for stream in list(_open_streams):
+        stream.shutdown()
+
+
 class _DeadlineStream:
     """A network stream whose every read and write ends by the request deadline — also while the status
     line and headers arrive, which the body loop of `bounded_get` cannot see (a server dripping its
@@ -163,6 +175,17 @@ class _DeadlineStream:
 
     def __init__(self, inner: Any) -> None:
         self._inner = inner
+        _open_streams.add(self)
+
+    def shutdown(self) -> None:
+        import socket
+
+        try:
+            sock = self._inner.get_extra_info("socket")
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError):
+            pass
 
     def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
         return self._inner.read(max_bytes, _clamp(timeout))
@@ -171,6 +194,7 @@ class _DeadlineStream:
         self._inner.write(buffer, _clamp(timeout))
 
     def close(self) -> None:
+        _open_streams.discard(self)
         self._inner.close()
 
     def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
