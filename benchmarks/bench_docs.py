@@ -38,8 +38,11 @@ def document_of(gold: dict, gold_path: Path) -> Path:
     return gold_path.parent / gold["file"]
 
 
-def extract(path: Path) -> tuple[dict, float, str]:
-    """References of one document as the refs JSON shape, seconds taken, and an error if any."""
+def extract(path: Path) -> tuple[dict, float, str, dict[str, int]]:
+    """References of one document, seconds taken to read and parse them, an error if any, and the
+    structural findings the audit then makes (dangling citations and uncited entries: on a published
+    document nearly all of them are extraction errors)."""
+    from citecheck.audit import run_audit
     from citecheck.document import DocumentError, load
     from citecheck.model import to_dict
     from citecheck.refs import extract_references
@@ -49,10 +52,12 @@ def extract(path: Path) -> tuple[dict, float, str]:
         doc = load(str(path))
         lists = extract_references(doc)
     except DocumentError as exc:
-        return {"references": []}, time.perf_counter() - started, str(exc)
+        return {"references": []}, time.perf_counter() - started, str(exc), {}
     seconds = time.perf_counter() - started
     refs = [{"n": r.n, "raw": r.raw, "fields": to_dict(r.fields)} for lst in lists for r in lst.references]
-    return {"references": refs}, seconds, ""
+    kinds = [f.kind for f in run_audit(doc, None, support=False).findings]
+    counts = {k: kinds.count(k) for k in ("dangling_citation", "uncited_entry", "markers_without_list")}
+    return {"references": refs}, seconds, "", counts
 
 
 def main() -> int:
@@ -74,10 +79,10 @@ def main() -> int:
         if args.only and doc_id not in args.only:
             continue
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        result, seconds, error = extract(document_of(gold, gold_path))
+        result, seconds, error, structure = extract(document_of(gold, gold_path))
         (out / f"{doc_id}.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
         res = score.score(gold, result)
-        res.update(id=doc_id, kind=gold.get("kind", ""), seconds=seconds, error=error)
+        res.update(id=doc_id, kind=gold.get("kind", ""), seconds=seconds, error=error, **structure)
         rows.append(res)
     table = render(rows, args.show_missed)
     print(table)
@@ -97,13 +102,14 @@ def render(rows: list[dict], show_missed: bool = False) -> str:
     def f(x: float | None) -> str:
         return "–" if x is None else f"{x:.2f}"
 
-    lines = ["| document | kind | found / true | recall | precision | year acc | author acc | s |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| document | kind | found / true | recall | precision | year acc | author acc | s | dangling | uncited |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         hit, tot = _recall(r)
         lines.append(f"| {r['id']} | {r['kind']} | {r['found']} / {r['true']} | {f(hit / tot if tot else None)} "
                      f"| {f(r.get('precision'))} | {f(r.get('year_acc'))} | {f(r.get('author_acc'))} "
-                     f"| {r['seconds']:.1f} |" + (f" {r['error']}" if r.get("error") else ""))
+                     f"| {r['seconds']:.1f} | {r.get('dangling_citation', 0)} | {r.get('uncited_entry', 0)} |"
+                     + (f" {r['error']}" if r.get("error") else ""))
         if show_missed and r.get("unmatched_gold"):
             lines.append(f"|   missed | {r['unmatched_gold']} |")
 
@@ -120,6 +126,9 @@ def render(rows: list[dict], show_missed: bool = False) -> str:
     two_col = [r for r in rows if "two" in r["kind"]]
     lines.append("")
     lines.append(f"All {len(rows)} documents: {micro(rows)}.")
+    lines.append(f"Structural findings after extraction: {sum(r.get('dangling_citation', 0) for r in rows)} dangling "
+                 f"citations, {sum(r.get('uncited_entry', 0) for r in rows)} uncited entries "
+                 "(`s` is reading and parsing only; the audit's structural checks are not timed).")
     if two_col:
         lines.append(f"Two-column PDFs ({len(two_col)}): {micro(two_col)}.")
     return "\n".join(lines)

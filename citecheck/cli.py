@@ -303,7 +303,7 @@ def check(
         fail(str(exc))
     if not paths:
         fail("no documents to check")
-    refuse_overwriting(paths, [out for _, out in targets])
+    refuse_overwriting([*paths, *map(str, settings.indexes)], [out for _, out in targets])
     with BatchProgress() as events:
         result = check_batch(paths, settings, resume=resume, on_event=events, sources=_sources(settings))
     if result.interrupted:

@@ -51,8 +51,8 @@ def refuse_inputs(outputs: Iterable[str | os.PathLike[str] | None], inputs: Iter
             continue
         for doc in known:
             if _same(out, doc):
-                raise OutputError(f"{out}: this is the input document {doc}; refusing to overwrite it "
-                                  "(choose another output file)")
+                raise OutputError(f"{out}: this is an input of this run (the input document or index {doc}); "
+                                  "refusing to overwrite it (choose another output file)")
 
 
 def write_text(text: str, output: Path) -> None:

@@ -75,3 +75,16 @@ def test_hostile_xml_is_a_one_line_error_or_read_safely(damage: str) -> None:
         assert "\n" not in str(exc)
     else:
         assert "root:" not in doc.text
+
+
+def test_a_docx_with_damaged_deflate_data_is_a_one_line_error() -> None:
+    """Found by the fuzz target: zipfile raised zlib.error (not BadZipFile) on a broken deflate stream."""
+    from pathlib import Path
+
+    from citecheck.document import DocumentError
+
+    data = (Path(__file__).resolve().parent.parent / "fuzz" / "corpus" / "regress-docx-zlib-error.bin").read_bytes()
+    assert data[:2] == b"\x01\x00"  # fuzz input: the .docx target, raw mode
+    with pytest.raises(DocumentError) as err:
+        load("paper.docx", data[2:])
+    assert "\n" not in str(err.value)

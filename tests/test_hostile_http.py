@@ -176,6 +176,42 @@ def test_a_slow_drip_ends_at_the_whole_request_deadline() -> None:
     assert took < 8, took  # 2 tries x 1 s deadline (+ backoff); per-read timeouts would take ~1,500 s
 
 
+def test_headers_dripped_a_byte_at_a_time_end_at_the_deadline_too() -> None:
+    """The status line and headers, one byte every 0.2 s: httpx's per-read timeout never fires, and the
+    body loop is not reached yet; the deadline is enforced at the socket (`http._DeadlineStream`)."""
+    stop = threading.Event()
+
+    def respond(h: Handler, path: str, q: dict[str, str]) -> None:
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Pad: " + b"a" * 400 + b"\r\n\r\n"
+        for i in range(len(head)):
+            if stop.is_set():
+                return
+            h.wfile.write(head[i:i + 1])
+            h.wfile.flush()
+            time.sleep(0.2)
+
+    with serve(respond) as srv:
+        c = client(srv.url, timeout=1.0, tries=2)
+        started = time.monotonic()
+        with pytest.raises(SourceUnavailable) as err:
+            c.search("x")
+        took = time.monotonic() - started
+        stop.set()
+    assert "timeout" in err.value.reason
+    assert took < 8, took
+
+
+def test_a_server_that_never_answers_ends_at_the_deadline() -> None:
+    stop = threading.Event()
+    with serve(lambda h, path, q: stop.wait(30)) as srv:
+        c = client(srv.url, timeout=0.5, tries=2)
+        started = time.monotonic()
+        with pytest.raises(SourceUnavailable):
+            c.lookup("10.5555/x.1")
+        stop.set()
+    assert time.monotonic() - started < 6
+
+
 def test_backoff_waits_end_when_the_run_is_interrupted() -> None:
     with serve(lambda h, path, q: h.send(503, b"busy", "text/plain")) as srv:
         c = CrossrefClient("t@example.org", base_url=srv.url, timeout=1.0, retry=RetryPolicy(
@@ -188,9 +224,12 @@ def test_backoff_waits_end_when_the_run_is_interrupted() -> None:
         assert "interrupted" in err.value.reason
 
 
-def test_ctrl_c_during_a_hanging_request_ends_promptly_and_reports_the_finished_documents(tmp_path: Path) -> None:
-    """Two documents; Crossref answers the first at once and drips for the second. SIGINT while the second
-    hangs: the process ends within seconds, exit 130, and the report holds the first document."""
+@pytest.mark.parametrize("hang", ["drip", "silent"])
+def test_ctrl_c_during_a_hanging_request_ends_promptly_and_reports_the_finished_documents(tmp_path: Path,
+                                                                                        hang: str) -> None:
+    """Two documents; Crossref answers the first at once and, for the second, drips a byte every 0.5 s or
+    says nothing at all (timeout 60 s). SIGINT while the second hangs: the process ends within seconds,
+    exit 130, and the report holds the first document."""
     from tests.reliability_docs import make_document, make_works
 
     works = make_works(6)
@@ -203,7 +242,10 @@ def test_ctrl_c_during_a_hanging_request_ends_promptly_and_reports_the_finished_
         text = q.get("query.bibliographic", "").lower()
         if any(f"site {i}" in text for i in (4, 5, 6)):
             dripping.set()
-            h.drip(work_list(WORK), every=0.5, stop=stop)
+            if hang == "drip":
+                h.drip(work_list(WORK), every=0.5, stop=stop)
+            else:
+                stop.wait(60)
         else:
             h.send(200, work_list())
 

@@ -89,6 +89,7 @@ def test_an_output_naming_the_input_document_is_refused(tmp_path: Path, doc: Pat
     result = run(tmp_path, *args)
     assert result.exit_code == 2, (result.exit_code, result.stderr)
     assert "input document" in result.stderr and result.stderr.count("citecheck: error:") == 1
+    assert "refusing to overwrite" in result.stderr
     assert doc.read_bytes() == before
 
 
@@ -145,3 +146,36 @@ def test_neutralise_csv_cell(cell: str) -> None:
 @pytest.mark.parametrize("cell", ["Hollis M", "2015", "1.0", "", "a=b", "10.5555/x"])
 def test_plain_cells_are_unchanged(cell: str) -> None:
     assert neutralise_csv_cell(cell) == cell
+
+
+def test_output_into_a_terminal_device_writes_into_it(tmp_path: Path, doc: Path) -> None:
+    """A character device (here a pseudo-terminal) is written into, never replaced by a regular file."""
+    import select
+
+    master, slave = os.openpty()
+    try:
+        name = os.ttyname(slave)
+        result = run(tmp_path, "refs", str(doc), "-f", "json", "-o", name)
+        assert result.exit_code == 0, result.stderr
+        assert stat.S_ISCHR(os.stat(name).st_mode)
+        got = b""
+        while select.select([master], [], [], 0.5)[0]:
+            chunk = os.read(master, 65536)
+            if not chunk:
+                break
+            got += chunk
+        assert b"Hollis" in got
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
+def test_a_report_over_the_index_of_the_same_run_is_refused(tmp_path: Path, doc: Path) -> None:
+    from tests.reliability_docs import build_index, make_works
+
+    idx = tmp_path / "index.sqlite"
+    build_index(idx, make_works(2)).close()
+    before = idx.read_bytes()
+    result = run(tmp_path, "check", str(doc), "--index", str(idx), "-f", "json", "-o", str(idx), "--no-support")
+    assert result.exit_code == 2 and "refusing to overwrite" in result.stderr, result.stderr
+    assert idx.read_bytes() == before

@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from typing import Any
 
 from citecheck.document.errors import DocumentError
@@ -151,7 +152,8 @@ def load_docx(name: str, data: bytes) -> Document:
         raise DocumentError(f"{name}: not a valid .docx (damaged zip)") from None
     except etree.XMLSyntaxError as exc:
         raise DocumentError(f"{name}: unreadable .docx (broken XML: {str(exc)[:80]})") from None
-    except (OSError, EOFError, RuntimeError, ValueError, NotImplementedError) as exc:  # zlib/CRC errors, encryption
+    except (OSError, EOFError, RuntimeError, ValueError, NotImplementedError, KeyError, zlib.error) as exc:
+        # damaged deflate data (zlib.error), CRC errors (BadZipFile is caught above), encryption, a missing part
         raise DocumentError(f"{name}: unreadable .docx ({type(exc).__name__})") from None
     text = normalize("\n".join(paragraphs + rows))
     doc = Document(text=text, source=name, encoding="docx", format="docx", warnings=issues)

@@ -41,6 +41,8 @@ from citecheck.sources.http import (
     ResponseTooLarge,
     ResponseUnreadable,
     bounded_get,
+    install_deadlines,
+    set_deadline,
     wait,
 )
 from citecheck.sources.pool import map_interruptible
@@ -271,6 +273,7 @@ class CrossrefClient:
             if self._http is None:
                 self._http = httpx2.Client(timeout=self.timeout, limits=httpx2.Limits(
                     max_connections=16, max_keepalive_connections=8))
+                install_deadlines(self._http)  # the whole-request deadline at every socket read
             return self._http
 
     def close(self) -> None:
@@ -351,8 +354,13 @@ class CrossrefClient:
     def _get(self, path: str, params: dict[str, Any] | None) -> Any:
         """One GET through the pooled client, within the request deadline and the body cap; an HTTP error
         status raises ``httpx2.HTTPStatusError`` (with its headers: ``Retry-After``)."""
-        response = bounded_get(self._pooled(), self.base_url + path, deadline=time.monotonic() + self.timeout,
-                               params=params, headers=self._headers)
+        deadline = time.monotonic() + self.timeout
+        set_deadline(deadline)  # also at the socket: a server dripping its headers is cut off too
+        try:
+            response = bounded_get(self._pooled(), self.base_url + path, deadline=deadline, params=params,
+                                   headers=self._headers)
+        finally:
+            set_deadline(None)
         response.raise_for_status()
         return response.json()
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 import zlib
 from typing import Any
 
@@ -120,3 +121,104 @@ def bounded_get(client: httpx2.Client, url: Any, *, deadline: float, max_bytes: 
         keep = [(k, v) for k, v in r.headers.multi_items()
                 if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")]
         return StrictResponse(r.status_code, headers=keep, content=b"".join(chunks), request=r.request)
+
+
+# ---------------------------------------------------------------- the deadline at the socket
+
+_deadline = threading.local()
+
+
+def set_deadline(at: float | None) -> None:
+    """The whole-request deadline (``time.monotonic()``) for this thread's requests; None for none."""
+    _deadline.at = at
+
+
+def _clamp(timeout: float | None) -> float | None:
+    """A socket operation's timeout, cut to what is left of this thread's request deadline."""
+    import httpcore2
+
+    if cancelled.is_set():
+        raise Interrupted("interrupted")
+    at = getattr(_deadline, "at", None)
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise httpcore2.ReadTimeout("whole-request deadline passed")
+    return left if timeout is None else min(timeout, left)
+
+
+_open_streams: weakref.WeakSet[_DeadlineStream] = weakref.WeakSet()
+
+
+def abort_all() -> None:
+    """Ctrl-C: set `cancelled` and shut down every open connection, so a worker blocked in a read on a
+    silent server returns now rather than at its timeout (the interpreter waits for workers at exit)."""
+    cancelled.set()
+    for stream in list(_open_streams):
+        stream.shutdown()
+
+
+class _DeadlineStream:
+    """A network stream whose every read and write ends by the request deadline — also while the status
+    line and headers arrive, which the body loop of `bounded_get` cannot see (a server dripping its
+    headers one byte a second)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+        _open_streams.add(self)
+
+    def shutdown(self) -> None:
+        import socket
+
+        try:
+            sock = self._inner.get_extra_info("socket")
+            if sock is not None:
+                sock.shutdown(socket.SHUT_RDWR)
+        except (OSError, AttributeError):
+            pass
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _clamp(timeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _clamp(timeout))
+
+    def close(self) -> None:
+        _open_streams.discard(self)
+        self._inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, _clamp(timeout)))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> _DeadlineStream:
+        return _DeadlineStream(self._inner.connect_tcp(host, port, timeout=_clamp(timeout),
+                                                       local_address=local_address, socket_options=socket_options))
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Any = None) -> Any:
+        return _DeadlineStream(self._inner.connect_unix_socket(path, timeout=_clamp(timeout),
+                                                               socket_options=socket_options))
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def install_deadlines(client: httpx2.Client) -> bool:
+    """Route `client`'s connections through `_DeadlineBackend` (before its first request). False when the
+    transport is not the default one (then only the body loop enforces the deadline)."""
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is None:
+        return False
+    if not isinstance(backend, _DeadlineBackend):
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return True

@@ -110,6 +110,11 @@ def check_index_file(path: Path) -> None:
             conn.execute("SELECT rowid FROM works_fts LIMIT 1").fetchall()
         finally:
             conn.close()
+    except sqlite3.OperationalError as exc:
+        if "unable to open" in str(exc) or "readonly" in str(exc):
+            raise IndexFileError(f"{path}: cannot open the index read-only ({exc}; a WAL index needs to create "
+                                 "its -shm file next to it: is the directory writable?)") from None
+        raise IndexFileError(f"{path}: damaged index ({exc}); rebuild it with `citecheck index add`") from None
     except sqlite3.DatabaseError as exc:
         raise IndexFileError(f"{path}: damaged index ({exc}); rebuild it with `citecheck index add`") from None
 

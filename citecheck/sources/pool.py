@@ -4,7 +4,8 @@
 for every queued task to run — so Ctrl-C during a 300-reference match was
 ignored until all 300 had been asked. `map_interruptible` instead cancels the
 queued tasks, sets `citecheck.sources.http.cancelled` (backoff waits and
-streaming reads in the running tasks end at once) and re-raises.
+streaming reads in the running tasks end at once), shuts down open connections
+(a read blocked on a silent server returns) and re-raises.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-from citecheck.sources.http import cancelled
+from citecheck.sources.http import abort_all
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -26,7 +27,7 @@ def map_interruptible(fn: Callable[[T], R], items: Iterable[T], workers: int,
     try:
         yield from pool.map(fn, items)
     except KeyboardInterrupt:
-        cancelled.set()
+        abort_all()  # sets `cancelled`; connections shut down, so blocked reads return now
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     except BaseException:
