@@ -481,3 +481,25 @@ def test_features_mark_editor_block_and_what_follows() -> None:
     assert state["Dahl"] == "st=000000" and state["Oxford"].startswith("st=11")  # after `In:` and `(ed.)`
     assert right["Dahl"] == "rt=110"  # an editor marker and a publisher word are still to come
     assert right["Blackwell"] == "rt=000"
+
+
+@pytest.mark.parametrize(("entry", "year"), [
+    ("Lebedev V, Lempitsky V. Speeding up convolutional networks: a survey[J]. Bulletin of the Polish Academy "
+     "of Sciences. Technical Sciences, 2018, 66(6): 799-810.", 2018),
+    ("Fan Y, Tian F, Qin T, et al. Neural data filter for bootstrapping stochastic gradient descent[J]. 2016.", 2016),
+    ("王夫之. 宋论[M]. 刻本. 金陵: 曾氏, 1865(清同治四年).", 1865),
+    ("中国图书馆学会. 图书馆学通讯[J]. 1957(1)–1990(4). 北京: 北京图书馆, 1957–1990.", 1957),
+    ("Alexandrov A, Benidis K, et al. Gluonts: probabilistic time series models in python[J/OL]. CoRR, 2019, "
+     "abs/1906.05264. http://arxiv.org/abs/1906.05264.", 2019),
+])
+def test_gbt_year_from_a_publication_part_the_rules_do_not_know(entry: str, year: int) -> None:
+    """GB/T 7714 prints the year only in the publication part: its first year there is the entry's year,
+    whatever shape the rest has (never a year from a URL, and a bare year is no container)."""
+    fields, _ = parse_reference(entry)
+    assert fields["issued"] == {"date-parts": [[year]]}
+    assert fields.get("container-title") != str(year)
+
+
+def test_gbt_year_is_never_taken_from_a_url() -> None:
+    fields, _ = parse_reference("佚名. 某网页[EB/OL]. http://example.org/2015/a.html.")
+    assert "issued" not in fields

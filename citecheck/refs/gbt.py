@@ -209,8 +209,33 @@ def _journal_sentence(fields: CSL) -> None:
         fields["title"], fields["container-title"] = head.strip(), f"{last}. {cont}"
 
 
+_YEAR_IN_TAIL = re.compile(r"(?<![\d./-])" + _YEAR + r"(?!\d)")
+
+
 def parse_gbt(text: str) -> CSL | None:
-    """Fields of a GB/T 7714 entry with a type code, or None when the structure does not fit."""
+    """Fields of a GB/T 7714 entry with a type code, or None when the structure does not fit.
+
+    When the publication part has a shape the rules do not know (a journal name with a full stop,
+    `1957(1)–1990(4)` for a serial, `1865(清同治四年)`, an arXiv-style `abs/1906.05264` volume), its first
+    year — outside URLs and DOIs — is still the entry's year: GB/T 7714 prints the year only there,
+    and a bare year is never the container.
+    """
+    fields = _parse_structure(text)
+    if fields is None:
+        return None
+    container = fields.get("container-title")
+    if isinstance(container, str) and re.fullmatch(_YEAR + r"\.?", container.strip()):
+        del fields["container-title"]
+    if "issued" not in fields:
+        found = _find_code(_CJK_SEP.sub(r"\1 ", text))
+        tail = _URL_TAIL.sub("", _CITE_DATE.sub("", _CJK_SEP.sub(r"\1 ", text)[found[2]:])) if found else ""
+        year = _YEAR_IN_TAIL.search(tail)
+        if year:
+            fields["issued"] = {"date-parts": [[int(year.group())]]}
+    return fields
+
+
+def _parse_structure(text: str) -> CSL | None:
     text = _CJK_SEP.sub(r"\1 ", text)
     found = _find_code(text)
     if not found or found[1] == 0:
