@@ -26,6 +26,8 @@ class ArxivSource:
     """`Source` backed by the arXiv export API."""
 
     name = "arxiv"
+    registers = "datacite"
+    """arXiv's DOIs (10.48550/arXiv.…) are registered with DataCite."""
 
     def __init__(self, http: PoliteHttp) -> None:
         self.http = http

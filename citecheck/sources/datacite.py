@@ -28,7 +28,7 @@ class DataCiteSource:
     """`Source` backed by the DataCite REST API."""
 
     name = "datacite"
-    agency = "datacite"
+    registers = "datacite"
     """The DOI registration agency whose DOIs this source knows."""
 
     def __init__(self, http: PoliteHttp) -> None:

@@ -37,6 +37,7 @@ from citecheck.sources.ranking import (
     fold_words,
     index_text,
     locator_keys,
+    page_key,
     query_terms,
     quote_term,
     rerank,
@@ -379,6 +380,15 @@ class LocalIndex:
     def get(self, doi: str) -> Record | None:
         row = self._conn().execute("SELECT record FROM works WHERE doi = ?", (normalize_doi(doi),)).fetchone()
         return _record_from_json(row[0], self.name, 1.0) if row else None
+
+    def at_locator(self, volume: str, page: str, limit: int = 10) -> list[Record]:
+        """Works printed in `volume` starting at the first page of `page` (any journal: the caller compares)."""
+        first = page_key({"page": page})
+        if not first or not volume:
+            return []
+        sql = f"SELECT record FROM works WHERE first_page = ? AND volume = ? LIMIT {int(limit)}"
+        args = (first, fold_words(volume).replace(" ", ""))
+        return [_record_from_json(r[0], self.name, 1.0) for r in self._conn().execute(sql, args)]
 
     def find_by_locator(self, family: str, year: int | None = None, volume: str | None = None,
                         first_page: str | None = None, limit: int = 10) -> list[Record]:
