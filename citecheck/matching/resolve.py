@@ -95,21 +95,18 @@ def _same_journal(name: str, rec: Record) -> bool:
                for c in container_titles(rec.fields))
 
 
-def _at_volume_page(ref: Reference, sources: Sequence[Source], known: set[str]) -> list[Record]:
+def _at_volume_page(ref: Reference, sources: Sequence[Source]) -> list[Record]:
     """Works of the entry's journal at its volume and first page (sources with an exact locator look-up)."""
     f = ref.fields
     container, volume, page = f.get("container-title"), f.get("volume"), f.get("page")
     if not (isinstance(container, str) and volume and page):
         return []
-    out = []
+    out: list[Record] = []
     for src in sources:
         at = getattr(src, "at_locator", None)
-        if not callable(at):
-            continue
-        for rec in at(str(volume), str(page)):
-            if rec.doi not in known and _same_journal(container, rec):
-                known.add(rec.doi or "")
-                out.append(_mark(rec, "volume_page"))
+        if callable(at):
+            out += [r for r in at(str(volume), str(page)) if _same_journal(container, r)
+                    and all(r.doi != o.doi for o in out)]
     return out
 
 
@@ -142,9 +139,13 @@ def _absence(ref: Reference, match: Match, candidates: list[Record], sources: Se
     if printed is not None and printed.record.doi not in shown and "citecheck:evidence" in printed.record.fields:
         match.candidates.insert(0, printed.record)
     if elsewhere:
-        located = _at_volume_page(ref, sources, {c.doi or "" for c in match.candidates})
-        match.candidates += [s.record for s in score_candidates(view, located)
-                             if (s.evidence.title or 0) < TITLE_NOWHERE and s.p < WEAK]
+        by_doi = {c.doi: c for c in match.candidates if c.doi}
+        for s in score_candidates(view, _at_volume_page(ref, sources)):
+            if (s.evidence.title or 0) < TITLE_NOWHERE and s.p < WEAK:
+                if s.record.doi in by_doi:
+                    _mark(by_doi[s.record.doi], "volume_page")
+                else:
+                    match.candidates.append(_mark(s.record, "volume_page"))
     marked = [c for c in match.candidates if c.fields.get("citecheck:evidence")]
     match.candidates = marked + [c for c in match.candidates if c not in marked]
     match.reason = "; ".join(x for x in (doi_note, match.reason, "searched " + ", ".join(searched)) if x)
