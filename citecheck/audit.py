@@ -24,6 +24,7 @@ from citecheck.model import (
     Severity,
     Verdict,
 )
+from citecheck.sources.base import OFFLINE
 
 _REPAIR_CODES = {"letter_spacing", "run_together", "hyphenation", "spaced_hyphen", "page_spacing", "punctuation",
                  "spacing", "ligature", "fullwidth"}
@@ -236,6 +237,32 @@ def _support_findings(doc: Document, lists: list[ReferenceList], claims: list[An
         warnings.append(Issue("support_degraded",
                               "embedding model unavailable: citation support scored on key terms only"))
     return list(scorer(doc.text, lists, claims, matches, embedder=model))
+
+
+def _failed(m: Match) -> bool:
+    """An unchecked verdict because a source failed, not only because an offline run did not ask it."""
+    if m.verdict is not Verdict.UNCHECKED:
+        return False
+    parts = [p.strip() for p in (m.reason or "").split(";") if p.strip()]
+    return not parts or any(not p.endswith(OFFLINE) for p in parts)
+
+
+def unchecked_line(matches: Sequence[Match]) -> str | None:
+    """One line saying how many references could not be checked because a source failed, and why; or None.
+
+    References an offline run did not look up are not counted: the report says the run was offline.
+    """
+    open_ = [m for m in matches if _failed(m)]
+    if not open_:
+        return None
+    reasons: dict[str, int] = {}
+    for m in open_:
+        reason = m.reason or "no source available"
+        reasons[reason] = reasons.get(reason, 0) + 1
+    top = sorted(reasons.items(), key=lambda kv: -kv[1])
+    why = "; ".join(f"{r} ({n})" if len(top) > 1 else r for r, n in top[:2])
+    more = f"; and {len(top) - 2} other reasons" if len(top) > 2 else ""
+    return f"{len(open_)} of {len(matches)} references could not be checked: {why}{more}"
 
 
 def exit_code(audits: list[Audit], fail_on: str) -> int:

@@ -32,7 +32,7 @@ from typing import Any
 
 import requests
 
-from citecheck.sources.base import SourceUnavailable
+from citecheck.sources.base import OFFLINE, SourceUnavailable
 from citecheck.sources.cache import ResponseCache, request_key
 from citecheck.sources.retry import RetryPolicy
 from citecheck.version import __version__
@@ -122,7 +122,7 @@ class PoliteHttp:
         if hit is not None:
             return hit
         if self.offline:
-            raise SourceUnavailable("offline (not in cache)", skipped=True)
+            raise SourceUnavailable(OFFLINE, skipped=True)
         if self.stopped is not None:
             raise SourceUnavailable(self.stopped)
         now = time.monotonic()
