@@ -133,8 +133,8 @@ def fabrication_finding(m: Match, subject: str) -> Finding | None:
     """`likely_fabricated` when resolution kept positive evidence (see `citecheck.matching.resolve`)."""
     if m.verdict is not Verdict.NOT_FOUND:
         return None
-    printed = [c for c in m.candidates if c.fields.get("citecheck:evidence") == "printed_doi"]
-    located = [c for c in m.candidates if c.fields.get("citecheck:evidence") == "volume_page"]
+    printed = [c for c in m.candidates if "printed_doi" in (c.fields.get("citecheck:evidence") or [])]
+    located = [c for c in m.candidates if "volume_page" in (c.fields.get("citecheck:evidence") or [])]
     if not printed and not located:
         return None
     why: list[str] = []

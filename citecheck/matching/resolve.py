@@ -86,7 +86,10 @@ def _lookup_doi(doi: str, sources: Sequence[Source], problems: list[str]) -> tup
 
 
 def _mark(rec: Record, evidence: str) -> Record:
-    rec.fields["citecheck:evidence"] = evidence
+    """Note on a candidate why it is evidence of absence (``printed_doi``, ``volume_page``; a list)."""
+    marks = rec.fields.setdefault("citecheck:evidence", [])
+    if evidence not in marks:
+        marks.append(evidence)
     return rec
 
 
@@ -110,8 +113,9 @@ def _at_volume_page(ref: Reference, sources: Sequence[Source]) -> list[Record]:
     return out
 
 
-TITLE_NOWHERE = 0.5
-"""A candidate whose title agrees less than this with the entry's is another work."""
+TITLE_NOWHERE = 0.7
+"""A candidate whose title agrees less than this with the entry's is another work
+(unrelated titles of one field score about 0.5)."""
 
 
 def _absence(ref: Reference, match: Match, candidates: list[Record], sources: Sequence[Source],
@@ -123,7 +127,7 @@ def _absence(ref: Reference, match: Match, candidates: list[Record], sources: Se
     """
     view = RefView(reference_text(ref), ref.fields)
     scored = score_candidates(view, candidates)
-    printed = next((s for s in scored if s.record.fields.get("citecheck:evidence") == "printed_doi"), None)
+    printed = next((s for s in scored if "printed_doi" in s.record.fields.get("citecheck:evidence", [])), None)
     elsewhere = all(s.p < WEAK and (s.evidence.title or 0) < TITLE_NOWHERE for s in scored if s is not printed)
     if printed is not None:
         if not (elsewhere and (printed.evidence.title or 0) < TITLE_NOWHERE):
