@@ -113,13 +113,16 @@ def notice_findings(m: Match, subject: str) -> list[Finding]:
         kind = _NOTICE_CHECK.get(notice.get("kind", ""))
         if kind is None:
             continue
-        label = str(notice.get("type") or notice.get("kind")).replace("_", " ")
-        when = f" on {notice['date']}" if notice.get("date") else ""
-        by = f" ({notice['doi']})" if notice.get("doi") else ""
-        out.append(_finding(kind, subject, f"the cited work {m.doi} has a {label} notice{by}{when}",
+        label = str(notice.get("kind")).replace("_", " ")
+        when = f" dated {notice['date']}" if notice.get("date") else ""
+        ident = notice.get("doi") or notice.get("label")
+        by = f" ({ident})" if ident and ident != notice.get("type") else ""
+        work = m.doi or "the cited work"
+        out.append(_finding(kind, subject, f"{work} has a {label} notice{by}{when}",
                             {"doi": m.doi, "source": m.record.source, "notice": notice.get("kind"),
                              "notice_type": notice.get("type"), "notice_doi": notice.get("doi"),
-                             "notice_date": notice.get("date"), "notice_source": notice.get("source")},
+                             "notice_date": notice.get("date"), "notice_source": notice.get("source"),
+                             "notice_id": None if notice.get("doi") else notice.get("label")},
                             m.reference))
     return out
 
@@ -135,7 +138,8 @@ def fabrication_finding(m: Match, subject: str) -> Finding | None:
         return None
     printed = [c for c in m.candidates if "printed_doi" in (c.fields.get("citecheck:evidence") or [])]
     located = [c for c in m.candidates if "volume_page" in (c.fields.get("citecheck:evidence") or [])]
-    if not printed and not located:
+    peers = [c for c in m.candidates if "author_venue" in (c.fields.get("citecheck:evidence") or [])]
+    if not printed and not located and not peers:
         return None
     why: list[str] = []
     evidence: dict[str, Any] = {"verdict": m.verdict}
@@ -146,7 +150,10 @@ def fabrication_finding(m: Match, subject: str) -> Finding | None:
     if located:
         evidence["at_volume_page"] = [_work(r) for r in located[:3]]
         why.append("the journal's volume and first page hold another article")
-    confidence = 0.9 if printed and located else 0.8 if printed else 0.7
+    if peers and not (printed or located):
+        evidence["author_in_venue"] = [_work(r) for r in peers[:3]]
+        why.append("the first author has other work in this journal, yet no source searched has this title")
+    confidence = 0.9 if printed and located else 0.8 if printed else 0.7 if located else 0.5
     evidence.update(why=why, confidence=confidence, searched=_searched(m.reason), reason=m.reason)
     return _finding("likely_fabricated", subject, "likely fabricated: " + "; ".join(why), evidence, m.reference)
 

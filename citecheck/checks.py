@@ -76,7 +76,8 @@ _CHECKS = [
     Check("unchecked", INFO, "matching", "The reference could not be checked (sources offline or failing)."),
     Check("likely_fabricated", WARNING, "matching",
           "Positive evidence that the entry describes no real work: the DOI it prints belongs to another work "
-          "and no source searched has its title, or its journal's volume and first page hold another article. "
+          "and no source searched has its title, or its journal's volume and first page hold another article, or "
+          "(weakest, confidence 0.5) its first author has other work in that journal but no source has the title. "
           "Never raised only because the sources searched lack the work; the evidence and a confidence are shown."),
     # notices on the matched work (Crossref update relations, Retraction Watch data included)
     Check("retracted", ERROR, "matching",
@@ -153,6 +154,8 @@ class NoticeEvidence(TypedDict, total=False):
     notice_doi: str | None
     notice_date: str | None
     notice_source: str | None
+    notice_id: str | None
+    """Another identifier of the notice when it has no DOI (``MED:32000001``)."""
 
 
 class FabricationEvidence(TypedDict, total=False):
@@ -164,6 +167,7 @@ class FabricationEvidence(TypedDict, total=False):
     printed_doi: str
     resolves_to: dict[str, Any]
     at_volume_page: list[dict[str, Any]]
+    author_in_venue: list[dict[str, Any]]
     searched: str
     reason: str
 

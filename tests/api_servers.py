@@ -40,7 +40,10 @@ EUROPEPMC_WORKS: list[dict[str, Any]] = [
      "authorList": {"author": [{"lastName": "Okafor", "firstName": "Chidi"}, {"lastName": "Lin", "initials": "W"}]},
      "journalInfo": {"volume": "44", "issue": "2", "yearOfPublication": 2019,
                      "journal": {"title": "Journal of Rural Medicine", "isoabbreviation": "J Rural Med"}},
-     "pageInfo": "101-109", "pubYear": "2019"},
+     "pageInfo": "101-109", "pubYear": "2019",
+     "pubTypeList": {"pubType": ["Journal Article", "Retracted Publication"]},
+     "commentCorrectionList": {"commentCorrection": [
+         {"id": "32000001", "source": "MED", "type": "Retraction in", "reference": "J Rural Med. 2020;45:1"}]}},
     {"id": "29999999", "source": "MED", "pmid": "29999999",
      "title": "Vitamin D and falls in the elderly: a cohort without a DOI.",
      "authorString": "Novak P, Hughes R.", "journalTitle": "Age Stud", "pubYear": "2018", "pageInfo": "5-9"},
@@ -56,7 +59,7 @@ OPENALEX_WORKS: list[dict[str, Any]] = [
      "title": "Open metadata for reference checking", "publication_year": 2022,
      "authorships": [{"author": {"display_name": "Priya Raman"}}],
      "primary_location": {"source": {"display_name": "Research Integrity Notes"}},
-     "biblio": {"volume": "5", "issue": None, "first_page": "12", "last_page": "19"}},
+     "biblio": {"volume": "5", "issue": None, "first_page": "12", "last_page": "19"}, "is_retracted": True},
 ]
 
 

@@ -16,11 +16,12 @@ from citecheck.sources.cache import ResponseCache
 from citecheck.sources.convert import record_from_crossref, record_to_crossref, update_notices
 from citecheck.sources.crossref import CrossrefClient
 from citecheck.sources.datacite import DataCiteSource
+from citecheck.sources.europepmc import EuropePmcSource
 from citecheck.sources.http import PoliteHttp
 from citecheck.sources.index import LocalIndex
 from citecheck.sources.retry import RetryPolicy
 from citecheck.text import normalize
-from tests.api_servers import ApiTestServer, datacite_server_fixture  # noqa: F401
+from tests.api_servers import ApiTestServer, datacite_server_fixture, europepmc_server_fixture  # noqa: F401
 from tests.crossref_server import CrossrefTestServer, crossref_server_fixture, fixture_index_fixture  # noqa: F401
 
 FAST = RetryPolicy(tries=2, backoff=0.01, max_backoff=0.02, total=3, cooldown=0)
@@ -166,3 +167,22 @@ def test_datacite_doi_is_asked_at_datacite_after_crossref_404(
     assert m.verdict is Verdict.NOT_FOUND and "registered with no agency" in m.reason
     assert "searched crossref, datacite" in m.reason
     assert not any(p.startswith("/dois/") for p in datacite_server.paths()[n:])
+
+
+def test_pubmed_retraction_seen_through_europepmc(europepmc_server: ApiTestServer) -> None:
+    src = EuropePmcSource(PoliteHttp("europepmc", europepmc_server.url, retry=FAST))
+    text = ("Okafor C, Lin W. Salt intake and blood pressure in coastal villages. J Rural Med. 2019;44(2):101-109. "
+            "PMID: 31234567")
+    m = resolve_one(_ref(text), [src])
+    assert m.verdict in ACCEPTED and m.record is not None and m.record.source == "europepmc"
+    found = [f for f in match_findings([m]) if f.kind == "retracted"]
+    assert len(found) == 1 and found[0].evidence["notice_id"] == "MED:32000001"
+    assert "retraction notice (MED:32000001)" in found[0].message
+
+
+def test_author_and_venue_exist_but_no_title_is_weak_evidence(tmp_path: Path) -> None:
+    fs = _findings(tmp_path, "Aoki K. Quantum tunnelling in crab navigation. J Coast Ecol 2013;10:1-8.",
+                   [OTHER, RETRACTED])
+    made_up = [f for f in fs if f.kind == "likely_fabricated"]
+    assert made_up and made_up[0].evidence["confidence"] == 0.5
+    assert made_up[0].evidence["author_in_venue"][0]["doi"] == "10.5555/other.2012.5"

@@ -57,6 +57,7 @@ def test_europepmc_by_pmid_pmcid_doi_and_words(europepmc_server: ApiTestServer) 
     assert rec is not None and rec.fields["container-title"] == "Journal of Rural Medicine"
     assert rec.fields["title"] == "Salt intake and blood pressure in coastal villages"
     assert rec.fields["volume"] == "44" and rec.fields["page"] == "101-109"
+    assert [(n["kind"], n["label"]) for n in rec.fields["citecheck:updates"]] == [("retraction", "MED:32000001")]
     no_doi = src.search("Novak P, Hughes R. Vitamin D and falls in the elderly: a cohort without a DOI. 2018")
     assert no_doi[0].doi is None and no_doi[0].fields["PMID"] == "29999999"
     assert no_doi[0].fields["author"][0] == {"family": "Novak", "given": "P"}
@@ -89,6 +90,7 @@ def test_openalex_with_key_kept_out_of_cache_key(openalex_server: ApiTestServer,
     src = OpenAlexSource(_http(openalex_server, tmp_path, identity={"api_key": "k123"}))
     rec = src.get("10.5555/oa.2022.1")
     assert rec is not None and rec.fields["page"] == "12-19" and rec.fields["author"][0]["family"] == "Raman"
+    assert rec.fields["citecheck:updates"][0]["kind"] == "retraction"
     assert openalex_server.requests[-1].query["api_key"] == "k123"
     assert [r.doi for r in src.search("Raman P. Open metadata for reference checking. 2022")] == ["10.5555/oa.2022.1"]
     assert all("k123" not in k for k in _keys(src.http.cache))  # type: ignore[arg-type]

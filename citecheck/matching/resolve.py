@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from citecheck.matching.compare import RefView, container_titles
+from citecheck.matching.compare import RefView, container_titles, record_year
 from citecheck.matching.journals import is_abbreviation, journal_equal
 from citecheck.matching.validate import WEAK, reference_text, score_candidates, validate
 from citecheck.model import ACCEPTED, Match, Record, Reference, Verdict
@@ -113,6 +113,26 @@ def _at_volume_page(ref: Reference, sources: Sequence[Source]) -> list[Record]:
     return out
 
 
+def _author_in_venue(ref: Reference, sources: Sequence[Source], view: RefView) -> list[Record]:
+    """Other works of the entry's first author in its journal within two years (sources with a locator look-up)."""
+    f = ref.fields
+    authors, container = f.get("author") or [], f.get("container-title")
+    family = authors[0].get("family") if authors and isinstance(authors[0], dict) else None
+    year = record_year(f)
+    if not (family and isinstance(container, str) and year):
+        return []
+    out: list[Record] = []
+    for src in sources:
+        find = getattr(src, "find_by_locator", None)
+        if callable(find):
+            for r in find(str(family)):
+                y = record_year(r.fields)
+                if y is not None and abs(y - year) <= 2 and _same_journal(container, r) \
+                        and all(r.doi != o.doi for o in out):
+                    out.append(r)
+    return [s.record for s in score_candidates(view, out[:3]) if (s.evidence.title or 0) < TITLE_NOWHERE]
+
+
 TITLE_NOWHERE = 0.7
 """A candidate whose title agrees less than this with the entry's is another work
 (unrelated titles of one field score about 0.5)."""
@@ -150,6 +170,8 @@ def _absence(ref: Reference, match: Match, candidates: list[Record], sources: Se
                     _mark(by_doi[s.record.doi], "volume_page")
                 else:
                     match.candidates.append(_mark(s.record, "volume_page"))
+    if elsewhere and not any(c.fields.get("citecheck:evidence") for c in match.candidates):
+        match.candidates += [_mark(r, "author_venue") for r in _author_in_venue(ref, sources, view)]
     marked = [c for c in match.candidates if c.fields.get("citecheck:evidence")]
     match.candidates = marked + [c for c in match.candidates if c not in marked]
     match.reason = "; ".join(x for x in (doi_note, match.reason, "searched " + ", ".join(searched)) if x)

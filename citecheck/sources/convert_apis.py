@@ -133,8 +133,34 @@ def record_from_europepmc(item: dict[str, Any], source: str = "europepmc") -> Re
         f["PMCID"] = pmcid
     if not (doi or pmid or pmcid):
         raise ConversionError("no identifier")
+    notices = _europepmc_notices(item)
+    if notices:
+        f["citecheck:updates"] = notices
     abstract = _scalar_str(item.get("abstractText")) or ""
     return Record(fields=f, source=source, abstract=strip_markup(abstract))
+
+
+_EPMC_NOTICES = {"retraction in": "retraction", "expression of concern in": "expression_of_concern",
+                 "erratum in": "correction", "partial retraction in": "retraction"}
+
+
+def _europepmc_notices(item: dict[str, Any]) -> list[dict[str, Any]]:
+    """PubMed's comment/correction links (``Retraction in``, ``Erratum in``…) as notices, as `update_notices` shapes them."""
+    out: list[dict[str, Any]] = []
+    comments = (item.get("commentCorrectionList") or {}).get("commentCorrection") \
+        if isinstance(item.get("commentCorrectionList"), dict) else None
+    for c in comments if isinstance(comments, list) else []:
+        kind = _EPMC_NOTICES.get(str((c or {}).get("type", "")).lower()) if isinstance(c, dict) else None
+        if kind:
+            ident = _scalar_str(c.get("id"))
+            out.append({"type": str(c["type"]), "kind": kind, "doi": None, "date": None, "source": "europepmc",
+                        "label": f"{c.get('source') or 'MED'}:{ident}" if ident else str(c["type"])})
+    types = (item.get("pubTypeList") or {}).get("pubType") if isinstance(item.get("pubTypeList"), dict) else None
+    if not any(n["kind"] == "retraction" for n in out) and isinstance(types, list) and \
+            any(str(t).lower() == "retracted publication" for t in types):
+        out.append({"type": "Retracted Publication", "kind": "retraction", "doi": None, "date": None,
+                    "source": "europepmc"})
+    return out
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -230,4 +256,7 @@ def record_from_openalex(item: dict[str, Any], source: str = "openalex") -> Reco
     if parts:
         f["issued"] = {"date-parts": [parts]}
     f["DOI"] = normalize_doi(doi)
+    if item.get("is_retracted") is True:
+        f["citecheck:updates"] = [{"type": "retraction", "kind": "retraction", "doi": None, "date": None,
+                                   "source": "openalex"}]
     return Record(fields=f, source=source)
