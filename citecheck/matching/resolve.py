@@ -30,7 +30,7 @@ from citecheck.matching.compare import RefView, container_titles, record_year
 from citecheck.matching.journals import is_abbreviation, journal_equal
 from citecheck.matching.validate import WEAK, reference_text, score_candidates, validate
 from citecheck.model import ACCEPTED, Match, Record, Reference, Verdict
-from citecheck.sources.base import Source, SourceUnavailable
+from citecheck.sources.base import OFFLINE, Source, SourceUnavailable
 
 ROWS = 5
 
@@ -217,7 +217,10 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
         match = _absence(ref, match, candidates, sources, searched, doi_note)
     if problems and answered and not failed and match is not None:
         # only sources skipped on purpose (offline) are missing: the verdict stands for the sources asked
-        match.reason = "; ".join(x for x in (match.reason, "not asked: " + "; ".join(problems)) if x)
+        names = [p.split(":", 1)[0] for p in problems]
+        skipped = (f"not asked (offline): {', '.join(names)}" if all(p.endswith(OFFLINE) for p in problems)
+                   else "not asked: " + "; ".join(problems))
+        match.reason = "; ".join(x for x in (match.reason, skipped) if x)
         return match
     if problems:
         reason = "; ".join(problems)

@@ -94,6 +94,11 @@ def summarize(audit: Audit) -> Summary:
                    kinds={k: kinds[k] for k in ordered}, kind_severity=kind_severity)
 
 
+def scope_note(audit: Audit) -> str:
+    """``offline: cache and local indexes only`` when the run asked no online source, else ``""``."""
+    return "offline: cache and local indexes only" if any(w.code == "offline_run" for w in audit.warnings) else ""
+
+
 # ---------------------------------------------------------------- evidence
 
 _LABELS = {
@@ -368,6 +373,7 @@ __all__ = [
     "reference_rows",
     "reference_title",
     "safe_href",
+    "scope_note",
     "short_evidence",
     "summarize",
     "value_text",
