@@ -205,7 +205,10 @@ def match(
     cache_dir: CacheDirOpt = None,
     workers: WorkersOpt = None,
 ) -> None:
-    """Match every reference against the cache, local indexes and Crossref; show verdicts and field diffs."""
+    """Match every reference against the cache, local indexes and the online sources; show verdicts and diffs.
+
+    Exits 4 with one stderr line when a failing source left references unchecked.
+    """
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
     source, lists = _references(input, string, lines)
     found = _resolve([r for lst in lists for r in lst.references], settings)
