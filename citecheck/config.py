@@ -19,6 +19,8 @@ from citecheck.sources.retry import RetryPolicy
 KNOWN_SOURCES = ("crossref", "datacite", "europepmc", "arxiv", "openalex")
 DEFAULT_SOURCES = ("crossref", "datacite", "europepmc", "arxiv", "openalex")
 """OpenAlex is in the default list but only built when a key or mailto is configured."""
+ARXIV_INTERVAL = 3.0
+"""Seconds between two arXiv API requests, as arXiv's terms of use ask."""
 _URLS = {"crossref_url", "datacite_url", "europepmc_url", "arxiv_url", "openalex_url"}
 
 
@@ -272,5 +274,5 @@ def _api_source(name: str, settings: Settings, cache: Any) -> Any:
              "openalex": OpenAlexSource}
     http = PoliteHttp(name, getattr(settings, f"{name}_url"), mailto=settings.mailto, cache=cache,
                       offline=settings.offline, timeout=settings.timeout, retry=retry_policy(settings),
-                      identity=identity)
+                      identity=identity, min_interval=ARXIV_INTERVAL if name == "arxiv" else 0.0)
     return kinds[name](http)

@@ -73,7 +73,7 @@ def _hits(query: str, items: list[Any], title: Any, rows: int) -> list[Any]:
     scored = []
     for it in items:
         t = _words(title(it))
-        share = len(q & t) / max(1, len(t))
+        share = len(q & t) / max(1, len({w for w in t if len(w) >= 4 and not w.isdigit()}))
         if share >= 0.5:
             scored.append((share, it))
     return [it for _, it in sorted(scored, key=lambda x: -x[0])][:rows]
@@ -121,7 +121,7 @@ class ApiTestServer(CrossrefTestServer):
             if q.get("id_list"):
                 found = [w for w in ARXIV_WORKS if w["id"] == q["id_list"]]
             else:
-                words = " ".join(p.split(":", 1)[-1] for p in q.get("search_query", "").split(" AND "))
+                words = " ".join(p.split(":", 1)[-1] for p in q.get("search_query", "").split(" OR "))
                 found = _hits(words, ARXIV_WORKS, lambda w: w["title"], rows)
             return _atom(found)
         if self.api == "openalex":

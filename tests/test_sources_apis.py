@@ -175,3 +175,22 @@ def test_settings_build_sources_in_order(tmp_path: Path) -> None:
     (tmp_path / "citecheck.toml").write_text('sources = ["crossref", "datacite"]\ndatacite_url = "http://127.0.0.1:1"\n')
     s = load_settings({"cache_dir": tmp_path}, cwd=tmp_path, environ={})
     assert s.sources == ["crossref", "datacite"] and s.datacite_url == "http://127.0.0.1:1"
+
+
+def test_key_words_for_or_queries() -> None:
+    from citecheck.sources.http import key_words
+
+    assert key_words("Hollis M, Okafor C. Tidal rhythms in the foraging of crabs. J Coast Ecol 2015;12:201-15.") == \
+        ["Hollis", "Okafor", "Tidal", "rhythms", "foraging", "crabs", "Coast", "Ecol"]
+
+
+def test_arxiv_requests_are_spaced(arxiv_server: ApiTestServer, tmp_path: Path) -> None:
+    slept: list[float] = []
+    src = ArxivSource(_http(arxiv_server, min_interval=0.2, sleep=slept.append))
+    src.search("arXiv:2101.00001")
+    src.search("Trigram indexes for fuzzy reference matching")
+    assert len(slept) == 1 and 0 < slept[0] <= 0.2  # the second request waited for its slot
+    assert " OR " in arxiv_server.requests[-1].query["search_query"]
+    s = load_settings({"cache_dir": tmp_path}, cwd=tmp_path, environ={"CITECHECK_SOURCES": "arxiv"})
+    arxiv = next(x for x in build_sources(s)[0] if x.name == "arxiv")
+    assert arxiv.http.min_interval == 3.0

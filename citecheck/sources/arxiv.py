@@ -12,7 +12,7 @@ from citecheck.model import Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
 from citecheck.sources.convert_apis import arxiv_id, records_from_arxiv_atom
-from citecheck.sources.http import PoliteHttp, search_words
+from citecheck.sources.http import PoliteHttp, key_words
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org"
 
@@ -54,7 +54,7 @@ class ArxivSource:
         ident = arxiv_id(query)
         if ident:
             return self._feed({"id_list": ident})[:rows]
-        words = search_words(query).split()[:12]
+        words = key_words(query, 12)
         if not words:
             return []
-        return self._feed({"search_query": " AND ".join(f"all:{w}" for w in words), "max_results": rows})[:rows]
+        return self._feed({"search_query": " OR ".join(f"all:{w}" for w in words), "max_results": rows})[:rows]

@@ -14,7 +14,7 @@ from citecheck.model import Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
 from citecheck.sources.convert_apis import record_from_datacite
-from citecheck.sources.http import PoliteHttp, search_words
+from citecheck.sources.http import PoliteHttp, key_words
 
 DEFAULT_DATACITE_URL = "https://api.datacite.org"
 
@@ -45,7 +45,10 @@ class DataCiteSource:
             return None
 
     def search(self, query: str, rows: int = 5) -> list[Record]:
-        status, body = self.http.fetch("/dois", {"query": search_words(query), "page[size]": rows}, check=_check)
+        words = key_words(query)
+        if not words:
+            return []
+        status, body = self.http.fetch("/dois", {"query": " OR ".join(words), "page[size]": rows}, check=_check)
         if status == 404 or not isinstance(body.get("data"), list):
             return []
         out = []

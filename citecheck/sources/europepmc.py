@@ -16,7 +16,7 @@ from citecheck.refs.rules import PMID_RE
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
 from citecheck.sources.convert_apis import record_from_europepmc
-from citecheck.sources.http import PoliteHttp, search_words
+from citecheck.sources.http import PoliteHttp, key_words
 
 DEFAULT_EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
 PMCID_RE = re.compile(r"\b(PMC\d{3,9})\b", re.IGNORECASE)
@@ -59,5 +59,5 @@ class EuropePmcSource:
             return self._query(f"EXT_ID:{pmid.group(1)} AND SRC:MED", rows)
         if pmcid:
             return self._query(f"PMCID:{pmcid.group(1).upper()}", rows)
-        words = search_words(query)
-        return self._query(words, rows) if words else []
+        words = key_words(query)
+        return self._query(" OR ".join(words), rows) if words else []

@@ -67,8 +67,14 @@ class PoliteHttp:
 
     def __init__(self, name: str, base_url: str, *, mailto: str | None = None, cache: ResponseCache | None = None,
                  offline: bool = False, timeout: float = 10.0, retry: RetryPolicy | None = None,
-                 identity: Mapping[str, str] | None = None, sleep: Callable[[float], None] = time.sleep) -> None:
-        """`identity`: query parameters sent with every request but kept out of the cache key (mailto, api_key)."""
+                 identity: Mapping[str, str] | None = None, min_interval: float = 0.0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        """`identity`: query parameters sent with every request but kept out of the cache key (mailto, api_key).
+
+        `min_interval`: seconds between two requests of this helper (arXiv asks for 3).
+        """
+        self.min_interval = min_interval
+        self._next_slot = 0.0
         self.name = name
         self.base_url = base_url.rstrip("/")
         self.mailto = mailto or None
@@ -151,6 +157,7 @@ class PoliteHttp:
         reason, network, attempt = "no attempt made", False, 0
         for attempt in range(1, self.retry.tries + 1):
             self._wait_for_pause(deadline)
+            self._wait_for_slot()
             retry_after: float | None = None
             with self._lock:
                 self.requests_made += 1
@@ -206,6 +213,17 @@ class PoliteHttp:
             raise SourceUnavailable(f"malformed response ({type(exc).__name__}: {str(exc)[:80]})") from None
         return body
 
+    def _wait_for_slot(self) -> None:
+        """Space requests `min_interval` apart (across threads: each takes the next free slot)."""
+        if self.min_interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self.min_interval
+        if slot > now:
+            self._sleep(slot - now)
+
     def _wait_for_pause(self, deadline: float) -> None:
         """Honour a Retry-After another thread received (rate limits are per service, not per request)."""
         with self._lock:
@@ -221,6 +239,21 @@ def _reject_constant(name: str) -> Any:
 
 
 _NOISE_RE = re.compile(r"https?://\S+|\bdoi:?\s*10\.\S+|\b10\.\d{4,9}/\S+|\[[A-Z]{1,3}\]|[^\w\s'-]", re.IGNORECASE)
+
+
+def key_words(reference: str, limit: int = 16) -> list[str]:
+    """The telling words of a reference string (four letters or more, no numbers), in order, for OR queries.
+
+    Search APIs without a 'whole reference' mode AND their terms by default, so initials,
+    abbreviated journals and page numbers would hide the work; OR-ing the content words and
+    letting validation judge the ranked candidates does not.
+    """
+    out: list[str] = []
+    for w in search_words(reference, 200).split():
+        if len(w) >= 4 and not any(c.isdigit() for c in w) and w.lower() not in {"and", "with", "from", "that"} \
+                and w.lower() not in (x.lower() for x in out):
+            out.append(w)
+    return out[:limit]
 
 
 def search_words(reference: str, limit: int = 40) -> str:
