@@ -5,7 +5,7 @@ Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
 2 bad input or usage; 3 an internal error (one line; the traceback with CITECHECK_DEBUG=1);
 4 (`check`, `match`) some references could not be checked — a source unreachable or failing, or
 offline with nothing cached; one stderr line says how many and why; precedes 1; off with
-``--fail-on never`` (for `match`: ``CITECHECK_FAIL_ON=never``).
+``--fail-on never``.
 """
 
 from __future__ import annotations
@@ -204,12 +204,15 @@ def match(
     mailto: MailtoOpt = None,
     cache_dir: CacheDirOpt = None,
     workers: WorkersOpt = None,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="`never`: exit 0 even when references could "
+                                                "not be checked (otherwise exit 4).")] = None,
 ) -> None:
     """Match every reference against the cache, local indexes and the online sources; show verdicts and diffs.
 
-    Exits 4 with one stderr line when a failing source left references unchecked.
+    Exits 4 with one stderr line when a failing source left references unchecked (not with ``--fail-on never``).
     """
-    settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
+    settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
+                         fail_on=fail_on)
     source, lists = _references(input, string, lines)
     found = _resolve([r for lst in lists for r in lst.references], settings)
     _emit([Audit(source, lists=lists, matches=found)], format, output, View.MATCHES)

@@ -41,6 +41,9 @@ def test_match_exits_4_too(tmp_path: Path) -> None:
     result = runner.invoke(app, ["match", "--string", "Lind B. Clock drift. 2016.", "--cache-dir", str(tmp_path / "c")],
                            env={**DEAD, "CITECHECK_FAIL_ON": "never"})
     assert result.exit_code == 0
+    result = runner.invoke(app, ["match", "--string", "Lind B. Clock drift. 2016.", "--cache-dir", str(tmp_path / "c"),
+                                 "--fail-on", "never"], env=DEAD)
+    assert result.exit_code == 0
 
 
 def test_offline_runs_are_not_failures_but_say_so(tmp_path: Path) -> None:
