@@ -186,3 +186,17 @@ def test_author_and_venue_exist_but_no_title_is_weak_evidence(tmp_path: Path) ->
     made_up = [f for f in fs if f.kind == "likely_fabricated"]
     assert made_up and made_up[0].evidence["confidence"] == 0.5
     assert made_up[0].evidence["author_in_venue"][0]["doi"] == "10.5555/other.2012.5"
+
+
+def test_crossref_search_selects_the_update_relations(tmp_path: Path) -> None:
+    server = CrossrefTestServer(_index(tmp_path, [RETRACTED, OTHER])).start()
+    try:
+        cr = CrossrefClient("t@example.org", base_url=server.url, cache=ResponseCache(tmp_path / "c"), retry=FAST)
+        m = resolve_one(_ref(SNAIL), [cr])
+        assert "updated-by" in server.requests[-1].query["select"].split(",")
+        assert m.verdict in ACCEPTED and m.record is not None and m.record.source == "crossref"
+        assert "retracted" in {f.kind for f in match_findings([m])}
+        cached = resolve_one(_ref(SNAIL), [cr.cached()])  # the cached answer keeps them too
+        assert cached.record is not None and cached.record.fields["citecheck:updates"][0]["kind"] == "retraction"
+    finally:
+        server.stop()
