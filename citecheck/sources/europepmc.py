@@ -12,13 +12,14 @@ import re
 from typing import Any
 
 from citecheck.model import Record
-from citecheck.refs.rules import PMID_RE
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
 from citecheck.sources.convert_apis import record_from_europepmc
 from citecheck.sources.http import PoliteHttp, key_words
 
 DEFAULT_EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
+_PMID_RE = re.compile(r"\bPMID\s*[:：]?\s*(\d{1,9})\b", re.IGNORECASE)
+"""As `citecheck.refs.rules.PMID_RE`; kept here so a source does not import the reference parser."""
 PMCID_RE = re.compile(r"\b(PMC\d{3,9})\b", re.IGNORECASE)
 
 
@@ -54,7 +55,7 @@ class EuropePmcSource:
         return hits[0] if hits else None
 
     def search(self, query: str, rows: int = 5) -> list[Record]:
-        pmid, pmcid = PMID_RE.search(query), PMCID_RE.search(query)
+        pmid, pmcid = _PMID_RE.search(query), PMCID_RE.search(query)
         if pmid:
             return self._query(f"EXT_ID:{pmid.group(1)} AND SRC:MED", rows)
         if pmcid:
