@@ -12,16 +12,19 @@ from typing import Any
 from citecheck.checks import CHECKS, finding
 from citecheck.matching.resolve import Progress
 from citecheck.model import (
+    ACCEPTED,
     Audit,
     Document,
     Finding,
     Issue,
     Match,
+    Record,
     Reference,
     ReferenceList,
     Severity,
     Verdict,
 )
+from citecheck.sources.base import OFFLINE
 
 _REPAIR_CODES = {"letter_spacing", "run_together", "hyphenation", "spaced_hyphen", "page_spacing", "punctuation",
                  "spacing", "ligature", "fullwidth"}
@@ -87,6 +90,72 @@ def _unchecked_groups(matches: list[Match]) -> tuple[list[Finding], set[int]]:
 
 
 _OPEN = frozenset({Verdict.NOT_FOUND, Verdict.AMBIGUOUS, Verdict.UNCHECKED})
+_NOTICE_CHECK = {"retraction": "retracted", "withdrawal": "retracted", "expression_of_concern": "expression_of_concern",
+                 "correction": "correction_notice"}
+
+
+def _work(rec: Record) -> dict[str, Any]:
+    f = rec.fields
+    authors = [a.get("family") or a.get("literal") or "" for a in f.get("author") or [] if isinstance(a, dict)]
+    year = (f.get("issued") or {}).get("date-parts", [[None]])[0][0] if isinstance(f.get("issued"), dict) else None
+    out = {"doi": rec.doi, "title": f.get("title"), "authors": ", ".join(a for a in authors[:3] if a),
+           "year": year, "journal": f.get("container-title"), "volume": f.get("volume"), "page": f.get("page"),
+           "source": rec.source}
+    return {k: v for k, v in out.items() if v not in (None, "")}
+
+
+def notice_findings(m: Match, subject: str) -> list[Finding]:
+    """Retraction, expression of concern, correction notices on the work a reference was matched to."""
+    if m.verdict not in ACCEPTED or m.record is None:
+        return []
+    out = []
+    for notice in m.record.fields.get("citecheck:updates") or []:
+        kind = _NOTICE_CHECK.get(notice.get("kind", ""))
+        if kind is None:
+            continue
+        label = str(notice.get("kind")).replace("_", " ")
+        when = f" dated {notice['date']}" if notice.get("date") else ""
+        ident = notice.get("doi") or notice.get("label")
+        by = f" ({ident})" if ident and ident != notice.get("type") else ""
+        work = m.doi or "the cited work"
+        out.append(_finding(kind, subject, f"{work} has a {label} notice{by}{when}",
+                            {"doi": m.doi, "source": m.record.source, "notice": notice.get("kind"),
+                             "notice_type": notice.get("type"), "notice_doi": notice.get("doi"),
+                             "notice_date": notice.get("date"), "notice_source": notice.get("source"),
+                             "notice_id": None if notice.get("doi") else notice.get("label")},
+                            m.reference))
+    return out
+
+
+def _searched(reason: str) -> str:
+    """The sources a `not_found` reason says were searched (``crossref, datacite``), or ``""``."""
+    return next((p.strip()[len("searched "):] for p in reason.split(";") if p.strip().startswith("searched ")), "")
+
+
+def fabrication_finding(m: Match, subject: str) -> Finding | None:
+    """`likely_fabricated` when resolution kept positive evidence (see `citecheck.matching.resolve`)."""
+    if m.verdict is not Verdict.NOT_FOUND:
+        return None
+    printed = [c for c in m.candidates if "printed_doi" in (c.fields.get("citecheck:evidence") or [])]
+    located = [c for c in m.candidates if "volume_page" in (c.fields.get("citecheck:evidence") or [])]
+    peers = [c for c in m.candidates if "author_venue" in (c.fields.get("citecheck:evidence") or [])]
+    if not printed and not located and not peers:
+        return None
+    why: list[str] = []
+    evidence: dict[str, Any] = {"verdict": m.verdict}
+    if printed:
+        evidence["printed_doi"] = printed[0].doi
+        evidence["resolves_to"] = _work(printed[0])
+        why.append(f"the printed DOI {printed[0].doi} belongs to another work, and no source searched has the title")
+    if located:
+        evidence["at_volume_page"] = [_work(r) for r in located[:3]]
+        why.append("the journal's volume and first page hold another article")
+    if peers and not (printed or located):
+        evidence["author_in_venue"] = [_work(r) for r in peers[:3]]
+        why.append("the first author has other work in this journal, yet no source searched has this title")
+    confidence = 0.9 if printed and located else 0.8 if printed else 0.7 if located else 0.5
+    evidence.update(why=why, confidence=confidence, searched=_searched(m.reason), reason=m.reason)
+    return _finding("likely_fabricated", subject, "likely fabricated: " + "; ".join(why), evidence, m.reference)
 
 
 def match_findings(matches: list[Match]) -> list[Finding]:
@@ -99,12 +168,18 @@ def match_findings(matches: list[Match]) -> list[Finding]:
         subject = f"[{ref.n}]" if ref.n is not None else ref.key
         base = {"verdict": m.verdict, "confidence": m.confidence, "doi": m.doi,
                 "source": m.record.source if m.record else None}
+        made_up = fabrication_finding(m, subject)
+        if made_up is not None:
+            out.append(made_up)
+            continue
+        out += notice_findings(m, subject)
         if m.verdict in _OPEN:
-            evidence = dict(base, reason=m.reason,
+            evidence = dict(base, reason=m.reason, searched=_searched(m.reason),
                             candidates=[{"doi": c.doi, "title": c.fields.get("title"), "score": c.score}
                                         for c in m.candidates[:3]])
             message = {
-                Verdict.NOT_FOUND: "no source knows this work",
+                Verdict.NOT_FOUND: "no source knows this work" + (
+                    f" (searched {_searched(m.reason)})" if _searched(m.reason) else ""),
                 Verdict.AMBIGUOUS: "several works fit; none chosen",
                 Verdict.UNCHECKED: f"not checked: {m.reason or 'no source available'}",
             }[m.verdict]
@@ -169,6 +244,32 @@ def _support_findings(doc: Document, lists: list[ReferenceList], claims: list[An
         warnings.append(Issue("support_degraded",
                               "embedding model unavailable: citation support scored on key terms only"))
     return list(scorer(doc.text, lists, claims, matches, embedder=model))
+
+
+def _failed(m: Match) -> bool:
+    """An unchecked verdict because a source failed, not only because an offline run did not ask it."""
+    if m.verdict is not Verdict.UNCHECKED:
+        return False
+    parts = [p.strip() for p in (m.reason or "").split(";") if p.strip()]
+    return not parts or any(not p.endswith(OFFLINE) for p in parts)
+
+
+def unchecked_line(matches: Sequence[Match]) -> str | None:
+    """One line saying how many references could not be checked because a source failed, and why; or None.
+
+    References an offline run did not look up are not counted: the report says the run was offline.
+    """
+    open_ = [m for m in matches if _failed(m)]
+    if not open_:
+        return None
+    reasons: dict[str, int] = {}
+    for m in open_:
+        reason = m.reason or "no source available"
+        reasons[reason] = reasons.get(reason, 0) + 1
+    top = sorted(reasons.items(), key=lambda kv: -kv[1])
+    why = "; ".join(f"{r} ({n})" if len(top) > 1 else r for r, n in top[:2])
+    more = f"; and {len(top) - 2} other reasons" if len(top) > 2 else ""
+    return f"{len(open_)} of {len(matches)} references could not be checked: {why}{more}"
 
 
 def exit_code(audits: list[Audit], fail_on: str) -> int:

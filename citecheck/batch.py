@@ -39,7 +39,8 @@ from citecheck.report.jsonout import audit_from_dict, document_dict
 from citecheck.version import __version__
 
 STATE_VERSION = 2
-_KEY_SETTINGS = ("offline", "indexes", "support", "embed_model", "crossref_url")
+_KEY_SETTINGS = ("offline", "indexes", "support", "embed_model", "crossref_url", "sources", "datacite_url",
+                 "europepmc_url", "arxiv_url", "openalex_url")
 """Settings that change what an audit contains (not e.g. `fail_on`, which only changes the exit code)."""
 
 

@@ -74,6 +74,19 @@ _CHECKS = [
     Check("ambiguous", WARNING, "matching",
           "Two or more candidate works are too close to call; both are shown, none is chosen."),
     Check("unchecked", INFO, "matching", "The reference could not be checked (sources offline or failing)."),
+    Check("likely_fabricated", WARNING, "matching",
+          "Positive evidence that the entry describes no real work: the DOI it prints belongs to another work "
+          "and no source searched has its title, or its journal's volume and first page hold another article, or "
+          "(weakest, confidence 0.5) its first author has other work in that journal but no source has the title. "
+          "Never raised only because the sources searched lack the work; the evidence and a confidence are shown."),
+    # notices on the matched work (Crossref update relations, Retraction Watch data included)
+    Check("retracted", ERROR, "matching",
+          "The cited work has been retracted or withdrawn; the notice's DOI, type and date are in the evidence."),
+    Check("expression_of_concern", WARNING, "matching",
+          "The publisher has issued an expression of concern about the cited work."),
+    Check("correction_notice", WARNING, "matching",
+          "A correction (erratum, corrigendum) to the cited work has been published: check that what is cited "
+          "still holds. (Not the `corrected` verdict, which is about the entry's own fields.)"),
     # claims
     Check("dangling_citation", ERROR, "claims", "A citation marker points to no entry of its list."),
     Check("uncited_entry", WARNING, "claims", "An entry of the list is never cited in the text."),
@@ -131,6 +144,34 @@ class MatchEvidence(TypedDict, total=False):
     diff: str
 
 
+class NoticeEvidence(TypedDict, total=False):
+    """`retracted`, `expression_of_concern`, `correction_notice`: the notice on the matched work."""
+
+    doi: str | None
+    source: str | None
+    notice: str
+    notice_type: str
+    notice_doi: str | None
+    notice_date: str | None
+    notice_source: str | None
+    notice_id: str | None
+    """Another identifier of the notice when it has no DOI (``MED:32000001``)."""
+
+
+class FabricationEvidence(TypedDict, total=False):
+    """`likely_fabricated`: why, with the works that hold the printed DOI or the volume and page."""
+
+    verdict: str
+    confidence: float
+    why: list[str]
+    printed_doi: str
+    resolves_to: dict[str, Any]
+    at_volume_page: list[dict[str, Any]]
+    author_in_venue: list[dict[str, Any]]
+    searched: str
+    reason: str
+
+
 class CitationEvidence(TypedDict, total=False):
     """Structural citation findings (`dangling_citation`, `uncited_entry`, `out_of_order`, duplicates)."""
 
@@ -164,4 +205,5 @@ class SupportEvidence(TypedDict, total=False):
     list: str | None
 
 
-FindingEvidence = IssueEvidence | MatchEvidence | CitationEvidence | SupportEvidence
+FindingEvidence = (IssueEvidence | MatchEvidence | NoticeEvidence | FabricationEvidence | CitationEvidence
+                   | SupportEvidence)

@@ -2,7 +2,10 @@
 
 Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
 0 ran and found nothing at or above `--fail-on`; 1 findings at or above it;
-2 bad input or usage; 3 an internal error (one line; the traceback with CITECHECK_DEBUG=1).
+2 bad input or usage; 3 an internal error (one line; the traceback with CITECHECK_DEBUG=1);
+4 (`check`, `match`) some references could not be checked — a source unreachable or failing, or
+offline with nothing cached; one stderr line says how many and why; precedes 1; off with
+``--fail-on never``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import typer
 from citecheck.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
+    EXIT_UNCHECKED,
     BatchProgress,
     default_format,
     explain_check,
@@ -208,12 +212,29 @@ def match(
     mailto: MailtoOpt = None,
     cache_dir: CacheDirOpt = None,
     workers: WorkersOpt = None,
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="`never`: exit 0 even when references could "
+                                                "not be checked (otherwise exit 4).")] = None,
 ) -> None:
-    """Match every reference against the cache, local indexes and Crossref; show verdicts and field diffs."""
-    settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers)
+    """Match every reference against the cache, local indexes and the online sources; show verdicts and diffs.
+
+    Exits 4 with one stderr line when a failing source left references unchecked (not with ``--fail-on never``).
+    """
+    settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
+                         fail_on=fail_on)
     source, lists = _references(input, string, lines)
     found = _resolve([r for lst in lists for r in lst.references], settings)
     _emit([Audit(source, lists=lists, matches=found)], format, output, View.MATCHES)
+    _exit_if_unchecked(found, settings.fail_on)
+
+
+def _exit_if_unchecked(matches: list[Match], fail_on: str) -> None:
+    """Exit 4 with one stderr line when references could not be checked (unless ``--fail-on never``)."""
+    from citecheck.audit import unchecked_line
+
+    line = unchecked_line(matches)
+    if line is not None and fail_on != "never":
+        warn(line)
+        raise typer.Exit(EXIT_UNCHECKED)
 
 
 class Prefer(StrEnum):
@@ -324,6 +345,7 @@ def check(
     result.finish()
     if result.failed:
         fail(f"{len(result.failed)} of {len(paths)} documents could not be read (reports cover the others)")
+    _exit_if_unchecked([m for a in result.audits for m in a.matches], settings.fail_on)
     raise typer.Exit(exit_code(result.audits, settings.fail_on))
 
 

@@ -13,7 +13,7 @@ from citecheck.termsafe import echo
 if TYPE_CHECKING:
     from citecheck.pipeline import Event
 
-EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_UNCHECKED = 0, 1, 2, 3, 4
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:

@@ -17,6 +17,13 @@ from typing import Any
 from citecheck.model import SEVERITIES
 from citecheck.sources.retry import RetryPolicy
 
+KNOWN_SOURCES = ("crossref", "datacite", "europepmc", "arxiv", "openalex")
+DEFAULT_SOURCES = ("crossref", "datacite", "europepmc", "arxiv", "openalex")
+"""OpenAlex is in the default list but only built when a key or mailto is configured."""
+ARXIV_INTERVAL = 3.0
+"""Seconds between two arXiv API requests, as arXiv's terms of use ask."""
+_URLS = {"crossref_url", "datacite_url", "europepmc_url", "arxiv_url", "openalex_url"}
+
 
 class ConfigError(Exception):
     """A setting with a wrong value; the message names the setting and where it came from."""
@@ -37,6 +44,14 @@ class Settings:
     model) or ``none`` (key terms only)."""
     crossref_url: str = "https://api.crossref.org"
     """Base URL of the Crossref REST API (a mirror, or a loopback test server)."""
+    sources: list[str] = field(default_factory=lambda: list(DEFAULT_SOURCES))
+    """Online sources asked, in order (after the cache and local indexes): any of `KNOWN_SOURCES`.
+    ``openalex`` is asked only when listed here *and* an ``openalex_key`` or ``mailto`` is set."""
+    datacite_url: str = "https://api.datacite.org"
+    europepmc_url: str = "https://www.ebi.ac.uk/europepmc/webservices/rest"
+    arxiv_url: str = "https://export.arxiv.org"
+    openalex_url: str = "https://api.openalex.org"
+    openalex_key: str | None = None
     # the Crossref client's retry and give-up rules; defaults are RetryPolicy's, documented there
     retries: int = RetryPolicy.tries
     backoff: float = RetryPolicy.backoff
@@ -58,6 +73,12 @@ _ENV = {
     "support": "CITECHECK_SUPPORT",
     "embed_model": "CITECHECK_EMBED_MODEL",
     "crossref_url": "CITECHECK_CROSSREF_URL",
+    "sources": "CITECHECK_SOURCES",
+    "datacite_url": "CITECHECK_DATACITE_URL",
+    "europepmc_url": "CITECHECK_EUROPEPMC_URL",
+    "arxiv_url": "CITECHECK_ARXIV_URL",
+    "openalex_url": "CITECHECK_OPENALEX_URL",
+    "openalex_key": "CITECHECK_OPENALEX_KEY",
     "retries": "CITECHECK_RETRIES",
     "backoff": "CITECHECK_BACKOFF",
     "retry_budget": "CITECHECK_RETRY_BUDGET",
@@ -131,7 +152,14 @@ def _coerce(name: str, value: Any, origin: str) -> Any:
             if not low <= number <= high:
                 raise ValueError(value)
             return number
-        if name == "crossref_url":
+        if name == "sources":
+            items = value if isinstance(value, list) else str(value).replace(",", " ").split()
+            names = [str(v).strip().lower() for v in items if str(v).strip()]
+            unknown = [n for n in names if n not in KNOWN_SOURCES]
+            if unknown or len(set(names)) != len(names):
+                raise ValueError(value)
+            return names
+        if name in _URLS:
             url = str(value).strip().rstrip("/")
             if not url.startswith(("http://", "https://")) or len(url) < 10:
                 raise ValueError(value)
@@ -246,8 +274,35 @@ def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
     for path in paths:
         sources.append(open_index(path, settings.cache_dir))
     if settings.offline:
-        notes.append("offline: Crossref is not asked; only the cache and local indexes answer")
+        notes.append("offline: no online source is asked; only the cache and local indexes answer")
     elif not settings.mailto:
         notes.append("warning: no e-mail address for Crossref's polite pool: pass --mailto or set CITECHECK_MAILTO")
-    sources.append(client)  # offline, it answers from its cache only
+    for name in settings.sources:
+        if name == "crossref":
+            sources.append(client)  # offline, it answers from its cache only
+        else:
+            online = _api_source(name, settings, cache)
+            if online is not None:
+                sources.append(online)
     return sources, notes
+
+
+def _api_source(name: str, settings: Settings, cache: Any) -> Any:
+    """One of the non-Crossref sources, on the shared polite HTTP helper (None: OpenAlex not configured)."""
+    from citecheck.sources.arxiv import ArxivSource
+    from citecheck.sources.datacite import DataCiteSource
+    from citecheck.sources.europepmc import EuropePmcSource
+    from citecheck.sources.openalex import OpenAlexSource
+    from citecheck.sources.polite import PoliteHttp
+
+    identity: dict[str, str] = {}
+    if name == "openalex":
+        if not (settings.openalex_key or settings.mailto):
+            return None
+        identity = {"api_key": settings.openalex_key} if settings.openalex_key else {"mailto": settings.mailto or ""}
+    kinds = {"datacite": DataCiteSource, "europepmc": EuropePmcSource, "arxiv": ArxivSource,
+             "openalex": OpenAlexSource}
+    http = PoliteHttp(name, getattr(settings, f"{name}_url"), mailto=settings.mailto, cache=cache,
+                      offline=settings.offline, timeout=settings.timeout, retry=retry_policy(settings),
+                      identity=identity, min_interval=ARXIV_INTERVAL if name == "arxiv" else 0.0)
+    return kinds[name](http)

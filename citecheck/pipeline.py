@@ -17,7 +17,7 @@ from typing import Any
 from citecheck.audit import run_audit
 from citecheck.config import Settings, build_sources, load_settings
 from citecheck.document import DocumentError, load
-from citecheck.model import Audit, Document
+from citecheck.model import Audit, Document, Issue
 
 
 class EventKind(StrEnum):
@@ -87,8 +87,14 @@ def check_document(source: str | Path | Document, *, settings: Settings | None =
     doc = source if isinstance(source, Document) else load(source)
     if sources is None:
         sources = open_sources(settings)[0]
-    return run_audit(doc, sources, workers=settings.workers, progress=progress, support=settings.support,
-                     embed_model=settings.embed_model)
+    audit = run_audit(doc, sources, workers=settings.workers, progress=progress, support=settings.support,
+                      embed_model=settings.embed_model)
+    if settings.offline and audit.matches:
+        asked = sorted({str(s.name) for s in sources if str(getattr(s, "name", "")).startswith("index")})
+        audit.warnings.append(Issue("offline_run", "offline run: only the response cache and local indexes "
+                                    f"({', '.join(asked) or 'none'}) were consulted; not_found means not in "
+                                    "those, and nothing was asked online"))
+    return audit
 
 
 def check_batch(paths: Sequence[str], settings: Settings | None = None, *, resume: bool = False,

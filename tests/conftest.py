@@ -24,10 +24,18 @@ settings.register_profile("dev", print_blob=True)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True)
+def _no_outside_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only Crossref (a loopback server in the tests that go online) unless a test names other sources:
+    the others' default addresses are the real services, and no test touches the internet."""
+    if "CITECHECK_SOURCES" not in os.environ:
+        monkeypatch.setenv("CITECHECK_SOURCES", "crossref")
+
+
 @pytest.fixture
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No user configuration, index or cache leaks in; the working directory is `tmp_path`."""
-    for var in [v for v in os.environ if v.startswith("CITECHECK_")]:
+    for var in [v for v in os.environ if v.startswith("CITECHECK_") and v != "CITECHECK_SOURCES"]:
         monkeypatch.delenv(var)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))

@@ -147,7 +147,7 @@ class CrossrefTestServer:
     def start(self) -> CrossrefTestServer:
         server = self
 
-        class Handler(_Handler):
+        class Handler(self.handler()):  # type: ignore[misc]
             state = server
 
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -166,6 +166,10 @@ class CrossrefTestServer:
 
     def paths(self) -> list[str]:
         return [r.path for r in self.requests]
+
+    def handler(self) -> type[_Handler]:
+        """The request handler class (other API servers in tests/api_servers.py override it)."""
+        return _Handler
 
 
 def _envelope(message_type: str, message: Any) -> dict[str, Any]:

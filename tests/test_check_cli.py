@@ -44,12 +44,12 @@ def test_every_format_from_one_run(tmp_path: Path) -> None:
     assert html.startswith("<!DOCTYPE html>") and "Content-Security-Policy" in html
     assert "wrong_doi" in outs["md"].read_text(encoding="utf-8")
     report = json.loads(outs["json"].read_text(encoding="utf-8"))
-    assert report["documents"][0]["summary"]["references"] == 30
+    assert report["documents"][0]["summary"]["references"] == 32
     bib = parse_string(outs["bib"].read_text(encoding="utf-8"), "bibtex")
-    assert len(bib.entries) == 30
+    assert len(bib.entries) == 32
     dois = {e.fields.get("doi") for e in bib.entries.values()}
     assert "10.1016/j.bonr.2021.101093" in dois  # the wrong DOI of [6] corrected
-    assert len(json.loads(outs["csl-json"].read_text(encoding="utf-8"))) == 30
+    assert len(json.loads(outs["csl-json"].read_text(encoding="utf-8"))) == 32
     assert "verified" in outs["table"].read_text(encoding="utf-8")
 
 

@@ -166,7 +166,7 @@ def test_demo_finds_exactly_the_planted_structure_problems() -> None:
     found = structural_findings(text, lists, claims)
     assert [(f.kind, str(f.severity), f.subject) for f in found] == [
         ("out_of_order", "warning", "L1:5"),
-        ("dangling_citation", "error", "L1:31"),
+        ("dangling_citation", "error", "L1:33"),
         ("uncited_entry", "warning", "L1:27"),
         ("uncited_entry", "warning", "L1:28"),
         ("uncited_entry", "warning", "L1:29"),
@@ -176,13 +176,13 @@ def test_demo_finds_exactly_the_planted_structure_problems() -> None:
     # at the first citation of [5] (§2), where [4] was expected
     assert order.span is not None and text[order.span.start : order.span.end] == "[5]"
     assert order.evidence["expected"] == 4 and order.evidence["found"] == 5 and order.evidence["line"] == 19
-    assert dangling.evidence["marker"] == "[26,31]" and dangling.evidence["number"] == 31
+    assert dangling.evidence["marker"] == "[26,33]" and dangling.evidence["number"] == 33
     assert dangling.evidence["line"] == 41
 
 
 def test_demo_markers_and_links() -> None:
     _, lists, claims = load(DEMO)
     table = links(claims, lists)
-    assert [link.number for link in table] == [1, 2, 3, 5, 4, *range(6, 27), 31]
+    assert [link.number for link in table] == [1, 2, 3, 5, 4, *range(6, 27), 33, 31, 32]
     assert [link.status for link in table].count("dangling") == 1
     assert all(c.section for c in claims)

@@ -28,11 +28,11 @@ def test_refs_json_on_demo() -> None:
     result = runner.invoke(app, ["refs", str(DEMO), "--format", "json"])
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)  # the one report shape of every stage
-    assert payload["count"] == 1 and payload["summary"]["references"] == 30
+    assert payload["count"] == 1 and payload["summary"]["references"] == 32
     doc = payload["documents"][0]
-    assert [lst["count"] for lst in doc["lists"]] == [30]
+    assert [lst["count"] for lst in doc["lists"]] == [32]
     numbers = [item["n"] for item in doc["references"]]
-    assert numbers == list(range(1, 31))
+    assert numbers == list(range(1, 33))
     first = doc["references"][0]
     assert {"raw", "span", "fields", "warnings", "list_id", "key"} <= set(first)
     assert first["match"] is None

@@ -39,7 +39,7 @@ def _findings(report: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 
 def test_every_entry_found(report: dict[str, Any]) -> None:
-    assert sorted(_refs(report)) == list(range(1, 31))
+    assert sorted(_refs(report)) == list(range(1, 33))
 
 
 def test_broken_and_run_together_entries(report: dict[str, Any]) -> None:
@@ -64,13 +64,25 @@ def test_match_diffs(report: dict[str, Any]) -> None:
     assert _diff_kinds(refs[18]).get("container-title") == "typo"
     assert _diff_kinds(refs[22]).get("title") == "ocr_spacing"
     assert refs[26]["match"]["verdict"] == "not_found"
-    clean = [n for n in range(1, 31) if n not in {4, 6, 18, 22, 26, 29}]
+    clean = [n for n in range(1, 32) if n not in {4, 6, 18, 22, 26, 29}]
     assert all(refs[n]["match"]["verdict"] in {"verified", "corrected"} for n in clean)
+
+
+def test_retracted_and_fabricated(report: dict[str, Any]) -> None:
+    retracted = _findings(report, "retracted")
+    assert [f["subject"] for f in retracted] == ["[31]"]
+    assert retracted[0]["severity"] == "error" and retracted[0]["evidence"]["notice_doi"] == "10.5555/demo.regen.2022.0101"
+    made_up = _findings(report, "likely_fabricated")
+    assert [f["subject"] for f in made_up] == ["[32]"] and made_up[0]["severity"] == "warning"
+    ev = made_up[0]["evidence"]
+    assert ev["printed_doi"] == "10.1016/j.cellsig.2021.110040" and ev["at_volume_page"] and ev["confidence"] == 0.9
+    assert [f["subject"] for f in _findings(report, "not_found")] == ["[26]"]  # absence alone: not fabricated
+    assert any(w["code"] == "offline_run" for w in report["warnings"])
 
 
 def test_structural_findings(report: dict[str, Any]) -> None:
     dangling = _findings(report, "dangling_citation")
-    assert [f["evidence"].get("number") for f in dangling] == [31]
+    assert [f["evidence"].get("number") for f in dangling] == [33]
     assert sorted(f["evidence"].get("number") for f in _findings(report, "uncited_entry")) == [27, 28, 29, 30]
     order = _findings(report, "out_of_order")
     assert len(order) == 1 and order[0]["evidence"].get("found") == 5

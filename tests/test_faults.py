@@ -105,7 +105,7 @@ def settings_env(server: CrossrefTestServer, tmp_path: Path, **extra: str) -> di
         "CITECHECK_TIMEOUT": str(TIMEOUT), "CITECHECK_RETRIES": "3", "CITECHECK_BACKOFF": "0.05",
         "CITECHECK_MAX_RETRY_AFTER": "2", "CITECHECK_RETRY_BUDGET": "10", "CITECHECK_COOLDOWN": "0",
         "CITECHECK_WORKERS": "3", "CITECHECK_INDEX": "", "XDG_DATA_HOME": str(tmp_path / "data"),
-        "CITECHECK_OFFLINE": "", "CITECHECK_CACHE_DIR": "",
+        "CITECHECK_OFFLINE": "", "CITECHECK_CACHE_DIR": "", "CITECHECK_SOURCES": "crossref",
     }
     env.update(extra)
     return env

@@ -124,7 +124,8 @@ def test_a_search_404_does_not_crash_the_run_nor_the_rerun(tmp_path: Path) -> No
     rc.put(request_key("http://127.0.0.1:9", "/works", {"q": "x"}), 404, None)
     rc.close()
     with serve(lambda h, path, q: h.send(404, b"Resource not found.", "text/plain")) as srv:
-        env = {"CITECHECK_CROSSREF_URL": srv.url, "CITECHECK_MAILTO": "t@example.org", "CITECHECK_INDEX": "",
+        env = {"CITECHECK_CROSSREF_URL": srv.url, "CITECHECK_SOURCES": "crossref", "CITECHECK_MAILTO": "t@example.org",
+               "CITECHECK_INDEX": "",
                "XDG_DATA_HOME": str(tmp_path / "data"), "CITECHECK_TIMEOUT": "2", "CITECHECK_RETRIES": "1",
                "CITECHECK_COOLDOWN": "0"}
         for extra in ([], ["--offline"]):

@@ -64,7 +64,7 @@ def batch(tmp_path: Path) -> Iterator[tuple[SlowServer, list[Path], list[list[di
 
 def env_for(server: CrossrefTestServer, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITECHECK_")}
-    env.update({"CITECHECK_CROSSREF_URL": server.url, "CITECHECK_MAILTO": "resume@example.org",
+    env.update({"CITECHECK_CROSSREF_URL": server.url, "CITECHECK_SOURCES": "crossref", "CITECHECK_MAILTO": "resume@example.org",
                 "CITECHECK_WORKERS": "1", "CITECHECK_TIMEOUT": "5", "CITECHECK_RETRIES": "2",
                 "CITECHECK_BACKOFF": "0.05", "XDG_DATA_HOME": str(tmp_path / "data"),
                 "PYTHONPATH": str(ROOT)})

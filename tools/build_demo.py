@@ -60,6 +60,26 @@ WORKS = {
 }
 UNCITED = ["parkinson", "ev_isolation", "wound", "abl"]
 SWAPPED = ("alzheimer", "msa_trial")  # planted: listed in the other order than first cited
+# Cited last, numbered after the uncited entries (so the numbers of PLANTED.md's other rows stay put).
+LATE = ["retracted", "fabricated"]
+RETRACTED = {
+    # invented, under Crossref's test prefix 10.5555, with an invented retraction notice: the demo index
+    # ships it so the report shows a `retracted` finding without claiming anything about a real paper
+    "DOI": "10.5555/demo.regen.2020.0045", "type": "journal-article",
+    "title": ["Umbilical cord mesenchymal stem cell exosomes reverse cartilage loss in aged rats"],
+    "author": [{"given": "Wei", "family": "Zhou", "sequence": "first"},
+               {"given": "Lan", "family": "Chen", "sequence": "additional"}],
+    "container-title": ["Demonstration Journal of Regenerative Medicine"],
+    "short-container-title": ["Demo J Regen Med"],
+    "issued": {"date-parts": [[2020, 4]]}, "volume": "6", "issue": "2", "page": "45-53", "language": "en",
+    "updated-by": [{"DOI": "10.5555/demo.regen.2022.0101", "type": "retraction", "source": "publisher",
+                    "label": "Retraction", "updated": {"date-parts": [[2022, 3, 15]]}}],
+}
+FABRICATED = ("Sun Y, Park J, Ortega M. Exosomal miR-4471 from bone marrow mesenchymal stem cells restores "
+              "cochlear hair cells after noise trauma in mice[J]. Cell Signal, 2021, 85: 110040. "
+              "DOI: 10.1016/j.cellsig.2021.110040.")
+"""Invented title and authors; the DOI, journal, volume and page are those of a real, unrelated article."""
+FABRICATED_HOST = "10.1016/j.cellsig.2021.110040"
 INVENTED = "王明远, 李若华. 间充质干细胞外泌体治疗骨关节炎的安全性评价[J]. 再生医学演示杂志, 2022, 8(3): 211-219."
 # (key, regex, replacement): planted damage, documented in PLANTED.md
 DAMAGE = [
@@ -102,6 +122,8 @@ def main() -> None:
             rec = json.loads(line)
             if rec["DOI"] in want:
                 records[want[rec["DOI"]]] = rec
+            elif rec["DOI"] == FABRICATED_HOST:
+                distractors.append(rec)
             elif (len(distractors) < MAX_DISTRACTORS and DISTRACTOR_RE.search((rec.get("title") or [""])[0])
                   and rec.get("author") and rec.get("volume")):
                 distractors.append(rec)
@@ -110,7 +132,7 @@ def main() -> None:
     for key in re.findall(r"\{(\w+)\}", source):
         if (key in WORKS or key == "invented") and key not in order:
             order.append(key)
-    order += [k for k in UNCITED if k not in order]
+    order += [k for k in UNCITED if k not in order] + LATE
     a, b = order.index(SWAPPED[0]), order.index(SWAPPED[1])
     order[a], order[b] = order[b], order[a]
     number = {key: i + 1 for i, key in enumerate(order)}
@@ -118,7 +140,8 @@ def main() -> None:
     text = re.sub(r"\{(\w+)\}", lambda m: str(number[m.group(1)]), source)
     entries = []
     for key in order:
-        entry = INVENTED if key == "invented" else render(records[key])
+        entry = {"invented": INVENTED, "fabricated": FABRICATED, "retracted": render(RETRACTED)}.get(key) \
+            or render(records[key])
         for dkey, pattern, repl in DAMAGE:
             if dkey == key:
                 entry = re.sub(pattern, repl, entry, count=1)
@@ -129,7 +152,7 @@ def main() -> None:
     OUT.write_text(text.rstrip() + "\n\n[参考文献]\n\n" + body + "\n", encoding="utf-8")
     KEYS_OUT.write_text(json.dumps({k: {"n": number[k], "DOI": WORKS.get(k)} for k in order}, indent=1) + "\n",
                         encoding="utf-8")
-    shipped = [{k: rec[k] for k in KEEP if k in rec} for rec in [*records.values(), *distractors]]
+    shipped = [{k: rec[k] for k in KEEP if k in rec} for rec in [*records.values(), *distractors]] + [RETRACTED]
     shipped.sort(key=lambda r: r["DOI"])
     INDEX_OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in shipped), encoding="utf-8")
     print(f"wrote {OUT} ({len(entries)} references) and {INDEX_OUT} ({len(shipped)} records)")

@@ -27,6 +27,7 @@ from citecheck.report.views import (
     match_doi,
     reference_rows,
     reference_title,
+    scope_note,
     summarize,
     worst_first,
 )
@@ -88,7 +89,8 @@ def _evidence_md(f: Finding) -> str:
 
 def _summary(audit: Audit) -> list[str]:
     s = summarize(audit)
-    lines = [f"{s.references} references, {s.claims} citing sentences, {s.findings} findings.", ""]
+    scope = f" ({scope_note(audit)})" if scope_note(audit) else ""
+    lines = [f"{s.references} references, {s.claims} citing sentences, {s.findings} findings{scope}.", ""]
     lines += _table(["verdict", *VERDICTS], [["references", *(str(s.verdicts.get(v, 0)) for v in VERDICTS)]])
     lines += _table(["severity", *map(str, SEVERITY_ORDER)],
                     [["findings", *(str(s.severities.get(str(k), 0)) for k in SEVERITY_ORDER)]])

@@ -17,7 +17,15 @@ from rich.table import Table
 from rich.text import Text
 
 from citecheck.model import Audit, Finding, Severity
-from citecheck.report.views import SEVERITY_ORDER, VERDICTS, clip, short_evidence, summarize, worst_first
+from citecheck.report.views import (
+    SEVERITY_ORDER,
+    VERDICTS,
+    clip,
+    scope_note,
+    short_evidence,
+    summarize,
+    worst_first,
+)
 
 DEFAULT_LIMIT = 15
 
@@ -47,7 +55,8 @@ def document_renderable(audit: Audit, limit: int = DEFAULT_LIMIT) -> Group:
     """One document's summary: verdict and severity counts, kinds, then the worst findings."""
     s = summarize(audit)
     parts: list[Any] = [
-        Text(f"{s.references} references · {s.claims} citing sentences · {s.findings} findings", style="bold"),
+        Text(" · ".join(x for x in (f"{s.references} references", f"{s.claims} citing sentences",
+                                    f"{s.findings} findings", scope_note(audit)) if x), style="bold"),
         _counts_line("verdicts", {v: s.verdicts.get(v, 0) for v in VERDICTS}, VERDICT_STYLE),
         _counts_line("findings", {str(k): s.severities.get(str(k), 0) for k in SEVERITY_ORDER},
                      {str(k): v for k, v in SEVERITY_STYLE.items()}),

@@ -94,6 +94,11 @@ def summarize(audit: Audit) -> Summary:
                    kinds={k: kinds[k] for k in ordered}, kind_severity=kind_severity)
 
 
+def scope_note(audit: Audit) -> str:
+    """``offline: cache and local indexes only`` when the run asked no online source, else ``""``."""
+    return "offline: cache and local indexes only" if any(w.code == "offline_run" for w in audit.warnings) else ""
+
+
 # ---------------------------------------------------------------- evidence
 
 _LABELS = {
@@ -184,6 +189,12 @@ def short_evidence(finding: Finding) -> str:
         return diff_text(ev, 44) + (f" ({ev['diff']})" if ev.get("diff") else "")
     if ev.get("before") or ev.get("after"):
         return f"{clip(ev.get('before', ''), 60)} → {clip(ev.get('after', ''), 60)}"
+    if ev.get("notice"):
+        return " ".join(str(x) for x in (ev.get("notice_type") or ev["notice"], ev.get("notice_doi"),
+                                         f"({ev['notice_date']})" if ev.get("notice_date") else "") if x)
+    if ev.get("why"):
+        return value_text(ev["why"], 140) + (f" (confidence {ev['confidence']:.2f})"
+                                              if isinstance(ev.get("confidence"), float) else "")
     if finding.kind == "citation_unrelated":
         parts = [f"{label}: {value}" for label, value in (
             ("claim", value_text(ev.get("claim_terms"), 60)), ("work", _work_about(ev)),
@@ -220,7 +231,7 @@ def evidence_pairs(finding: Finding) -> list[tuple[str, str]]:
         if k in _SKIP or v in (None, "", [], {}):
             continue
         out.append((_LABELS.get(k, k.replace("_", " ")), value_text(v)))
-    if isinstance(ev.get("confidence"), (int, float)) and finding.kind == "ambiguous":
+    if isinstance(ev.get("confidence"), (int, float)) and finding.kind in ("ambiguous", "likely_fabricated"):
         out.append(("confidence", f"{ev['confidence']:.2f}"))
     if ev.get("raw"):
         out.append(("entry", clip(str(ev["raw"]), 200)))
@@ -362,6 +373,7 @@ __all__ = [
     "reference_rows",
     "reference_title",
     "safe_href",
+    "scope_note",
     "short_evidence",
     "summarize",
     "value_text",

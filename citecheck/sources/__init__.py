@@ -1,4 +1,5 @@
-"""Metadata sources behind one interface (`Source`): response cache, local index, Crossref.
+"""Metadata sources behind one interface (`Source`): response cache, local index, Crossref, and (modules of their own,
+built by `citecheck.config.build_sources`) DataCite, Europe PMC, arXiv and OpenAlex on the `http.PoliteHttp` helper.
 
 The one walk over them is `citecheck.matching.resolve_one` (cheapest first, stop at the
 first accepted match); `citecheck.config.build_sources` puts them in that order.

@@ -15,6 +15,9 @@ from typing import Protocol, runtime_checkable
 
 from citecheck.model import Record
 
+OFFLINE = "offline (not in cache)"
+"""The reason a source gives when it was not asked because the run is offline (``skipped=True``)."""
+
 
 class SourceUnavailable(Exception):
     """A source could not answer; `reason` says why in a few words.

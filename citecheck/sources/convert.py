@@ -277,6 +277,9 @@ def record_from_crossref(item: dict[str, Any], source: str = "crossref") -> Reco
         f["citecheck:origin"] = origin
     if item.get("citecheck:type_inferred"):
         f["citecheck:type_inferred"] = True
+    notices = update_notices(item, f["DOI"])
+    if notices:
+        f["citecheck:updates"] = notices
 
     abstract = item.get("abstract")
     score = item.get("score")
@@ -287,6 +290,57 @@ def record_from_crossref(item: dict[str, Any], source: str = "crossref") -> Reco
         abstract=strip_markup(abstract) if isinstance(abstract, str) else "",
         subjects=_str_list(item.get("subject")),
     )
+
+
+NOTICE_TYPES: dict[str, str] = {
+    "retraction": "retraction", "partial_retraction": "retraction", "withdrawal": "withdrawal",
+    "removal": "retraction", "expression_of_concern": "expression_of_concern",
+    "correction": "correction", "erratum": "correction", "corrigendum": "correction", "addendum": "correction",
+    "clarification": "correction",
+}
+"""Crossref update types (also Retraction Watch's, as Crossref carries them) → the notice kinds we report."""
+
+
+def update_notices(item: dict[str, Any], doi: str) -> list[dict[str, Any]]:
+    """Retractions, expressions of concern, corrections and withdrawals of the work, from Crossref relations.
+
+    ``updated-by`` lists notices that update this work. ``update-to`` normally sits on
+    the notice and points at the work it updates, so it only counts when it points at
+    this same DOI (as Retraction Watch records carried by Crossref can). Each notice is
+    ``{"type", "kind", "doi", "date", "date-parts", "source", "label"}`` — `kind` one of
+    retraction, withdrawal, expression_of_concern, correction; unknown types are dropped.
+    """
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for rel in ("updated-by", "update-to"):
+        entries = item.get(rel)
+        if not isinstance(entries, list):
+            continue
+        for e in entries:
+            if not isinstance(e, dict):
+                continue
+            utype = _scalar_str(e.get("type"))
+            kind = NOTICE_TYPES.get((utype or "").lower().replace("-", "_").replace(" ", "_"))
+            target = normalize_doi(str(e.get("DOI"))) if isinstance(e.get("DOI"), str) else ""
+            if kind is None or (rel == "update-to" and target != doi):
+                continue
+            parts = _date_parts(e.get("updated"))
+            notice_doi = target if rel == "updated-by" else (_scalar_str(e.get("notice-DOI")) or "")
+            key = (kind, notice_doi)
+            if key in seen:
+                continue
+            seen.add(key)
+            notice: dict[str, Any] = {"type": utype, "kind": kind, "doi": notice_doi or None,
+                                      "date": "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(parts))
+                                      if parts else None}
+            if parts:
+                notice["date-parts"] = parts
+            for k in ("source", "label"):
+                v = _scalar_str(e.get(k))
+                if v:
+                    notice[k] = v
+            out.append(notice)
+    return out
 
 
 def record_to_crossref(record: Record) -> dict[str, Any]:
@@ -335,6 +389,12 @@ def record_to_crossref(record: Record) -> dict[str, Any]:
         item["citecheck:source"] = f["citecheck:origin"]
     if f.get("citecheck:type_inferred"):
         item["citecheck:type_inferred"] = True
+    if f.get("citecheck:updates"):
+        item["updated-by"] = [
+            {k: v for k, v in (("DOI", u.get("doi")), ("type", u.get("type")), ("source", u.get("source")),
+                               ("label", u.get("label")),
+                               ("updated", {"date-parts": [u["date-parts"]]} if u.get("date-parts") else None))
+             if v} for u in f["citecheck:updates"]]
     if record.abstract:
         item["abstract"] = f"<jats:p>{html.escape(record.abstract, quote=False)}</jats:p>"
     if record.subjects:

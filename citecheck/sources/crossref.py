@@ -56,7 +56,7 @@ USER_AGENT = f"citecheck/{__version__}"
 SELECT_FIELDS: tuple[str, ...] = (
     "DOI", "type", "title", "subtitle", "author", "editor", "container-title", "short-container-title",
     "issued", "published-print", "published-online", "volume", "issue", "page", "article-number",
-    "ISSN", "ISBN", "publisher", "subject", "abstract", "score",
+    "ISSN", "ISBN", "publisher", "subject", "abstract", "score", "update-to", "updated-by",
 )
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 _NOT_FOUND_IS_AN_ANSWER = frozenset({"work", "agency"})

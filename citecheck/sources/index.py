@@ -37,6 +37,7 @@ from citecheck.sources.ranking import (
     fold_words,
     index_text,
     locator_keys,
+    page_key,
     query_terms,
     quote_term,
     rerank,
@@ -462,6 +463,15 @@ class LocalIndex:
             raise self._damaged(exc) from None
         except (ValueError, TypeError, KeyError) as exc:
             raise SourceUnavailable(f"index {self.path}: bad record ({type(exc).__name__}: {exc})") from None
+
+    def at_locator(self, volume: str, page: str, limit: int = 10) -> list[Record]:
+        """Works printed in `volume` starting at the first page of `page` (any journal: the caller compares)."""
+        first = page_key({"page": page})
+        if not first or not volume:
+            return []
+        sql = f"SELECT record FROM works WHERE first_page = ? AND volume = ? LIMIT {int(limit)}"
+        args = (first, fold_words(volume).replace(" ", ""))
+        return [_record_from_json(r[0], self.name, 1.0) for r in self._conn().execute(sql, args)]
 
     def find_by_locator(self, family: str, year: int | None = None, volume: str | None = None,
                         first_page: str | None = None, limit: int = 10) -> list[Record]:

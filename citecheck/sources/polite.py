@@ -1,0 +1,282 @@
+"""One small, polite HTTP helper shared by the non-Crossref sources (DataCite, Europe PMC, arXiv, OpenAlex).
+
+`PoliteHttp.fetch(endpoint, params)` gives ``(status, body)`` for one GET:
+
+* answered from the `ResponseCache` when the same request was made before
+  (key: base URL + endpoint + sorted parameters; identity parameters such as
+  ``mailto`` or an API key are left out of the key);
+* offline, a cache miss raises ``SourceUnavailable(skipped=True)``;
+* otherwise one pooled ``httpx2.Client`` per helper (keep-alive) sends it through
+  `citecheck.sources.http.bounded_get` (a deadline on the whole request, at the socket
+  too; a cap on the decompressed body; JSON that refuses NaN) with a User-Agent naming
+  citecheck and the user's ``mailto``, and the shared `RetryPolicy`: retries on 408/425/429/5xx and
+  network errors with exponential backoff and jitter, ``Retry-After``
+  honoured (capped) and pausing every thread of the helper, tries and total
+  time bounded, a cool-down after network failures, and a cut-off after too
+  many failures in a row — then `SourceUnavailable`, never an error body as data;
+* 404 is an answer (``(404, None)``, cached); a 200 whose body does not parse
+  (JSON, or the caller's own check) is ``malformed response``, not data.
+
+The Crossref client keeps its own retry loop (its error cut-offs and cached-404 rules
+are Crossref's); both send through the same bounded HTTP layer.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx2
+
+from citecheck.sources.base import OFFLINE, SourceUnavailable
+from citecheck.sources.cache import ResponseCache, request_key
+from citecheck.sources.http import (
+    Interrupted,
+    ResponseTooLarge,
+    ResponseUnreadable,
+    bounded_get,
+    install_deadlines,
+    set_deadline,
+    wait,
+)
+from citecheck.sources.retry import RetryPolicy
+from citecheck.version import __version__
+
+_RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+MAX_BODY = 20_000_000
+"""Largest response body read (bytes); a larger one is a malformed response."""
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date form)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def user_agent(mailto: str | None) -> str:
+    """``citecheck/<version> (mailto:…)``: who is asking, so a service can reach us instead of blocking us."""
+    return f"citecheck/{__version__}" + (f" (mailto:{mailto})" if mailto else "")
+
+
+class PoliteHttp:
+    """Cached, bounded, polite GETs against one API base URL (thread-safe)."""
+
+    def __init__(self, name: str, base_url: str, *, mailto: str | None = None, cache: ResponseCache | None = None,
+                 offline: bool = False, timeout: float = 10.0, retry: RetryPolicy | None = None,
+                 identity: Mapping[str, str] | None = None, min_interval: float = 0.0,
+                 sleep: Callable[[float], None] = wait) -> None:
+        """`identity`: query parameters sent with every request but kept out of the cache key (mailto, api_key).
+
+        `min_interval`: seconds between two requests of this helper (arXiv asks for 3).
+        """
+        self.min_interval = min_interval
+        self._next_slot = 0.0
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self.mailto = mailto or None
+        self.cache = cache
+        self.offline = offline
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.identity = dict(identity or {})
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._pause_until = 0.0
+        self._down_until = 0.0
+        self._down_reason = ""
+        self._failures_in_a_row = 0
+        self.stopped: str | None = None
+        self.requests_made = 0
+        self._session: httpx2.Client | None = None
+
+    def _http(self) -> httpx2.Client:
+        with self._lock:
+            if self._session is None:
+                client = httpx2.Client(headers={"User-Agent": user_agent(self.mailto)}, follow_redirects=True)
+                install_deadlines(client)  # the whole-request deadline at every socket read
+                self._session = client
+            return self._session
+
+    def close(self) -> None:
+        with self._lock:
+            s, self._session = self._session, None
+        if s is not None:
+            s.close()
+
+    def key(self, endpoint: str, params: Mapping[str, Any] | None = None) -> str:
+        return request_key(self.base_url, endpoint, params)
+
+    def cached(self, endpoint: str, params: Mapping[str, Any] | None = None) -> tuple[int, Any] | None:
+        """The cached answer to this request, or None."""
+        if self.cache is None:
+            return None
+        hit = self.cache.get(self.key(endpoint, params))
+        return None if hit is None else (hit.status, hit.body)
+
+    def fetch(self, endpoint: str, params: Mapping[str, Any] | None = None, *, kind: str = "json",
+              check: Callable[[Any], None] | None = None) -> tuple[int, Any]:
+        """``(status, body)``: 200 with the parsed body (JSON, or text when `kind` is ``text``), or 404 with None.
+
+        `check` raises ``ValueError`` when a 200 body is not what the API promises.
+        """
+        key = self.key(endpoint, params)
+        hit = self.cached(endpoint, params)
+        if hit is not None:
+            return hit
+        if self.offline:
+            raise SourceUnavailable(OFFLINE, skipped=True)
+        if self.stopped is not None:
+            raise SourceUnavailable(self.stopped)
+        now = time.monotonic()
+        if now < self._down_until:
+            raise SourceUnavailable(f"{self._down_reason} (not retried for {self._down_until - now:.0f} s)")
+        try:
+            status, body = self._network(endpoint, params, kind, check)
+        except SourceUnavailable as exc:
+            with self._lock:
+                self._failures_in_a_row += 1
+                limit = self.retry.max_consecutive_failures
+                if limit and self._failures_in_a_row >= limit and self.stopped is None:
+                    self.stopped = f"stopped asking after {self._failures_in_a_row} failed requests in a row ({exc.reason})"
+            raise
+        with self._lock:
+            self._failures_in_a_row = 0
+        if self.cache is not None:
+            self.cache.put(key, status, body)
+        return status, body
+
+    def _network(self, endpoint: str, params: Mapping[str, Any] | None, kind: str,
+                 check: Callable[[Any], None] | None) -> tuple[int, Any]:
+        deadline = time.monotonic() + self.retry.total
+        url = self.base_url + endpoint
+        query = {**dict(params or {}), **self.identity}
+        reason, network, attempt = "no attempt made", False, 0
+        for attempt in range(1, self.retry.tries + 1):
+            self._wait_for_pause(deadline)
+            self._wait_for_slot()
+            retry_after: float | None = None
+            with self._lock:
+                self.requests_made += 1
+            at = time.monotonic() + self.timeout
+            set_deadline(at)
+            try:
+                try:
+                    resp = bounded_get(self._http(), url, deadline=at, max_bytes=MAX_BODY, params=query)
+                finally:
+                    set_deadline(None)
+                raw = resp.content
+            except Interrupted:
+                raise SourceUnavailable("interrupted") from None
+            except (ResponseTooLarge, ResponseUnreadable) as exc:
+                raise SourceUnavailable(f"malformed response ({exc})") from None
+            except httpx2.TimeoutException:
+                reason, network, retryable = "timeout", True, True
+            except (httpx2.TransportError, OSError) as exc:
+                reason, network, retryable = f"connection error ({type(exc).__name__})", True, True
+            except httpx2.HTTPError as exc:
+                reason, network, retryable = f"request error ({type(exc).__name__}: {exc})", False, False
+            else:
+                network = False
+                if resp.status_code == 404:
+                    return 404, None
+                if resp.status_code != 200:
+                    reason = f"HTTP {resp.status_code}"
+                    retryable = resp.status_code in _RETRY_STATUSES
+                    retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
+                else:
+                    return 200, self._parse(raw, resp.encoding, kind, check)
+            if not retryable or attempt == self.retry.tries:
+                break
+            delay = self.retry.delay(attempt)
+            if retry_after is not None:
+                delay = min(retry_after, self.retry.max_retry_after)
+                with self._lock:
+                    self._pause_until = max(self._pause_until, time.monotonic() + delay)
+            if time.monotonic() + delay > deadline:
+                reason = f"{reason}; retry budget of {self.retry.total:g} s exhausted"
+                break
+            try:
+                self._sleep(delay)
+            except Interrupted:
+                raise SourceUnavailable("interrupted") from None
+        if network and self.retry.cooldown > 0:
+            with self._lock:
+                self._down_until = time.monotonic() + self.retry.cooldown
+                self._down_reason = f"{self.name} unreachable: {reason}"
+        raise SourceUnavailable(f"{reason} after {attempt} tries" if attempt > 1 else reason)
+
+    @staticmethod
+    def _parse(raw: bytes, encoding: str | None, kind: str, check: Callable[[Any], None] | None) -> Any:
+        try:
+            text = raw.decode(encoding or "utf-8", errors="replace") if kind == "text" else raw.decode("utf-8")
+            body = text if kind == "text" else json.loads(text, parse_constant=_reject_constant)
+            if check is not None:
+                check(body)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise SourceUnavailable(f"malformed response ({type(exc).__name__}: {str(exc)[:80]})") from None
+        return body
+
+    def _wait_for_slot(self) -> None:
+        """Space requests `min_interval` apart (across threads: each takes the next free slot)."""
+        if self.min_interval <= 0:
+            return
+        with self._lock:
+            now = time.monotonic()
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self.min_interval
+        if slot > now:
+            self._sleep(slot - now)
+
+    def _wait_for_pause(self, deadline: float) -> None:
+        """Honour a Retry-After another thread received (rate limits are per service, not per request)."""
+        with self._lock:
+            wait = self._pause_until - time.monotonic()
+        if wait > 0:
+            if time.monotonic() + wait > deadline:
+                raise SourceUnavailable("rate limited (Retry-After beyond the retry budget)")
+            self._sleep(wait)
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_NOISE_RE = re.compile(r"https?://\S+|\bdoi:?\s*10\.\S+|\b10\.\d{4,9}/\S+|\[[A-Z]{1,3}\]|[^\w\s'-]", re.IGNORECASE)
+
+
+def key_words(reference: str, limit: int = 16) -> list[str]:
+    """The telling words of a reference string (four letters or more, no numbers), in order, for OR queries.
+
+    Search APIs without a 'whole reference' mode AND their terms by default, so initials,
+    abbreviated journals and page numbers would hide the work; OR-ing the content words and
+    letting validation judge the ranked candidates does not.
+    """
+    out: list[str] = []
+    for w in search_words(reference, 200).split():
+        if len(w) >= 4 and not any(c.isdigit() for c in w) and w.lower() not in {"and", "with", "from", "that"} \
+                and w.lower() not in (x.lower() for x in out):
+            out.append(w)
+    return out[:limit]
+
+
+def search_words(reference: str, limit: int = 40) -> str:
+    """A reference string as plain search words: URLs, DOIs, type tags (``[J]``) and punctuation dropped.
+
+    Search APIs other than Crossref's have no 'whole reference string' mode; their
+    query syntaxes choke on quotes, colons and brackets.
+    """
+    return " ".join(_NOISE_RE.sub(" ", reference).split()[:limit])
