@@ -264,7 +264,7 @@ def report(runs: list[Run], seconds: float) -> str:
     loso_f, sf = split_table(runs, "family", "left-out family")
     loso_s, ss = split_table(runs, "style", "left-out style")
     lodo, sd = split_table(runs, "damage", "left-out damage")
-    verdicts = Counter(r.match.verdict for r in runs)
+    verdicts = Counter(str(r.match.verdict.value) for r in runs)
     rps = len(runs) / seconds if seconds else 0.0
     targets = [r for r in runs if r.item.get("target_doi")]
     rec5 = sum(1 for r in targets if any(c.doi == r.item["target_doi"] for c in r.cands)) / max(1, len(targets))
@@ -329,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kind", default="", help="with --show: only items with this damage kind or family")
     ap.add_argument("--fit", action="store_true", help="print weights fitted on all generated strings")
     ap.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+    ap.add_argument("--only", default="", help="development: only items with this damage kind or family; no refits")
     ap.add_argument("--cached", action="store_true",
                     help="reuse search results of an earlier --cached run (development; timing not end to end)")
     args = ap.parse_args(argv)
@@ -339,6 +340,8 @@ def main(argv: list[str] | None = None) -> int:
     items = load_items()
     if args.limit:
         items = items[:: args.limit]
+    if args.only:
+        items = [it for it in items if args.only in it["damage"] or args.only == it["family"]]
     parse_reference("warm-up 2020")
     idx.search("warm up", 1)
     cache: dict[str, list[Record]] | None = None
@@ -353,6 +356,12 @@ def main(argv: list[str] | None = None) -> int:
     if cache is not None:
         with CACHE.open("wb") as fh:
             pickle.dump(cache, fh)
+    if args.only:
+        allo = [(r.item, outcome(r.item, r.match)) for r in runs]
+        print(table("slice", [(args.only, allo)]))
+        print(table("damage kind", grouped(runs, "damage")))
+        show(runs, args.show)
+        return 0
     text = report(runs, seconds)
     print(text)
     if args.show:

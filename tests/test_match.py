@@ -556,3 +556,42 @@ def test_a_split_and_mistyped_word_is_explained_by_the_record() -> None:
     damaged = compare(RefView("1D. HOGGE and E. RITZI, Aeroacousti csConuerence (1973).", {}), conf)
     other = compare(RefView("1D. HOGGE and E. RITZI, Aeroacousti csZoology (1973).", {}), conf)
     assert damaged.string_cov > other.string_cov
+
+
+# ---------------------------------------------------------------- generalisation (bench_generalise.py)
+
+
+def test_unglue_cuts_a_digit_run_into_record_numbers() -> None:
+    from citecheck.matching.compare import unglue
+
+    assert unglue("1021238", ["2021", "102", "1238", "1239"]) == ["102", "1238"]
+    assert unglue("2021219", ["2021", "219", "112316"]) == ["2021", "219"]
+    assert unglue("1238", ["2021", "102", "1238"]) is None  # one value alone is no run
+    assert unglue("1111", ["1", "11"]) == ["11", "11"]
+    assert unglue("111", ["1"]) is None  # single digits cannot explain a run one by one
+
+
+def test_digits_of_neighbouring_fields_run_together() -> None:
+    text = ("Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. "
+            "J Fjord Sci 2019;123201-15.")  # 12(3):201 with its separators lost
+    m = validate(ref(text), [FJORD, OTHER])
+    assert m.doi == FJORD.doi and m.verdict in ("verified", "corrected")
+    ev = compare(RefView(text, {}), FJORD)
+    assert (ev.volume, ev.issue, ev.page, ev.unexplained_numbers) == (1.0, 1.0, 1.0, 0)
+
+
+def test_run_together_digits_do_not_fit_another_record() -> None:
+    text = "Holm K, Strand O. Desiccation tolerance of alpine mosses. Ann Moss Res 2017;123201-15."
+    ev = compare(RefView(text, {}), MOSS)
+    assert ev.volume == 0.0 and ev.page == 0.0
+
+
+def test_second_entry_run_into_the_string_is_not_scored_against_the_first() -> None:
+    moss_apa = ("Holm, K., & Strand, O. (2017). Desiccation tolerance of alpine mosses under repeated drought. "
+                "Annals of Moss Research, 44(2), 77–90.")
+    text = FJORD_APA + " " + moss_apa
+    ev = compare(RefView(text, {}), FJORD)
+    assert ev.string_cov == 1.0 and ev.unexplained_numbers == 0
+    m = validate(ref(text), [MOSS, FJORD])
+    assert m.doi == FJORD.doi
+    assert ("reference", "merged_entries") in {(d.field, d.kind) for d in m.diffs}

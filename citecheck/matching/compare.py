@@ -99,6 +99,11 @@ def without_catalog_number(text: str) -> str:
     return _CATALOG_RE.sub("", text).strip() if "(" in text else text
 
 
+def _content(ws: list[str]) -> list[str]:
+    """Alphabetic words that say something about the work (no filler, numbers or single letters)."""
+    return [w for w in ws if w not in FILLER and not w.isdigit() and (len(w) > 1 or has_cjk(w))]
+
+
 @dataclass
 class RefView:
     """A reference prepared once for comparison with all its candidates."""
@@ -131,7 +136,7 @@ class RefView:
     @cached_property
     def content_words(self) -> list[str]:
         """Alphabetic words that should be explained by the right record."""
-        return [w for w in self.words if w not in FILLER and not w.isdigit() and (len(w) > 1 or has_cjk(w))]
+        return _content(self.words)
 
     @cached_property
     def numbers(self) -> list[str]:
@@ -177,6 +182,11 @@ class RefView:
             out.setdefault(a, set()).add(joined)
             out.setdefault(b, set()).add(joined)
         return out
+
+    @cached_property
+    def glued(self) -> list[str]:
+        """Digit runs long enough to be two or more numbers whose separator was lost (`2021;219112316`)."""
+        return [t for t in dict.fromkeys(re.findall(r"\d+", self.body)) if GLUED_MIN <= len(t) <= GLUED_MAX]
 
     @cached_property
     def damaged(self) -> list[str]:
@@ -400,6 +410,53 @@ def _page_end_abbrev(tok: str, rec: CSL) -> bool:
     return len(parts) == 2 and tok.isdigit() and parts[1].endswith(tok)
 
 
+GLUED_MIN, GLUED_MAX = 4, 24
+"""Lengths of a digit run that may be neighbouring numbers run together (`62` `13` → `6213`)."""
+
+
+def _glued_values(rec: CSL) -> list[str]:
+    """The record's numbers as a style prints them side by side: year, volume, issue, first and last page."""
+    vals = [str(record_year(rec) or "")]
+    for key in ("volume", "issue"):
+        vals.append(str(rec.get(key) or "").strip())
+    page = unify_dashes(str(rec.get("page") or rec.get("number") or ""))
+    vals += [p.strip() for p in re.split(r"\s*-\s*", page, maxsplit=1)]
+    return [v for v in dict.fromkeys(vals) if v.isdigit()]
+
+
+def unglue(token: str, values: list[str]) -> list[str] | None:
+    """`token` cut into two or more of `values` in a row (`1021238` → `102`, `1238`), or None.
+
+    At most one piece may be a single digit (an issue), so that short values
+    cannot explain any run of digits one digit at a time.
+    """
+    best: dict[int, list[str]] = {0: []}
+    for i in range(len(token)):
+        if i not in best:
+            continue
+        for v in values:
+            if token.startswith(v, i):
+                parts = [*best[i], v]
+                if sum(len(p) == 1 for p in parts) <= 1 and (i + len(v) not in best
+                                                               or len(parts) < len(best[i + len(v)])):
+                    best[i + len(v)] = parts
+    parts = best.get(len(token))
+    return parts if parts and len(parts) >= 2 else None
+
+
+def _glued_found(view: RefView, rec: CSL) -> dict[str, list[str]]:
+    """The string's run-together digit tokens that the record's numbers explain, with their pieces."""
+    if not view.glued:
+        return {}
+    values = _glued_values(rec)
+    out: dict[str, list[str]] = {}
+    for t in view.glued:
+        parts = unglue(t, values)
+        if parts:
+            out[t] = parts
+    return out
+
+
 def compare(view: RefView, rec: Record) -> Evidence:
     """Evidence for one candidate, from both the parsed fields and the string."""
     f = rec.fields
@@ -438,6 +495,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
             ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
     # Year
     y = record_year(f)
+    glued = _glued_found(view, f)
     if y:
         # Journals that number volumes by year (`2021: 1-10`) print the year twice; when the string
         # shows it once, next to a year off by one, that one is the volume and the year differs.
@@ -446,11 +504,13 @@ def compare(view: RefView, rec: Record) -> Evidence:
         off = any(abs(y - v) == 1 for v in view.years)
         if shown > taken or (shown and not off) or (not shown and y in view.repaired_years):
             ev.year = 1.0
+        elif str(y) in {p for ps in glued.values() for p in ps}:
+            ev.year = 1.0  # run into a neighbouring number (`2021;219` → `2021219`)
         elif view.years:
             ev.year = 0.0
             ev.year_off = off
     # Volume, issue, page
-    nums = view.number_set | view.repaired_values
+    nums = view.number_set | view.repaired_values | {p for ps in glued.values() for p in ps}
     for key in ("volume", "issue"):
         v = f.get(key)
         if v:
@@ -477,7 +537,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
             ev.journal = 1.0
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
-    cw = view.content_words
+    tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
+    # a second reference run into the string is reported (a diff), not scored against this record
+    cw = view.content_words if tail_at < 0 else _content(words(view.body[:tail_at]))
     if cw:
         explained = [_explained(w, vocab, rec_fold, jwords) for w in cw]
         ev.string_cov = sum(explained) / len(cw)
@@ -485,13 +547,13 @@ def compare(view: RefView, rec: Record) -> Evidence:
     numvals = _number_values(f)
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
-    tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
     own_numbers = view.numbers if tail_at < 0 else [w for w in words(view.body[:tail_at]) if any(
-        ch.isdigit() for ch in w)]  # a second reference run into the string is reported, not scored
+        ch.isdigit() for ch in w)]
     unexplained = [t for t in own_numbers
                    if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
-                   and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))]
+                   and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))
+                   and not _glued_token(t, glued)]
     ev.unexplained_numbers = len(unexplained)
     if not unexplained:
         for key in ("volume", "issue"):
@@ -501,6 +563,11 @@ def compare(view: RefView, rec: Record) -> Evidence:
         parsed = first_page(view.fields.get("page"))
         ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
     return ev
+
+
+def _glued_token(tok: str, glued: dict[str, list[str]]) -> bool:
+    """A number token made of run-together record numbers (`1978 6213` explained by volume 62, page 13)."""
+    return bool(glued) and (tok in glued or re.sub(r"\D+", "", tok) in glued)
 
 
 GROUP_GAP = 3
@@ -568,11 +635,13 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     body = view.body
     anchors = [first_page(rec.get("page")), str(rec.get("volume") or ""), str(record_year(rec) or "")]
     pos = -1
-    for a in anchors:
+    for a in anchors:  # the most specific number shown: a second reference may share a year or volume
         if a:
             ends = [m.end() for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE)]
+            ends = [e for e in ends if _title_before(rec, body[:e])]  # the first one after the record's title
             if ends:
-                pos = max(pos, ends[-1])
+                pos = ends[0]
+                break
     if pos < 0:
         return -1, ""
     tail = body[pos:]
@@ -585,6 +654,13 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     tws = [w for w in words(tail) if len(w) > 2 and not w.isdigit() and w not in ("doi", "pmid", "http", "https")]
     has_year = bool(_YEAR_RE.search(tail))
     return (pos, tail.strip()) if len(tws) >= 4 and has_year else (-1, "")
+
+
+def _title_before(rec: CSL, head: str) -> bool:
+    """Most of the record's title words are shown in `head` (or the record has no title to show)."""
+    title = rec.get("title")
+    tw = set(significant(words(title))) if isinstance(title, str) else set()
+    return not tw or len(tw & set(words(head))) >= 0.8 * len(tw)
 
 
 def _one_digit_slip(a: str, b: str) -> bool:
