@@ -419,7 +419,16 @@ def make_item(idx: int, style: str, family: str, renderer: Renderer, rec: tuple,
         "target_doi": doi if side == "present" else None, "true_doi": doi, "side": side,
         "alt_dois": [other[0]] if "merged_entries" in applied else [],
         "edition_dois": extra.get("edition_dois", []),
+        "true_work": work_key(fields),
     }
+
+
+def work_key(fields: dict[str, Any]) -> list[str]:
+    """Title, year, volume and first page of a record: two DOIs with all four equal are one article."""
+    y = (fields.get("issued") or {}).get("date-parts", [[None]])[0][0]
+    page = re.split(r"[-–]", str(fields.get("page") or ""))[0].strip()
+    return [" ".join(re.findall(r"\w+", str(fields.get("title") or "").casefold())), str(y or ""),
+            str(fields.get("volume") or ""), page]
 
 
 def generate(per_style: int, absent_share: float = 0.2) -> list[dict[str, Any]]:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, words
 from citecheck.model import CSL, Record
@@ -42,7 +42,8 @@ _ETAL_RE = re.compile(r"\bet\s*al\b|\bu\.\s*a\.|等|…|\.\.\.", re.IGNORECASE)
 # Words of a reference string that say nothing about the work.
 FILLER = frozenset(
     """et al eds ed editor editors vol volume no pp p pages page doi org https http www dx in j n s
-    retrieved available online accessed from j pmid pmcid epub ahead print""".split()
+    retrieved available online accessed from j pmid pmcid epub ahead print
+    bd jg nr hft heft hrsg aufl vols num nos pag pags tome tomo fasc supp suppl""".split()
 ) | STOP_WORDS
 MAX_WINDOW = 4
 # Letters typed or recognised for look-alike digits: O for 0, I and l for 1.
@@ -278,13 +279,14 @@ class Evidence:
 
 
 def _found(word: str, view: RefView) -> bool:
-    """A record word appears in the string: exactly, split by an OCR space, or with one typo."""
+    """A record word appears in the string: exactly, split by an OCR space, or with one typo (a swap of
+    two neighbouring letters counts as one)."""
     if word in view.wordset:
         return True
     if len(word) >= 4 and word in view.folded:
         return True
     if len(word) >= 5:
-        hit = process.extractOne(word, view.content_words, scorer=Levenshtein.distance, score_cutoff=1)
+        hit = process.extractOne(word, view.content_words, scorer=OSA.distance, score_cutoff=1)
         return hit is not None
     return False
 
@@ -333,6 +335,38 @@ def _title_score(title: str, view: RefView) -> tuple[float, str]:
     return score / 100.0, view.windows[idx]
 
 
+TRUNCATED_TITLE_SCORE = 0.9
+"""Below this similarity a title is also compared by its beginning with each window of the string."""
+TRUNCATED_MIN_SHARE = 0.4
+"""The least part of the record's title a window must show to stand for a title cut short."""
+
+
+def _title_prefix(title: str, view: RefView) -> tuple[float, str, str] | None:
+    """(score, window, the title's shown beginning) when a window of the string is the title cut short.
+
+    Authors shorten long titles and broken entries lose their end; a window of at
+    least three words and `TRUNCATED_MIN_SHARE` of the title that equals the
+    title's beginning (ratio ≥ 0.9) scores that ratio scaled from 0.91 (40% of the
+    title shown) to 1.0 — below a whole title, so a full match still wins.
+    """
+    tf = fold(title)
+    best: tuple[float, str, str] | None = None
+    for w, wf in zip(view.windows, view.window_folds, strict=True):
+        if len(wf) < 20 or len(wf) >= len(tf) * 0.95 or len(wf) < TRUNCATED_MIN_SHARE * len(tf):
+            continue
+        if len(words(w)) < 3:
+            continue
+        r = fuzz.ratio(wf, tf[: len(wf)]) / 100.0
+        if r < 0.9:
+            continue
+        share = len(wf) / len(tf)
+        sc = r * (0.85 + 0.15 * share)
+        if best is None or sc > best[0]:
+            n = len(words(tf[: len(wf)]))
+            best = (sc, w, " ".join(words(title)[:n]))
+    return best
+
+
 def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
     """Every word the record could explain in a string, its folded text, and its journal words."""
     vocab: set[str] = set()
@@ -369,7 +403,7 @@ def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str]) -> 
         return True  # part of a word split by an OCR space, or an abbreviation's letters
     if any(j.startswith(word) for j in jwords):
         return True  # abbreviated journal word
-    if len(word) >= 5 and process.extractOne(word, vocab, scorer=Levenshtein.distance, score_cutoff=1) is not None:
+    if len(word) >= 5 and process.extractOne(word, vocab, scorer=OSA.distance, score_cutoff=1) is not None:
         return True
     return len(word) >= DAMAGED_WORD_MIN and _in_with_one_edit(word, rec_fold)
 
@@ -470,7 +504,12 @@ def compare(view: RefView, rec: Record) -> Evidence:
         title = without_catalog_number(title)
     if isinstance(title, str) and fold(title):
         ev.title, ev.title_window = _title_score(title, view)
-        tw = [w for w in significant(words(title)) if len(w) > 1 or has_cjk(w)]
+        shown_title = title
+        if ev.title < TRUNCATED_TITLE_SCORE:
+            cut = _title_prefix(title, view)
+            if cut is not None:  # the string shows the title's beginning only (cut short, or the entry broken)
+                ev.title, ev.title_window, shown_title = cut
+        tw = [w for w in significant(words(shown_title)) if len(w) > 1 or has_cjk(w)]
         if tw:
             ev.title_cov = sum(_found(w, view) for w in tw) / len(tw)
         m = _NOTICE_RE.match(title)
@@ -478,7 +517,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.notice_mismatch = bool(m) and (ev.title_cov or 0) >= 0.5 and not _found(
             words(m.group(1))[0], view)
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
-            1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded
+            1 for w in words(shown_title) if any(c.isdigit() for c in w) and w not in view.wordset
+            and w not in view.folded
             and w not in view.label_words and not _letter_slip(w, view))
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
