@@ -642,3 +642,24 @@ def test_numbers_alone_never_override_a_conflict() -> None:
     text = "Berg A, Lund P, Ek M. Sediment budgets of a sill fjord. J Fjord Sci. 2019;21(3):201-15."
     m = validate(ref(text), [FJORD, OTHER])
     assert m.verdict not in ("verified", "corrected")
+
+
+def test_a_cited_notice_is_not_the_work_it_corrects() -> None:
+    notice = rec("10.9999/fjord.2019.099", "Corrigendum to Tidal mixing and oxygen renewal in a sill fjord",
+                 [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")], "Journal of Fjord Science", 2019, "12", "4",
+                 "300")
+    text = ("Berg A, Lund P, Ek M. Corrigendum to Tidal mixing and oxygen renewal in a sill fjord. "
+            "J Fjord Sci. 2019;12(4):301.")
+    assert compare(RefView(text, {}), FJORD).notice_mismatch
+    assert not compare(RefView(text, {}), notice).notice_mismatch
+    assert validate(ref(text), [FJORD]).doi is None
+
+
+def test_model_override_needs_every_other_field_to_agree() -> None:
+    # a sibling paper (same author, journal, year and volume; words of the title reordered; another issue)
+    sib = rec("10.9999/sib.2", "Discrete-trial control of morphine self-injection in squirrel monkeys: effects of "
+              "cocaine, naloxone and chlorpromazine", [("Stretch", "R")], "Canadian Journal of Monkey Research",
+              1977, "55", "3", "615-627")
+    text = ("Stretch, R. (1977). Discrete-trial control of cocaine self-injection in squirrel monkeys: effects of "
+            "morphine, naloxone and chlorpromazine. Canadian Journal of Monkey Research, 55(4).")
+    assert validate(ref(text), [sib]).verdict not in ("verified", "corrected")

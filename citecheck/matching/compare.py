@@ -54,6 +54,8 @@ _SPLIT_NUMBER_RE = re.compile(r"(?<!\w)([0-9oil]*\d[0-9oil]*) (?=([0-9oil]*\d[0-
 _NOTICE_RE = re.compile(
     r"^\s*(erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|"
     r"comment|commentary|reply|response|author'?s? reply|addendum|editorial)\b", re.IGNORECASE)
+NOTICE_WORDS = frozenset({"erratum", "errata", "corrigendum", "corrigenda", "retraction"})
+"""Words that make a cited title a notice about another work, whichever side shows them."""
 # Journals published in several language editions under one title.
 _EDITION_RE = re.compile(r"\b(english|spanish|french|german|portuguese|chinese)\s+(ed\b|edition)", re.IGNORECASE)
 
@@ -516,6 +518,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
         # Only when the string shows the cited title: a notice's own citation has no title to compare.
         ev.notice_mismatch = bool(m) and (ev.title_cov or 0) >= 0.5 and not _found(
             words(m.group(1))[0], view)
+        if not m and (ev.title_cov or 0) >= 0.5 and view.wordset & NOTICE_WORDS and not (
+                set(words(title)) & NOTICE_WORDS):
+            ev.notice_mismatch = True  # the string cites a notice (`Corrigendum to …`) about this record
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
             1 for w in words(shown_title) if any(c.isdigit() for c in w) and w not in view.wordset
             and w not in view.folded

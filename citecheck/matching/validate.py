@@ -159,6 +159,8 @@ def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) ->
     """
     if len(doubts) > 1 or (doubts and doubts[0] not in _OVERRIDABLE):
         return None
+    if doubts and any(getattr(ev, k) == 0.0 for k in _FIELDS if k != doubts[0]):
+        return None  # a second field disagrees too (a sibling paper: same authors, journal and volume)
     by_model = _model_override(ev, doubts, unsigned)
     if by_model:
         return by_model
@@ -172,6 +174,7 @@ def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) ->
     return (doubts[0] if doubts else ""), ["title", "first author", *agree]
 
 
+_FIELDS = ("first_author", "year", "journal", "volume", "issue", "page")
 OVERRIDE_P = 0.95
 """Confidence, with the one conflicting value set aside, at which the model alone outweighs that value."""
 
@@ -181,15 +184,15 @@ def _model_override(ev: Evidence, doubts: list[str], unsigned: bool) -> tuple[st
     (`_neutral`), the rest of the evidence makes the candidate near-certain (`OVERRIDE_P`).
 
     The title must be shown (≥ `STRONG_TITLE`), people must be named (the first author,
-    half the authors, or none on either side with a specific title) and three other
-    fields must agree, so a work is never taken on its numbers or its title alone; a lost
+    half the authors, or none on either side with a specific title), three other
+    fields must agree and none but the one may disagree, so a work is never taken on its numbers or its title alone; a lost
     or damaged first author then no longer blocks a wrong volume from being reported as one.
     """
     if not doubts or (ev.title or 0) < STRONG_TITLE or (ev.title_cov or 0) < 0.8:
         return None
     if not (ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or (unsigned and ev.first_author is None)):
         return None
-    agree = [k for k in ("first_author", "year", "journal", "volume", "issue", "page") if getattr(ev, k) == 1.0]
+    agree = [k for k in _FIELDS if getattr(ev, k) == 1.0]
     if len(agree) < 3 or not {"volume", "page", "year"} & set(agree):
         return None
     if probability(_neutral(ev)) < OVERRIDE_P:
