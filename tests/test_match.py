@@ -656,10 +656,24 @@ def test_a_cited_notice_is_not_the_work_it_corrects() -> None:
 
 
 def test_model_override_needs_every_other_field_to_agree() -> None:
-    # a sibling paper (same author, journal, year and volume; words of the title reordered; another issue)
+    # a sibling paper (same author, journal, year and volume; words of the title reordered; another issue,
+    # which the parser read from the string: an issue merely not shown would not count)
     sib = rec("10.9999/sib.2", "Discrete-trial control of morphine self-injection in squirrel monkeys: effects of "
               "cocaine, naloxone and chlorpromazine", [("Stretch", "R")], "Canadian Journal of Monkey Research",
               1977, "55", "3", "615-627")
     text = ("Stretch, R. (1977). Discrete-trial control of cocaine self-injection in squirrel monkeys: effects of "
             "morphine, naloxone and chlorpromazine. Canadian Journal of Monkey Research, 55(4).")
-    assert validate(ref(text), [sib]).verdict not in ("verified", "corrected")
+    assert validate(ref(text, volume="55", issue="4"), [sib]).verdict not in ("verified", "corrected")
+
+
+def test_ocr_look_alikes_in_words() -> None:
+    from citecheck.matching.compare import ocr_canon
+
+    assert ocr_canon("al1oantigens") == ocr_canon("alloantigens")
+    assert ocr_canon("rnodel") == ocr_canon("model") and ocr_canon("cleveloped") == ocr_canon("developed")
+    assert ocr_canon("defined") != ocr_canon("refined")
+    text = ("Berg A, Lund P, Ek M. Tida1 rnixing and oxygen renewa1 in a si11 fjord. "
+            "J Fjord Sci. 2019;12(3):201-15.")
+    ev = compare(RefView(text, {}), FJORD)
+    assert ev.title_cov == 1.0 and ev.string_cov == 1.0
+    assert validate(ref(text), [FJORD, OTHER]).doi == FJORD.doi

@@ -148,6 +148,11 @@ class RefView:
         return [w for w in words(body) if any(c.isdigit() for c in w)]
 
     @cached_property
+    def ocr_words(self) -> set[str]:
+        """The string's words (digits and letters) with OCR's look-alikes made one (`ocr_canon`)."""
+        return {ocr_canon(w) for w in self.words if len(w) >= 4}
+
+    @cached_property
     def number_set(self) -> set[str]:
         """Number tokens plus digit runs glued to words (`Chemistry460`, `z11`)."""
         return set(self.numbers) | set(re.findall(r"\d+", self.body))
@@ -249,6 +254,15 @@ class RefView:
         return [fold(w) for w in self.windows]
 
     @cached_property
+    def ocr_damaged(self) -> bool:
+        """Some word mixes letters and digits (`Tida1`, `B0UREL`): OCR may have read look-alikes."""
+        return any(any(c.isdigit() for c in w) and sum(c.isalpha() for c in w) >= 2 for w in self.words)
+
+    @cached_property
+    def window_ocr(self) -> list[str]:
+        return [ocr_canon(w) for w in self.window_folds]
+
+    @cached_property
     def window_sorted(self) -> list[str]:
         return [" ".join(sorted(words(w))) for w in self.windows]
 
@@ -280,6 +294,18 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
 
 
+_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"), ("8", "b"))
+
+
+def ocr_canon(word: str) -> str:
+    """A word with OCR's look-alikes made one (`al1oantigens`, `rnodel`, `B0UREL`, `cleveloped`):
+    rn/m, cl/d, vv/w, 0/o, 1/l/i, 5/s, 8/b. Only for telling whether two words may be one."""
+    for a, b in _OCR_PAIRS:
+        if a in word:
+            word = word.replace(a, b)
+    return word
+
+
 def _found(word: str, view: RefView) -> bool:
     """A record word appears in the string: exactly, split by an OCR space, or with one typo (a swap of
     two neighbouring letters counts as one)."""
@@ -289,8 +315,9 @@ def _found(word: str, view: RefView) -> bool:
         return True
     if len(word) >= 5:
         hit = process.extractOne(word, view.content_words, scorer=OSA.distance, score_cutoff=1)
-        return hit is not None
-    return False
+        if hit is not None:
+            return True
+    return len(word) >= 4 and ocr_canon(word) in view.ocr_words
 
 
 def person_found(name: CSL, view: RefView) -> float:
@@ -334,6 +361,10 @@ def _title_score(title: str, view: RefView) -> tuple[float, str]:
     best_sorted = process.extractOne(ts, view.window_sorted, scorer=fuzz.ratio, processor=None)
     if best_sorted and best_sorted[1] * 0.97 > score:
         score, idx = best_sorted[1] * 0.97, best_sorted[2]
+    if score < 90 and view.ocr_damaged:  # letters read for look-alikes: compare with them made one
+        best_ocr = process.extractOne(ocr_canon(tf), view.window_ocr, scorer=fuzz.ratio, processor=None)
+        if best_ocr and best_ocr[1] * 0.98 > score:
+            score, idx = best_ocr[1] * 0.98, best_ocr[2]
     return score / 100.0, view.windows[idx]
 
 
@@ -401,6 +432,9 @@ def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
 def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str]) -> bool:
     if word in vocab:
         return True
+    if len(word) >= 4 and any(c in word for c in "rclv1i058") and ocr_canon(word) in {
+            ocr_canon(v) for v in vocab if len(v) == len(word) or abs(len(v) - len(word)) == 1}:
+        return True  # letters read for look-alikes (`dcfined` is not, `al1oantigens` is)
     if len(word) >= 3 and word in rec_fold:
         return True  # part of a word split by an OCR space, or an abbreviation's letters
     if any(j.startswith(word) for j in jwords):
@@ -598,7 +632,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
                    if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))
-                   and not _glued_token(t, glued)]
+                   and not _glued_token(t, glued)
+                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in {ocr_canon(v) for v in vocab})]
     ev.unexplained_numbers = len(unexplained)
     if not unexplained:
         for key in ("volume", "issue"):

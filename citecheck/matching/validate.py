@@ -147,7 +147,8 @@ def _other_extent(view: RefView, rec: CSL) -> bool:
     return not (a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a)))
 
 
-def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) -> tuple[str, list[str]] | None:
+def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False,
+                     parsed: frozenset[str] = frozenset()) -> tuple[str, list[str]] | None:
     """(conflicting field, agreeing fields) when a single wrong value is the better explanation.
 
     A near-identical title alone is not enough (an erratum, a twin edition, the
@@ -156,10 +157,14 @@ def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) ->
     title, author, year, journal, issue and pages is the same work, cited with a
     wrong volume. An unsigned work (`unsigned`: neither record nor string names
     an author, the title is specific) stands on its title, journal and numbers.
+    No second field may disagree: a volume, issue or page counts as disagreeing
+    when the parser found one in the string (`parsed`), not when it is merely
+    not shown.
     """
     if len(doubts) > 1 or (doubts and doubts[0] not in _OVERRIDABLE):
         return None
-    if doubts and any(getattr(ev, k) == 0.0 for k in _FIELDS if k != doubts[0]):
+    if doubts and any(getattr(ev, k) == 0.0 and (k not in _LOCATORS or k in parsed) for k in _FIELDS
+                      if k != doubts[0]):
         return None  # a second field disagrees too (a sibling paper: same authors, journal and volume)
     by_model = _model_override(ev, doubts, unsigned)
     if by_model:
@@ -175,6 +180,7 @@ def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) ->
 
 
 _FIELDS = ("first_author", "year", "journal", "volume", "issue", "page")
+_LOCATORS = frozenset({"volume", "issue", "page"})
 OVERRIDE_P = 0.95
 """Confidence, with the one conflicting value set aside, at which the model alone outweighs that value."""
 
@@ -490,7 +496,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     override = None
     if best.p < ACCEPT or conflicts(best.evidence, best.record.doi or ""):
         override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""),
-                                    _unsigned(view, best.record.fields))
+                                    _unsigned(view, best.record.fields),
+                                    frozenset(k for k in _LOCATORS if ref.fields.get(k)))
     if override and override[0] == "page" and _other_extent(view, best.record.fields):
         override = None  # first and last page both differ: not one slip but another item
     if override and _close_rival(best, scored, view.etal) is None:
