@@ -677,3 +677,20 @@ def test_ocr_look_alikes_in_words() -> None:
     ev = compare(RefView(text, {}), FJORD)
     assert ev.title_cov == 1.0 and ev.string_cov == 1.0
     assert validate(ref(text), [FJORD, OTHER]).doi == FJORD.doi
+
+
+def test_a_year_in_the_title_is_not_the_date() -> None:
+    storm = rec("10.9999/storm.2008", "Ocean cooling under the typhoon of (2006) in the South China Sea",
+                [("Lin", "Wei")], "Advances in Storm Science", 2008, "25", "", "1062-1072")
+    text = "The ocean cooling under the typhoon of (2006) in the South China Sea. Adv Storm Sci 25:1062–1072."
+    assert compare(RefView(text, {}), storm).year is None  # not shown, not contradicted
+    assert compare(RefView(text.replace("25:", "2007; 25:"), {}), storm).year == 0.0
+
+
+def test_an_entry_broken_off_after_its_title_shows_nothing_after_it() -> None:
+    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord."
+    ev = compare(RefView(text, {}), FJORD)
+    assert (ev.journal, ev.volume, ev.issue, ev.page) == (None, None, None, None)
+    # a journal that is shown and is another one still disagrees
+    other = compare(RefView(text + " Coastal Geology Letters.", {}), FJORD)
+    assert other.journal == 0.0

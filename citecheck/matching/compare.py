@@ -578,14 +578,17 @@ def compare(view: RefView, rec: Record) -> Evidence:
     if y:
         # Journals that number volumes by year (`2021: 1-10`) print the year twice; when the string
         # shows it once, next to a year off by one, that one is the volume and the year differs.
-        shown = view.years.count(y)
+        # a year inside the record's own title (`… Typhoon Chanchu (2006)`, `the 2019 coronavirus`) is not its date
+        in_title = {int(w) for w in words(str(title or "")) if w.isdigit() and _YEAR_RE.fullmatch(w)}
+        years = [v for v in view.years if v not in in_title or v == y]
+        shown = years.count(y)
         taken = sum(1 for key in ("volume", "issue") if str(f.get(key) or "").strip() == str(y))
-        off = any(abs(y - v) == 1 for v in view.years)
+        off = any(abs(y - v) == 1 for v in years)
         if shown > taken or (shown and not off) or (not shown and y in view.repaired_years):
             ev.year = 1.0
         elif str(y) in {p for ps in glued.values() for p in ps}:
             ev.year = 1.0  # run into a neighbouring number (`2021;219` → `2021219`)
-        elif view.years:
+        elif years:
             ev.year = 0.0
             ev.year_off = off
     # Volume, issue, page
@@ -639,6 +642,11 @@ def compare(view: RefView, rec: Record) -> Evidence:
         for key in ("volume", "issue"):
             if getattr(ev, key) == 0.0 and not view.fields.get(key):
                 setattr(ev, key, None)  # the string shows no such number: not shown is not contradicted
+        if ev.title is not None and ev.title >= 0.9 and _ends_in_title(view, ev.title_window):
+            # the entry breaks off in (or right after) the title: what would follow it is not shown
+            for key in ("journal", "volume", "issue", "page"):
+                if getattr(ev, key) == 0.0:
+                    setattr(ev, key, None)
     if fp and ev.page == 0.0:
         parsed = first_page(view.fields.get("page"))
         ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
@@ -648,6 +656,12 @@ def compare(view: RefView, rec: Record) -> Evidence:
 def _glued_token(tok: str, glued: dict[str, list[str]]) -> bool:
     """A number token made of run-together record numbers (`1978 6213` explained by volume 62, page 13)."""
     return bool(glued) and (tok in glued or re.sub(r"\D+", "", tok) in glued)
+
+
+def _ends_in_title(view: RefView, window: str) -> bool:
+    """The string ends with the title's window: nothing of the work is shown after its title."""
+    w = fold(window).strip(" .,;:")
+    return bool(w) and len(w) >= 20 and fold(view.body).strip(" .,;:\"'”’").endswith(w)
 
 
 GROUP_GAP = 3
