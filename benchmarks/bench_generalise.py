@@ -138,15 +138,17 @@ def prf(outcomes: list[tuple[dict, str]]) -> dict[str, float | int]:
     c = Counter(o for _, o in outcomes)
     answered = c["right"] + c["wrong"]
     targets = sum(1 for it, _ in outcomes if it.get("target_doi"))
+    # an absent work's string with a present work run into it: that work's DOI is right, but no recall
+    found = sum(1 for it, o in outcomes if o == "right" and it.get("target_doi"))
     return {
         "n": len(outcomes),
         "precision": c["right"] / answered if answered else 1.0,
-        "recall": c["right"] / targets if targets else float("nan"),
+        "recall": found / targets if targets else float("nan"),
         "wrong": c["wrong"],
         "wrong_absent": sum(1 for it, o in outcomes if o == "wrong" and not it.get("target_doi")),
         "edition": c["edition"],
         "targets": targets,
-        "right": c["right"],
+        "right": found,
     }
 
 

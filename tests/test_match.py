@@ -694,3 +694,15 @@ def test_an_entry_broken_off_after_its_title_shows_nothing_after_it() -> None:
     # a journal that is shown and is another one still disagrees
     other = compare(RefView(text + " Coastal Geology Letters.", {}), FJORD)
     assert other.journal == 0.0
+
+
+def test_a_reference_run_in_before_the_record_is_not_scored_against_it() -> None:
+    moss_apa = ("Holm, K., & Strand, O. (2017). Desiccation tolerance of alpine mosses under repeated drought. "
+                "Annals of Moss Research, 44(2), 77–90.")
+    text = FJORD_APA + " " + moss_apa
+    ev = compare(RefView(text, {}), MOSS)  # the second entry's record
+    assert ev.after_other_entry and ev.string_cov == 1.0 and ev.unexplained_numbers == 0
+    m = validate(ref(text), [MOSS])
+    assert m.doi == MOSS.doi
+    assert ("reference", "merged_entries") in {(d.field, d.kind) for d in m.diffs}
+    assert not compare(RefView(moss_apa, {}), MOSS).after_other_entry

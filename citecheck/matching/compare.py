@@ -291,6 +291,8 @@ class Evidence:
     title_numbers_mismatch: int = 0
     edition_mismatch: bool = False
     group_author_mismatch: bool = False
+    after_other_entry: bool = False
+    """The record's entry starts after another reference run into the string (`merged_head`)."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -620,8 +622,12 @@ def compare(view: RefView, rec: Record) -> Evidence:
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
     tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
-    # a second reference run into the string is reported (a diff), not scored against this record
-    cw = view.content_words if tail_at < 0 else _content(words(view.body[:tail_at]))
+    head = merged_head(view, f)[0] if len(view.years) >= 2 else 0
+    # another reference run into the string (after or before this one) is reported (a diff), not scored
+    own_words = view.words if tail_at < 0 else words(view.body[:tail_at])
+    own_words = own_words[head:]
+    ev.after_other_entry = head > 0
+    cw = view.content_words if tail_at < 0 and not head else _content(own_words)
     if cw:
         explained = [_explained(w, vocab, rec_fold, jwords) for w in cw]
         ev.string_cov = sum(explained) / len(cw)
@@ -629,7 +635,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
     numvals = _number_values(f)
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
-    own_numbers = view.numbers if tail_at < 0 else [w for w in words(view.body[:tail_at]) if any(
+    own_numbers = view.numbers if tail_at < 0 and not head else [w for w in own_words if any(
         ch.isdigit() for ch in w)]
     unexplained = [t for t in own_numbers
                    if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
@@ -748,6 +754,33 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     tws = [w for w in words(tail) if len(w) > 2 and not w.isdigit() and w not in ("doi", "pmid", "http", "https")]
     has_year = bool(_YEAR_RE.search(tail))
     return (pos, tail.strip()) if len(tws) >= 4 and has_year else (-1, "")
+
+
+def merged_head(view: RefView, rec: CSL) -> tuple[int, str]:
+    """(word index, text) where this record's entry starts when another reference precedes it in the string.
+
+    The record's first author must stand after at least four words and a year of
+    something else, and the record's title must follow that point; (0, "") otherwise.
+    """
+    authors = rec.get("author") or []
+    fam = [w for w in words(str(authors[0].get("family") or authors[0].get("literal") or ""))
+           if len(w) > 1] if authors else []
+    if not fam:
+        return 0, ""
+    ws = view.words
+    for i in range(4, len(ws)):
+        if ws[i] != fam[0]:
+            continue
+        before = ws[:i]
+        if sum(1 for w in before if len(w) > 2 and not w.isdigit()) < 4 or not any(
+                _YEAR_RE.fullmatch(w) for w in before):
+            return 0, ""
+        if not _title_before(rec, " ".join(ws[i:])):
+            return 0, ""
+        if _title_before(rec, " ".join(before)):
+            return 0, ""  # the record's title is (also) in front: no other reference there
+        return i, " ".join(before)
+    return 0, ""
 
 
 def _title_before(rec: CSL, head: str) -> bool:

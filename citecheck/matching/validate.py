@@ -36,6 +36,7 @@ from citecheck.matching.compare import (
     compare,
     container_titles,
     fold,
+    merged_head,
     merged_tail,
     person_found,
     record_year,
@@ -371,6 +372,9 @@ def build_diffs(view: RefView, ref_fields: CSL, ev: Evidence, rec: Record) -> li
     tail = _merged_tail(view, f)
     if tail:
         out.append(FieldDiff("reference", tail, "", "merged_entries"))
+    head = merged_head(view, f)[1] if len(view.years) >= 2 else ""
+    if head:
+        out.append(FieldDiff("reference", head, "", "merged_entries"))
     return out
 
 
@@ -427,6 +431,9 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     # A notice (erratum, reply...) whose prefix the string lacks is not what the string cites.
     wins += eb.notice_mismatch and not ea.notice_mismatch
     losses += ea.notice_mismatch and not eb.notice_mismatch
+    # Two references run into one string: the string's own entry is its first one.
+    wins += eb.after_other_entry and not ea.after_other_entry
+    losses += ea.after_other_entry and not eb.after_other_entry
     return wins > 0 and losses == 0
 
 
