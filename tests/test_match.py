@@ -706,3 +706,12 @@ def test_a_reference_run_in_before_the_record_is_not_scored_against_it() -> None
     assert m.doi == MOSS.doi
     assert ("reference", "merged_entries") in {(d.field, d.kind) for d in m.diffs}
     assert not compare(RefView(moss_apa, {}), MOSS).after_other_entry
+
+
+def test_a_lost_first_author_is_unknown_not_another_person() -> None:
+    text = "Rye J, Moe S, Aas L, Dahl K. Meltwater routing beneath a surging outlet glacier inferred from dye tracing."
+    parsed = {"author": [{"family": "Rye", "given": "J"}, {"family": "Moe", "given": "S"}]}
+    assert compare(RefView(text, parsed), GLACIER).first_author is None
+    # another first person stays a disagreement
+    other = {"author": [{"family": "Holm", "given": "K"}, {"family": "Moe", "given": "S"}]}
+    assert compare(RefView(text.replace("Rye J", "Holm K"), other), GLACIER).first_author == 0.0

@@ -347,6 +347,18 @@ def person_found(name: CSL, view: RefView) -> float:
     return 0.0
 
 
+def _first_author_lost(authors: list[CSL], view: RefView) -> bool:
+    """The string's first person is the record's second author (and the list goes on from there)."""
+    parsed = view.fields.get("author") or []
+    first = parsed[0] if parsed and isinstance(parsed[0], dict) else None
+    if not first:
+        return False
+    ours = fold(str(first.get("family") or first.get("literal") or ""))
+    second = fold(str(authors[1].get("family") or authors[1].get("literal") or ""))
+    return bool(ours) and ours == second and (len(authors) < 3 or person_found(authors[2], view) == 1.0
+                                               or len(parsed) == 1)
+
+
 def _contiguous(part: list[str], ws: list[str]) -> bool:
     n = len(part)
     return any(ws[i : i + n] == part for i in range(len(ws) - n + 1))
@@ -574,6 +586,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
         if not ev.authors and view.fields and not view.fields.get("author"):
             ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
+        elif ev.first_author == 0.0 and len(authors) >= 2 and _first_author_lost(authors, view):
+            ev.first_author = None  # the list starts at the record's second author: the first one was lost
     # Year
     y = record_year(f)
     glued = _glued_found(view, f)
