@@ -443,12 +443,11 @@ def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
     return vocab, fold(" ".join(texts)), jwords
 
 
-def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str]) -> bool:
+def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str], canon: set[str]) -> bool:
     if word in vocab:
         return True
-    if len(word) >= 4 and any(c in word for c in "rclv1i058") and ocr_canon(word) in {
-            ocr_canon(v) for v in vocab if len(v) == len(word) or abs(len(v) - len(word)) == 1}:
-        return True  # letters read for look-alikes (`dcfined` is not, `al1oantigens` is)
+    if len(word) >= 4 and ocr_canon(word) in canon:
+        return True  # letters read for look-alikes (`al1oantigens`; `dcfined` is a typo, found below)
     if len(word) >= 3 and word in rec_fold:
         return True  # part of a word split by an OCR space, or an abbreviation's letters
     if any(j.startswith(word) for j in jwords):
@@ -635,6 +634,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
             ev.journal = 1.0
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
+    canon = {ocr_canon(v) for v in vocab if len(v) >= 3}
     tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
     head = merged_head(view, f)[0] if len(view.years) >= 2 else 0
     # another reference run into the string (after or before this one) is reported (a diff), not scored
@@ -643,7 +643,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
     ev.after_other_entry = head > 0
     cw = view.content_words if tail_at < 0 and not head else _content(own_words)
     if cw:
-        explained = [_explained(w, vocab, rec_fold, jwords) for w in cw]
+        explained = [_explained(w, vocab, rec_fold, jwords, canon) for w in cw]
         ev.string_cov = sum(explained) / len(cw)
         ev.group_author_mismatch = _longest_gap(explained) >= GROUP_GAP and _group_author_absent(authors, view)
     numvals = _number_values(f)
@@ -656,7 +656,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))
                    and not _glued_token(t, glued)
-                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in {ocr_canon(v) for v in vocab})]
+                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in canon)]
     ev.unexplained_numbers = len(unexplained)
     if not unexplained:
         for key in ("volume", "issue"):
