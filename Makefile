@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-claims bench-docs train-parser train-finder clean
+.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-generalise bench-claims bench-docs train-parser train-finder clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check citecheck tests benchmarks tools fuzz
 
-bench: bench-parse bench-index bench-match bench-claims bench-docs
+bench: bench-parse bench-index bench-match bench-generalise bench-claims bench-docs
 
 bench-parse: $(STAMP)
 	$(PY) benchmarks/bench_parse.py
@@ -49,6 +49,9 @@ bench-index: $(STAMP)
 
 bench-match: $(STAMP)
 	$(PY) benchmarks/bench_match.py
+
+bench-generalise: $(STAMP)
+	$(PY) benchmarks/bench_generalise.py
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

