@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from citecheck.checks import CHECKS, finding
-from citecheck.matching.resolve import Progress
+from citecheck.matching.resolve import NOT_ASKED_OFFLINE, Progress
 from citecheck.model import (
     ACCEPTED,
     Audit,
@@ -251,13 +251,14 @@ def _failed(m: Match) -> bool:
     if m.verdict is not Verdict.UNCHECKED:
         return False
     parts = [p.strip() for p in (m.reason or "").split(";") if p.strip()]
-    return not parts or any(not p.endswith(OFFLINE) for p in parts)
+    return not parts or any(not (p.endswith(OFFLINE) or p.startswith(NOT_ASKED_OFFLINE)) for p in parts)
 
 
 def unchecked_line(matches: Sequence[Match]) -> str | None:
     """One line saying how many references could not be checked because a source failed, and why; or None.
 
-    References an offline run did not look up are not counted: the report says the run was offline.
+    References an offline run did not look up are not counted: the user asked for no network, and the
+    report and the summary line say the run was offline (cache and local indexes only).
     """
     open_ = [m for m in matches if _failed(m)]
     if not open_:
@@ -270,6 +271,16 @@ def unchecked_line(matches: Sequence[Match]) -> str | None:
     why = "; ".join(f"{r} ({n})" if len(top) > 1 else r for r, n in top[:2])
     more = f"; and {len(top) - 2} other reasons" if len(top) > 2 else ""
     return f"{len(open_)} of {len(matches)} references could not be checked: {why}{more}"
+
+
+def offline_line(matches: Sequence[Match]) -> str | None:
+    """One line for an offline run: how many references the cache and local indexes did not know (not
+    checked, and not a failure: the user asked for no network); or None."""
+    skipped = [m for m in matches if m.verdict is Verdict.UNCHECKED and not _failed(m)]
+    if not skipped:
+        return None
+    return (f"offline: {len(skipped)} of {len(matches)} references are in neither the cache nor a local index "
+            "and were not checked")
 
 
 def exit_code(audits: list[Audit], fail_on: str) -> int:

@@ -3,9 +3,9 @@
 Data goes to stdout (or `-o FILE`), progress and errors to stderr. Exit codes:
 0 ran and found nothing at or above `--fail-on`; 1 findings at or above it;
 2 bad input or usage; 3 an internal error (one line; the traceback with CITECHECK_DEBUG=1);
-4 (`check`, `match`) some references could not be checked — a source unreachable or failing, or
-offline with nothing cached; one stderr line says how many and why; precedes 1; off with
-``--fail-on never``.
+4 (`check`, `match`) some references could not be checked because a source was unreachable or
+failing; one stderr line says how many and why; precedes 1; off with ``--fail-on never`` (an offline
+run is not a failure: its reports and summary line say that only the cache and indexes answered).
 """
 
 from __future__ import annotations
@@ -21,14 +21,15 @@ import typer
 from citecheck.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
-    EXIT_UNCHECKED,
     BatchProgress,
     default_format,
+    exit_if_unchecked,
     explain_check,
     fail,
     list_checks,
     progress_bar,
     refuse_overwriting,
+    report_targets,
     warn,
     write_output,
 )
@@ -224,17 +225,7 @@ def match(
     source, lists = _references(input, string, lines)
     found = _resolve([r for lst in lists for r in lst.references], settings)
     _emit([Audit(source, lists=lists, matches=found)], format, output, View.MATCHES)
-    _exit_if_unchecked(found, settings.fail_on)
-
-
-def _exit_if_unchecked(matches: list[Match], fail_on: str) -> None:
-    """Exit 4 with one stderr line when references could not be checked (unless ``--fail-on never``)."""
-    from citecheck.audit import unchecked_line
-
-    line = unchecked_line(matches)
-    if line is not None and fail_on != "never":
-        warn(line)
-        raise typer.Exit(EXIT_UNCHECKED)
+    exit_if_unchecked(found, settings.fail_on)
 
 
 class Prefer(StrEnum):
@@ -317,7 +308,7 @@ def check(
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
                          fail_on=fail_on, support=support)
-    targets = _report_targets(format or [], output or [])
+    targets = report_targets(format or [], output or [])
     try:
         paths = expand_inputs(inputs)
     except DocumentError as exc:
@@ -345,26 +336,8 @@ def check(
     result.finish()
     if result.failed:
         fail(f"{len(result.failed)} of {len(paths)} documents could not be read (reports cover the others)")
-    _exit_if_unchecked([m for a in result.audits for m in a.matches], settings.fail_on)
+    exit_if_unchecked([m for a in result.audits for m in a.matches], settings.fail_on)
     raise typer.Exit(exit_code(result.audits, settings.fail_on))
-
-
-def _report_targets(formats: list[str], outputs: list[Path]) -> list[tuple[str, Path | None]]:
-    from citecheck.formats import FormatError, Role, find_format
-
-    def _format_for(path: Path) -> str:
-        try:
-            return find_format(filename=str(path), role=Role.WRITER).name
-        except FormatError:
-            fail(f"{path}: cannot tell the report format from the extension; add --format")
-
-    if formats and outputs and len(formats) != len(outputs):
-        fail("give one --format per -o, or let the extensions decide")
-    if outputs:
-        return [(formats[i] if formats else _format_for(p), p) for i, p in enumerate(outputs)]
-    if len(formats) > 1:
-        fail("several formats need one -o FILE each")
-    return [(formats[0] if formats else default_format(None), None)]
 
 
 def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], style: str = "auto") -> None:

@@ -11,6 +11,7 @@ import typer
 from citecheck.termsafe import echo
 
 if TYPE_CHECKING:
+    from citecheck.model import Match
     from citecheck.pipeline import Event
 
 EXIT_OK, EXIT_FINDINGS, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_UNCHECKED = 0, 1, 2, 3, 4
@@ -126,3 +127,36 @@ def explain_check(value: str | None) -> None:
             fail(f"{value}: no such check (see --list-checks)")
         typer.echo(f"{check_.kind} ({check_.severity}, {check_.stage}): {check_.explain}")
         raise typer.Exit()
+
+
+def exit_if_unchecked(matches: list[Match], fail_on: str) -> None:
+    """Exit 4 with one stderr line when a failing source left references unchecked (unless ``--fail-on
+    never``); an offline run's unchecked references get one line too, and no exit code of their own."""
+    from citecheck.audit import offline_line, unchecked_line
+
+    line = unchecked_line(matches)
+    if line is not None and fail_on != "never":
+        warn(line)
+        raise typer.Exit(EXIT_UNCHECKED)
+    note = offline_line(matches)
+    if note is not None:
+        warn(note)
+
+
+def report_targets(formats: list[str], outputs: list[Path]) -> list[tuple[str, Path | None]]:
+    """`check`'s (format, output) pairs: formats paired in order with `-o`, else from the extensions."""
+    from citecheck.formats import FormatError, Role, find_format
+
+    def _format_for(path: Path) -> str:
+        try:
+            return find_format(filename=str(path), role=Role.WRITER).name
+        except FormatError:
+            fail(f"{path}: cannot tell the report format from the extension; add --format")
+
+    if formats and outputs and len(formats) != len(outputs):
+        fail("give one --format per -o, or let the extensions decide")
+    if outputs:
+        return [(formats[i] if formats else _format_for(p), p) for i, p in enumerate(outputs)]
+    if len(formats) > 1:
+        fail("several formats need one -o FILE each")
+    return [(formats[0] if formats else default_format(None), None)]

@@ -178,6 +178,19 @@ def _absence(ref: Reference, match: Match, candidates: list[Record], sources: Se
     return match
 
 
+NOT_ASKED_OFFLINE = "not asked (offline):"
+
+
+def _problems_text(problems: list[str]) -> str:
+    """Why sources did not answer, each source once: the DOI look-up and the search of one source
+    fail for one reason, and references that share a reason are reported as one group."""
+    unique = list(dict.fromkeys(problems))
+    if all(p.endswith(OFFLINE) for p in unique):
+        names = dict.fromkeys(p.split(":", 1)[0] for p in unique)
+        return f"{NOT_ASKED_OFFLINE} {', '.join(names)}"
+    return "; ".join(unique)
+
+
 def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> Match:
     """Candidates from the sources in order, validated into one `Match`."""
     text = reference_text(ref)
@@ -217,13 +230,13 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
         match = _absence(ref, match, candidates, sources, searched, doi_note)
     if problems and answered and not failed and match is not None:
         # only sources skipped on purpose (offline) are missing: the verdict stands for the sources asked
-        names = [p.split(":", 1)[0] for p in problems]
-        skipped = (f"not asked (offline): {', '.join(names)}" if all(p.endswith(OFFLINE) for p in problems)
-                   else "not asked: " + "; ".join(problems))
+        skipped = _problems_text(problems)
+        if not skipped.startswith("not asked"):
+            skipped = "not asked: " + skipped
         match.reason = "; ".join(x for x in (match.reason, skipped) if x)
         return match
     if problems:
-        reason = "; ".join(problems)
+        reason = _problems_text(problems)
         if match is not None and match.candidates:
             return Match(reference=ref, verdict=Verdict.UNCHECKED, record=match.record, confidence=match.confidence,
                          diffs=[], candidates=match.candidates, reason=reason)
