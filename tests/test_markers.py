@@ -266,3 +266,12 @@ def test_markers_and_sentences_never_raise(text: str, limit: int) -> None:
 def test_any_unicode_text(text: str) -> None:
     find_markers(text)
     split_sentences(text)
+
+
+def test_author_year_marker_wrapped_onto_the_next_line() -> None:
+    """PDF text keeps printed lines: a parenthetical citation may wrap, but never across a blank line."""
+    text = "Notebooks (Kluyver et al.,\n2016) are used; see (Harris\net al., 2020).\n\n(see\n\nSmith, 2019)"
+    found = [(f.authors, f.year, f.marker) for f in find_markers(text)]
+    assert (("Kluyver",), "2016", "Kluyver et al., 2016") in found
+    assert (("Harris",), "2020", "Harris et al., 2020") in found
+    assert not any("Smith" in a for a, _, _ in found)

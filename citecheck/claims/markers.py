@@ -254,7 +254,9 @@ _ITEM_RE = re.compile(
     rf"[ \t]*{_PREFIX}(?P<authors>{_LNAMES}|{_CNAMES})[ \t]*[,，]?[ \t]*"
     rf"(?P<years>{_YEAR}(?:[ \t]*[,，][ \t]*{_YEAR}){{0,5}}){_LOCATOR}[ \t]*"
 )
-_PAREN_RE = re.compile(r"\((?P<body>[^()\n]{4,300})\)")
+_PAREN_RE = re.compile(r"\((?P<body>(?:[^()\n]|\n(?![ \t]*\n)){4,300})\)")
+"""A parenthesis on one line or wrapped onto the next (PDF text keeps the printed lines:
+``(Kluyver et al.,\n2016)``), never across a blank line."""
 _NARRATIVE_RE = re.compile(rf"\([ \t]*(?P<years>{_YEAR}(?:[ \t]*[,;][ \t]*{_YEAR}){{0,5}})[ \t]*\)")
 _YEAR_TOKEN = re.compile(_YEAR)
 _YEARS_RE = re.compile(rf"{_YEAR}(?:[ \t]*[,，;][ \t]*{_YEAR}){{0,5}}")
@@ -340,7 +342,8 @@ def _parenthetical(text: str, start: int, end: int, lines: _Lines) -> list[Found
     out: list[Found] = []
     for m in _PAREN_RE.finditer(text, start, end):
         body_start = m.start("body")
-        for item in re.finditer(r"[^;；]+", m.group("body")):
+        body = m.group("body").replace("\n", " ")  # a wrapped line reads as one (same length: spans hold)
+        for item in re.finditer(r"[^;；]+", body):
             im = _ITEM_RE.fullmatch(item.group(0))
             if not im:
                 continue
@@ -352,7 +355,7 @@ def _parenthetical(text: str, start: int, end: int, lines: _Lines) -> list[Found
             span = Span(s, e, lines.line(s))
             years = _YEARS_RE.match(text, base + im.start("years"))
             if years is not None:
-                out.extend(_year_citations(authors, years, text[s:e], span))
+                out.extend(_year_citations(authors, years, text[s:e].replace("\n", " "), span))
     return out
 
 
