@@ -275,3 +275,9 @@ def test_author_year_marker_wrapped_onto_the_next_line() -> None:
     assert (("Kluyver",), "2016", "Kluyver et al., 2016") in found
     assert (("Harris",), "2020", "Harris et al., 2020") in found
     assert not any("Smith" in a for a, _, _ in found)
+
+
+@pytest.mark.parametrize("byline", ["商利鹏¹, 刘国祥², 赵春华^{1,3,4}*", "Zhang San1,2, Li Si3", "王五<sup>1</sup>, 赵六<sup>2,3</sup>"])
+def test_affiliation_marks_of_any_form_are_no_citations(byline: str) -> None:
+    text = f"间充质干细胞治疗的研究进展\n\n{byline}\n\n1. 某研究所, 北京 100005\n\n正文研究表明干细胞有效^[1]。\n"
+    assert [f.marker for f in find_markers(text, list_size=5)] == ["^[1]"]

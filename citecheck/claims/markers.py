@@ -131,20 +131,31 @@ _BYLINE_LATIN = re.compile(
 )
 _BYLINE_SPLIT = re.compile(r"[,，、;；]|\band\b|&")
 _BYLINE_MARKS = str.maketrans("", "", _SUP_DIGITS + "*†‡§#,⁻")
+_AFFILIATION_MARK = re.compile(
+    r"\^\{[0-9a-z,，*†‡§# \t]{1,20}\}"  # 赵春华^{1,3,4}
+    r"|\^[0-9a-z,*†‡§#]{1,12}\^?"  # 张三^1,2^
+    r"|<sup>[0-9a-z,*†‡§# \t]{1,20}</sup>"
+    r"|(?<=[A-Za-z\u4e00-\u9fff.])[0-9]{1,2}(?:,[0-9]{1,2}){0,5}(?=[\s,，;；*†‡§#]|$)"  # Zhang San1,2
+)
+"""Affiliation marks written without Unicode superscripts (LaTeX-ish, HTML, or digits glued to a name)."""
 
 
 def is_byline(line: str) -> bool:
-    """A line of personal names with affiliation superscripts (``张三¹, 李四²``, ``SU Chuanxin¹``).
+    """A line of personal names with affiliation marks (``张三¹, 李四²``, ``SU Chuanxin¹``, ``赵春华^{1,3,4}``,
+    ``Zhang San1,2``).
 
     Decided by shape: every comma-separated item is a short name, and the line has no
     sentence punctuation. Such superscripts point to affiliations, not to references.
     """
     stripped = line.strip()
-    if not stripped or len(stripped) > 400 or not any(ch in _SUP_DIGITS for ch in stripped):
+    if not stripped or len(stripped) > 400:
         return False
-    if any(ch in stripped for ch in "。!?:：()（）[]"):
+    unmarked = _AFFILIATION_MARK.sub(" ", stripped)
+    if unmarked == stripped and not any(ch in _SUP_DIGITS for ch in stripped):
+        return False  # no affiliation marks of any form
+    if any(ch in unmarked for ch in "。!?:：()（）[]"):
         return False
-    items = [it.translate(_BYLINE_MARKS).strip() for it in _BYLINE_SPLIT.split(stripped)]
+    items = [" ".join(it.translate(_BYLINE_MARKS).split()) for it in _BYLINE_SPLIT.split(unmarked)]
     items = [it for it in items if it]
     return bool(items) and all(_BYLINE_CJK.match(it) or _BYLINE_LATIN.match(it) for it in items)
 
@@ -197,6 +208,7 @@ def _exponent_like(before: str) -> bool:
 
 def _numeric(text: str, start: int, end: int, limit: int, lines: _Lines, list_size: int = 0) -> list[Found]:
     out: list[Found] = []
+    byline_cache: dict[int, bool] = {}
     for m in _NUMERIC_RE.finditer(text, start, end):
         form = m.lastgroup or "bracket"
         content = m.group(form)
@@ -207,6 +219,8 @@ def _numeric(text: str, start: int, end: int, limit: int, lines: _Lines, list_si
                 continue
         elif form == "bracket" and _NOT_CITATION_BEFORE.search(before):
             continue
+        if form in ("caret", "sup") and _on_byline(text, m.start(), lines, byline_cache):
+            continue  # 王五<sup>1</sup>, 赵六<sup>2</sup>: affiliations, not references
         numbers = parse_numbers(content, limit, list_size)
         if numbers is None:
             continue
@@ -214,21 +228,26 @@ def _numeric(text: str, start: int, end: int, limit: int, lines: _Lines, list_si
     return out
 
 
+def _on_byline(text: str, offset: int, lines: _Lines, cache: dict[int, bool]) -> bool:
+    ls, le = lines.bounds(offset)
+    if ls not in cache:
+        cache[ls] = is_byline(text[ls:le])
+    return cache[ls]
+
+
 def _unicode_superscripts(text: str, start: int, end: int, limit: int, lines: _Lines,
                           list_size: int = 0) -> list[Found]:
     out: list[Found] = []
     byline_cache: dict[int, bool] = {}
     for m in _SUP_RE.finditer(text, start, end):
-        ls, le = lines.bounds(m.start())
+        ls, _ = lines.bounds(m.start())
         before = text[max(ls, m.start() - 16) : m.start()]
         after = text[m.end() : m.end() + 2]
         if _NONSPACE.search(text, ls, m.start()) is None:
             continue  # an affiliation label at the start of a line: ¹ Department of ...
         if _exponent_like(before) or after[:1] in ("⁺", "⁻") or _ISOTOPE_AFTER.match(after):
             continue
-        if ls not in byline_cache:
-            byline_cache[ls] = is_byline(text[ls:le])
-        if byline_cache[ls]:
+        if _on_byline(text, m.start(), lines, byline_cache):
             continue
         numbers = parse_numbers(m.group(0), limit, list_size)
         if numbers is None:
