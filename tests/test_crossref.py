@@ -13,8 +13,9 @@ from citecheck.model import ACCEPTED, Reference, Verdict
 from citecheck.refs import references_from_lines
 from citecheck.sources.base import SourceUnavailable
 from citecheck.sources.cache import ResponseCache
-from citecheck.sources.crossref import CrossrefClient, RetryPolicy, parse_retry_after
+from citecheck.sources.crossref import CrossrefClient, RetryPolicy
 from citecheck.sources.index import LocalIndex
+from citecheck.sources.retry import parse_retry_after
 from citecheck.text import normalize
 from tests.crossref_server import CrossrefTestServer
 

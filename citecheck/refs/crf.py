@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 from citecheck.refs.features import sequence_features
 from citecheck.refs.tokens import Token
@@ -38,24 +39,37 @@ LABELS = (
     "note",
 )
 
-_lock = threading.Lock()
-_tagger = None
-_tagger_path: Path | None = None
 
 
-def _get_tagger(path: Path = MODEL_PATH):
-    """The process-wide tagger for `path`, opened on first use (None when no model file)."""
-    global _tagger, _tagger_path
-    if _tagger is not None and _tagger_path == path:
-        return _tagger
-    if not path.exists():
-        return None
-    import pycrfsuite
+class CrfModel:
+    """A python-crfsuite model file opened on first use and kept for the process (thread-safe):
+    the field parser and the line finder each hold one."""
 
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(path))
-    _tagger, _tagger_path = tagger, path
-    return tagger
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tagger: Any = None
+        self._path: Path | None = None
+
+    def tag(self, features: list[Any], path: Path) -> list[str] | None:
+        """Labels for a feature sequence, or None when there is no model file at `path`."""
+        with self._lock:
+            if self._tagger is None or self._path != path:
+                if not path.exists():
+                    return None
+                import pycrfsuite
+
+                tagger = pycrfsuite.Tagger()
+                tagger.open(str(path))
+                self._tagger, self._path = tagger, path
+            return list(self._tagger.tag(features))
+
+    def reset(self) -> None:
+        """Forget the loaded model (after retraining in the same process)."""
+        with self._lock:
+            self._tagger, self._path = None, None
+
+
+_MODEL = CrfModel()
 
 
 def model_available(path: Path = MODEL_PATH) -> bool:
@@ -66,19 +80,12 @@ def tag(tokens: list[Token], text: str, path: Path = MODEL_PATH) -> list[str] | 
     """Labels for `tokens` (one per token), or None when no model is installed."""
     if not tokens:
         return []
-    feats = sequence_features(tokens, text)
-    with _lock:
-        tagger = _get_tagger(path)
-        if tagger is None:
-            return None
-        return list(tagger.tag(feats))
+    return _MODEL.tag(sequence_features(tokens, text), path)
 
 
 def reset_model() -> None:
     """Forget the loaded model (after retraining in the same process)."""
-    global _tagger, _tagger_path
-    with _lock:
-        _tagger, _tagger_path = None, None
+    _MODEL.reset()
 
 
 def token_labels_from_chars(tokens: list[Token], char_labels: list[str]) -> list[str]:

@@ -27,9 +27,10 @@ Everything is linear in the text; a line's text is read only up to
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from pathlib import Path
+
+from citecheck.refs.crf import CrfModel
 
 FINDER_MODEL_PATH = Path(__file__).with_name("finder.crfsuite")
 LINE_LABELS = ("ref", "text", "heading", "meta", "other")
@@ -250,29 +251,12 @@ def document_features(lines: list[str]) -> tuple[list[int], list[list[str]]]:
 
 # ---------------------------------------------------------------- tagging
 
-_lock = threading.Lock()
-_tagger = None
-_tagger_path: Path | None = None
-
-
-def _get_tagger(path: Path):
-    global _tagger, _tagger_path
-    if _tagger is not None and _tagger_path == path:
-        return _tagger
-    if not path.exists():
-        return None
-    import pycrfsuite
-
-    tagger = pycrfsuite.Tagger()
-    tagger.open(str(path))
-    _tagger, _tagger_path = tagger, path
-    return tagger
+_FINDER = CrfModel()
 
 
 def reset_finder_model() -> None:
-    global _tagger, _tagger_path
-    with _lock:
-        _tagger, _tagger_path = None, None
+    """Forget the loaded line model (after retraining in the same process)."""
+    _FINDER.reset()
 
 
 def classify_lines(lines: list[str], path: Path = FINDER_MODEL_PATH) -> list[str] | None:
@@ -281,11 +265,9 @@ def classify_lines(lines: list[str], path: Path = FINDER_MODEL_PATH) -> list[str
     out = ["blank"] * len(lines)
     if not idx:
         return out
-    with _lock:
-        tagger = _get_tagger(path)
-        if tagger is None:
-            return None
-        labels = tagger.tag(feats)
+    labels = _FINDER.tag(feats, path)
+    if labels is None:
+        return None
     for i, lab in zip(idx, labels, strict=True):
         out[i] = lab
     return out

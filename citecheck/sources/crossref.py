@@ -26,7 +26,6 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -43,14 +42,13 @@ from citecheck.sources.http import (
     bounded_get,
     install_deadlines,
     set_deadline,
+    user_agent,
     wait,
 )
 from citecheck.sources.pool import map_interruptible
-from citecheck.sources.retry import RetryPolicy
-from citecheck.version import __version__
+from citecheck.sources.retry import RetryPolicy, parse_retry_after
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
-USER_AGENT = f"citecheck/{__version__}"
 
 # Fields we read; `select` keeps responses small (reference lists, licences and links are large).
 SELECT_FIELDS: tuple[str, ...] = (
@@ -86,22 +84,6 @@ class _Failure:
     status: int | None = None
     retry_after: float | None = None
     network: bool = False
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date form)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _exception_chain(exc: BaseException) -> list[BaseException]:
@@ -197,7 +179,7 @@ class CrossrefClient:
         self.stopped: str | None = None
         """Why the client stopped asking (error cut-off reached), or None."""
         self._http: httpx2.Client | None = None
-        self._headers = {"User-Agent": USER_AGENT + (f" (mailto:{self.mailto})" if self.mailto else ""),
+        self._headers = {"User-Agent": user_agent(self.mailto),
                          "Accept": "application/json"}
 
     # ------------------------------------------------------------ Source API

@@ -24,6 +24,8 @@ from typing import Any
 
 import httpx2
 
+from citecheck.version import __version__
+
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 """A Crossref answer with ``select`` is a few kB (a work list of 5 rows, ≈ 20 kB); 8 MB is generous."""
 
@@ -222,3 +224,8 @@ def install_deadlines(client: httpx2.Client) -> bool:
     if not isinstance(backend, _DeadlineBackend):
         pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
     return True
+
+
+def user_agent(mailto: str | None) -> str:
+    """``citecheck/<version> (mailto:…)``: who is asking, so a service can reach us instead of blocking us."""
+    return f"citecheck/{__version__}" + (f" (mailto:{mailto})" if mailto else "")

@@ -28,7 +28,6 @@ import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx2
@@ -42,34 +41,14 @@ from citecheck.sources.http import (
     bounded_get,
     install_deadlines,
     set_deadline,
+    user_agent,
     wait,
 )
-from citecheck.sources.retry import RetryPolicy
-from citecheck.version import __version__
+from citecheck.sources.retry import RetryPolicy, parse_retry_after
 
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_BODY = 20_000_000
 """Largest response body read (bytes); a larger one is a malformed response."""
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date form)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def user_agent(mailto: str | None) -> str:
-    """``citecheck/<version> (mailto:…)``: who is asking, so a service can reach us instead of blocking us."""
-    return f"citecheck/{__version__}" + (f" (mailto:{mailto})" if mailto else "")
 
 
 class PoliteHttp:
@@ -196,7 +175,7 @@ class PoliteHttp:
                 if resp.status_code != 200:
                     reason = f"HTTP {resp.status_code}"
                     retryable = resp.status_code in _RETRY_STATUSES
-                    retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
+                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                 else:
                     return 200, self._parse(raw, resp.encoding, kind, check)
             if not retryable or attempt == self.retry.tries:

@@ -6,7 +6,9 @@ Kept apart from the client so the settings layer can read its defaults without i
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 
 
 @dataclass(frozen=True)
@@ -37,3 +39,19 @@ class RetryPolicy:
     def delay(self, attempt: int) -> float:
         base = min(self.max_backoff, self.backoff * 2 ** (attempt - 1))
         return base * (1.0 + random.uniform(0.0, self.jitter))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date form)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
