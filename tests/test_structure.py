@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from citecheck.claims.link import extract_claims
 from citecheck.claims.structure import first_citation_order, structural_findings
-from citecheck.model import Finding
+from citecheck.model import Claim, Finding
 from tests.test_link import Lst, art, build
 
 
@@ -150,3 +150,49 @@ def test_two_articles_are_audited_separately() -> None:
         "第二篇只引用第二条[2]。\n\n", Lst(three()[:2]),
     )
     assert kinds(found) == [("uncited_entry", "warning", "L2:1")]
+
+
+TWO_ARTICLES = """第一篇 间充质干细胞综述
+
+摘要: 本文综述干细胞。
+
+Abstract: We review stem cells.
+
+正文: 干细胞可以治疗关节炎[1]。炎症被抑制[2]。
+
+第二篇 糖尿病研究
+
+摘要: 我们研究糖尿病。
+
+Abstract: We study diabetes.
+
+正文: 胰岛素抵抗降低[1]。血糖下降[2]。
+
+参考文献
+[1] Zhang S. Diabetes and stem cells[J]. Cell, 2020, 1(2): 3-4.
+[2] Li S. Insulin resistance[J]. Nature, 2019, 5(6): 7-8.
+"""
+
+
+def _audit_of(text: str) -> tuple[list[Claim], list[Finding]]:
+    from citecheck.claims.link import extract_claims as claims_of
+    from citecheck.model import Document
+    from citecheck.refs import extract_references
+
+    lists = extract_references(Document(text=text, source="t.md"))
+    claims = claims_of(text, lists)
+    return claims, structural_findings(text, lists, claims)
+
+
+def test_markers_of_an_article_without_its_own_list_are_never_linked_to_the_next_one() -> None:
+    claims, found = _audit_of(TWO_ARTICLES)
+    assert [(c.list_id, c.span.line) for claim in claims for c in claim.citations] == [
+        (None, 7), (None, 7), ("L1", 15), ("L1", 15)]
+    assert [(f.kind, f.subject) for f in found] == [("markers_without_list", "part from line 7")]
+
+
+def test_one_article_with_a_chinese_and_an_english_abstract_is_one_part() -> None:
+    one = TWO_ARTICLES.split("第二篇")[0].replace("第一篇 ", "") + "参考文献" + TWO_ARTICLES.split("参考文献")[1]
+    claims, found = _audit_of(one)
+    assert {c.list_id for claim in claims for c in claim.citations} == {"L1"}
+    assert not [f for f in found if f.kind == "markers_without_list"]

@@ -84,6 +84,37 @@ def list_for(offset: int, lists: Sequence[ReferenceList]) -> ReferenceList | Non
     return ordered[-1]
 
 
+_ABSTRACT_HEAD = re.compile(r"^[ \t#*【\[(（]*(?:摘[ \t]*要|Abstract|ABSTRACT|Summary|SUMMARY)(?![A-Za-z])", re.M)
+
+
+def own_article_starts(text: str, lists: Sequence[ReferenceList], markers: Sequence[int]) -> dict[str, int]:
+    """Where the article that a list closes begins, for lists preceded by more than one article.
+
+    A text made of several articles has one front matter (an abstract heading: 摘要 / Abstract /
+    Summary) per article; a Chinese article's 摘要 and English Abstract stand together, with no
+    citation between them, so headings with no marker between them are one front matter. When the
+    stretch before a list holds two or more front matters, the markers before the last one belong to
+    an article whose own list is missing — never to this list.
+    """
+    out: dict[str, int] = {}
+    heads = [m.start() for m in _ABSTRACT_HEAD.finditer(text)]
+    marks = sorted(markers)
+    previous_end = 0
+    for lst in sorted(lists, key=lambda x: x.span.start):
+        blocks: list[int] = []
+        last = None
+        for h in heads:
+            if not previous_end <= h < lst.span.start:
+                continue
+            if last is None or bisect_right(marks, h) > bisect_right(marks, last):
+                blocks.append(h)  # a citation stands between: another article's front matter
+            last = h
+        if len(blocks) >= 2:
+            out[lst.id] = blocks[-1]
+        previous_end = lst.span.end
+    return out
+
+
 def number_of(ref: Reference, position: int) -> int:
     """The number an entry is cited by: its own, or its 1-based position in an unnumbered list."""
     return ref.n if ref.n is not None else position + 1
@@ -297,8 +328,11 @@ def extract_claims(text: str, lists: list[ReferenceList]) -> list[Claim]:
     line_index = [0, *(m.end() for m in re.finditer("\n", text))]
     indexes: dict[str, AuthorYearIndex] = {}
     resolved: list[tuple[Found, ReferenceList | None, Citation]] = []
+    own_start = own_article_starts(text, lists, [f.span.start for f in found])
     for f in found:
         lst = list_for(f.span.start, lists)
+        if lst is not None and f.span.start < own_start.get(lst.id, -1):
+            lst = None  # an earlier article of the text, whose own list is missing
         index = None
         if lst is not None:
             index = indexes.get(lst.id) or indexes.setdefault(lst.id, AuthorYearIndex(lst))

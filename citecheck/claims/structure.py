@@ -26,6 +26,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+from dataclasses import replace
 from typing import Any
 
 from citecheck.checks import finding
@@ -48,6 +49,11 @@ def structural_findings(text: str, lists: list[ReferenceList], claims: list[Clai
     if not lists:
         return _markers_without_list(claims) if citing else []
     out: list[Finding] = []
+    listless = [claim for claim in claims if any(c.list_id is None for c in claim.citations)]
+    if listless:  # markers of an article of the text whose own list is missing
+        out.extend(_markers_without_list([replace(claim, citations=[c for c in claim.citations
+                                                                    if c.list_id is None])
+                                          for claim in listless], part=True))
     out.extend(_dangling(claims, lists))
     cited = _cited_keys(claims, lists)
     for lst in lists:
@@ -118,11 +124,13 @@ def _no_markers(lst: ReferenceList) -> Finding:
     )
 
 
-def _markers_without_list(claims: list[Claim]) -> list[Finding]:
+def _markers_without_list(claims: list[Claim], part: bool = False) -> list[Finding]:
+    """One finding for the document (no list at all), or for an article of it whose own list is missing."""
     cits = [c for claim in claims for c in claim.citations]
     first = cits[0]
-    return [finding("markers_without_list", "document",
-        f"{len(cits)} citation markers but no reference list (first: {first.marker} on line {first.span.line})",
+    return [finding("markers_without_list", f"part from line {first.span.line}" if part else "document",
+        f"{len(cits)} citation markers but no reference list{' of their own' if part else ''} "
+        f"(first: {first.marker} on line {first.span.line})",
         {"count": len(cits), "markers": [c.marker for c in cits[:20]],
          "lines": sorted({c.span.line for c in cits})[:50]},
         first.span,
