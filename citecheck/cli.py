@@ -351,14 +351,14 @@ def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], 
             _emit(audits, fmt, out, View.CHECK, style=style)
         except StyleError as exc:
             fail(str(exc))
-        if fmt in {"bib", "csl-json"}:
-            from citecheck.export.corrected import bibliography
-
-            corrected = len(bibliography(audits)[1])
-            if corrected:
-                warn(f"{corrected} fields corrected from matched records (each listed in the reports)")
         if out is not None:
             warn(f"wrote {out}")
+    if any(fmt in {"bib", "csl-json"} for fmt, _ in targets):
+        from citecheck.export.corrected import bibliography
+
+        corrected = len(bibliography(audits)[1])  # said once, however many bibliographies were written
+        if corrected:
+            warn(f"{corrected} fields corrected from matched records (each listed in the reports)")
     to_terminal = any(fmt == "table" and out is None for fmt, out in targets)
     if not to_terminal and sys.stderr.isatty():
         render_terminal(audits, Console(stderr=True))
