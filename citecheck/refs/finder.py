@@ -71,6 +71,9 @@ _IN_RE = re.compile(r"\b(?:In:|In |Proc\.|Proceedings|Journal|J\.|Conf\.|Trans\.
 _TYPE_CODE_RE = re.compile(r"\[(?:J|M|C|D|R|S|P|N|G|Z|A|EB|DB|CP|OL|EB/OL|J/OL|M/OL|DB/OL|C/OL)\]")
 _INITIALS_RE = re.compile(r"(?<![A-Za-z])[A-Z]\.(?:\s?[A-Z]\.)*")
 _QUOTE_RE = re.compile(r"[“”\"]")
+_FLAGS = (("yrp", _YEAR_PAREN_RE), ("vol", _VOL_RE), ("pg", _PAGES_RE), ("semi", _SEMI_RE), ("doi", _DOI_RE),
+          ("url", _URL_RE), ("etal", _ETAL_RE), ("venue", _IN_RE), ("tc", _TYPE_CODE_RE), ("q", _QUOTE_RE))
+"""Present-or-absent features of a line, one pattern each."""
 _FUNC_RE = re.compile(r"\b(?:we|is|are|was|were|this|that|which|our|these|can|be|has|have|it|not)\b", re.I)
 _STOPWORD_RE = re.compile(
     r"\s*(?:[A-Z0-9]{1,3}[.:]?\s+)?(?:appendix|appendices|acknowledge?ments?|supplementary|supporting information"
@@ -128,26 +131,9 @@ def _line_own(line: str, width: int) -> dict[str, str]:
             break
     years = _YEAR_RE.findall(s)
     f["yr"] = str(min(len(years), 2))
-    if _YEAR_PAREN_RE.search(s):
-        f["yrp"] = ""
-    if _VOL_RE.search(s):
-        f["vol"] = ""
-    if _PAGES_RE.search(s):
-        f["pg"] = ""
-    if _SEMI_RE.search(s):
-        f["semi"] = ""
-    if _DOI_RE.search(s):
-        f["doi"] = ""
-    if _URL_RE.search(s):
-        f["url"] = ""
-    if _ETAL_RE.search(s):
-        f["etal"] = ""
-    if _IN_RE.search(s):
-        f["venue"] = ""
-    if _TYPE_CODE_RE.search(s):
-        f["tc"] = ""
-    if _QUOTE_RE.search(s):
-        f["q"] = ""
+    for name, pattern in _FLAGS:
+        if pattern.search(s):
+            f[name] = ""
     n_init = len(_INITIALS_RE.findall(s))
     f["init"] = str(min(n_init, 3))
     words = _WORD_RE.findall(s)
