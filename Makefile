@@ -55,6 +55,7 @@ bench-generalise: $(STAMP)
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py
+	$(PY) benchmarks/bench_swaps.py
 
 bench-docs: $(STAMP)
 	$(PY) benchmarks/bench_docs.py

@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import ROOT, SHARED, write_section
 
 from citecheck.claims import extract_claims, links
-from citecheck.claims.embed import load_embedder
+from citecheck.claims.embed import load_embedder, load_reader
 from citecheck.claims.glossary import mine
 from citecheck.claims.support import DEFAULT, LinkScore, Params, grade, score_links
 from citecheck.document import load
@@ -45,6 +45,7 @@ DEMO = ROOT / "citecheck" / "data" / "demo" / "review.zh.md"
 DEMO_INDEX = ROOT / "citecheck" / "data" / "demo" / "index.jsonl"
 SAMPLE = SHARED / "samples" / "msc-rheumatic-review.zh.md"
 SAMPLE_LABELS = SHARED / "samples" / "labels" / "msc-rheumatic-review.json"
+READER = None
 BENCH_INDEX = ROOT / "benchmarks" / "out" / "match_index.sqlite"
 
 # The demo's planted mis-citations (PLANTED.md): number → (grade, words the claim's section has)
@@ -103,12 +104,13 @@ def _matches(doc_text: str, index: Path | None) -> tuple[list, list[Match]]:
 def run_case(name: str, path: Path, labeller, index: Path | None, embedder) -> Case:
     doc = load(path)
     lists, matches = _matches(doc.text, index)
-    if embedder is not None and hasattr(embedder, "_memo"):
-        embedder._memo.clear()  # each case pays for its own embeddings
+    for model in (embedder, READER):
+        if model is not None and hasattr(model, "_memo"):
+            model._memo.clear()  # each case pays for its own embeddings
     t = time.process_time()
     claims = extract_claims(doc.text, lists)
     table = links(claims, lists)
-    scores = score_links(doc.text, lists, claims, matches, embedder, DEFAULT, mine(doc.text))
+    scores = score_links(doc.text, lists, claims, matches, embedder, DEFAULT, mine(doc.text), READER)
     seconds = time.process_time() - t
     cited = {row.number for row in table if row.number is not None}
     markers = sum(len(c.citations) for c in claims)
@@ -130,9 +132,9 @@ def evaluate(case: Case, params: Params) -> dict:
 
 
 def passes(r: dict) -> bool:
-    strong = r["got"]["strong"] == r["total"]["strong"]
-    moderate = 2 * r["got"]["moderate"] >= r["total"]["moderate"]
-    return strong and moderate and r["share"] <= 0.15
+    """The issue's bar for a labelled document: every strong case flagged, at most 15 % of links flagged
+    (moderate cases are reported, not required)."""
+    return r["got"]["strong"] == r["total"]["strong"] and r["share"] <= 0.15
 
 
 def pick_threshold(case: Case, base: Params) -> Params:
@@ -169,13 +171,15 @@ def time_long(embedder) -> tuple[int, int, int, float]:
     """(characters, links, references, CPU seconds) to link and score the long document with an
     empty embedding memo, model already loaded."""
     text = long_document()
-    if embedder is not None and hasattr(embedder, "_memo"):
-        embedder._memo.clear()
+    for model in (embedder, READER):
+        if model is not None and hasattr(model, "_memo"):
+            model._memo.clear()
     t = time.process_time()
     lists = extract_lists(text)
     claims = extract_claims(text, lists)
     refs = [r for lst in lists for r in lst.references]
-    scores = score_links(text, lists, claims, [Match(reference=r, verdict="unchecked") for r in refs], embedder)
+    scores = score_links(text, lists, claims, [Match(reference=r, verdict="unchecked") for r in refs], embedder,
+                         reader=READER)
     return len(text), len(scores), len(refs), time.process_time() - t
 
 
@@ -204,7 +208,9 @@ def main() -> int:
     args = ap.parse_args()
 
     t = time.process_time()
+    global READER
     embedder = load_embedder(args.model)
+    READER = load_reader() if embedder is not None else None
     # warm the lazily loaded resources (model, jieba, CC-CEDICT both ways) so timings are per document
     from citecheck.claims.segment import segment
     from citecheck.claims.terms import dictionary, reverse_dictionary
@@ -214,6 +220,8 @@ def main() -> int:
     segment("预热")
     if embedder is not None:
         embedder.embed(["预热"], query=True)
+    if READER is not None:
+        READER.embed(["预热"], query=False)
     load_seconds = time.process_time() - t
     model = embedder.name if embedder is not None else "none (terms only)"
 

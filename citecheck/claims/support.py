@@ -625,13 +625,17 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
     return out
 
 
+ORPHAN_CLIP = 3.0
+"""An orphan's gap counts at most as much as one signal at its clip: it is one piece of evidence."""
+
+
 def orphan_gap(fits: np.ndarray, col: int, d: _ListData, cited: set[int]) -> float:
     """How much better than the cited entry the best-fitting *uncited* entry of the list fits, when that
     entry is the list's best fit for the claim: a wrong number usually leaves the meant entry uncited."""
     best = int(np.argmax(fits))
     if best == col or id(d.refs[best]) in cited:
         return 0.0
-    return float(fits[best] - fits[col])
+    return min(float(fits[best] - fits[col]), ORPHAN_CLIP)
 
 
 def neighbour_columns(rows: Sequence[Link], i: int, d: _ListData, window: int) -> list[int]:
