@@ -25,6 +25,7 @@ from citecheck.model import (
     SupportLink,
     Verdict,
 )
+from citecheck.sources.abstracts import fill_abstracts
 from citecheck.sources.base import OFFLINE
 
 _REPAIR_CODES = {"letter_spacing", "run_together", "hyphenation", "spaced_hyphen", "page_spacing", "punctuation",
@@ -215,6 +216,12 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
         matches = resolve(refs, list(sources), workers=workers, progress=progress)
     else:
         matches = [Match(reference=r, verdict=Verdict.UNCHECKED, reason=unchecked_reason) for r in refs]
+    warnings = list(doc.warnings)
+    if sources and support:
+        fill = fill_abstracts(matches, list(sources))
+        if fill.unavailable and not fill.skipped:
+            warnings.append(Issue("abstracts_unavailable", f"{fill.wanted - fill.filled} abstracts of matched works "
+                                  f"not fetched ({fill.unavailable}): their support judged on titles"))
     claims = extract_claims(doc.text, lists)
     findings = reference_findings(lists) + structural_findings(doc.text, lists, claims)
     if sources:
@@ -224,7 +231,6 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
                                 {"references": len(refs), "reason": unchecked_reason}))
     if not lists:
         findings.append(finding("no_reference_list", doc.source, "no reference list found"))
-    warnings = list(doc.warnings)
     rows: list[SupportLink] = []
     if support and claims and refs:
         found, rows = _support_audit(doc, lists, claims, matches, warnings, embed_model)

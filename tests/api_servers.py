@@ -41,6 +41,8 @@ EUROPEPMC_WORKS: list[dict[str, Any]] = [
      "journalInfo": {"volume": "44", "issue": "2", "yearOfPublication": 2019,
                      "journal": {"title": "Journal of Rural Medicine", "isoabbreviation": "J Rural Med"}},
      "pageInfo": "101-109", "pubYear": "2019",
+     "abstractText": "<h4>Background</h4>Salt intake was measured in 400 adults of six coastal villages. "
+                     "Higher salt intake increased systolic blood pressure by 4 mmHg per gram.",
      "pubTypeList": {"pubType": ["Journal Article", "Retracted Publication"]},
      "commentCorrectionList": {"commentCorrection": [
          {"id": "32000001", "source": "MED", "type": "Retraction in", "reference": "J Rural Med. 2020;45:1"}]}},
@@ -112,8 +114,9 @@ class ApiTestServer(CrossrefTestServer):
         if self.api == "europepmc" and path == "/search":
             text = q.get("query", "")
             if text.startswith(("EXT_ID:", "PMCID:", "DOI:")):
-                ident = text.split(":", 1)[1].split()[0].strip('"').lower()
-                found = [w for w in EUROPEPMC_WORKS if ident in {str(w.get(k, "")).lower() for k in ("pmid", "pmcid", "doi")}]
+                idents = {part.split(":", 1)[1].split()[0].strip('"').lower() for part in text.split(" OR ")}
+                found = [w for w in EUROPEPMC_WORKS
+                         if idents & {str(w.get(k, "")).lower() for k in ("pmid", "pmcid", "doi")}]
             else:
                 found = _hits(text, EUROPEPMC_WORKS, lambda w: w["title"], rows)
             return {"hitCount": len(found), "resultList": {"result": found}}

@@ -54,6 +54,15 @@ class EuropePmcSource:
         hits = [r for r in self._query(f'DOI:"{doi}"', 1) if r.doi == doi]
         return hits[0] if hits else None
 
+    def by_dois(self, dois: list[str]) -> list[Record]:
+        """The records of several DOIs in one request (``DOI:"a" OR DOI:"b"``): abstracts for many
+        cited works cost one polite call per batch, not one per work."""
+        wanted = [normalize_doi(d) for d in dois if d]
+        if not wanted:
+            return []
+        query = " OR ".join(f'DOI:"{d}"' for d in wanted)
+        return [r for r in self._query(query, len(wanted)) if r.doi in set(wanted)]
+
     def search(self, query: str, rows: int = 5) -> list[Record]:
         pmid, pmcid = _PMID_RE.search(query), PMCID_RE.search(query)
         if pmid:
