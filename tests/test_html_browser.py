@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from citecheck.model import Audit, Finding
+from citecheck.model import Audit, Finding, Span, SupportLink
 from citecheck.report.html import render_html
 from tests.test_reports import XSS_URL, empty_audit, sample_audit
 
@@ -55,6 +55,11 @@ def hostile_audits() -> list[Audit]:
     ref = audit.lists[0].references[3]
     ref.text = ref.text + " " + PWN
     audit.findings.append(Finding("parse_problem", "info", "[4]", PWN, {"raw": PWN, "note": PWN}, ref.span))
+    audit.support = [
+        SupportLink(number=n, marker=f"[{n}]", span=Span(10 * n, 10 * n + 3, n), context=f"claim {n} {PWN}",
+                    score=score, evidence="abstract" if n == 2 else "parsed title", best_sentence=f"sentence {n}",
+                    grade="citation_unrelated" if score < -2 else None)
+        for n, score in ((1, 0.4), (2, -2.5), (3, 1.2), (4, -0.3))]
     return [audit, empty_audit()]
 
 
@@ -115,6 +120,21 @@ def test_renders_and_writes_screenshot(page: Any, tmp_path: Path) -> None:
         target = Path(os.environ["CITECHECK_SCREENSHOT_DIR"]) / "report.png"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, target)
+
+
+def _support_markers(drv: Any) -> list[str]:
+    return [r.find_elements(By.TAG_NAME, "td")[1].text for r in drv.find_elements(By.CSS_SELECTOR, "#stable-1 tbody tr")]
+
+
+def test_every_scored_link_sorts_by_score(page: Any) -> None:
+    assert _support_markers(page) == ["[1]", "[2]", "[3]", "[4]"]  # document order as written
+    head = page.find_elements(By.CSS_SELECTOR, "#stable-1 thead th")[3]
+    head.click()
+    assert _support_markers(page) == ["[2]", "[4]", "[1]", "[3]"]  # worst fit first
+    assert head.get_attribute("aria-sort") == "ascending"
+    head.click()
+    assert _support_markers(page) == ["[3]", "[1]", "[4]", "[2]"]
+    assert page.execute_script("return window.__pwned === undefined")
 
 
 def test_severity_checkbox_hides_its_rows(page: Any) -> None:

@@ -30,7 +30,17 @@ from markupsafe import Markup
 
 from citecheck.audit import CHECKS
 from citecheck.jsonsafe import dumps as json_dumps  # never NaN/Infinity
-from citecheck.model import Audit, FieldDiff, Finding, Match, Record, Reference, Severity, Verdict
+from citecheck.model import (
+    Audit,
+    FieldDiff,
+    Finding,
+    Match,
+    Record,
+    Reference,
+    Severity,
+    SupportLink,
+    Verdict,
+)
 from citecheck.report.jsonout import report_dict
 from citecheck.report.views import (
     SEVERITY_ORDER,
@@ -140,6 +150,8 @@ class DocumentView:
     claims: list[ClaimView]
     warnings: list[str]
     kinds: list[tuple[str, int, str]] = field(default_factory=list)
+    support: list[SupportLink] = field(default_factory=list)
+    """Every scored claim–citation link (sortable in the page), in document order."""
 
 
 # ---------------------------------------------------------------- building the view
@@ -233,6 +245,7 @@ def document_view(index: int, audit: Audit) -> DocumentView:
         claims=[claim_view(r) for r in claim_rows(audit)],
         warnings=[w.message for w in audit.warnings],
         kinds=[(k, n, s.kind_severity.get(k, "")) for k, n in s.kinds.items()],
+        support=list(audit.support),
     )
 
 

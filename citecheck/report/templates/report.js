@@ -33,3 +33,34 @@
     apply(form);
   });
 }());
+// Sortable tables: click a heading to sort its rows (numbers by value, text by locale), again to reverse.
+(function () {
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var heads = table.querySelectorAll("thead th");
+    heads.forEach(function (th, col) {
+      th.tabIndex = 0;
+      th.setAttribute("aria-sort", "none");
+      function sort() {
+        var numeric = th.getAttribute("data-sort") === "num";
+        var up = th.getAttribute("aria-sort") !== "ascending";
+        heads.forEach(function (h) { h.setAttribute("aria-sort", "none"); });
+        th.setAttribute("aria-sort", up ? "ascending" : "descending");
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        function key(row) {
+          var cell = row.cells[col];
+          var raw = cell.getAttribute("data-value") || cell.textContent;
+          return numeric ? parseFloat(raw) || 0 : raw.trim();
+        }
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b);
+          var c = numeric ? x - y : String(x).localeCompare(String(y));
+          return up ? c : -c;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      }
+      th.addEventListener("click", sort);
+      th.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { sort(); } });
+    });
+  });
+}());
