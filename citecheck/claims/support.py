@@ -402,10 +402,21 @@ def opposite_direction(claim: str, evidence: str) -> str:
     return ""
 
 
-def subject_conflicts(claim: set[str], echo: set[str], work: Work, core: set[str], k: int = 3) -> list[str]:
+def _word_for(stem: str, text: str) -> str:
+    """The word of `text` a stem came from (``prolifer`` → ``proliferation``), for the report."""
+    m = re.search(rf"\b{re.escape(stem)}[\w-]*", text, re.IGNORECASE)
+    return m.group(0) if m else stem
+
+
+def subject_conflicts(claim: set[str], echo: set[str], work: Work, core: set[str], claim_text: str = "",
+                      k: int = 3) -> list[str]:
     """What the claim is about that the work is not, and the work's subject the claim never mentions."""
-    mine_only = sorted(claim - core - work.stems)[:k]
-    theirs = sorted(work.head - echo)[:k]
+    def in_order(stems: set[str], text: str) -> list[str]:  # as the text says them: its subject comes first
+        low = text.lower()
+        return sorted(stems, key=lambda t: (low.find(t) if t in low else len(low), t))[:k]
+
+    mine_only = [_word_for(t, claim_text) for t in in_order(claim - core - work.stems, claim_text)]
+    theirs = [_word_for(t, work.title) for t in in_order(work.head - echo, work.title)]
     out = []
     if mine_only:
         out.append("claim: " + ", ".join(mine_only))
@@ -423,7 +434,9 @@ class _ListData:
     reader_vectors: np.ndarray | None = None
     """Each work's title (with its journal) as the reader (`load_reader`) sees it."""
     units: list[str] = field(default_factory=list)
-    """Every piece of evidence, work by work: its title, then its abstract's sentences."""
+    """Every piece of evidence, work by work: its title (with its journal), then its abstract's sentences."""
+    shown: list[str] = field(default_factory=list)
+    """The same pieces as a report shows them (the title without the journal)."""
     unit_vectors: np.ndarray | None = None
     starts: np.ndarray | None = None
     """Index of each work's first unit in `units` (units of one work are contiguous)."""
@@ -455,11 +468,13 @@ def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
     vectors = embedder.embed([passage_text(w) for w in works], query=True) if embedder is not None and works else None
     vocabulary = set().union(*(w.stems for w in works)) - core
     units: list[str] = []
+    shown: list[str] = []
     starts: list[int] = []
     for w, r in zip(works, refs, strict=True):
         starts.append(len(units))
         units += [reader_text(w, r), *w.sentences]
-    data = _ListData(refs, works, idf, vectors, core=core, vocabulary=vocabulary, units=units,
+        shown += [w.title, *w.sentences]
+    data = _ListData(refs, works, idf, vectors, core=core, vocabulary=vocabulary, units=units, shown=shown,
                      starts=np.asarray(starts, dtype=int))
     if reader is not None and works:
         data.unit_vectors = reader.embed(units, query=False)
@@ -592,8 +607,9 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
         echo = claim_bag | heading_stems[headings[i]] | lead_stems[leads[i]] | said
         work = d.works[col]
         mismatch = subject_mismatch(claim_bag, echo, work, d.core, d.idf)
-        conflicts = subject_conflicts(claim_bag, echo, work, d.core) if mismatch > 0 else []
-        best = d.units[best_unit] if d.units else work.title
+        conflicts = (subject_conflicts(claim_bag, echo, work, d.core, english_rendering(terms[i]))
+                     if mismatch > 0 else [])
+        best = d.shown[best_unit] if d.shown else work.title
         turn = opposite_direction(contexts[i], best)
         if turn:
             conflicts.append(turn)
