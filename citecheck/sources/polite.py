@@ -44,6 +44,7 @@ from citecheck.sources.http import (
     user_agent,
     wait,
 )
+from citecheck.sources.limiter import Limiter, NoLimiter
 from citecheck.sources.retry import RetryPolicy, parse_retry_after
 
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
@@ -57,12 +58,15 @@ class PoliteHttp:
     def __init__(self, name: str, base_url: str, *, mailto: str | None = None, cache: ResponseCache | None = None,
                  offline: bool = False, timeout: float = 10.0, retry: RetryPolicy | None = None,
                  identity: Mapping[str, str] | None = None, min_interval: float = 0.0,
-                 sleep: Callable[[float], None] = wait) -> None:
+                 sleep: Callable[[float], None] = wait,
+                 limiter: Limiter | None = None) -> None:
         """`identity`: query parameters sent with every request but kept out of the cache key (mailto, api_key).
 
         `min_interval`: seconds between two requests of this helper (arXiv asks for 3).
         """
         self.min_interval = min_interval
+        self.limiter: Limiter = limiter or NoLimiter()
+        """The API's request budget shared with other threads and processes (`citecheck.sources.limiter`)."""
         self._next_slot = 0.0
         self.name = name
         self.base_url = base_url.rstrip("/")
@@ -150,13 +154,14 @@ class PoliteHttp:
             retry_after: float | None = None
             with self._lock:
                 self.requests_made += 1
-            at = time.monotonic() + self.timeout
-            set_deadline(at)
             try:
-                try:
-                    resp = bounded_get(self._http(), url, deadline=at, max_bytes=MAX_BODY, params=query)
-                finally:
-                    set_deadline(None)
+                with self.limiter.slot():  # the API's budget, shared with other threads and processes
+                    at = time.monotonic() + self.timeout
+                    set_deadline(at)
+                    try:
+                        resp = bounded_get(self._http(), url, deadline=at, max_bytes=MAX_BODY, params=query)
+                    finally:
+                        set_deadline(None)
                 raw = resp.content
             except Interrupted:
                 raise SourceUnavailable("interrupted") from None

@@ -1,0 +1,155 @@
+"""One request budget per outside API, shared by every thread and process that asks it.
+
+Crossref's polite pool allows about 10 requests a second with 3 in flight; many documents checked at
+once (``check --jobs N``, several service workers) must share that one budget, not each take it
+whole. A `Limiter` hands out *slots*: at most `concurrency` at a time, and starts spaced at least
+``1 / rate`` seconds apart.
+
+* `LocalLimiter` — threads of one process (a lock and a semaphore);
+* `FileLimiter` — processes of one machine that see the same directory (the cache directory): the
+  next free start time lives in a small file under an exclusive ``flock``, and each in-flight request
+  holds one of `concurrency` slot files locked. A process that dies releases its locks with it, so a
+  killed worker never leaks a slot.
+
+The service shares the same budget between machines through Redis (`citecheck.service`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+SLOT_POLL = 0.01
+"""Seconds between two tries for a free slot file (a slot is held for one request: milliseconds)."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """An API's polite budget: requests per second and requests in flight."""
+
+    rate: float
+    concurrency: int
+
+
+BUDGETS = {
+    "crossref": Budget(10.0, 3),
+    "datacite": Budget(10.0, 3),
+    "europepmc": Budget(10.0, 3),
+    "openalex": Budget(10.0, 3),
+    "arxiv": Budget(1 / 3, 1),  # arXiv asks for one request every three seconds
+}
+
+
+class Limiter(Protocol):
+    """Hands out request slots; `slot()` blocks until this request may start."""
+
+    def slot(self) -> contextlib.AbstractContextManager[None]: ...
+
+
+class LocalLimiter:
+    """Spacing and concurrency for the threads of one process."""
+
+    def __init__(self, budget: Budget, clock: Callable[[], float] = time.monotonic,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.budget = budget
+        self._clock, self._sleep = clock, sleep
+        self._lock = threading.Lock()
+        self._next = 0.0
+        self._inflight = threading.BoundedSemaphore(max(1, budget.concurrency))
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._inflight:
+            with self._lock:
+                now = self._clock()
+                start = max(now, self._next)
+                self._next = start + 1.0 / self.budget.rate
+            if start > now:
+                self._sleep(start - now)
+            yield
+
+
+class FileLimiter:
+    """Spacing and concurrency shared by all processes that open the same `directory` for `api`."""
+
+    def __init__(self, directory: str | os.PathLike[str], api: str, budget: Budget,
+                 clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.dir = Path(directory)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.api = api
+        self.budget = budget
+        self._clock, self._sleep = clock, sleep
+        self._clock_path = self.dir / f"{api}.next"
+        self._slots = [self.dir / f"{api}.slot{k}" for k in range(max(1, budget.concurrency))]
+
+    def _take_slot(self) -> int:
+        """An exclusive lock on one free slot file (its descriptor)."""
+        while True:
+            for path in self._slots:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return fd
+                except BlockingIOError:
+                    os.close(fd)
+            self._sleep(SLOT_POLL)
+
+    def _reserve_start(self) -> float:
+        """The start time of this request, written for the next one under an exclusive lock."""
+        fd = os.open(self._clock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            raw = os.pread(fd, 64, 0)
+            try:
+                planned = float(raw.decode("ascii").strip() or 0.0)
+            except ValueError:
+                planned = 0.0  # a damaged file only costs one unspaced request
+            now = self._clock()
+            start = max(now, planned)
+            data = f"{start + 1.0 / self.budget.rate:.6f}".encode("ascii")
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, data, 0)
+            return start
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        fd = self._take_slot()
+        try:
+            start = self._reserve_start()
+            wait = start - self._clock()
+            if wait > 0:
+                self._sleep(wait)
+            yield
+        finally:
+            os.close(fd)
+
+
+class NoLimiter:
+    """No budget: every request starts at once (tests against loopback servers, `--rate-limit off`)."""
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        yield
+
+
+def limiter_for(api: str, directory: str | os.PathLike[str] | None, enabled: bool = True) -> Limiter:
+    """The limiter an API's client should use: shared through `directory` (the cache directory's
+    ``limits/``) when there is one, else per process; `NoLimiter` when limiting is off."""
+    budget = BUDGETS.get(api)
+    if not enabled or budget is None:
+        return NoLimiter()
+    if directory is not None:
+        try:
+            return FileLimiter(Path(directory) / "limits", api, budget)
+        except OSError:
+            pass  # an unwritable cache directory: limit within this process at least
+    return LocalLimiter(budget)

@@ -1,0 +1,101 @@
+"""The shared request budget: spacing and concurrency across threads and across processes."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from pathlib import Path
+
+from citecheck.sources.limiter import Budget, FileLimiter, LocalLimiter, NoLimiter, limiter_for
+
+
+class FakeClock:
+    """A clock that only moves when the limiter sleeps: spacing is checked without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.now += max(0.0, seconds)
+
+
+def test_local_limiter_spaces_starts() -> None:
+    clock = FakeClock()
+    lim = LocalLimiter(Budget(rate=4.0, concurrency=2), clock=clock, sleep=clock.sleep)
+    starts = []
+    for _ in range(5):
+        with lim.slot():
+            starts.append(clock())
+    assert [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)] == [0.25] * 4
+
+
+def test_file_limiter_spaces_starts_and_survives_a_damaged_clock_file(tmp_path: Path) -> None:
+    clock = FakeClock()
+    lim = FileLimiter(tmp_path, "crossref", Budget(rate=10.0, concurrency=3), clock=clock, sleep=clock.sleep)
+    starts = []
+    for _ in range(3):
+        with lim.slot():
+            starts.append(clock())
+    assert [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)] == [0.1, 0.1]
+    (tmp_path / "crossref.next").write_text("not a number")
+    with lim.slot():
+        pass  # a damaged file costs one unspaced start, never an error
+
+
+def test_file_limiter_bounds_requests_in_flight_across_threads(tmp_path: Path) -> None:
+    lim = FileLimiter(tmp_path, "api", Budget(rate=1000.0, concurrency=2))
+    inflight, peak, lock = [0], [0], threading.Lock()
+
+    def one() -> None:
+        with lim.slot():
+            with lock:
+                inflight[0] += 1
+                peak[0] = max(peak[0], inflight[0])
+            time.sleep(0.02)
+            with lock:
+                inflight[0] -= 1
+
+    threads = [threading.Thread(target=one) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 2
+
+
+def _stamp(directory: str, out: str, n: int) -> None:
+    """Reserve `n` starts, as `slot()` does, and write them down (reservations, not wake-up times,
+    so the check does not depend on how fast the scheduler wakes each process)."""
+    lim = FileLimiter(directory, "crossref", Budget(rate=50.0, concurrency=3))
+    with open(out, "a", encoding="ascii") as fh:
+        for _ in range(n):
+            fh.write(f"{lim._reserve_start():.6f}\n")
+
+
+def test_file_limiter_is_shared_by_processes(tmp_path: Path) -> None:
+    """Two processes asking at once get one budget between them: starts stay ≥ 1/rate apart overall."""
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_stamp, args=(str(tmp_path / "limits"), str(tmp_path / f"t{k}.txt"), 10))
+             for k in range(2)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+        assert p.exitcode == 0
+    stamps = sorted(float(x) for k in range(2) for x in (tmp_path / f"t{k}.txt").read_text().split())
+    assert len(stamps) == 20
+    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    assert min(gaps) >= 0.02 - 1e-5  # 50/s → every start 20 ms after the one before, whichever process
+
+
+def test_limiter_for_settings(tmp_path: Path) -> None:
+    assert isinstance(limiter_for("crossref", tmp_path), FileLimiter)
+    assert isinstance(limiter_for("crossref", None), LocalLimiter)
+    assert isinstance(limiter_for("crossref", tmp_path, enabled=False), NoLimiter)
+    assert isinstance(limiter_for("unknown-api", tmp_path), NoLimiter)
