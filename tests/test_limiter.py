@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import threading
 import time
@@ -32,7 +33,7 @@ def test_local_limiter_spaces_starts() -> None:
     for _ in range(5):
         with lim.slot():
             starts.append(clock())
-    assert [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)] == [0.25] * 4
+    assert [round(b - a, 6) for a, b in itertools.pairwise(starts)] == [0.25] * 4
 
 
 def test_file_limiter_spaces_starts_and_survives_a_damaged_clock_file(tmp_path: Path) -> None:
@@ -42,7 +43,7 @@ def test_file_limiter_spaces_starts_and_survives_a_damaged_clock_file(tmp_path: 
     for _ in range(3):
         with lim.slot():
             starts.append(clock())
-    assert [round(b - a, 6) for a, b in zip(starts, starts[1:], strict=False)] == [0.1, 0.1]
+    assert [round(b - a, 6) for a, b in itertools.pairwise(starts)] == [0.1, 0.1]
     (tmp_path / "crossref.next").write_text("not a number")
     with lim.slot():
         pass  # a damaged file costs one unspaced start, never an error
@@ -90,7 +91,7 @@ def test_file_limiter_is_shared_by_processes(tmp_path: Path) -> None:
         assert p.exitcode == 0
     stamps = sorted(float(x) for k in range(2) for x in (tmp_path / f"t{k}.txt").read_text().split())
     assert len(stamps) == 20
-    gaps = [b - a for a, b in zip(stamps, stamps[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert min(gaps) >= 0.02 - 1e-5  # 50/s → every start 20 ms after the one before, whichever process
 
 
