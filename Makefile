@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-generalise bench-claims bench-docs train-parser train-finder clean
+.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs train-parser train-finder clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check citecheck tests benchmarks tools fuzz
 
-bench: bench-parse bench-index bench-match bench-generalise bench-claims bench-docs
+bench: bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs
 
 bench-parse: $(STAMP)
 	$(PY) benchmarks/bench_parse.py
@@ -59,6 +59,9 @@ bench-claims: $(STAMP)
 
 bench-docs: $(STAMP)
 	$(PY) benchmarks/bench_docs.py
+
+bench-jobs: $(STAMP)
+	$(PY) benchmarks/bench_jobs.py
 
 train-parser: $(STAMP)
 	$(PY) benchmarks/train_parser.py

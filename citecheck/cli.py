@@ -295,6 +295,9 @@ def check(
     resume: Annotated[bool, typer.Option("--resume", help="Go on with an interrupted batch: documents "
                                          "already checked (same inputs, settings and content) are not "
                                          "checked again.")] = False,
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="Documents checked at once, each in its own "
+                                             "process (same reports as one at a time; outside APIs' request "
+                                             "budgets are shared). Env CITECHECK_JOBS.")] = None,
 ) -> None:
     """Run the whole audit (references → matching → claims → findings) and write the reports.
 
@@ -304,10 +307,10 @@ def check(
     from citecheck.audit import exit_code
     from citecheck.document import DocumentError
     from citecheck.inputs import expand_inputs
-    from citecheck.pipeline import check_batch
+    from citecheck.pipeline import check_batch, runs_in_parallel
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
-                         fail_on=fail_on, support=support)
+                         fail_on=fail_on, support=support, jobs=jobs)
     targets = report_targets(format or [], output or [])
     try:
         paths = expand_inputs(inputs)
@@ -317,7 +320,9 @@ def check(
         fail("no documents to check")
     refuse_overwriting([*paths, *map(str, settings.indexes)], [out for _, out in targets])
     with BatchProgress() as events:
-        result = check_batch(paths, settings, resume=resume, on_event=events, sources=_sources(settings))
+        sources = _sources(settings)  # opened here too, so a bad index or setting fails before any work
+        result = check_batch(paths, settings, resume=resume, on_event=events,
+                             sources=None if runs_in_parallel(paths, settings) else sources)
     if result.interrupted:
         done = len(result.audits)
         hint = "; run the same command with --resume to go on" if result.state is not None and done else ""

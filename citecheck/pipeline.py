@@ -8,7 +8,7 @@ a service into job status). Neither writes reports: `citecheck.report.render` do
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any
 from citecheck.audit import run_audit
 from citecheck.config import Settings, build_sources, load_settings
 from citecheck.document import DocumentError, load
+from citecheck.jobs import Outcome
 from citecheck.model import Audit, Document, Issue
 
 
@@ -110,42 +111,78 @@ def check_batch(paths: Sequence[str], settings: Settings | None = None, *, resum
 
     settings = _settings(settings)
     emit = on_event or (lambda _event: None)
-    if sources is None:
+    parallel = runs_in_parallel(paths, settings)
+    if parallel and sources is not None:
+        raise ValueError("with settings.jobs > 1 each process opens the sources its settings name; "
+                         "pass sources=None")
+    if sources is None and not parallel:
         sources, notes = open_sources(settings)
         for note in notes:
             emit(Event(EventKind.NOTE, message=note))
     result = BatchResult(total=len(paths), state=_batch_state(settings, list(paths), resume, emit))
     state = result.state
+    plan: list[tuple[str, str | None, Audit | None]] = []
+    for path in paths:
+        digest = file_digest(path) if state is not None else None
+        plan.append((path, digest, state.load(path, digest) if resume and state is not None else None))
+    todo = [path for path, _, stored in plan if stored is None]
+    if parallel and len(todo) > 1:
+        from citecheck.jobs import run_parallel
+
+        outcomes = run_parallel(todo, settings, settings.jobs)
+    else:
+        outcomes = _run_serial(todo, settings, sources or [], emit)
     try:
-        for path in paths:
-            digest = file_digest(path) if state is not None else None
-            stored = state.load(path, digest) if resume and state is not None else None
+        for path, digest, stored in plan:
             if stored is not None:
                 result.audits.append(stored)
                 result.reused += 1
                 emit(Event(EventKind.REUSED, path))
                 continue
-            try:
-                doc = load(path)
-            except DocumentError as exc:
-                failure = Event(EventKind.FAILED, path, str(exc))
+            outcome = next(outcomes)
+            if outcome.audit is None:
+                failure = Event(EventKind.FAILED, path, outcome.error or "not checked")
                 result.failed.append(failure)
                 emit(failure)
                 continue
-            for issue in doc.warnings:
-                emit(Event(EventKind.LOADED, path, issue.message))
-
-            def progress(done: int, total: int, _path: str = path) -> None:
-                emit(Event(EventKind.PROGRESS, _path, done=done, total=total))
-
-            audit = check_document(doc, settings=settings, sources=sources, progress=progress)
-            result.audits.append(audit)
+            if parallel:  # a serial run said these as it loaded the document
+                for message in outcome.loaded:
+                    emit(Event(EventKind.LOADED, path, message))
+            result.audits.append(outcome.audit)
             emit(Event(EventKind.CHECKED, path))
             if state is not None:
-                _save_state(state, path, digest, audit, emit)
+                _save_state(state, path, digest, outcome.audit, emit)
     except KeyboardInterrupt:
         result.interrupted = True
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close is not None:
+            close()
     return result
+
+
+def runs_in_parallel(paths: Sequence[str], settings: Settings) -> bool:
+    """Will `check_batch` use worker processes? (Several documents, ``jobs`` > 1, none read from stdin.)"""
+    return settings.jobs > 1 and len(paths) > 1 and "-" not in paths
+
+
+def _run_serial(paths: Sequence[str], settings: Settings, sources: Sequence[Any], emit: OnEvent
+                ) -> Iterator[Outcome]:
+    """The outcomes of `paths` checked one after the other in this process, with progress events."""
+    for path in paths:
+        try:
+            doc = load(path)
+        except DocumentError as exc:
+            yield Outcome(path, error=str(exc))
+            continue
+        for issue in doc.warnings:
+            emit(Event(EventKind.LOADED, path, issue.message))
+
+        def progress(done: int, total: int, _path: str = path) -> None:
+            emit(Event(EventKind.PROGRESS, _path, done=done, total=total))
+
+        audit = check_document(doc, settings=settings, sources=sources, progress=progress)
+        yield Outcome(path, audit=audit, loaded=[issue.message for issue in doc.warnings])
 
 
 def _batch_state(settings: Settings, paths: list[str], resume: bool, emit: OnEvent) -> Any:

@@ -1,0 +1,95 @@
+"""Documents checked in parallel processes (``check --jobs N``), results in input order.
+
+Each worker process opens the sources the settings name once (its own connections, index handles and
+models) and checks whole documents; the audits come back to the parent by pickling, exactly as a
+serial run would have made them. What the processes share lives on disk: the response cache (SQLite
+in WAL mode) and each outside API's request budget (`citecheck.sources.limiter.FileLimiter` under the
+cache directory), so N processes never ask Crossref more than one process would be allowed to.
+
+Processes are started with ``spawn``: a forked copy of a parent that already holds sockets, SQLite
+handles and thread pools is not safe. Workers ignore SIGINT — Ctrl-C in a terminal reaches the whole
+process group, and the parent alone decides to stop (it cancels what has not started and keeps what
+has finished).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from citecheck.config import Settings
+from citecheck.model import Audit
+
+_SOURCES: list[Any] | None = None
+_SETTINGS: Settings | None = None
+
+
+@dataclass
+class Outcome:
+    """One document's result: its audit, or the one-line reason it could not be read."""
+
+    path: str
+    audit: Audit | None = None
+    error: str | None = None
+    loaded: list[str] = field(default_factory=list)
+    """Warnings from loading the document (shown as they would be in a serial run)."""
+
+
+def check_path(path: str, settings: Settings, sources: Sequence[Any]) -> Outcome:
+    """Load and audit one document (the unit of work of a serial and a parallel batch alike)."""
+    from citecheck.document import DocumentError, load
+    from citecheck.pipeline import check_document
+
+    try:
+        doc = load(path)
+    except DocumentError as exc:
+        return Outcome(path, error=str(exc))
+    audit = check_document(doc, settings=settings, sources=sources)
+    return Outcome(path, audit=audit, loaded=[issue.message for issue in doc.warnings])
+
+
+def _start_worker(settings: Settings) -> None:
+    global _SOURCES, _SETTINGS
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from citecheck.pipeline import open_sources
+
+    _SETTINGS = settings
+    _SOURCES = open_sources(settings)[0]
+
+
+def _work(path: str) -> Outcome:
+    assert _SETTINGS is not None and _SOURCES is not None
+    return check_path(path, _SETTINGS, _SOURCES)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
+def run_parallel(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator[Outcome]:
+    """The outcomes of `paths` checked by `jobs` processes, yielded in input order as they are ready
+    (the largest files are started first, so one big document does not run alone at the end).
+
+    Closing the iterator early (or Ctrl-C in the caller) cancels the documents not yet started.
+    """
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths))), mp_context=context,
+                               initializer=_start_worker, initargs=(settings,))
+    futures: dict[int, Future[Outcome]] = {}
+    try:
+        for i in sorted(range(len(paths)), key=lambda k: -_size(paths[k])):  # largest first: no long tail
+            futures[i] = pool.submit(_work, paths[i])
+        for i in range(len(paths)):
+            yield futures[i].result()
+    finally:
+        for future in futures.values():
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
