@@ -307,7 +307,7 @@ def check(
     from citecheck.audit import exit_code
     from citecheck.document import DocumentError
     from citecheck.inputs import expand_inputs
-    from citecheck.pipeline import check_batch, runs_in_parallel
+    from citecheck.pipeline import check_batch
 
     settings = _settings(offline=offline, indexes=index, mailto=mailto, cache_dir=cache_dir, workers=workers,
                          fail_on=fail_on, support=support, jobs=jobs)
@@ -320,9 +320,8 @@ def check(
         fail("no documents to check")
     refuse_overwriting([*paths, *map(str, settings.indexes)], [out for _, out in targets])
     with BatchProgress() as events:
-        sources = _sources(settings)  # opened here too, so a bad index or setting fails before any work
-        result = check_batch(paths, settings, resume=resume, on_event=events,
-                             sources=None if runs_in_parallel(paths, settings) else sources)
+        sources = _sources(settings)
+        result = check_batch(paths, settings, resume=resume, on_event=events, sources=sources)
     if result.interrupted:
         done = len(result.audits)
         hint = "; run the same command with --resume to go on" if result.state is not None and done else ""

@@ -1,8 +1,9 @@
 """Documents checked in parallel processes (``check --jobs N``), results in input order.
 
-Each worker process opens the sources the settings name once (its own connections, index handles and
-models) and checks whole documents; the audits come back to the parent by pickling, exactly as a
-serial run would have made them. What the processes share lives on disk: the response cache (SQLite
+This process is one of the N: it checks the smallest documents itself while N − 1 spawned workers take
+the largest first. Each worker opens the sources the settings name once (its own connections, index
+handles and models) and checks whole documents; the audits come back by pickling, exactly as a serial
+run would have made them. What the processes share lives on disk: the response cache (SQLite
 in WAL mode) and each outside API's request budget (`citecheck.sources.limiter.FileLimiter` under the
 cache directory), so N processes never ask Crossref more than one process would be allowed to.
 
@@ -17,8 +18,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,22 +77,71 @@ def _size(path: str) -> int:
         return 0
 
 
-def run_parallel(paths: Sequence[str], settings: Settings, jobs: int) -> Iterator[Outcome]:
-    """The outcomes of `paths` checked by `jobs` processes, yielded in input order as they are ready
-    (the largest files are started first, so one big document does not run alone at the end).
+def run_parallel(paths: Sequence[str], settings: Settings, jobs: int,
+                 sources: Sequence[Any] | None = None) -> Iterator[Outcome]:
+    """The outcomes of `paths` checked by `jobs` processes, yielded in input order as they are ready.
 
-    Closing the iterator early (or Ctrl-C in the caller) cancels the documents not yet started.
+    This process is one of the `jobs`: it takes the smallest documents itself (with `sources`, opened
+    here when None) while ``jobs - 1`` spawned workers take the largest first — one process start fewer,
+    and no long tail. Closing the iterator early (or Ctrl-C in the caller) cancels what has not started.
     """
+    from collections import deque
+
+    if sources is None:
+        from citecheck.pipeline import open_sources
+
+        sources = open_sources(settings)[0]
+    order = deque(sorted(range(len(paths)), key=lambda k: -_size(paths[k])))
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(jobs, len(paths))), mp_context=context,
-                               initializer=_start_worker, initargs=(settings,))
+    workers = max(1, min(jobs - 1, len(paths)))
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                               initargs=(settings,))
     futures: dict[int, Future[Outcome]] = {}
+    done: dict[int, Outcome] = {}
+    lock = threading.Lock()
+    closed = False
+    broken = False
+
+    def feed(_finished: object = None) -> None:
+        """Give a worker the largest document left, as soon as one is free (called when one finishes)."""
+        nonlocal broken
+        with lock:
+            if closed or broken or not order:
+                return
+            i = order.popleft()
+            try:
+                future = futures[i] = pool.submit(_work, paths[i])
+            except (BrokenProcessPool, RuntimeError):  # a worker died: the rest is done here
+                order.appendleft(i)
+                broken = True
+                return
+        future.add_done_callback(feed)
+
+    for _ in range(workers):
+        feed()
+    ready = 0
     try:
-        for i in sorted(range(len(paths)), key=lambda k: -_size(paths[k])):  # largest first: no long tail
-            futures[i] = pool.submit(_work, paths[i])
-        for i in range(len(paths)):
-            yield futures[i].result()
+        while ready < len(paths):
+            if ready in done:
+                yield done.pop(ready)
+                ready += 1
+                continue
+            with lock:
+                waiting = futures.get(ready)
+                mine = order.pop() if order and (waiting is None or not waiting.done()) else None
+            if mine is not None:  # this process: the smallest left, while the workers run
+                done[mine] = check_path(paths[mine], settings, sources)
+                continue
+            assert waiting is not None  # neither done here nor left in `order`: a worker has it
+            try:
+                outcome = waiting.result()
+            except BrokenProcessPool:  # its worker was killed: check the document here instead
+                outcome = check_path(paths[ready], settings, sources)
+            yield outcome
+            ready += 1
     finally:
+        with lock:
+            closed = True
         for future in futures.values():
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)

@@ -106,16 +106,17 @@ def check_batch(paths: Sequence[str], settings: Settings | None = None, *, resum
     after an interruption (Ctrl-C: `interrupted` is set and the audits done so
     far are returned) the same call with ``resume=True`` checks only the rest.
     Call `BatchResult.finish()` once the reports are written.
+
+    With ``settings.jobs`` > 1 documents are checked by that many processes (`citecheck.jobs`): this one,
+    with `sources`, and workers that open the sources the settings name — so pass `sources` only when
+    they are the ones the settings name.
     """
     from citecheck.batch import file_digest
 
     settings = _settings(settings)
     emit = on_event or (lambda _event: None)
     parallel = runs_in_parallel(paths, settings)
-    if parallel and sources is not None:
-        raise ValueError("with settings.jobs > 1 each process opens the sources its settings name; "
-                         "pass sources=None")
-    if sources is None and not parallel:
+    if sources is None:
         sources, notes = open_sources(settings)
         for note in notes:
             emit(Event(EventKind.NOTE, message=note))
@@ -129,7 +130,7 @@ def check_batch(paths: Sequence[str], settings: Settings | None = None, *, resum
     if parallel and len(todo) > 1:
         from citecheck.jobs import run_parallel
 
-        outcomes = run_parallel(todo, settings, settings.jobs)
+        outcomes = run_parallel(todo, settings, settings.jobs, sources)
     else:
         outcomes = _run_serial(todo, settings, sources or [], emit)
     try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from citecheck.cli import app
@@ -55,8 +54,6 @@ def test_parallel_only_when_it_can_be(tmp_path: Path) -> None:
     assert runs_in_parallel(["a", "b"], s)
     assert not runs_in_parallel(["a"], s) and not runs_in_parallel(["a", "-"], s)
     assert not runs_in_parallel(["a", "b"], _settings(tmp_path, 1))
-    with pytest.raises(ValueError, match="sources=None"):
-        check_batch(["a", "b"], s, sources=[])
 
 
 def test_cli_jobs_option(tmp_path: Path) -> None:
