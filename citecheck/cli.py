@@ -18,6 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
+from citecheck import cli_service
 from citecheck.cli_common import (
     EXIT_BAD_INPUT,
     EXIT_INTERNAL,
@@ -366,6 +367,10 @@ def _write_reports(audits: list[Audit], targets: list[tuple[str, Path | None]], 
     to_terminal = any(fmt == "table" and out is None for fmt, out in targets)
     if not to_terminal and sys.stderr.isatty():
         render_terminal(audits, Console(stderr=True))
+
+
+app.command()(cli_service.serve)
+app.command()(cli_service.worker)
 
 
 @app.command("formats")

