@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,28 +22,8 @@ import pytest
 
 from citecheck.model import Audit, Finding, Span, SupportLink
 from citecheck.report.html import render_html
+from tests.browser import By, NoAlertPresentException, Select, driver, pytestmark  # noqa: F401
 from tests.test_reports import XSS_URL, empty_audit, sample_audit
-
-CHROMIUM = next((p for p in (os.environ.get("CITECHECK_CHROMIUM"), shutil.which("chromium"), "/usr/bin/chromium",
-                             shutil.which("chromium-browser"), shutil.which("google-chrome")) if p and Path(p).exists()),
-                None)
-CHROMEDRIVER = next((p for p in (os.environ.get("CITECHECK_CHROMEDRIVER"), shutil.which("chromedriver"),
-                                 "/usr/bin/chromedriver") if p and Path(p).exists()), None)
-
-if os.environ.get("CITECHECK_REQUIRE_BROWSER") and (CHROMIUM is None or CHROMEDRIVER is None):
-    # CI installs the browser; there a missing one is a failure, not a skip
-    raise RuntimeError("CITECHECK_REQUIRE_BROWSER is set but chromium/chromedriver is missing")
-
-pytestmark = [
-    pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install -y chromium chromium-driver)"),
-    pytest.mark.skipif(CHROMEDRIVER is None, reason="no chromedriver (apt-get install -y chromium-driver)"),
-]
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
-from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
 
 PWN = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
 
@@ -63,26 +42,8 @@ def hostile_audits() -> list[Audit]:
     return [audit, empty_audit()]
 
 
-@pytest.fixture(scope="module")
-def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--no-first-run", "--window-size=1400,1000", "--hide-scrollbars", "--force-device-scale-factor=1",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    drv = webdriver.Chrome(options=options, service=Service(executable_path=CHROMEDRIVER))
-    drv.set_page_load_timeout(30)
-    try:
-        yield drv
-    finally:
-        drv.quit()
-
-
 @pytest.fixture
-def page(driver: Any, tmp_path: Path) -> Any:
+def page(driver: Any, tmp_path: Path) -> Any:  # noqa: F811 - the shared fixture
     path = tmp_path / "report.html"
     path.write_text(render_html(hostile_audits()), encoding="utf-8")
     driver.get(path.as_uri())
