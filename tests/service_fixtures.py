@@ -72,7 +72,8 @@ def worker_env(tmp_path: Path) -> dict[str, str]:
     """An offline worker on the demo index (no network; support scoring off: these tests are about the queue)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITECHECK_")}
     env.update(CITECHECK_OFFLINE="1", CITECHECK_INDEX=str(DEMO / "index.jsonl"), CITECHECK_SUPPORT="0",
-               CITECHECK_CACHE_DIR=str(tmp_path / "cache"), CITECHECK_SOURCES="crossref", OMP_NUM_THREADS="1")
+               CITECHECK_CACHE_DIR=str(tmp_path / "cache"), CITECHECK_SOURCES="crossref", OMP_NUM_THREADS="1",
+               PYTHONUNBUFFERED="1")
     return env
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 
 import httpx2
 import pytest
@@ -42,6 +43,9 @@ def test_store_reports_once_and_finds_lost_jobs(redis_url: str) -> None:  # noqa
     store.start(other, "w1")
     store.r.delete(f"citecheck:lease:{other}")  # what a dead worker's lease does after LEASE_SECONDS
     assert store.lost() == [other]
+    assert store.take_back(other) and not store.take_back(other)  # two sweepers: one requeues it
+    assert store.info(other).status is JobStatus.QUEUED and store.lost() == []  # type: ignore[union-attr]
+    assert store.counts() == {"done": 1, "queued": 1}
     with pytest.raises(ValueError, match="empty"):
         store.create("c.md", b"")
 
@@ -93,7 +97,7 @@ def test_forty_documents_one_worker_killed_none_lost_none_twice(service: Service
     if was_running:  # the killed worker's job was put back on the queue and run again elsewhere
         assert store.info(job_id).attempts >= 2  # type: ignore[union-attr]
     listing = httpx2.get(service.url + "/api/jobs", timeout=10).json()
-    assert listing["statuses"] == {"done": 40}
+    assert listing == {"count": 40, "statuses": {"done": 40}}  # counts, never other users' job ids
 
 
 @needs_redis
@@ -117,3 +121,10 @@ def test_hostile_uploads_are_refused_or_inert(service: Service) -> None:  # noqa
     assert "<img src=x" not in html.text
     assert httpx2.get(store_url + "..%2F..%2Fetc%2Fpasswd", timeout=5).status_code == 404
     assert httpx2.post(service.url + "/api/jobs", timeout=5).status_code == 400
+    chunked = httpx2.post(service.url + "/api/jobs", content=iter([b"--x\r\n"]), timeout=5,
+                          headers={"content-type": "multipart/form-data; boundary=x"})
+    assert chunked.status_code == 411  # no length, no upload: the body would be unbounded
+    with socket.create_connection(("127.0.0.1", service.port), timeout=5) as s:  # a terabyte announced
+        s.sendall(b"POST /api/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                  b"Content-Length: 1000000000000\r\n\r\n--x\r\n")
+        assert s.recv(100).startswith(b"HTTP/1.1 413 ")  # refused before a byte of it is read

@@ -5,7 +5,7 @@ nothing we do not use; uvicorn serves it.
 
     GET  /                          upload page (progress and each report, in a sandboxed frame)
     POST /api/jobs                  multipart ``files`` (one or many) → 202 {"jobs": [{id, name}], "errors": [...]}
-    GET  /api/jobs                  every job's status
+    GET  /api/jobs                  how many jobs are in each status (never their ids)
     GET  /api/jobs/{id}             one job: status, attempts, error, report links when done
     GET  /api/jobs/{id}/report.json the JSON report        GET /api/jobs/{id}/report.html  the HTML report
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -31,11 +30,11 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from citecheck.service.store import MAX_DOCUMENT_BYTES, QUEUE, JobStatus, JobStore, UploadError
-from citecheck.service.tasks import enqueue, requeue_lost
+from citecheck.service.tasks import Sweeper, enqueue
 
 MAX_FILES = 200
-SWEEP_SECONDS = 1.0
-"""How often the server looks for jobs whose worker died (leases last `store.LEASE_SECONDS`)."""
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+"""One request's whole body; a request must say its length (uvicorn holds the body to it)."""
 _JOB_ID_RE = re.compile(r"^[0-9a-f]{32}$")
 _SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
                      "X-Frame-Options": "SAMEORIGIN"}
@@ -81,9 +80,12 @@ def create_app(redis_url: str, sweep: bool = True) -> Starlette:
         return page()
 
     async def submit(request: Request) -> Response:
-        length = int(request.headers.get("content-length") or 0)
-        if length > MAX_FILES * MAX_DOCUMENT_BYTES:
-            return JSONResponse({"error": "upload too large"}, status_code=413)
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            return JSONResponse({"error": "say the upload's length (Content-Length)"}, status_code=411)
+        if int(length) > MAX_UPLOAD_BYTES:
+            return JSONResponse({"error": f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"},
+                                status_code=413)
         form = await request.form(max_files=MAX_FILES, max_part_size=MAX_DOCUMENT_BYTES)
         jobs, errors = [], []
         for item in form.getlist("files"):
@@ -103,11 +105,9 @@ def create_app(redis_url: str, sweep: bool = True) -> Starlette:
         return JSONResponse({"jobs": jobs, "errors": errors}, status_code=202 if jobs else 400)
 
     async def list_jobs(_: Request) -> Response:
-        views = [v for v in (job_view(j) for j in store.all_ids()) if v is not None]
-        counts: dict[str, int] = {}
-        for v in views:
-            counts[v["status"]] = counts.get(v["status"], 0) + 1
-        return JSONResponse({"count": len(views), "statuses": counts, "jobs": views})
+        # counts only: a job id is the capability to read its report, so ids are never listed
+        counts = store.counts()
+        return JSONResponse({"count": sum(counts.values()), "statuses": counts})
 
     async def one_job(request: Request) -> Response:
         job_id = request.path_params["job_id"]
@@ -128,22 +128,12 @@ def create_app(redis_url: str, sweep: bool = True) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        stop = threading.Event()
-
-        def sweeper() -> None:
-            while not stop.wait(SWEEP_SECONDS):
-                try:
-                    requeue_lost(store, queue)
-                except Exception:  # Redis briefly away: try again on the next tick
-                    continue
-
-        thread = threading.Thread(target=sweeper, name="citecheck-sweeper", daemon=True)
-        if sweep:
-            thread.start()
+        sweeper = Sweeper(store, queue).start() if sweep else None
         try:
             yield
         finally:
-            stop.set()
+            if sweeper is not None:
+                sweeper.stop()
 
     routes = [
         Route("/", index),

@@ -3,7 +3,14 @@
 Keys (prefix ``citecheck:``): ``job:{id}`` a hash (name, status, attempts, error, created);
 ``doc:{id}`` the uploaded bytes; ``report:{id}`` a hash (json, html) written once (``HSETNX`` on
 ``json``: a job that ran twice after a lost lease still has one report); ``lease:{id}`` a short-lived
-key a running worker renews; ``jobs`` the set of job ids. Everything expires after `RETENTION`.
+key a running worker renews; ``running`` the set of started jobs (what the sweepers look at, so a sweep
+costs the number of running jobs, not of all jobs kept); ``jobs`` the ids by creation time (trimmed to
+`RETENTION`). Everything expires after `RETENTION`.
+
+Why our own leases rather than RQ's abandoned-job handling: RQ notices a dead worker's job only when
+its execution's heartbeat TTL runs out (monitoring interval + 60 s, longer for a busy `SimpleWorker`)
+and then moves it to the failed registry; a lease of `LEASE_SECONDS` puts it back on the queue within
+seconds. RQ's handling stays as the second line (`tasks.on_abandoned`).
 """
 
 from __future__ import annotations
@@ -23,6 +30,16 @@ MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 MAX_NAME = 120
 PREFIX = "citecheck:"
 QUEUE = "citecheck"
+
+
+_REQUEUE_LUA = """
+if redis.call('HGET', KEYS[1], 'status') ~= 'started' then return 0 end
+if redis.call('EXISTS', KEYS[2]) == 1 or redis.call('HEXISTS', KEYS[3], 'json') == 1 then return 0 end
+redis.call('HSET', KEYS[1], 'status', 'queued')
+redis.call('SREM', KEYS[4], ARGV[1])
+return 1
+"""
+"""Started, no lease, no report → queued again, atomically: of several sweepers one wins."""
 
 
 class JobStatus(StrEnum):
@@ -81,7 +98,8 @@ class JobStore:
             p.hset(self._k("job", job_id), mapping={"name": safe_name(name), "status": JobStatus.QUEUED,
                                                    "attempts": 0, "error": "", "created": time.time()})
             p.expire(self._k("job", job_id), RETENTION)
-            p.sadd(self._k("jobs"), job_id)
+            p.zadd(self._k("jobs"), {job_id: time.time()})
+            p.zremrangebyscore(self._k("jobs"), 0, time.time() - RETENTION)
             p.execute()
         return job_id
 
@@ -98,18 +116,35 @@ class JobStore:
         value = self.r.hget(self._k("report", job_id), kind)
         return value.decode("utf-8") if value is not None else None
 
-    def all_ids(self) -> list[str]:
-        return sorted(x.decode() for x in self.r.smembers(self._k("jobs")))
+    def counts(self) -> dict[str, int]:
+        """How many kept jobs are in each status (queue health; job ids are never listed)."""
+        ids = [x.decode() for x in self.r.zrange(self._k("jobs"), 0, -1)]
+        with self.r.pipeline(transaction=False) as p:
+            for job_id in ids:
+                p.hget(self._k("job", job_id), "status")
+            statuses = p.execute()
+        out: dict[str, int] = {}
+        for status in statuses:
+            if status is not None:
+                out[status.decode()] = out.get(status.decode(), 0) + 1
+        return out
 
     def lost(self) -> list[str]:
         """Started jobs without a report whose lease lapsed: their worker died."""
         out = []
-        for job_id in self.all_ids():
+        for job_id in sorted(x.decode() for x in self.r.smembers(self._k("running"))):
             info = self.info(job_id)
-            if (info is not None and info.status is JobStatus.STARTED and not self.r.exists(self._k("lease", job_id))
+            if info is None:
+                self.r.srem(self._k("running"), job_id)  # expired with its retention
+            elif (info.status is JobStatus.STARTED and not self.r.exists(self._k("lease", job_id))
                     and not self.r.hexists(self._k("report", job_id), "json")):
                 out.append(job_id)
         return out
+
+    def take_back(self, job_id: str) -> bool:
+        """Mark a lost job queued again; True for exactly one caller however many sweepers ask."""
+        keys = [self._k("job", job_id), self._k("lease", job_id), self._k("report", job_id), self._k("running")]
+        return bool(self.r.eval(_REQUEUE_LUA, len(keys), *keys, job_id))
 
     # ------------------------------------------------------------ worker side
     def document(self, job_id: str) -> bytes | None:
@@ -123,6 +158,7 @@ class JobStore:
             p.hset(self._k("job", job_id), "status", JobStatus.STARTED)
             p.hincrby(self._k("job", job_id), "attempts", 1)
             p.set(self._k("lease", job_id), worker, ex=LEASE_SECONDS)
+            p.sadd(self._k("running"), job_id)
             p.execute()
         return True
 
@@ -139,6 +175,7 @@ class JobStore:
                 p.expire(key, RETENTION)
                 p.hset(self._k("job", job_id), "status", JobStatus.DONE)
                 p.delete(self._k("lease", job_id))
+                p.srem(self._k("running"), job_id)
                 p.execute()
         return stored
 
@@ -146,7 +183,5 @@ class JobStore:
         with self.r.pipeline() as p:
             p.hset(self._k("job", job_id), mapping={"status": JobStatus.FAILED, "error": error[:500]})
             p.delete(self._k("lease", job_id))
+            p.srem(self._k("running"), job_id)
             p.execute()
-
-    def mark_queued(self, job_id: str) -> None:
-        self.r.hset(self._k("job", job_id), "status", JobStatus.QUEUED)
