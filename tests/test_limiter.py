@@ -8,7 +8,8 @@ import threading
 import time
 from pathlib import Path
 
-from citecheck.sources.limiter import Budget, FileLimiter, LocalLimiter, NoLimiter, limiter_for
+from citecheck.sources.limiter import Budget, FileLimiter, LocalLimiter, NoLimiter, RedisLimiter, limiter_for
+from tests.service_fixtures import needs_redis, redis_url, wait_until  # noqa: F401
 
 
 class FakeClock:
@@ -100,3 +101,54 @@ def test_limiter_for_settings(tmp_path: Path) -> None:
     assert isinstance(limiter_for("crossref", None), LocalLimiter)
     assert isinstance(limiter_for("crossref", tmp_path, enabled=False), NoLimiter)
     assert isinstance(limiter_for("unknown-api", tmp_path), NoLimiter)
+    assert isinstance(limiter_for("crossref", tmp_path, redis_url="redis://127.0.0.1:1/0"), RedisLimiter)
+
+
+@needs_redis
+def test_redis_limiter_is_one_budget_for_every_holder(redis_url: str) -> None:  # noqa: F811
+    """Two limiters on one Redis (two workers, two machines): one schedule, one set of slots."""
+    from redis import Redis
+
+    budget = Budget(rate=0.001, concurrency=2)  # one start per 1000 s: reservations show the schedule
+    a, b = (RedisLimiter(Redis.from_url(redis_url), "crossref", budget) for _ in range(2))
+    waits = [a.reserve(), b.reserve(), a.reserve()]
+    assert waits[0] < 1 and 999 < waits[1] < 1000.5 and 1999 < waits[2] < 2000.5  # taken in turn
+    held = [a.try_slot(), b.try_slot()]
+    assert None not in held and a.try_slot() is None and b.try_slot() is None  # 2 in flight, whoever asks
+    a.release(held[1] or "")  # a slot is given back by its token, whichever process holds it
+    assert b.try_slot() is not None
+
+
+@needs_redis
+def test_redis_limiter_slot_of_a_dead_holder_lapses(redis_url: str) -> None:  # noqa: F811
+    from redis import Redis
+
+    lim = RedisLimiter(Redis.from_url(redis_url), "arxiv", Budget(rate=1000.0, concurrency=1), slot_ttl=0.2)
+    assert lim.try_slot() is not None  # taken and never given back, as by a SIGKILLed worker
+    assert lim.try_slot() is None
+    wait_until(lambda: lim.try_slot() is not None, 10, "the dead holder's slot to lapse")
+
+
+@needs_redis
+def test_redis_limiter_bounds_requests_in_flight_across_threads(redis_url: str) -> None:  # noqa: F811
+    from redis import Redis
+
+    lims = [RedisLimiter(Redis.from_url(redis_url), "api", Budget(rate=1000.0, concurrency=2)) for _ in range(2)]
+    inflight, peak, lock = [0], [0], threading.Lock()
+
+    def one(k: int) -> None:
+        with lims[k % 2].slot():
+            with lock:
+                inflight[0] += 1
+                peak[0] = max(peak[0], inflight[0])
+            time.sleep(0.02)
+            with lock:
+                inflight[0] -= 1
+
+    threads = [threading.Thread(target=one, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak[0] == 2
+    assert not list(lims[0]._take.registered_client.scan_iter("citecheck:limit:api:slot*"))  # all given back

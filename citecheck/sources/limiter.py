@@ -21,6 +21,7 @@ import fcntl
 import os
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,31 +144,72 @@ return string.format('%.6f', start - now)
 """
 
 
+_TAKE_SLOT_LUA = """
+for k = 1, tonumber(ARGV[1]) do
+  if redis.call('SET', KEYS[1] .. k, ARGV[2], 'NX', 'PX', ARGV[3]) then return k end
+end
+return 0
+"""
+_GIVE_SLOT_LUA = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+SLOT_TTL = 120.0
+"""Seconds a Redis slot is held at most: longer than any request's deadline, so it only ever lapses
+when its holder died (a SIGKILLed worker cannot release it)."""
+
+
 class RedisLimiter:
-    """Spacing shared by every process on every machine that reaches one Redis (the service's workers).
+    """Spacing and requests in flight shared by every process on every machine that reaches one Redis
+    (the service's workers).
 
     The next free start time lives in one key, moved forward atomically by a Lua script on Redis's own
-    clock (machines' clocks may disagree); requests in flight are bounded per process (`LocalLimiter`).
+    clock (machines' clocks may disagree). The `concurrency` slots are keys taken with ``SET NX PX``
+    and given back only by their holder (compare-and-delete), so a dead holder's slot frees itself
+    after `slot_ttl`.
     """
 
-    def __init__(self, redis: object, api: str, budget: Budget, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, redis: object, api: str, budget: Budget, sleep: Callable[[float], None] = time.sleep,
+                 slot_ttl: float = SLOT_TTL) -> None:
         self.key = f"citecheck:limit:{api}"
         self.budget = budget
-        self._script = redis.register_script(_SPACING_LUA)  # type: ignore[attr-defined]
+        self._spacing = redis.register_script(_SPACING_LUA)  # type: ignore[attr-defined]
+        self._take = redis.register_script(_TAKE_SLOT_LUA)  # type: ignore[attr-defined]
+        self._give = redis.register_script(_GIVE_SLOT_LUA)  # type: ignore[attr-defined]
         self._sleep = sleep
-        self._inflight = threading.BoundedSemaphore(max(1, budget.concurrency))
+        self._slot_ms = max(1, int(slot_ttl * 1000))
 
     def reserve(self) -> float:
         """Seconds this request must wait for its start (its place in the shared schedule is taken)."""
-        return float(self._script(keys=[self.key], args=[f"{1.0 / self.budget.rate:.6f}"]))
+        return float(self._spacing(keys=[self.key], args=[f"{1.0 / self.budget.rate:.6f}"]))
+
+    def try_slot(self) -> str | None:
+        """Take a free in-flight slot without waiting: its key, or None when all are taken."""
+        token = uuid.uuid4().hex
+        k = int(self._take(keys=[f"{self.key}:slot"], args=[max(1, self.budget.concurrency), token, self._slot_ms]))
+        return f"{self.key}:slot{k}\n{token}" if k else None
+
+    def release(self, held: str) -> None:
+        key, token = held.split("\n")
+        self._give(keys=[key], args=[token])
 
     @contextlib.contextmanager
     def slot(self) -> Iterator[None]:
-        with self._inflight:
+        held = self.try_slot()
+        while held is None:
+            self._sleep(SLOT_POLL)
+            held = self.try_slot()
+        try:
             wait = self.reserve()
             if wait > 0:
                 self._sleep(wait)
             yield
+        finally:
+            try:
+                self.release(held)
+            except Exception:  # Redis away: the slot lapses after slot_ttl; the answer already read is kept
+                pass
 
 
 class NoLimiter:
