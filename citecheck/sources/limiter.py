@@ -10,8 +10,8 @@ whole. A `Limiter` hands out *slots*: at most `concurrency` at a time, and start
   next free start time lives in a small file under an exclusive ``flock``, and each in-flight request
   holds one of `concurrency` slot files locked. A process that dies releases its locks with it, so a
   killed worker never leaks a slot.
-
-* `RedisLimiter` — processes on many machines (the service's workers), through one Redis.
+* `RedisLimiter` — processes on many machines (the service's workers), through one Redis: spacing
+  and in-flight slots both global, a dead holder's slot lapsing on its own.
 """
 
 from __future__ import annotations
