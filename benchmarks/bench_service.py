@@ -61,6 +61,7 @@ def _comparable(report: dict) -> dict:
 
 def run_service(docs: list[Path], workers: int, tmp: Path) -> tuple[float, list[dict]]:
     """Seconds from upload to the last report with `workers` workers, and the reports in upload order."""
+    tmp.mkdir(parents=True, exist_ok=True)
     redis_port, http_port = _port(), _port()
     url = f"redis://127.0.0.1:{redis_port}/0"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CITECHECK_")}

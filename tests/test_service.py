@@ -128,3 +128,31 @@ def test_hostile_uploads_are_refused_or_inert(service: Service) -> None:  # noqa
         s.sendall(b"POST /api/jobs HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=x\r\n"
                   b"Content-Length: 1000000000000\r\n\r\n--x\r\n")
         assert s.recv(100).startswith(b"HTTP/1.1 413 ")  # refused before a byte of it is read
+
+
+@needs_redis
+def test_a_job_rq_abandoned_before_its_lease_is_queued_again_once(redis_url: str) -> None:  # noqa: F811
+    """RQ reports a job whose worker died between dequeueing it and `check_job` as abandoned: back on
+    the queue unless it has a report or is held by a live lease; other failures are not retried."""
+    from types import SimpleNamespace
+
+    from redis import Redis
+    from rq import Queue
+    from rq.exceptions import AbandonedJobError
+
+    from citecheck.service.tasks import on_abandoned
+
+    r = Redis.from_url(redis_url)
+    store, queue = JobStore(r), Queue("citecheck", connection=r)
+    waiting, running, done = (store.create(f"{k}.md", b"# t") for k in "abc")
+    store.start(running, "w1")
+    store.start(done, "w1")
+    store.finish(done, "{}", "")
+    for job_id in (waiting, running, done):
+        on_abandoned(SimpleNamespace(args=[job_id]), r, AbandonedJobError, AbandonedJobError(), None)
+    on_abandoned(SimpleNamespace(args=[waiting]), r, ValueError, ValueError(), None)
+    assert [j.args[0] for j in queue.get_jobs()] == [waiting]  # the running one keeps its lease
+    r.delete(f"citecheck:lease:{running}")
+    on_abandoned(SimpleNamespace(args=[running]), r, AbandonedJobError, AbandonedJobError(), None)
+    assert [j.args[0] for j in queue.get_jobs()] == [waiting, running]
+    assert store.info(running).status is JobStatus.QUEUED  # type: ignore[union-attr]
