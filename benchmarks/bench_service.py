@@ -45,7 +45,7 @@ def _wait(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-
         try:
             if check():
                 return
-        except (OSError, httpx2.HTTPError):
+        except Exception:  # not up yet (connection refused, Redis loading…)
             pass
         time.sleep(0.1)
     raise SystemExit(f"timed out waiting for {what}")

@@ -43,8 +43,13 @@ def worker(
     burst: Annotated[bool, typer.Option("--burst", help="Exit when the queue is empty.")] = False,
 ) -> None:
     """Check queued documents with this machine's settings (index, cache, sources) until stopped."""
-    from citecheck.service.tasks import run_worker
+    from citecheck.config import ConfigError
+    from citecheck.service.tasks import open_worker_sources, run_worker
 
     _reachable(redis)
     os.environ["CITECHECK_REDIS_URL"] = redis  # the outside APIs' budgets are shared through it
+    try:
+        open_worker_sources()  # bad settings (index, cache) end here in one line, before any job is taken
+    except (ConfigError, OSError, ValueError) as exc:
+        fail(f"worker not started: {exc}")
     run_worker(redis, burst=burst)

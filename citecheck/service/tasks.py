@@ -135,7 +135,7 @@ def _check(store: JobStore, job_id: str) -> str:
     if info is None or data is None:
         store.fail(job_id, "the document is no longer stored")
         return "gone"
-    settings, sources = _settings_and_sources()
+    settings, sources = open_worker_sources()
     with tempfile.TemporaryDirectory(prefix="citecheck-job-") as tmp:
         path = Path(tmp) / info.name  # a safe name (JobStore.create), in a directory of our own
         path.write_bytes(data)
@@ -153,7 +153,7 @@ def _check(store: JobStore, job_id: str) -> str:
     return "stored" if store.finish(job_id, json_text, html_text) else "duplicate dropped"
 
 
-def _settings_and_sources() -> tuple[Any, list[Any]]:
+def open_worker_sources() -> tuple[Any, list[Any]]:
     """This worker's settings and sources, opened once and kept (indexes, cache, clients)."""
     global _SOURCES, _SETTINGS
     if _SOURCES is None:
@@ -188,7 +188,7 @@ def run_worker(redis_url: str, burst: bool = False) -> None:
     from rq import Queue
 
     faulthandler.register(signal.SIGUSR1)  # `kill -USR1 <pid>` prints a stuck worker's stacks to stderr
-    _settings_and_sources()  # before taking any job: the first one should not pay for opening them
+    open_worker_sources()  # before taking any job: the first one should not pay for opening them
     connection = Redis.from_url(redis_url)
     queue = Queue(QUEUE, connection=connection)
     sweeper = Sweeper(JobStore(connection), queue).start()
