@@ -10,6 +10,7 @@ import json
 import os
 import signal
 import socket
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -156,3 +157,20 @@ def test_a_job_rq_abandoned_before_its_lease_is_queued_again_once(redis_url: str
     on_abandoned(SimpleNamespace(args=[running]), r, AbandonedJobError, AbandonedJobError(), None)
     assert [j.args[0] for j in queue.get_jobs()] == [waiting, running]
     assert store.info(running).status is JobStatus.QUEUED  # type: ignore[union-attr]
+
+
+@needs_redis
+def test_worker_with_bad_settings_says_so_in_one_line(redis_url: str, tmp_path: Path) -> None:  # noqa: F811
+    import subprocess
+
+    from tests.service_fixtures import CITECHECK, worker_env
+
+    env = dict(worker_env(tmp_path), CITECHECK_INDEX=str(tmp_path / "missing.sqlite"))
+    run = subprocess.run([CITECHECK, "worker", "--redis", redis_url], env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [f"citecheck: error: worker not started: {tmp_path / 'missing.sqlite'}: "
+                                               "no index file here (build one with `citecheck index add`)"]
+    bad = subprocess.run([CITECHECK, "serve", "--redis", "redis://127.0.0.1:1/0"], env=env, capture_output=True,
+                         text=True, timeout=60)
+    assert bad.returncode == 2 and bad.stderr.startswith("citecheck: error: cannot reach Redis at redis://127.0.0.1:1/0")
