@@ -47,7 +47,7 @@ def _wait(check, timeout: float, what: str) -> None:  # type: ignore[no-untyped-
                 return
         except Exception:  # not up yet (connection refused, Redis loading…)
             pass
-        time.sleep(0.1)
+        time.sleep(0.25)
     raise SystemExit(f"timed out waiting for {what}")
 
 
@@ -57,6 +57,25 @@ def _comparable(report: dict) -> dict:
     for doc in report.get("documents", []):
         doc.pop("document", None)
     return report
+
+
+def first_difference(a: object, b: object, where: str = "") -> str | None:
+    """Where two JSON values first differ (a path and both values, shortened), or None."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in sorted(set(a) | set(b)):
+            found = first_difference(a.get(key), b.get(key), f"{where}.{key}")
+            if found:
+                return found
+        return None
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return f"{where}: {len(a)} items vs {len(b)}"
+        for k, (x, y) in enumerate(zip(a, b, strict=True)):
+            found = first_difference(x, y, f"{where}[{k}]")
+            if found:
+                return found
+        return None
+    return None if a == b else f"{where}: {str(a)[:80]!r} vs {str(b)[:80]!r}"
 
 
 def run_service(docs: list[Path], workers: int, tmp: Path) -> tuple[float, list[dict]]:
@@ -87,9 +106,9 @@ def run_service(docs: list[Path], workers: int, tmp: Path) -> tuple[float, list[
         answer = httpx2.post(base + "/api/jobs", files=files, timeout=120).json()
         ids = [j["id"] for j in answer["jobs"]]
 
-        def done() -> bool:
-            return all(httpx2.get(f"{base}/api/jobs/{i}", timeout=5).json()["status"] in ("done", "failed")
-                       for i in ids)
+        def done() -> bool:  # one cheap request a poll: the bench must not take CPU from the workers
+            counts = httpx2.get(base + "/api/jobs", timeout=5).json()["statuses"]
+            return counts.get("done", 0) + counts.get("failed", 0) == len(ids)
 
         _wait(done, 1800, "the reports")
         wall = time.perf_counter() - t
@@ -134,7 +153,10 @@ def main() -> int:
         want = [_comparable(r)["documents"] for r in serial]
         for n in (int(x) for x in args.workers.split(",")):
             wall, reports = run_service(docs, n, tmp / f"w{n}")
-            same = [_comparable(r)["documents"] for r in reports] == want
+            got = [_comparable(r)["documents"] for r in reports]
+            same = got == want
+            if not same:
+                print(f"{n} worker(s): {first_difference(want, got)}", file=sys.stderr)
             rows.append((n, wall, same))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

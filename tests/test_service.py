@@ -131,6 +131,30 @@ def test_hostile_uploads_are_refused_or_inert(service: Service) -> None:  # noqa
         assert s.recv(100).startswith(b"HTTP/1.1 413 ")  # refused before a byte of it is read
 
 
+TEX = b"\\documentclass{article}\\begin{document}\nAs shown before \\cite{li2020}.\n\\bibliography{refs}\\end{document}\n"
+BIB = b"@article{li2020,\n  author = {Li, An},\n  title = {A study of things},\n  journal = {J},\n  year = {2020}\n}\n"
+
+
+@needs_redis
+def test_latex_is_checked_with_the_bibliography_uploaded_with_it(service: Service) -> None:  # noqa: F811
+    alone = _submit(service, [("paper.tex", TEX)])[0]
+    together = {j["name"]: j["id"] for j in _submit(service, [("paper.tex", TEX), ("../refs.bib", BIB)])}
+    assert set(together) == {"paper.tex", "refs.bib"}  # the .bib is also a document of its own
+    ids = [alone["id"], *together.values()]
+    store_url = service.url + "/api/jobs/"
+    wait_until(lambda: all(httpx2.get(store_url + i, timeout=5).json()["status"] == "done" for i in ids), 60,
+               "the three reports")
+
+    def kinds(job_id: str) -> tuple[int, set[str]]:
+        doc = httpx2.get(store_url + job_id + "/report.json", timeout=5).json()["documents"][0]
+        return len(doc["references"]), {f["kind"] for f in doc["findings"]}
+
+    assert kinds(alone["id"]) == (0, {"markers_without_list", "no_reference_list"})
+    count, found = kinds(together["paper.tex"])
+    assert count == 1 and "no_reference_list" not in found and "markers_without_list" not in found
+    assert kinds(together["refs.bib"])[0] == 1
+
+
 @needs_redis
 def test_a_job_rq_abandoned_before_its_lease_is_queued_again_once(redis_url: str) -> None:  # noqa: F811
     """RQ reports a job whose worker died between dequeueing it and `check_job` as abandoned: back on

@@ -5,6 +5,7 @@ nothing we do not use; uvicorn serves it.
 
     GET  /                          upload page (progress and each report, in a sandboxed frame)
     POST /api/jobs                  multipart ``files`` (one or many) → 202 {"jobs": [{id, name}], "errors": [...]}
+                                    (one job per file; a .tex file is checked with the .bib/.bbl files sent with it)
     GET  /api/jobs                  how many jobs are in each status (never their ids)
     GET  /api/jobs/{id}             one job: status, attempts, error, report links when done
     GET  /api/jobs/{id}/report.json the JSON report        GET /api/jobs/{id}/report.html  the HTML report
@@ -29,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from citecheck.service.store import MAX_DOCUMENT_BYTES, QUEUE, JobStatus, JobStore, UploadError
+from citecheck.service.store import MAX_DOCUMENT_BYTES, QUEUE, JobStatus, JobStore, UploadError, safe_name
 from citecheck.service.tasks import Sweeper, enqueue
 
 MAX_FILES = 200
@@ -55,6 +56,19 @@ def page() -> HTMLResponse:
     csp = (f"default-src 'none'; script-src {_hash(script)}; style-src {_hash(style)}; connect-src 'self'; "
            "frame-src 'self'; form-action 'self'; base-uri 'none'; img-src 'none'")
     return HTMLResponse(html, headers={"Content-Security-Policy": csp, **_SECURITY_HEADERS})
+
+
+def companions(name: str, uploads: list[tuple[str, bytes]]) -> dict[str, bytes] | None:
+    """A LaTeX file's bibliography: the ``.bib``/``.bbl`` files of the same upload (safe names, sizes
+    capped, the first of two that come out with one name), which the reader finds beside it."""
+    if not safe_name(name).lower().endswith(".tex"):
+        return None
+    out: dict[str, bytes] = {}
+    for other, data in uploads:
+        safe = safe_name(other)
+        if safe.lower().endswith((".bib", ".bbl")) and 0 < len(data) <= MAX_DOCUMENT_BYTES:
+            out.setdefault(safe, data)
+    return out or None
 
 
 def create_app(redis_url: str, sweep: bool = True) -> Starlette:
@@ -87,19 +101,18 @@ def create_app(redis_url: str, sweep: bool = True) -> Starlette:
             return JSONResponse({"error": f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB"},
                                 status_code=413)
         form = await request.form(max_files=MAX_FILES, max_part_size=MAX_DOCUMENT_BYTES)
+        uploads = [(item.filename or "document", await item.read(MAX_DOCUMENT_BYTES + 1))
+                   for item in form.getlist("files") if not isinstance(item, str)]
+        await form.close()
         jobs, errors = [], []
-        for item in form.getlist("files"):
-            if isinstance(item, str):
-                continue
-            data = await item.read(MAX_DOCUMENT_BYTES + 1)
+        for name, data in uploads:
             try:
-                job_id = store.create(item.filename or "document", data)
+                job_id = store.create(name, data, companions(name, uploads))
             except UploadError as exc:
                 errors.append(str(exc))
                 continue
             enqueue(queue, job_id)
             jobs.append({"id": job_id, "name": store.info(job_id).name})  # type: ignore[union-attr]
-        await form.close()
         if not jobs and not errors:
             return JSONResponse({"error": "no files: send them as multipart field 'files'"}, status_code=400)
         return JSONResponse({"jobs": jobs, "errors": errors}, status_code=202 if jobs else 400)

@@ -1,7 +1,8 @@
 """Jobs, documents, leases and reports in Redis: the one place server and workers agree on.
 
 Keys (prefix ``citecheck:``): ``job:{id}`` a hash (name, status, attempts, error, created);
-``doc:{id}`` the uploaded bytes; ``report:{id}`` a hash (json, html) written once (``HSETNX`` on
+``doc:{id}`` the uploaded bytes; ``files:{id}`` a LaTeX job's
+companions (the ``.bib``/``.bbl`` files uploaded with it, by safe name); ``report:{id}`` a hash (json, html) written once (``HSETNX`` on
 ``json``: a job that ran twice after a lost lease still has one report); ``lease:{id}`` a short-lived
 key a running worker renews; ``running`` the set of started jobs (what the sweepers look at, so a sweep
 costs the number of running jobs, not of all jobs kept); ``jobs`` the ids by creation time (trimmed to
@@ -86,8 +87,9 @@ class JobStore:
         return f"{PREFIX}{kind}:{job_id}" if job_id else f"{PREFIX}{kind}"
 
     # ------------------------------------------------------------ server side
-    def create(self, name: str, data: bytes) -> str:
-        """Store an uploaded document as a new queued job; its id."""
+    def create(self, name: str, data: bytes, companions: dict[str, bytes] | None = None) -> str:
+        """Store an uploaded document as a new queued job; its id. `companions` (safe name → bytes) are
+        written beside it when it is checked: a ``.tex`` file's bibliography uploaded with it."""
         if not data:
             raise UploadError(f"{safe_name(name)}: empty file")
         if len(data) > MAX_DOCUMENT_BYTES:
@@ -95,6 +97,9 @@ class JobStore:
         job_id = uuid.uuid4().hex
         with self.r.pipeline() as p:
             p.set(self._k("doc", job_id), data, ex=RETENTION)
+            if companions:
+                p.hset(self._k("files", job_id), mapping=companions)
+                p.expire(self._k("files", job_id), RETENTION)
             p.hset(self._k("job", job_id), mapping={"name": safe_name(name), "status": JobStatus.QUEUED,
                                                    "attempts": 0, "error": "", "created": time.time()})
             p.expire(self._k("job", job_id), RETENTION)
@@ -149,6 +154,10 @@ class JobStore:
     # ------------------------------------------------------------ worker side
     def document(self, job_id: str) -> bytes | None:
         return self.r.get(self._k("doc", job_id))
+
+    def companions(self, job_id: str) -> dict[str, bytes]:
+        """The files to write beside the job's document (safe names)."""
+        return {k.decode(): v for k, v in self.r.hgetall(self._k("files", job_id)).items()}
 
     def start(self, job_id: str, worker: str) -> bool:
         """Mark a job started and take its lease; False when it already has a report (nothing to do)."""

@@ -137,6 +137,9 @@ def _check(store: JobStore, job_id: str) -> str:
         return "gone"
     settings, sources = open_worker_sources()
     with tempfile.TemporaryDirectory(prefix="citecheck-job-") as tmp:
+        for name, companion in store.companions(job_id).items():  # safe names (JobStore.create)
+            if name != info.name:
+                (Path(tmp) / name).write_bytes(companion)
         path = Path(tmp) / info.name  # a safe name (JobStore.create), in a directory of our own
         path.write_bytes(data)
         try:
