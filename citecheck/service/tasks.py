@@ -96,7 +96,10 @@ class _Lease:
 
     def _run(self) -> None:
         while not self._stop.wait(max(0.2, LEASE_SECONDS / 5)):
-            self.store.renew(self.job_id, self.worker)
+            try:
+                self.store.renew(self.job_id, self.worker)
+            except Exception:  # Redis briefly away: keep trying; a lapsed lease costs a rerun, never a report
+                continue
 
     def __enter__(self) -> _Lease:
         self._thread.start()
