@@ -78,8 +78,20 @@ def first_difference(a: object, b: object, where: str = "") -> str | None:
     return None if a == b else f"{where}: {str(a)[:80]!r} vs {str(b)[:80]!r}"
 
 
-def run_service(docs: list[Path], workers: int, tmp: Path) -> tuple[float, list[dict]]:
-    """Seconds from upload to the last report with `workers` workers, and the reports in upload order."""
+def peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory (Linux ``VmHWM``), in MB; 0 where unknown."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def run_service(docs: list[Path], workers: int, tmp: Path) -> tuple[float, list[dict], float]:
+    """Seconds from upload to the last report with `workers` workers, the reports in upload order, and
+    the largest worker's peak memory (MB)."""
     tmp.mkdir(parents=True, exist_ok=True)
     redis_port, http_port = _port(), _port()
     url = f"redis://127.0.0.1:{redis_port}/0"
@@ -113,7 +125,7 @@ def run_service(docs: list[Path], workers: int, tmp: Path) -> tuple[float, list[
         _wait(done, 1800, "the reports")
         wall = time.perf_counter() - t
         reports = [httpx2.get(f"{base}/api/jobs/{i}/report.json", timeout=30).json() for i in ids]
-        return wall, reports
+        return wall, reports, max(peak_rss_mb(p.pid) for p in procs[2:])
     finally:
         for p in reversed(procs):
             p.terminate()
@@ -153,12 +165,12 @@ def main() -> int:
         want = [_comparable(r)["documents"] for r in serial]
         n_refs = sum(len(d.get("references", [])) for docs_ in want for d in docs_)
         for n in (int(x) for x in args.workers.split(",")):
-            wall, reports = run_service(docs, n, tmp / f"w{n}")
+            wall, reports, rss = run_service(docs, n, tmp / f"w{n}")
             got = [_comparable(r)["documents"] for r in reports]
             same = got == want
             if not same:
                 print(f"{n} worker(s): {first_difference(want, got)}", file=sys.stderr)
-            rows.append((n, wall, same))
+            rows.append((n, wall, same, rss))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     lines = [
@@ -172,17 +184,17 @@ def main() -> int:
         "",
         f"The documents hold {n_refs} references ({n_refs / len(docs):.0f} a document).",
         "",
-        "| workers | wall s | documents / hour | references / hour | reports |",
-        "|---:|---:|---:|---:|---|",
+        "| workers | wall s | documents / hour | references / hour | peak memory of a worker | reports |",
+        "|---:|---:|---:|---:|---:|---|",
     ]
-    for n, wall, same in rows:
-        lines.append(f"| {n} | {wall:.1f} | {len(docs) / wall * 3600:,.0f} | {n_refs / wall * 3600:,.0f} | "
+    for n, wall, same, rss in rows:
+        lines.append(f"| {n} | {wall:.1f} | {len(docs) / wall * 3600:,.0f} | {n_refs / wall * 3600:,.0f} | {rss:,.0f} MB | "
                      f"{'same as check --jobs 1' if same else 'DIFFERENT from check --jobs 1'} |")
     body = "\n".join(lines)
     print(body)
     if not args.no_write:
         write_section("bench-service", body)
-    return 0 if all(same for _, _, same in rows) else 1
+    return 0 if all(row[2] for row in rows) else 1
 
 
 if __name__ == "__main__":
