@@ -47,6 +47,8 @@ def test_store_reports_once_and_finds_lost_jobs(redis_url: str) -> None:  # noqa
     assert store.take_back(other) and not store.take_back(other)  # two sweepers: one requeues it
     assert store.info(other).status is JobStatus.QUEUED and store.lost() == []  # type: ignore[union-attr]
     assert store.counts() == {"done": 1, "queued": 1}
+    store.fail(other, "unreadable")
+    assert not store.start(other, "w2")  # failed for good: a stray RQ job does not run it again
     with pytest.raises(ValueError, match="empty"):
         store.create("c.md", b"")
 

@@ -160,8 +160,10 @@ class JobStore:
         return {k.decode(): v for k, v in self.r.hgetall(self._k("files", job_id)).items()}
 
     def start(self, job_id: str, worker: str) -> bool:
-        """Mark a job started and take its lease; False when it already has a report (nothing to do)."""
-        if self.r.hexists(self._k("report", job_id), "json"):
+        """Mark a job started and take its lease; False when it already has a report or failed for good
+        (a stray second RQ job for it has nothing to do)."""
+        if (self.r.hexists(self._k("report", job_id), "json")
+                or self.r.hget(self._k("job", job_id), "status") == JobStatus.FAILED.encode()):
             return False
         with self.r.pipeline() as p:
             p.hset(self._k("job", job_id), "status", JobStatus.STARTED)
