@@ -180,7 +180,8 @@ def main() -> int:
         "`citecheck serve` on a fresh `redis-server`, checked offline against the demo index by warm "
         f"`citecheck worker` processes on this {os.cpu_count()}-core machine; wall time from the upload to the "
         f"last stored report. For comparison, `check --jobs 1` (one process, models loaded inside its wall "
-        f"time) took {serial_wall:.1f} s.",
+        f"time) took {serial_wall:.1f} s. Wall times depend on what else the machine runs (load average "
+        f"{os.getloadavg()[0]:.1f} at the end of this run).",
         "",
         f"The documents hold {n_refs} references ({n_refs / len(docs):.0f} a document).",
         "",
