@@ -1,7 +1,7 @@
 """Jobs, documents, leases and reports in Redis: the one place server and workers agree on.
 
 Keys (prefix ``citecheck:``): ``job:{id}`` a hash (name, status, attempts, error, created);
-``doc:{id}`` the uploaded bytes; ``report:{id}`` a hash (json, html) written once (``HSETNX`` on
+``doc:{id}`` the uploaded bytes; ``running`` the ids of jobs started and not yet finished; ``report:{id}`` a hash (json, html) written once (``HSETNX`` on
 ``json``: a job that ran twice after a lost lease still has one report); ``lease:{id}`` a short-lived
 key a running worker renews; ``jobs`` the set of job ids. Everything expires after `RETENTION`.
 """
@@ -102,14 +102,18 @@ class JobStore:
         return sorted(x.decode() for x in self.r.smembers(self._k("jobs")))
 
     def lost(self) -> list[str]:
-        """Started jobs without a report whose lease lapsed: their worker died."""
+        """Started jobs without a report whose lease lapsed: their worker died. Only the jobs running now
+        are looked at (the ``running`` set), so a sweep costs the same with a million finished jobs."""
         out = []
-        for job_id in self.all_ids():
-            info = self.info(job_id)
-            if (info is not None and info.status is JobStatus.STARTED and not self.r.exists(self._k("lease", job_id))
-                    and not self.r.hexists(self._k("report", job_id), "json")):
-                out.append(job_id)
-        return out
+        for raw in self.r.smembers(self._k("running")):
+            job_id = raw.decode()
+            if self.r.exists(self._k("lease", job_id)):
+                continue
+            if self.r.hexists(self._k("report", job_id), "json"):
+                self.r.srem(self._k("running"), job_id)  # finished between two looks
+                continue
+            out.append(job_id)
+        return sorted(out)
 
     # ------------------------------------------------------------ worker side
     def document(self, job_id: str) -> bytes | None:
@@ -123,6 +127,7 @@ class JobStore:
             p.hset(self._k("job", job_id), "status", JobStatus.STARTED)
             p.hincrby(self._k("job", job_id), "attempts", 1)
             p.set(self._k("lease", job_id), worker, ex=LEASE_SECONDS)
+            p.sadd(self._k("running"), job_id)
             p.execute()
         return True
 
@@ -139,6 +144,7 @@ class JobStore:
                 p.expire(key, RETENTION)
                 p.hset(self._k("job", job_id), "status", JobStatus.DONE)
                 p.delete(self._k("lease", job_id))
+                p.srem(self._k("running"), job_id)
                 p.execute()
         return stored
 
@@ -146,7 +152,11 @@ class JobStore:
         with self.r.pipeline() as p:
             p.hset(self._k("job", job_id), mapping={"status": JobStatus.FAILED, "error": error[:500]})
             p.delete(self._k("lease", job_id))
+            p.srem(self._k("running"), job_id)
             p.execute()
 
     def mark_queued(self, job_id: str) -> None:
-        self.r.hset(self._k("job", job_id), "status", JobStatus.QUEUED)
+        with self.r.pipeline() as p:
+            p.hset(self._k("job", job_id), "status", JobStatus.QUEUED)
+            p.srem(self._k("running"), job_id)
+            p.execute()
