@@ -37,6 +37,17 @@ carried into English through the document's glossary, our lexicon and CC-CEDICT 
   旁分泌, ``restoration`` in one that says 修复 "repair"): `echoed_stems` looks the work's
   words up in CC-CEDICT the other way round.
 
+* ``context``: the claim's own words (up to `CONTEXT_CHARS`, Chinese or English) against each piece of
+  evidence about the work — its title with its journal, and every abstract sentence when the matched
+  record has an abstract — by a cheap multilingual sentence encoder (`load_reader`); a work scores its
+  best sentence, which the report shows;
+* ``neighbours``: how close the work is to the works cited just before and after it (`neighbour_fit`):
+  works cited side by side share a topic, and the wrong entry of the right list belongs to another passage.
+
+Two pieces of evidence adjust the cited entry alone: ``orphan`` — the list's best fit for the claim is
+an entry nobody cites (a wrong number leaves the meant entry orphaned; `orphan_gap`, clipped) — and
+``direction`` — claim and closest sentence state opposite effects (promotes vs suppresses).
+
 One signal is absolute, not ranked over the list (`subject_mismatch`), because the list
 cannot say that *no* entry fits. The document's **core terms** are the stems more than
 half the list's works have (``mesenchymal``, ``stem`` in an MSC review: they say nothing
@@ -48,8 +59,9 @@ the disease is shared, the subject is not). Then the shared context terms earn n
 and a penalty of `w_subject` is taken. A weaker, half-strength mismatch is a claim and a
 work that share no term at all beyond the core ones.
 
-The weights and thresholds in `Params` are few on purpose (the labelled dev set is
-two documents): see `benchmarks/bench_claims.py` for how they were chosen.
+The weights and thresholds in `Params` are few on purpose and not fitted: see `benchmarks/bench_claims.py`
+and the swap test `benchmarks/bench_swaps.py` (citations moved on purpose in every citing document we
+have, thresholds checked leave-one-document-out) for how they were chosen and what they give.
 """
 
 from __future__ import annotations
