@@ -70,12 +70,15 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 
 from citecheck.checks import finding as make_finding
 from citecheck.claims.embed import Embedder, load_embedder, load_reader
+from citecheck.claims.entities import conflicts as entity_conflicts
+from citecheck.claims.entities import mentions
 from citecheck.claims.glossary import Glossary, mine
 from citecheck.claims.link import Link, links, marker_positions, short_citation
 from citecheck.claims.terms import Term, bag, echoed_stems, english_rendering, english_words, key_terms
@@ -112,6 +115,8 @@ class Params:
     core_share: float = 0.5
     """A stem in more than this share of the list's works is one of the document's core terms."""
     w_context: float = 1.0
+    w_entity: float = 1.0
+    """Penalty for each kind (disease, cell type) the claim and the work both name with nothing in common."""
     w_direction: float = 0.5
     """Penalty when the claim and the work's best sentence say opposite things (promotes vs suppresses)."""
     w_orphan: float = 1.0
@@ -397,6 +402,12 @@ _DOWN = re.compile(r"\b(?:inhibit|suppress|reduc|decreas|attenuat|block|impair|p
                    r"alleviat|ameliorat|diminish|abrogat)\w*|抑制|减少|降低|减轻|阻断|下调|减弱|阻止|缓解|改善")
 
 
+@lru_cache(maxsize=4096)
+def mentions_of(text: str) -> dict[str, set[str]]:
+    """`entities.mentions`, once per distinct text (a work is cited many times)."""
+    return mentions(text)
+
+
 def direction(text: str) -> int:
     """+1 when the text says only that something rises (promotes, increases, 促进), −1 only that it falls
     (inhibits, suppresses, 抑制), 0 when it says neither or both."""
@@ -622,6 +633,11 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
         conflicts = (subject_conflicts(claim_bag, echo, work, d.core, english_rendering(terms[i]))
                      if mismatch > 0 else [])
         best = d.shown[best_unit] if d.shown else work.title
+        clash = entity_conflicts(mentions_of(contexts[i]), mentions_of(work.text))
+        if clash and params.w_entity:
+            conflicts.extend(clash)
+            fits[col] -= params.w_entity * len(clash)
+            signals["entity"] = -float(len(clash))
         turn = opposite_direction(contexts[i], best)
         if turn:
             conflicts.append(turn)
