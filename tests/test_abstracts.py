@@ -43,6 +43,15 @@ def test_abstracts_filled_in_one_batch_and_reused_offline(europepmc_server: ApiT
     assert fill.filled == 1 and len(europepmc_server.requests) == 1  # from the cache, nothing asked
 
 
+def test_record_without_doi_filled_by_pubmed_id(europepmc_server: ApiTestServer) -> None:
+    src = EuropePmcSource(PoliteHttp("europepmc", europepmc_server.url, retry=FAST))
+    m = _match("10.5555/x")
+    m.record = Record(fields={"title": ["Salt intake"], "PMID": "31234567"}, source="index")
+    fill = fill_abstracts([m], [src])
+    assert fill.filled == 1 and "systolic" in m.record.abstract
+    assert europepmc_server.requests[-1].query["query"] == "(EXT_ID:31234567 AND SRC:MED)"
+
+
 def test_unreachable_source_is_reported_not_silent(europepmc_server: ApiTestServer) -> None:
     europepmc_server.fail("status", 5, status=503)
     src = EuropePmcSource(PoliteHttp("europepmc", europepmc_server.url, retry=FAST))
