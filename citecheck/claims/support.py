@@ -633,7 +633,7 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
         conflicts = (subject_conflicts(claim_bag, echo, work, d.core, english_rendering(terms[i]))
                      if mismatch > 0 else [])
         best = d.shown[best_unit] if d.shown else work.title
-        clash = entity_conflicts(mentions_of(contexts[i]), mentions_of(work.text))
+        clash = entity_conflicts(mentions_of(f"{headings[i]} {leads[i]} {contexts[i]}"), mentions_of(work.text))
         if clash and params.w_entity:
             conflicts.extend(clash)
             fits[col] -= params.w_entity * len(clash)
