@@ -37,8 +37,9 @@ from common import ROOT, SHARED, write_section
 
 from citecheck.claims import extract_claims
 from citecheck.claims.embed import load_embedder, load_reader
+from citecheck.claims.evidence import abstract_sentences, plain_abstract
 from citecheck.claims.glossary import mine
-from citecheck.claims.support import DEFAULT, abstract_sentences, plain_abstract, score_links
+from citecheck.claims.support import DEFAULT, score_links
 from citecheck.document import load
 from citecheck.model import Claim, Match, ReferenceList, Verdict
 from citecheck.refs import extract_references

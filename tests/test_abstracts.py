@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from citecheck.claims.support import abstract_sentences, evidence_kind, plain_abstract, work_of
+from citecheck.claims.evidence import abstract_sentences, evidence_kind, plain_abstract, work_of
 from citecheck.model import Match, Record, Reference, Span, Verdict
 from citecheck.sources.abstracts import fill_abstracts
 from citecheck.sources.cache import ResponseCache

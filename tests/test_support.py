@@ -14,18 +14,16 @@ import pytest
 
 from citecheck.claims import extract_claims
 from citecheck.claims.embed import Cached, Embedder
+from citecheck.claims.evidence import Work, direction, opposite_direction
 from citecheck.claims.glossary import Glossary, mine, split_inside, zh_term_before
 from citecheck.claims.support import (
     DEFAULT,
-    Work,
     column_z,
     core_stems,
-    direction,
     doc_z,
     grade,
     head_stems,
     log_odds,
-    opposite_direction,
     query_text,
     score_links,
     subject_mismatch,
@@ -363,7 +361,8 @@ def test_orphan_gap_only_when_the_best_fit_is_uncited() -> None:
 
 
 def test_entity_kinds_conflict_only_when_nothing_is_shared() -> None:
-    from citecheck.claims.entities import conflicts, mentions
+    from citecheck.claims.entities import kind_conflicts as conflicts
+    from citecheck.claims.entities import mentions
 
     claim = mentions("干细胞可增加转移性乳腺癌细胞的侵袭性")
     assert conflicts(claim, mentions("Mesenchymal stem cells suppress glioma growth")) == [

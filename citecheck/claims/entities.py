@@ -121,7 +121,7 @@ def mentions(text: str) -> dict[str, set[str]]:
     return out
 
 
-def conflicts(claim: dict[str, set[str]], work: dict[str, set[str]],
+def kind_conflicts(claim: dict[str, set[str]], work: dict[str, set[str]],
               kinds: tuple[str, ...] = ("disease", "cell")) -> list[str]:
     """``disease: claim breast cancer, work glioma`` for each kind both name with nothing in common.
 
