@@ -7,6 +7,7 @@ holds each kind's severity and explanation.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from citecheck.checks import CHECKS, finding
@@ -204,7 +205,7 @@ def sort_findings(findings: list[Finding]) -> list[Finding]:
 
 def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: int = 1,
               progress: Progress | None = None, unchecked_reason: str = "no metadata source",
-              support: bool = True, embed_model: str | None = None) -> Audit:
+              support: bool = True, embed_model: str | None = None, vectors_dir: Path | None = None) -> Audit:
     """document → references → matches → claims → findings, for one document."""
     from citecheck.claims import extract_claims, structural_findings
     from citecheck.matching import resolve
@@ -233,24 +234,26 @@ def run_audit(doc: Document, sources: Sequence[Any] | None = None, *, workers: i
         findings.append(finding("no_reference_list", doc.source, "no reference list found"))
     rows: list[SupportLink] = []
     if support and claims and refs:
-        found, rows = _support_audit(doc, lists, claims, matches, warnings, embed_model)
+        found, rows = _support_audit(doc, lists, claims, matches, warnings, embed_model, vectors_dir)
         findings += found
     return Audit(document=doc.source, lists=lists, matches=matches, claims=claims,
                  findings=sort_findings(findings), warnings=warnings, support=rows)
 
 
 def _support_audit(doc: Document, lists: list[ReferenceList], claims: list[Any], matches: list[Match],
-                   warnings: list[Issue], embed_model: str | None = None
+                   warnings: list[Issue], embed_model: str | None = None, vectors_dir: Path | None = None
                    ) -> tuple[list[Finding], list[SupportLink]]:
     """Claim–citation fit; when a part of the scorer is missing, the audit says so instead of staying quiet."""
     try:
-        from citecheck.claims.embed import load_embedder, load_reader
+        from citecheck.claims.embed import keep_vectors, load_embedder, load_reader
         from citecheck.claims.support import support_audit
     except ImportError as exc:
         warnings.append(Issue("support_unavailable", f"citation support not scored ({exc.name} is not installed)"))
         return [], []
     model = load_embedder(embed_model)
     reader = load_reader() if model is not None else None
+    if vectors_dir is not None:
+        keep_vectors([model, reader], vectors_dir)
     if model is None:
         warnings.append(Issue("support_degraded",
                               "embedding model unavailable: citation support scored on key terms only"))

@@ -19,6 +19,7 @@ from citecheck.config import Settings, build_sources, load_settings
 from citecheck.document import DocumentError, load
 from citecheck.jobs import Outcome
 from citecheck.model import Audit, Document, Issue
+from citecheck.sources.cache import default_cache_dir
 
 
 class EventKind(StrEnum):
@@ -89,7 +90,7 @@ def check_document(source: str | Path | Document, *, settings: Settings | None =
     if sources is None:
         sources = open_sources(settings)[0]
     audit = run_audit(doc, sources, workers=settings.workers, progress=progress, support=settings.support,
-                      embed_model=settings.embed_model)
+                      embed_model=settings.embed_model, vectors_dir=settings.cache_dir or default_cache_dir())
     if settings.offline and audit.matches:
         asked = sorted({str(s.name) for s in sources if str(getattr(s, "name", "")).startswith("index")})
         audit.warnings.append(Issue("offline_run", "offline run: only the response cache and local indexes "

@@ -113,8 +113,9 @@ class ApiTestServer(CrossrefTestServer):
                                       lambda w: w["attributes"]["titles"][0]["title"], rows)}
         if self.api == "europepmc" and path == "/search":
             text = q.get("query", "")
-            if text.startswith(("EXT_ID:", "PMCID:", "DOI:")):
-                idents = {part.split(":", 1)[1].split()[0].strip('"').lower() for part in text.split(" OR ")}
+            if text.lstrip("(").startswith(("EXT_ID:", "PMCID:", "DOI:")):
+                idents = {part.lstrip("(").split(":", 1)[1].split()[0].strip('"()').lower()
+                          for part in text.split(" OR ")}
                 found = [w for w in EUROPEPMC_WORKS
                          if idents & {str(w.get(k, "")).lower() for k in ("pmid", "pmcid", "doi")}]
             else:

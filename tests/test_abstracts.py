@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from citecheck.claims.support import abstract_sentences, evidence_kind, plain_abstract, work_of
+from citecheck.claims.evidence import abstract_sentences, evidence_kind, plain_abstract, work_of
 from citecheck.model import Match, Record, Reference, Span, Verdict
 from citecheck.sources.abstracts import fill_abstracts
 from citecheck.sources.cache import ResponseCache
@@ -41,6 +41,15 @@ def test_abstracts_filled_in_one_batch_and_reused_offline(europepmc_server: ApiT
     again = [_match("10.5555/jmed.2019.44"), _match("10.5555/unknown.1")]
     fill = fill_abstracts(again, [offline])
     assert fill.filled == 1 and len(europepmc_server.requests) == 1  # from the cache, nothing asked
+
+
+def test_record_without_doi_filled_by_pubmed_id(europepmc_server: ApiTestServer) -> None:
+    src = EuropePmcSource(PoliteHttp("europepmc", europepmc_server.url, retry=FAST))
+    m = _match("10.5555/x")
+    m.record = Record(fields={"title": ["Salt intake"], "PMID": "31234567"}, source="index")
+    fill = fill_abstracts([m], [src])
+    assert fill.filled == 1 and "systolic" in m.record.abstract
+    assert europepmc_server.requests[-1].query["query"] == "(EXT_ID:31234567 AND SRC:MED)"
 
 
 def test_unreachable_source_is_reported_not_silent(europepmc_server: ApiTestServer) -> None:

@@ -6,6 +6,7 @@ The bar of the issue: server + 2 workers + Redis; 40 documents submitted, one wo
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -200,3 +201,23 @@ def test_worker_with_bad_settings_says_so_in_one_line(redis_url: str, tmp_path: 
     bad = subprocess.run([CITECHECK, "serve", "--redis", "redis://127.0.0.1:1/0"], env=env, capture_output=True,
                          text=True, timeout=60)
     assert bad.returncode == 2 and bad.stderr.startswith("citecheck: error: cannot reach Redis at redis://127.0.0.1:1/0")
+
+
+@needs_redis
+def test_redis_limiter_spaces_requests_of_every_worker(redis_url: str) -> None:  # noqa: F811
+    """Two workers (two limiters, as on two machines) share one schedule kept in Redis."""
+    from redis import Redis
+
+    from citecheck.sources.limiter import Budget, RedisLimiter, limiter_for
+
+    budget = Budget(rate=20.0, concurrency=3)
+    a = RedisLimiter(Redis.from_url(redis_url), "crossref", budget)
+    b = RedisLimiter(Redis.from_url(redis_url), "crossref", budget)
+    r = Redis.from_url(redis_url)
+    planned = []
+    for k in range(10):
+        (a if k % 2 else b).reserve()
+        planned.append(float(r.get(a.key)))  # the next free start, on Redis's clock
+    # each start is at least 1/20 s after the one before, whichever worker asked
+    assert all(p2 - p1 >= 0.05 - 1e-6 for p1, p2 in itertools.pairwise(planned))
+    assert isinstance(limiter_for("crossref", None, redis_url=redis_url), RedisLimiter)

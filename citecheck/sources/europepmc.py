@@ -63,6 +63,14 @@ class EuropePmcSource:
         query = " OR ".join(f'DOI:"{d}"' for d in wanted)
         return [r for r in self._query(query, len(wanted)) if r.doi in set(wanted)]
 
+    def by_pmids(self, pmids: list[str]) -> list[Record]:
+        """The records of several PubMed ids in one request (``EXT_ID:1 AND SRC:MED OR …``)."""
+        wanted = [p for p in dict.fromkeys(str(x).strip() for x in pmids) if p.isdigit()]
+        if not wanted:
+            return []
+        query = " OR ".join(f"(EXT_ID:{p} AND SRC:MED)" for p in wanted)
+        return [r for r in self._query(query, len(wanted)) if str(r.fields.get("PMID") or "") in set(wanted)]
+
     def search(self, query: str, rows: int = 5) -> list[Record]:
         pmid, pmcid = _PMID_RE.search(query), PMCID_RE.search(query)
         if pmid:
