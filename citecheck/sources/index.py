@@ -523,6 +523,7 @@ class LocalIndex:
             "by_type": dict(conn.execute("SELECT type, count(*) FROM works GROUP BY type ORDER BY 2 DESC")),
             "size_bytes": size,
             "schema_version": INDEX_SCHEMA_VERSION,
+            "backend": "sqlite",
             "tokenizer": "trigram",
             "sqlite_version": sqlite3.sqlite_version,
         }

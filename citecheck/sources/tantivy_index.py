@@ -63,9 +63,12 @@ MAX_GRAM_TERMS = 48
 GRAM_BOOST = 0.3
 """Trigram hits count less than word hits: a word is one piece of evidence, its trigrams are many."""
 LOCATOR_BELOW = 0.75
+UNKNOWN_MIN = 5
+"""Words this long that no record has are looked up by their trigrams too (typos, glued words)."""
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_LABEL_GLUED = re.compile(r"^\d+([^\W\d]{3,})$")
 _WRAPPED = re.compile(r"^[a-z]?#(.+)#$")
 
 _RANK_SCHEMA = """
@@ -253,8 +256,12 @@ class TantivyIndex(LocalIndex):
                 grams.append(term)
             else:
                 words.append(term)
-                if len(term) >= 7 and searcher.doc_freq("words", term) == 0:
-                    grams += _trigrams(term)
+                if len(term) >= UNKNOWN_MIN and searcher.doc_freq("words", term) == 0:
+                    glued = _LABEL_GLUED.match(term)  # "1japanese": a label glued to the first word
+                    if glued and searcher.doc_freq("words", glued.group(1)):
+                        words.append(glued.group(1))
+                    else:
+                        grams += _trigrams(term)
         subs = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "words", w, index_option="freq"))
                 for w in words[:MAX_WORD_TERMS]]
         subs += [(tantivy.Occur.Should,
