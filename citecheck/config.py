@@ -211,8 +211,8 @@ def open_index(path: Path, cache_dir: Path | None = None) -> Any:
     A records file is loaded into an index kept in the cache directory under the
     file's content hash, so a second run reuses it and an edited file is reloaded.
     """
-    from citecheck.sources.cache import default_cache_dir
     from citecheck.sources.backends import open_local_index
+    from citecheck.sources.cache import default_cache_dir
     from citecheck.sources.index import IndexFileError, LocalIndex
 
     if path.is_dir():
