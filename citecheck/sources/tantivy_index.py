@@ -46,11 +46,11 @@ from typing import Any
 
 from citecheck.model import Record
 from citecheck.sources.base import SourceUnavailable
-from citecheck.sources.index import IndexFileError, LocalIndex, _marks, _record_from_json
+from citecheck.sources.index import LOCATOR_BELOW, IndexFileError, LocalIndex, _marks, _record_from_json
 from citecheck.sources.ranking import FTS_CANDIDATES, IndexText, QueryTerms, candidate_terms, rerank
 
 BACKEND = "tantivy"
-SCHEMA_VERSION = 1
+TANTIVY_SCHEMA_VERSION = 1
 MARKER = "citecheck-index.json"
 RECORDS = "records.sqlite"
 TANTIVY_DIR = "tantivy"
@@ -62,7 +62,6 @@ MAX_WORD_TERMS = 32
 MAX_GRAM_TERMS = 48
 GRAM_BOOST = 0.3
 """Trigram hits count less than word hits: a word is one piece of evidence, its trigrams are many."""
-LOCATOR_BELOW = 0.75
 UNKNOWN_MIN = 5
 """Words this long that no record has are looked up by their trigrams too (typos, glued words)."""
 
@@ -129,9 +128,9 @@ def check_tantivy_dir(root: Path) -> None:
         meta = json.loads((root / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexFileError(f"{root}: unreadable index marker {MARKER} ({exc})") from None
-    if meta.get("backend") != BACKEND or meta.get("schema_version") != SCHEMA_VERSION:
+    if meta.get("backend") != BACKEND or meta.get("schema_version") != TANTIVY_SCHEMA_VERSION:
         raise IndexFileError(f"{root}: index {meta.get('backend')} schema {meta.get('schema_version')}, this "
-                             f"citecheck reads {BACKEND} {SCHEMA_VERSION}; rebuild it with `citecheck index add`")
+                             f"citecheck reads {BACKEND} {TANTIVY_SCHEMA_VERSION}; rebuild it with `citecheck index add`")
     if not (root / TANTIVY_DIR / "meta.json").is_file() or not (root / RECORDS).is_file():
         raise IndexFileError(f"{root}: incomplete Tantivy index (no {TANTIVY_DIR}/meta.json or {RECORDS}); "
                              "rebuild it with `citecheck index add --backend tantivy`")
@@ -163,7 +162,7 @@ class TantivyIndex(LocalIndex):
         self._searcher = self._tantivy.searcher()
         if not read_only:
             self._conn().executescript(_RANK_SCHEMA)
-            (self.root / MARKER).write_text(json.dumps({"backend": BACKEND, "schema_version": SCHEMA_VERSION}),
+            (self.root / MARKER).write_text(json.dumps({"backend": BACKEND, "schema_version": TANTIVY_SCHEMA_VERSION}),
                                             encoding="utf-8")
             self._drop_uncommitted()
 
@@ -307,5 +306,5 @@ class TantivyIndex(LocalIndex):
         out = super().info()
         size = sum(p.stat().st_size for p in self.root.rglob("*") if p.is_file())
         out.update(path=str(self.root), size_bytes=size, backend=BACKEND, tokenizer="words + title trigrams",
-                   tantivy_segments=self._searcher.num_segments, schema_version=SCHEMA_VERSION)
+                   tantivy_segments=self._searcher.num_segments, schema_version=TANTIVY_SCHEMA_VERSION)
         return out
