@@ -81,6 +81,8 @@ def test_backend_flag_cannot_contradict_the_index_on_disk(tmp_path: Path) -> Non
     bad = runner.invoke(app, ["index", "add", "--backend", "lucene", "--index", str(tmp_path / "x"), str(works)],
                         env=env(tmp_path))
     assert bad.exit_code == 2 and "--backend lucene" in bad.stderr
+    default = runner.invoke(app, ["index", "add", "--backend", "tantivy", str(works)], env=env(tmp_path))
+    assert default.exit_code == 2 and "--index DIR" in default.stderr  # the default index is one SQLite file
     assert isinstance(open_index(sqlite_index), LocalIndex) and not isinstance(open_index(sqlite_index),
                                                                                 TantivyIndex)
 
