@@ -70,7 +70,7 @@ def index_add(
     if backend is not None and backend not in BACKENDS:
         fail(f"--backend {backend}: not one of {', '.join(BACKENDS)}")
     path = _index_path(index)
-    if backend == "tantivy" and not path.is_dir() and path.suffix.lower() in {".sqlite", ".sqlite3", ".db"}:
+    if backend == "tantivy" and not path.exists() and path.suffix.lower() in {".sqlite", ".sqlite3", ".db"}:
         fail(f"--backend tantivy builds a directory: name it with --index DIR (not {path})")
     path.parent.mkdir(parents=True, exist_ok=True)
 
