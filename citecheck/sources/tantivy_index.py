@@ -59,10 +59,13 @@ COMMIT_EVERY = 50_000
 writer's heap (`WRITER_HEAP`), not by this."""
 WRITER_HEAP = 256_000_000
 MAX_WORD_TERMS = 32
-MAX_GRAM_TERMS = 48
+COMMON_SHARE = 0.05
+COMMON_MIN_DOCS = 5000
+"""Words in more than this share of the records (and more than this many) are not searched for."""
+MAX_GRAM_TERMS = 6
 GRAM_BOOST = 0.3
 """Trigram hits count less than word hits: a word is one piece of evidence, its trigrams are many."""
-UNKNOWN_MIN = 5
+UNKNOWN_MIN = 4
 """Words this long that no record has are looked up by their trigrams too (typos, glued words)."""
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -245,29 +248,39 @@ class TantivyIndex(LocalIndex):
         import tantivy
 
         schema, searcher = self._tantivy.schema, self._searcher
+        common = max(COMMON_MIN_DOCS, int(COMMON_SHARE * searcher.num_docs))
         words: list[str] = []
         grams: list[str] = []
         for term in candidates:
             wrapped = _WRAPPED.match(term)
-            if wrapped:
-                words.append(wrapped.group(1))
-            elif _CJK.search(term):
+            if _CJK.search(term) and not wrapped:
                 grams.append(term)
-            else:
-                words.append(term)
-                if len(term) >= UNKNOWN_MIN and searcher.doc_freq("words", term) == 0:
-                    glued = _LABEL_GLUED.match(term)  # "1japanese": a label glued to the first word
-                    if glued and searcher.doc_freq("words", glued.group(1)):
-                        words.append(glued.group(1))
-                    else:
-                        grams += _trigrams(term)
+                continue
+            word = wrapped.group(1) if wrapped else term
+            df = searcher.doc_freq("words", word)
+            if df > common:  # "of", a frequent year: most of the search time, little evidence
+                continue
+            if df:
+                words.append(word)
+            elif len(word) >= UNKNOWN_MIN and not word.isdigit():
+                glued = _LABEL_GLUED.match(word)  # "1japanese": a label glued to the first word
+                if glued and searcher.doc_freq("words", glued.group(1)):
+                    words.append(glued.group(1))
+                else:
+                    grams += _trigrams(word)
         subs = [(tantivy.Occur.Should, tantivy.Query.term_query(schema, "words", w, index_option="freq"))
                 for w in words[:MAX_WORD_TERMS]]
         subs += [(tantivy.Occur.Should,
                   tantivy.Query.boost_query(tantivy.Query.term_query(schema, "grams", g, index_option="basic"),
                                             GRAM_BOOST))
-                 for g in list(dict.fromkeys(grams))[:MAX_GRAM_TERMS]]
+                 for g in self._rarest(grams)]
         return tantivy.Query.boolean_query(subs) if subs else None
+
+    def _rarest(self, grams: list[str]) -> list[str]:
+        """The `MAX_GRAM_TERMS` rarest trigrams the index has: common ones (``ion``, ``ati``) hold postings
+        of a large share of all records, cost most of the search time and say little."""
+        df = {g: self._searcher.doc_freq("grams", g) for g in dict.fromkeys(grams)}
+        return sorted((g for g, n in df.items() if n), key=df.__getitem__)[:MAX_GRAM_TERMS]
 
     def _search(self, query: str, rows: int = 5) -> list[Record]:
         """Best `rows` candidates, `Record.score` a 0..1 similarity: Tantivy's BM25 top hits re-ranked by
