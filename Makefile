@@ -47,7 +47,7 @@ bench-parse: $(STAMP)
 bench-index: $(STAMP)
 	$(PY) benchmarks/bench_index.py
 
-# not part of `make bench`: builds indexes of up to 1M records (about half an hour on 2 shared cores)
+# not part of `make bench`: builds indexes of up to 1M records (about 20 minutes on 2 shared cores)
 bench-index-scale: $(STAMP)
 	nice $(PY) benchmarks/bench_index_scale.py
 
