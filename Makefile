@@ -6,7 +6,7 @@ PIP     = $(PY) -m pip
 STAMP   = $(VENV)/.installed
 DEMO    = citecheck/data/demo/review.zh.md
 
-.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs bench-service train-parser train-finder clean
+.PHONY: demo screenshots fuzz test lint bench bench-parse bench-index bench-match bench-generalise bench-claims bench-docs bench-jobs bench-service bench-index-scale train-parser train-finder clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ bench-parse: $(STAMP)
 
 bench-index: $(STAMP)
 	$(PY) benchmarks/bench_index.py
+
+# not part of `make bench`: builds indexes of up to 1M records (about 20 minutes on 2 shared cores)
+bench-index-scale: $(STAMP)
+	nice $(PY) benchmarks/bench_index_scale.py
 
 bench-match: $(STAMP)
 	$(PY) benchmarks/bench_match.py

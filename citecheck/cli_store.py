@@ -10,12 +10,13 @@ import typer
 
 from citecheck.cli_common import fail, warn
 
-index_app = typer.Typer(help="The local metadata index (SQLite FTS5) used offline and in bulk.",
+index_app = typer.Typer(help="The local metadata index (SQLite FTS5, or Tantivy for millions) used offline and in "
+                         "bulk.",
                          no_args_is_help=True)
 cache_app = typer.Typer(help="The on-disk cache of Crossref responses.", no_args_is_help=True)
 
-IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index file (default: $CITECHECK_INDEX or the "
-                                               "user data directory).")]
+IndexOpt = Annotated[Path | None, typer.Option("--index", help="Index file or Tantivy index directory (default: "
+                                               "$CITECHECK_INDEX or the user data directory).")]
 CacheOpt = Annotated[Path | None, typer.Option("--cache-dir", help="Cache directory (default: "
                                                "$CITECHECK_CACHE_DIR or the user cache directory).")]
 
@@ -57,17 +58,26 @@ def index_add(
     files: Annotated[list[Path], typer.Argument(help="Crossref works JSON/JSONL(.gz), API envelopes, "
                                                 "public-data-file folders, CSL-JSON or BibTeX.")],
     index: IndexOpt = None,
+    backend: Annotated[str | None, typer.Option(
+        "--backend", help="For a new index: sqlite (default, one file) or tantivy (a directory; for millions of "
+        "records). An existing index keeps the backend it has.")] = None,
 ) -> None:
     """Load metadata records into the local index (streaming, idempotent by DOI)."""
     from dataclasses import asdict
 
+    from citecheck.sources.backends import BACKENDS
+
+    if backend is not None and backend not in BACKENDS:
+        fail(f"--backend {backend}: not one of {', '.join(BACKENDS)}")
     path = _index_path(index)
+    if backend == "tantivy" and not path.exists() and path.suffix.lower() in {".sqlite", ".sqlite3", ".db"}:
+        fail(f"--backend tantivy builds a directory: name it with --index DIR (not {path})")
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def progress(name: str, done: int) -> None:
         warn(f"{name}: {done} records")
 
-    stats = _add_to_index(path, files, progress)
+    stats = _add_to_index(path, files, progress, backend)
     report = asdict(stats)
     _print_json(report)
     kept = stats.added + stats.updated + stats.unchanged
@@ -82,18 +92,20 @@ def index_add(
              f"{stats.skipped_no_doi} without DOI); kept {kept}")
 
 
-def _add_to_index(path: Path, files: list[Path], progress: Callable[[str, int], None]) -> Any:
+def _add_to_index(path: Path, files: list[Path], progress: Callable[[str, int], None],
+                  backend: str | None = None) -> Any:
     """`LocalIndex.add_files`, with a refused or failing index file as one line (exit 2), not a traceback."""
     import sqlite3
 
-    from citecheck.sources.index import IndexFileError, LocalIndex
+    from citecheck.sources.backends import open_local_index
+    from citecheck.sources.index import IndexFileError
 
     try:
-        with LocalIndex(path) as idx:
+        with open_local_index(path, read_only=False, backend=backend) as idx:  # type: ignore[arg-type]
             return idx.add_files(files, progress=progress)
     except IndexFileError as exc:
         fail(str(exc))
-    except (sqlite3.DatabaseError, OSError) as exc:
+    except (sqlite3.DatabaseError, OSError, ValueError) as exc:  # ValueError: Tantivy's I/O and lock errors
         # disk full or a file-size limit mid-load: batches committed so far are kept (the index stays valid)
         fail(f"{path}: index not fully written ({getattr(exc, 'strerror', None) or exc}); "
              "records committed before the failure are kept")
@@ -102,13 +114,14 @@ def _add_to_index(path: Path, files: list[Path], progress: Callable[[str, int], 
 @index_app.command("info")
 def index_info(index: IndexOpt = None) -> None:
     """Counts and size of the local index."""
-    from citecheck.sources.index import IndexFileError, LocalIndex
+    from citecheck.sources.backends import open_local_index
+    from citecheck.sources.index import IndexFileError
 
     path = _index_path(index)
     if not path.exists():
         fail(f"{path}: no index here yet (load one with `citecheck index add FILE`)")
     try:
-        idx = LocalIndex(path, read_only=True)
+        idx = open_local_index(path, read_only=True)
     except IndexFileError as exc:
         fail(str(exc))
     with idx:

@@ -208,14 +208,21 @@ INDEX_SUFFIXES = {".sqlite", ".sqlite3", ".db"}
 
 
 def open_index(path: Path, cache_dir: Path | None = None) -> Any:
-    """A LocalIndex for `path`: an index file as is, or a records file (JSONL, JSON, BibTeX…) built once.
+    """A LocalIndex for `path`: an index as is (an SQLite file or a Tantivy index directory, told apart by what
+    is on disk), or a records file (JSONL, JSON, BibTeX…) built once.
 
     A records file is loaded into an index kept in the cache directory under the
     file's content hash, so a second run reuses it and an edited file is reloaded.
     """
+    from citecheck.sources.backends import open_local_index
     from citecheck.sources.cache import default_cache_dir
     from citecheck.sources.index import IndexFileError, LocalIndex
 
+    if path.is_dir():
+        try:
+            return open_local_index(path, read_only=True)
+        except IndexFileError as exc:
+            raise ConfigError(str(exc)) from None
     if path.suffix.lower() in INDEX_SUFFIXES:
         if not path.exists():
             raise ConfigError(f"{path}: no index file here (build one with `citecheck index add`)")

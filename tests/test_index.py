@@ -19,6 +19,7 @@ from citecheck.sources.convert import (
 )
 from citecheck.sources.index import LocalIndex
 from citecheck.sources.ranking import locator_keys, query_terms
+from citecheck.sources.tantivy_index import TantivyIndex
 from tests.crossref_server import FIXTURE_WORKS
 
 ENVELOPE = {"status": "ok", "message-type": "work-list", "message": {"total-results": 2, "items": FIXTURE_WORKS[:2]}}
@@ -51,8 +52,11 @@ def _write_jsonl(path: Path, items: list[Any], gz: bool = False) -> Path:
     return path
 
 
-@pytest.fixture
-def index(tmp_path: Path) -> LocalIndex:
+@pytest.fixture(params=["sqlite", "tantivy"])
+def index(request: pytest.FixtureRequest, tmp_path: Path) -> LocalIndex:
+    """Every index test runs on both backends: they promise the same answers."""
+    if request.param == "tantivy":
+        return TantivyIndex(tmp_path / "index.tantivy")
     return LocalIndex(tmp_path / "index.sqlite")
 
 

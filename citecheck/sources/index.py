@@ -33,6 +33,7 @@ from citecheck.sources.convert import ConversionError
 from citecheck.sources.loaders import LoadError, expand_paths, iter_records
 from citecheck.sources.ranking import (
     FTS_CANDIDATES,
+    IndexText,
     QueryTerms,
     fold_words,
     index_text,
@@ -290,17 +291,21 @@ class LocalIndex:
                         if len(stats.errors) < 20:
                             stats.errors.append(f"{label}: {item.doi}: {exc}")
                 done += 1
-                if done % INSERT_BATCH == 0:
+                if done % self.commit_every == 0:
+                    self._before_commit()
                     conn.execute("COMMIT")
                     conn.execute("BEGIN IMMEDIATE")
                     if progress:
                         progress(label, done)
+            self._before_commit()
             conn.execute("COMMIT")
         except LoadError:
+            self._before_commit()
             conn.execute("COMMIT")  # keep what was read before the file broke
             raise
         except BaseException:
             conn.execute("ROLLBACK")
+            self._after_rollback()
             raise
         if progress:
             progress(label, done)
@@ -323,7 +328,6 @@ class LocalIndex:
             conn.execute(
                 "UPDATE works SET origin=?, type=?, first_family=?, year=?, volume=?, first_page=?, "
                 "record=?, added_at=? WHERE id=?", (*values, rowid))
-            conn.execute("DELETE FROM works_fts WHERE rowid = ?", (rowid,))
             kind = "updated"
         else:
             cur = conn.execute(
@@ -331,9 +335,24 @@ class LocalIndex:
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (doi, *values))
             rowid = cur.lastrowid
             kind = "added"
+        self._index_row(conn, int(rowid or 0), it, replaced=kind == "updated")
+        return kind
+
+    # Hooks for a backend that keeps its search index outside this file (`tantivy_index.TantivyIndex`).
+    commit_every = INSERT_BATCH
+
+    def _index_row(self, conn: sqlite3.Connection, rowid: int, it: IndexText, *, replaced: bool) -> None:
+        """Make row `rowid` searchable under `it` (FTS5 here), replacing its old entry when `replaced`."""
+        if replaced:
+            conn.execute("DELETE FROM works_fts WHERE rowid = ?", (rowid,))
         conn.execute("INSERT INTO works_fts (rowid, title, authors, container, numbers) VALUES (?, ?, ?, ?, ?)",
                      (rowid, it.title, it.authors, it.container, it.numbers))
-        return kind
+
+    def _before_commit(self) -> None:
+        """Called before each batch's SQLite COMMIT: an outside search index commits first."""
+
+    def _after_rollback(self) -> None:
+        """Called after a batch was rolled back: an outside search index drops its uncommitted rows."""
 
     def optimize(self) -> None:
         """Merge FTS segments after a bulk load: searches touch one b-tree per term instead of many."""
@@ -504,6 +523,7 @@ class LocalIndex:
             "by_type": dict(conn.execute("SELECT type, count(*) FROM works GROUP BY type ORDER BY 2 DESC")),
             "size_bytes": size,
             "schema_version": INDEX_SCHEMA_VERSION,
+            "backend": "sqlite",
             "tokenizer": "trigram",
             "sqlite_version": sqlite3.sqlite_version,
         }
