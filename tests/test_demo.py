@@ -105,3 +105,12 @@ def test_every_link_scored_with_its_evidence(report: dict[str, Any]) -> None:
                 if f["kind"] in ("citation_unrelated", "citation_unsupported")}
     assert graded == findings
     assert all(row["best_sentence"] and row["evidence"] in ("abstract", "title", "parsed title") for row in links)
+
+
+def test_report_with_scored_links_fits_the_schema(report: dict[str, Any]) -> None:
+    """The `support` rows (every scored link) are part of the published JSON schema."""
+    import jsonschema
+
+    schema = json.loads((Path(__file__).resolve().parents[1] / "docs" / "schema.json").read_text(encoding="utf-8"))
+    assert report["support"]
+    jsonschema.validate(report, {"$ref": "#/$defs/document", "$defs": schema["$defs"]})
