@@ -6,6 +6,8 @@ import itertools
 import multiprocessing
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from citecheck.sources.limiter import Budget, FileLimiter, LocalLimiter, NoLimiter, RedisLimiter, limiter_for
@@ -25,6 +27,27 @@ class FakeClock:
     def sleep(self, seconds: float) -> None:
         with self.lock:
             self.now += max(0.0, seconds)
+
+
+def peak_in_flight(slot: Callable[[int], AbstractContextManager[None]], threads: int = 8) -> int:
+    """Most requests ever inside their slot at once, when `threads` threads each take one (k-th: `slot(k)`)."""
+    inflight, peak, lock = [0], [0], threading.Lock()
+
+    def one(k: int) -> None:
+        with slot(k):
+            with lock:
+                inflight[0] += 1
+                peak[0] = max(peak[0], inflight[0])
+            time.sleep(0.02)
+            with lock:
+                inflight[0] -= 1
+
+    workers = [threading.Thread(target=one, args=(k,)) for k in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    return peak[0]
 
 
 def test_local_limiter_spaces_starts() -> None:
@@ -52,23 +75,7 @@ def test_file_limiter_spaces_starts_and_survives_a_damaged_clock_file(tmp_path: 
 
 def test_file_limiter_bounds_requests_in_flight_across_threads(tmp_path: Path) -> None:
     lim = FileLimiter(tmp_path, "api", Budget(rate=1000.0, concurrency=2))
-    inflight, peak, lock = [0], [0], threading.Lock()
-
-    def one() -> None:
-        with lim.slot():
-            with lock:
-                inflight[0] += 1
-                peak[0] = max(peak[0], inflight[0])
-            time.sleep(0.02)
-            with lock:
-                inflight[0] -= 1
-
-    threads = [threading.Thread(target=one) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert peak[0] == 2
+    assert peak_in_flight(lambda _k: lim.slot()) == 2
 
 
 def _stamp(directory: str, out: str, n: int) -> None:
@@ -134,21 +141,5 @@ def test_redis_limiter_bounds_requests_in_flight_across_threads(redis_url: str) 
     from redis import Redis
 
     lims = [RedisLimiter(Redis.from_url(redis_url), "api", Budget(rate=1000.0, concurrency=2)) for _ in range(2)]
-    inflight, peak, lock = [0], [0], threading.Lock()
-
-    def one(k: int) -> None:
-        with lims[k % 2].slot():
-            with lock:
-                inflight[0] += 1
-                peak[0] = max(peak[0], inflight[0])
-            time.sleep(0.02)
-            with lock:
-                inflight[0] -= 1
-
-    threads = [threading.Thread(target=one, args=(k,)) for k in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert peak[0] == 2
+    assert peak_in_flight(lambda k: lims[k % 2].slot()) == 2
     assert not list(lims[0]._take.registered_client.scan_iter("citecheck:limit:api:slot*"))  # all given back
