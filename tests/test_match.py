@@ -151,12 +151,40 @@ def test_group_author_in_another_language_is_not_the_same_record() -> None:
                         "Arch Lichenol. 2021;57(6):440-2."), [es]).doi == es.doi
 
 
-def test_page_conflict_is_not_accepted() -> None:
+def test_page_conflict_without_the_title_is_not_accepted() -> None:
     other_page = rec("10.9999/fjord.sib", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
                      "Journal of Fjord Science", 2019, "12", "3", "512-530")
-    m = validate(ref(FJORD_APA), [other_page])
-    assert m.verdict == "ambiguous"
-    assert "page" in m.reason
+    m = validate(ref("Berg, A., Lund, P., & Ek, M. (2019). Journal of Fjord Science, 12(3), 201–215."), [other_page])
+    assert m.verdict in ("ambiguous", "not_found")  # a sibling paper of the same authors and issue
+
+
+def test_a_long_title_shown_whole_outweighs_wrong_numbers() -> None:
+    # Six significant title words, the authors and the journal: pages and year are the reference's errors.
+    other_page = rec("10.9999/fjord.sib", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+                     "Journal of Fjord Science", 2019, "12", "3", "512-530")
+    text = FJORD_APA.replace("2019", "2017")
+    m = validate(ref(text, page="201-215", issued={"date-parts": [[2017]]}), [other_page])
+    assert m.verdict == "corrected" and m.doi == other_page.doi
+    kinds = {(d.field, d.kind) for d in m.diffs}
+    assert {("page", "wrong_value"), ("issued", "wrong_value")} <= kinds
+    assert "title" in m.reason
+    # ...but not when another candidate has the same title (a second registration of the article),
+    twin = rec("10.9999/fjord.copy", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+               "Journal of Fjord Science", 2019, "12", "", "600-618")
+    assert validate(ref(FJORD_APA.replace("2019", "2017")), [other_page, twin]).verdict in ("ambiguous", "not_found")
+    # nor in another journal (a preprint or conference version of the article),
+    elsewhere = rec("10.9999/fjord.pre", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+                    "Ocean Preprints", 2018, "3", "1", "512-530")
+    assert validate(ref(FJORD_APA), [elsewhere]).verdict != "corrected"
+    # nor a one-page record (a cover or highlight carrying the article's title) against a page range,
+    cover = rec("10.9999/fjord.cover", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+                "Journal of Fjord Science", 2019, "12", "3", "190")
+    assert validate(ref(FJORD_APA), [cover]).verdict in ("ambiguous", "not_found")
+    # nor a short title.
+    short = rec("10.9999/fjord.short", "Fjord mixing", [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+                "Journal of Fjord Science", 2019, "12", "3", "512-530")
+    assert validate(ref(FJORD_APA.replace("Tidal mixing and oxygen renewal in a sill fjord", "Fjord mixing")),
+                    [short]).verdict == "ambiguous"
 
 
 def test_one_digit_page_slip_is_corrected() -> None:

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from citecheck.matching.compare import (
     Evidence,
@@ -38,6 +38,7 @@ from citecheck.matching.compare import (
     fold,
     merged_head,
     merged_tail,
+    ocr_canon,
     person_found,
     record_year,
     strip_label,
@@ -46,7 +47,7 @@ from citecheck.matching.diffs import author_diffs, classify_text, classify_value
 from citecheck.matching.journals import is_abbreviation, journal_equal, significant, words
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference, Verdict
-from citecheck.text import unify_dashes
+from citecheck.text import has_cjk, unify_dashes
 
 ACCEPT = 0.50
 DOI_ACCEPT = 0.30
@@ -132,13 +133,25 @@ OVERRIDE_SIGNALS = 4
 _OVERRIDABLE = frozenset({"page", "volume", "year"})
 
 
-def _other_extent(view: RefView, rec: CSL) -> bool:
-    """The reference gives a page range whose last page the record does not share (another extent)."""
+def _page_parts(view: RefView) -> list[str]:
+    """The reference's page range as [first, last] (parsed, else the string's last number range)."""
     ours = unify_dashes(str(view.fields.get("page") or ""))
     if not ours:  # unparsed: the string's last number range
         ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", unify_dashes(view.body))
         ours = ranges[-1] if ranges else ""
-    parts = [x for x in re.split(r"\s*-\s*", ours) if x.strip()]
+    return [x for x in re.split(r"\s*-\s*", ours) if x.strip()]
+
+
+def _single_page_record(view: RefView, rec: CSL) -> bool:
+    """The reference gives a page range and the record one page only: a cover, an abstract or a
+    highlight that carries the article's title, not the article."""
+    theirs = [x for x in re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or ""))) if x.strip()]
+    return len(_page_parts(view)) == 2 and len(theirs) == 1
+
+
+def _other_extent(view: RefView, rec: CSL) -> bool:
+    """The reference gives a page range whose last page the record does not share (another extent)."""
+    parts = _page_parts(view)
     if len(parts) != 2:
         return False
     theirs = [x for x in re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or ""))) if x.strip()]
@@ -205,6 +218,75 @@ def _model_override(ev: Evidence, doubts: list[str], unsigned: bool) -> tuple[st
     if probability(_neutral(ev)) < OVERRIDE_P:
         return None
     return doubts[0], ["title", *agree]
+
+
+IDENTIFYING_TITLE_WORDS = 6
+"""Significant words (two CJK characters count as one) of a title that, shown whole, names one work."""
+_NOT_NUMBERS = frozenset({"the record is a notice (erratum, correction...) about the cited work", "numbers in the title",
+                          "journal edition", "group author"})
+
+
+def title_words(title: object) -> int:
+    """How specific a title is: its significant words, CJK text counted as one word per two characters."""
+    if not isinstance(title, str):
+        return 0
+    n = 0
+    for w in significant(words(title)):
+        n += max(1, len(w) // 2) if has_cjk(w) else 1
+    return n
+
+
+def _same_order(title: str, window: str) -> bool:
+    """Every word of the record's title that the string shows stands in the title's order.
+
+    Two words swapped (`… of cocaine … effects of morphine` for `… of morphine … effects of
+    cocaine`) are a sibling paper's title, however alike the two read; a word damaged past
+    recognition (split by OCR, mistyped twice) is not shown and does not count.
+    """
+    rw = significant(words(title))
+    ww = words(window)
+
+    def same(a: str, b: str) -> bool:
+        return a == b or ocr_canon(a) == ocr_canon(b) or (len(a) >= 5 and OSA.distance(a, b, score_cutoff=1) <= 1)
+
+    shown = [r for r in rw if any(same(r, w) for w in ww)]
+    lcs = [0] * (len(ww) + 1)  # longest common subsequence of `shown` and `ww`, one row at a time
+    for r in shown:
+        prev = 0
+        for j, w in enumerate(ww, 1):
+            cur = lcs[j]
+            lcs[j] = prev + 1 if same(r, w) else max(lcs[j], lcs[j - 1])
+            prev = cur
+    return lcs[-1] == len(shown)
+
+
+def _title_identifies(ev: Evidence, rec: CSL, doubts: list[str], versioned: bool,
+                      shared: bool) -> tuple[str, list[str]] | None:
+    """(wrong fields, agreeing fields) when the string shows the record's long, specific title whole.
+
+    Numbers are what authors, styles and OCR get wrong most; a title of
+    `IDENTIFYING_TITLE_WORDS` significant words shown in full (≥ 0.95, coverage ≥ 0.9)
+    is not another work's, so with two more agreeing fields (people, journal, year,
+    volume, page) and no contradicting journal or people, every disagreeing number
+    (volume, page, year, any of them) is a wrong value of this work. What a shared
+    title does not settle is left to the other rules: a notice about the work, a
+    numbered part, another edition or a group author (`conflicts`), a versioned
+    platform; and a title another candidate shares (`shared`: a twin registration, another
+    copy of the article) identifies nothing among them.
+    """
+    if versioned or shared or any(d in _NOT_NUMBERS or d not in _OVERRIDABLE for d in doubts):
+        return None
+    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or title_words(rec.get("title")) < IDENTIFYING_TITLE_WORDS:
+        return None
+    if not _same_order(str(rec.get("title") or ""), ev.title_window):
+        return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
+    if ev.journal == 0.0 or (ev.first_author == 0.0 and (ev.authors or 0) < 0.5):
+        return None  # another journal (a preprint, a conference version) or other people
+    people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5
+    agree = (["people"] if people else []) + [k for k in ("journal", "year", "volume", "page") if getattr(ev, k) == 1.0]
+    if len(agree) < 2:
+        return None
+    return ", ".join(doubts), ["title", *agree]
 
 
 UNSIGNED_TITLE_WORDS = 4
@@ -422,6 +504,8 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
     losses += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) == 0.0 and getattr(eb, k) is None)
     ta, tb = ea.title or 0.0, eb.title or 0.0
+    if ea.after_other_entry != eb.after_other_entry and min(ta, tb) >= STRONG_TITLE:
+        return eb.after_other_entry  # two references run into one string: the string's own is the first
     if ta >= STRONG_TITLE and ta - tb >= 0.15:
         wins += 1  # the string shows the best candidate's title, not the rival's
     elif tb >= STRONG_TITLE and tb - ta >= 0.15:
@@ -507,6 +591,12 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                                     frozenset(k for k in _LOCATORS if ref.fields.get(k)))
     if override and override[0] == "page" and _other_extent(view, best.record.fields):
         override = None  # first and last page both differ: not one slip but another item
+    if override is None and (best.p < ACCEPT or conflicts(best.evidence, best.record.doi or "")) and not (
+            best.evidence.page == 0.0 and _single_page_record(view, best.record.fields)):
+        override = _title_identifies(best.evidence, best.record.fields,
+                                     conflicts(best.evidence, best.record.doi or ""),
+                                     bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
+                                     any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
     if override and _close_rival(best, scored, view.etal) is None:
         conflict, agree = override
         m = _accept(ref, view, best, [], others)
