@@ -221,7 +221,9 @@ def _model_override(ev: Evidence, doubts: list[str], unsigned: bool) -> tuple[st
 
 
 IDENTIFYING_TITLE_WORDS = 6
-"""Significant words (two CJK characters count as one) of a title that, shown whole, names one work."""
+"""Significant words (two CJK characters count as one) of a title that, shown whole with two more
+agreeing fields, names one work; `SPECIFIC_TITLE_WORDS` to `IDENTIFYING_TITLE_WORDS` need three."""
+SPECIFIC_TITLE_WORDS = 4
 _NOT_NUMBERS = frozenset({"the record is a notice (erratum, correction...) about the cited work", "numbers in the title",
                           "journal edition", "group author"})
 
@@ -266,8 +268,9 @@ def _title_identifies(ev: Evidence, rec: CSL, doubts: list[str], versioned: bool
 
     Numbers are what authors, styles and OCR get wrong most; a title of
     `IDENTIFYING_TITLE_WORDS` significant words shown in full (≥ 0.95, coverage ≥ 0.9)
-    is not another work's, so with two more agreeing fields (people, journal, year,
-    volume, page) and no contradicting journal or people, every disagreeing number
+    is not another work's, so with two more agreeing fields (people — the first author,
+    half the authors or two of them —, journal, year, volume, page; three for a shorter
+    title) and no contradicting journal or people, every disagreeing number
     (volume, page, year, any of them) is a wrong value of this work. What a shared
     title does not settle is left to the other rules: a notice about the work, a
     numbered part, another edition or a group author (`conflicts`), a versioned
@@ -276,15 +279,17 @@ def _title_identifies(ev: Evidence, rec: CSL, doubts: list[str], versioned: bool
     """
     if versioned or shared or any(d in _NOT_NUMBERS or d not in _OVERRIDABLE for d in doubts):
         return None
-    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or title_words(rec.get("title")) < IDENTIFYING_TITLE_WORDS:
+    specific = title_words(rec.get("title"))
+    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or specific < SPECIFIC_TITLE_WORDS:
         return None
     if not _same_order(str(rec.get("title") or ""), ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
-    if ev.journal == 0.0 or (ev.first_author == 0.0 and (ev.authors or 0) < 0.5):
+    named = round((ev.authors or 0) * min(len(rec.get("author") or []), 10))
+    if ev.journal == 0.0 or (ev.first_author == 0.0 and not named):
         return None  # another journal (a preprint, a conference version) or other people
-    people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5
+    people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or named >= 2
     agree = (["people"] if people else []) + [k for k in ("journal", "year", "volume", "page") if getattr(ev, k) == 1.0]
-    if len(agree) < 2:
+    if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3):
         return None
     return ", ".join(doubts), ["title", *agree]
 
