@@ -282,12 +282,23 @@ def test_one_agreeing_title_does_not_outweigh_a_different_extent() -> None:
     assert m.verdict in ("ambiguous", "not_found")
 
 
-def test_wrong_value_needs_the_title_and_more_than_one_other_field() -> None:
-    """Without the title in the string, a conflicting volume is not overridden."""
+def test_without_the_title_the_locator_names_the_work() -> None:
+    """Journal, year and first page (or volume and first page) with the first author name one article:
+    a volume (or year) that disagrees is the reference's error, reported as a wrong value."""
     text = "A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 21, 201 (2019)."
-    m = validate(ref(text), [FJORD])
-    assert m.verdict != "verified" and not (m.verdict == "corrected" and m.doi == FJORD.doi
-                                            and "wrong value" in m.reason)
+    m = validate(ref(text, volume="21"), [FJORD])
+    assert m.verdict == "corrected" and m.doi == FJORD.doi and "volume" in m.reason
+    assert ("volume", "wrong_value") in {(d.field, d.kind) for d in m.diffs}
+    m = validate(ref("A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 12, 201 (2016)."), [FJORD])
+    assert m.verdict == "corrected" and "year" in m.reason
+    # Not a wrong first page: the same authors' next paper in the volume differs only there.
+    m = validate(ref("A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 12, 230 (2019)."), [FJORD])
+    assert m.verdict not in ("verified", "corrected")
+    # Not without the first author, nor with another number unexplained.
+    m = validate(ref("P. Lund and M. Ek, Journal of Fjord Science 21, 201 (2019)."), [FJORD])
+    assert m.verdict not in ("verified", "corrected")
+    m = validate(ref("A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 21, 201 (2016)."), [FJORD])
+    assert m.verdict not in ("verified", "corrected")
 
 
 def test_damaged_numbers_are_read_as_digits() -> None:

@@ -294,6 +294,25 @@ def _title_identifies(ev: Evidence, rec: CSL, doubts: list[str], versioned: bool
     return ", ".join(doubts), ["title", *agree]
 
 
+def _locator_identifies(ev: Evidence, doubts: list[str]) -> tuple[str, list[str]] | None:
+    """(wrong field, agreeing fields) for a string without the work's title whose locator names the work.
+
+    A journal's volume and first page name one article, and so do its year and first
+    page; with the first author agreeing too and every word of the string explained by
+    the record (no other title shown), a year or a volume that disagrees is the
+    reference's error. A wrong first page is not taken: the same authors' next paper in
+    the same volume (a part II) differs from it in the page and the title only.
+    """
+    if len(doubts) != 1 or doubts[0] not in ("year", "volume") or ev.string_cov < 0.9:
+        return None
+    if ev.first_author != 1.0 or ev.journal != 1.0 or ev.page != 1.0 or ev.unexplained_numbers > 1:
+        return None
+    other = "volume" if doubts[0] == "year" else "year"
+    if getattr(ev, other) != 1.0:
+        return None
+    return doubts[0], ["first author", "journal", other, "first page"]
+
+
 UNSIGNED_TITLE_WORDS = 4
 """Significant words a title without authors needs to name one work (not `Editorial`, `News in brief`)."""
 
@@ -602,6 +621,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                                      conflicts(best.evidence, best.record.doi or ""),
                                      bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
                                      any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
+    if override is None and best.p < ACCEPT:
+        override = _locator_identifies(best.evidence, conflicts(best.evidence, best.record.doi or ""))
     if override and _close_rival(best, scored, view.etal) is None:
         conflict, agree = override
         m = _accept(ref, view, best, [], others)
