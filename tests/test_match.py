@@ -754,3 +754,27 @@ def test_a_lost_first_author_is_unknown_not_another_person() -> None:
     # another first person stays a disagreement
     other = {"author": [{"family": "Holm", "given": "K"}, {"family": "Moe", "given": "S"}]}
     assert compare(RefView(text.replace("Rye J", "Holm K"), other), GLACIER).first_author == 0.0
+
+
+def test_title_numbers_cut_off_or_read_by_ocr_are_not_another_part() -> None:
+    kin = rec("10.9999/kin.32", "Comparisons of CBS-q and G2 calculations on thermodynamic properties of "
+              "dimethyl-ether + O2 reaction system", [("Yamada", "T")], "Int J Chem Kinet", 2000, "32", "7", "435-452")
+    cut = "Yamada T. Comparisons of CBS-q and G2 calculations on thermodynamic properties of dimethyl-ether. " \
+          "Int J Chem Kinet. 2000;32(7):435-52."
+    assert compare(RefView(cut, {}), kin).title_numbers_mismatch == 0
+    iso = rec("10.9999/iso.15n", "Nitrogen use efficiencies by 15N stable isotopes in winter wheat", [("Wan", "X")],
+              "Sci Total Environ", 2021, "790", "", "147587")
+    ocr = "Wan X. Nitrogen use efficiencies by 1SN stable isotopes in winter wheat. Sci Total Environ 2021;790:147587."
+    assert compare(RefView(ocr, {}), iso).title_numbers_mismatch == 0
+    part = rec("10.9999/pyr.2", "Learning pyramids of the upper valley 2", [("Bischof", "H")], "Subst Anal", 1994)
+    lone = "Bischof H. Learning pyramids of the upper valley. Subst Anal 1994."
+    assert compare(RefView(lone, {}), part).title_numbers_mismatch == 1
+
+
+def test_a_twin_registration_blocks_the_override_of_a_wrong_value() -> None:
+    """Two DOIs for one article (a Spanish and an English edition) with the same wrong volume: neither is taken."""
+    text = "A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 21, 201 (2019)."
+    twin = rec("10.9999/fjord.2019.001e", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+               "Journal of Fjord Science", 2019, "12", "3", "201-215")
+    m = validate(ref(text, volume="21"), [FJORD, twin])
+    assert m.verdict == "ambiguous" and {c.doi for c in m.candidates[:2]} == {FJORD.doi, twin.doi}

@@ -568,10 +568,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
         if not m and (ev.title_cov or 0) >= 0.5 and view.wordset & NOTICE_WORDS and not (
                 set(words(title)) & NOTICE_WORDS):
             ev.notice_mismatch = True  # the string cites a notice (`Corrigendum to …`) about this record
-        ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else sum(
-            1 for w in words(shown_title) if any(c.isdigit() for c in w) and w not in view.wordset
-            and w not in view.folded
-            and w not in view.label_words and not _letter_slip(w, view))
+        ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else _title_numbers_missing(shown_title, view)
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
             alt, win = _title_score(f"{title}: {sub}", view)
@@ -728,6 +725,24 @@ def _damaged_container(name: str, text: str) -> bool:
 
 DAMAGED_NAME_MIN = 16
 """Shorter names are matched exactly: a few letters more or less make another journal."""
+
+
+def _title_numbers_missing(title: str, view: RefView) -> int:
+    """Words with digits of the record's title that the string does not show (`Part 2` cited as `Part 3`).
+
+    Not missing: a number shown with a letter slip or an OCR look-alike (`1SN` for `15N`), and
+    numbers in the part of the title after the last word the string shows when other words are
+    lost with them (a title cut short: `… of dimethyl-ether` for `… of dimethyl-ether + O2 reaction
+    system`); a number alone after the shown words (`Learning pyramids` for `… pyramids 2`) is missing.
+    """
+    tw = words(title)
+    shown = [i for i, w in enumerate(tw) if w in view.wordset]
+    tail = tw[shown[-1] + 1:] if shown else []
+    cut = len(tw) - len(tail) if any(not any(c.isdigit() for c in w) for w in tail) else len(tw)
+    canon = {ocr_canon(w) for w in view.words}
+    return sum(1 for w in tw[:cut] if any(c.isdigit() for c in w) and w not in view.wordset
+               and w not in view.folded and w not in view.label_words and not _letter_slip(w, view)
+               and ocr_canon(w) not in canon)
 
 
 def _letter_slip(word: str, view: RefView) -> bool:

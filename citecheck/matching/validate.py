@@ -604,6 +604,18 @@ def _lead(scored: list[Scored], etal: bool) -> Scored:
     return top
 
 
+def _wrong_numbers(ev: Evidence) -> set[str]:
+    return {k for k in ("year", "volume", "issue", "page") if getattr(ev, k) == 0.0}
+
+
+def _lifted(s: Scored, best: Scored) -> Scored:
+    """`s` at its confidence with the best candidate's disagreeing numbers set aside, when it disagrees on
+    no others."""
+    if not _wrong_numbers(s.evidence) <= _wrong_numbers(best.evidence):
+        return s
+    return Scored(s.record, s.evidence, max(s.p, probability(_neutral(s.evidence))))
+
+
 def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     best = _lead(scored, view.etal)
     others = [s for s in scored if s is not best]
@@ -623,10 +635,18 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                                      any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
     if override is None and best.p < ACCEPT:
         override = _locator_identifies(best.evidence, conflicts(best.evidence, best.record.doi or ""))
-    if override and _close_rival(best, scored, view.etal) is None:
+    # the rivals are weighed against the confidence the override gives (the conflicting values set aside),
+    # a rival that disagrees on no other number than these lifted alike (a twin registration of the work)
+    lifted = _lifted(best, best)
+    rival = _close_rival(lifted, [lifted, *(_lifted(s, best) for s in others)], view.etal) if override else None
+    if override and rival is not None and best.p < ACCEPT:
+        return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(lifted.p, 4),
+                     candidates=[best.record, rival.record, *[s.record for s in others if s.record is not rival.record][:3]],
+                     reason=f"two candidates fit but for the same wrong value ({override[0]}): too close to call")
+    if override and rival is None:
         conflict, agree = override
         m = _accept(ref, view, best, [], others)
-        m.confidence = round(max(best.p, probability(_neutral(best.evidence))), 4)
+        m.confidence = round(lifted.p, 4)
         what = f"one conflicting value ({conflict})" if conflict else "numbers off by a slip"
         m.reason = f"{what} against agreeing {', '.join(a.replace('_', ' ') for a in agree)}: the reference has a wrong value"
         if m.verdict is Verdict.VERIFIED and conflict:
