@@ -388,6 +388,18 @@ TRUNCATED_MIN_SHARE = 0.4
 """The least part of the record's title a window must show to stand for a title cut short."""
 
 
+def _leading_words(title: str, length: int) -> list[str]:
+    """The title's words whose folded text fits in its first `length` folded characters."""
+    out: list[str] = []
+    used = 0
+    for w in words(title):
+        used += len(fold(w))
+        if used > length + 1:
+            break
+        out.append(w)
+    return out
+
+
 def _title_prefix(title: str, view: RefView) -> tuple[float, str, str] | None:
     """(score, window, the title's shown beginning) when a window of the string is the title cut short.
 
@@ -409,8 +421,7 @@ def _title_prefix(title: str, view: RefView) -> tuple[float, str, str] | None:
         share = len(wf) / len(tf)
         sc = r * (0.85 + 0.15 * share)
         if best is None or sc > best[0]:
-            n = len(words(tf[: len(wf)]))
-            best = (sc, w, " ".join(words(title)[:n]))
+            best = (sc, w, " ".join(_leading_words(title, len(wf))))
     return best
 
 
