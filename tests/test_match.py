@@ -778,3 +778,18 @@ def test_a_twin_registration_blocks_the_override_of_a_wrong_value() -> None:
                "Journal of Fjord Science", 2019, "12", "3", "201-215")
     m = validate(ref(text, volume="21"), [FJORD, twin])
     assert m.verdict == "ambiguous" and {c.doi for c in m.candidates[:2]} == {FJORD.doi, twin.doi}
+
+
+def test_an_entry_broken_off_is_named_by_its_title_and_people() -> None:
+    """The entry breaks off after its title (or inside it): the journal and numbers not shown are missing,
+    a year that disagrees is a wrong value; a title's beginning of six significant words will do."""
+    m = validate(ref("Berg, A., Lund, P., & Ek, M. (2017). Tidal mixing and oxygen renewal in a sill fjord. Journal of",
+                     issued={"date-parts": [[2017]]}), [FJORD, OTHER])
+    assert m.verdict == "corrected" and m.doi == FJORD.doi
+    assert ("issued", "wrong_value") in {(d.field, d.kind) for d in m.diffs}
+    m = validate(ref("Falk I, Rye J, Moe S, Aas L, Dahl K (2016) Meltwater routing beneath a surging outlet glacier "
+                     "inferred"), [GLACIER, OTHER])
+    assert m.verdict == "corrected" and m.doi == GLACIER.doi
+    # a beginning of five words is not enough
+    short = validate(ref("Falk I, Rye J, Moe S, Aas L, Dahl K (2016) Meltwater routing beneath a surging"), [GLACIER])
+    assert short.verdict not in ("verified", "corrected")

@@ -31,6 +31,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA, Levenshtein
 
 from citecheck.matching.compare import (
+    TRUNCATED_TITLE_SCORE,
     Evidence,
     RefView,
     compare,
@@ -262,33 +263,57 @@ def _same_order(title: str, window: str) -> bool:
     return lcs[-1] == len(shown)
 
 
-def _title_identifies(ev: Evidence, rec: CSL, doubts: list[str], versioned: bool,
+def _other_journal(view: RefView, ev: Evidence, rec: CSL) -> bool:
+    """The string names a journal, and it is not the record's (nor its abbreviation, nor its beginning
+    where the entry breaks off); unparsed, words of the string that the record does not explain."""
+    if ev.journal != 0.0:
+        return False
+    ours = view.fields.get("container-title")
+    if not (isinstance(ours, str) and significant(words(ours))):
+        return ev.string_cov < 0.9
+    conts = container_titles(rec)
+    return bool(conts) and not any(
+        journal_equal(ours, c) or is_abbreviation(ours, c) or is_abbreviation(c, ours)
+        or fold(c).startswith(fold(ours)) for c in conts)
+
+
+def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], versioned: bool,
                       shared: bool) -> tuple[str, list[str]] | None:
-    """(wrong fields, agreeing fields) when the string shows the record's long, specific title whole.
+    """(wrong fields, agreeing fields) when the string shows the record's long, specific title.
 
     Numbers are what authors, styles and OCR get wrong most; a title of
-    `IDENTIFYING_TITLE_WORDS` significant words shown in full (≥ 0.95, coverage ≥ 0.9)
-    is not another work's, so with two more agreeing fields (people — the first author,
-    half the authors or two of them —, journal, year, volume, page; three for a shorter
-    title) and no contradicting journal or people, every disagreeing number
-    (volume, page, year, any of them) is a wrong value of this work. What a shared
-    title does not settle is left to the other rules: a notice about the work, a
+    `IDENTIFYING_TITLE_WORDS` significant words shown in full (≥ 0.95, coverage ≥ 0.9),
+    or that many of its leading words where the entry breaks off, in the title's own
+    order, is not another work's. With two more agreeing fields (people — the first
+    author, half the authors or two of them; the first and two more, or all of two, count
+    twice —,
+    journal, year, volume, page; three for a shorter whole title) and no other journal
+    or other people named, every disagreeing number (volume, page, year, any of them) is
+    a wrong value of this work, and what the string does not show is missing. What a
+    shared title does not settle is left to the other rules: a notice about the work, a
     numbered part, another edition or a group author (`conflicts`), a versioned
     platform; and a title another candidate shares (`shared`: a twin registration, another
     copy of the article) identifies nothing among them.
     """
     if versioned or shared or any(d in _NOT_NUMBERS or d not in _OVERRIDABLE for d in doubts):
         return None
-    specific = title_words(rec.get("title"))
-    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or specific < SPECIFIC_TITLE_WORDS:
+    title = str(rec.get("title") or "")
+    if (ev.title or 0) >= 0.95:
+        specific = title_words(title)
+    elif ((ev.title or 0) >= TRUNCATED_TITLE_SCORE and title_words(ev.title_window) >= IDENTIFYING_TITLE_WORDS
+          and len(fold(ev.title_window)) <= 0.85 * len(fold(title))):
+        specific = title_words(ev.title_window)  # the title's beginning, where the entry breaks off
+    else:
         return None
-    if not _same_order(str(rec.get("title") or ""), ev.title_window):
+    if (ev.title_cov or 0) < 0.9 or specific < SPECIFIC_TITLE_WORDS or not _same_order(title, ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
     named = round((ev.authors or 0) * min(len(rec.get("author") or []), 10))
-    if ev.journal == 0.0 or (ev.first_author == 0.0 and not named):
+    if _other_journal(view, ev, rec) or (ev.first_author == 0.0 and not named):
         return None  # another journal (a preprint, a conference version) or other people
     people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or named >= 2
     agree = (["people"] if people else []) + [k for k in ("journal", "year", "volume", "page") if getattr(ev, k) == 1.0]
+    if ev.first_author == 1.0 and (named >= 3 or (named >= 2 and ev.authors == 1.0)):
+        agree.append("co-authors")
     if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3):
         return None
     return ", ".join(doubts), ["title", *agree]
@@ -629,7 +654,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         override = None  # first and last page both differ: not one slip but another item
     if override is None and (best.p < ACCEPT or conflicts(best.evidence, best.record.doi or "")) and not (
             best.evidence.page == 0.0 and _single_page_record(view, best.record.fields)):
-        override = _title_identifies(best.evidence, best.record.fields,
+        override = _title_identifies(view, best.evidence, best.record.fields,
                                      conflicts(best.evidence, best.record.doi or ""),
                                      bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
                                      any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
