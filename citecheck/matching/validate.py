@@ -319,11 +319,15 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     return ", ".join(doubts), ["title", *agree]
 
 
+OTHER_TITLE = 0.6
+"""Below this similarity a title the string shows is another work's (a damaged one of this work stays above)."""
+
+
 def single_page(rec: CSL) -> bool:
-    """A numeric page without a range, or a range of one page (`494–494`); an article number (`e13636`) is not."""
-    page = unify_dashes(str(rec.get("page") or "")).strip()
-    parts = [x.strip() for x in page.split("-") if x.strip()]
-    return bool(parts) and parts[0].isdigit() and (len(parts) == 1 or parts[0] == parts[-1])
+    """A range of one page (`494–494`): a review, a note, an abstract. (A first page alone is how many
+    records give any article's pages, and an article number, `e13636`, names one article.)"""
+    parts = [x.strip() for x in unify_dashes(str(rec.get("page") or "")).split("-") if x.strip()]
+    return len(parts) == 2 and parts[0] == parts[1]
 
 
 def _locator_identifies(ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
@@ -337,8 +341,8 @@ def _locator_identifies(ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str,
     """
     if len(doubts) != 1 or doubts[0] not in ("year", "volume") or ev.string_cov < 0.9:
         return None
-    if ev.title is not None and (ev.title_cov or 0) >= 0.3 and ev.title < STRONG_TITLE:
-        return None  # the string shows a title, and another one (two reviews on one page)
+    if ev.title is not None and (ev.title_cov or 0) >= 0.3 and ev.title < OTHER_TITLE:
+        return None  # the string shows a title, and another one
     if single_page(rec):
         return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
     if ev.first_author != 1.0 or ev.journal != 1.0 or ev.page != 1.0 or ev.unexplained_numbers > 1:
