@@ -804,3 +804,17 @@ def test_a_page_shared_by_short_items_names_none_of_them() -> None:
     article = rec("10.9999/art.494", "Flora der Schweiz, 3 Bände", [("Bässler", "M")], "Feddes Repertorium",
                   1978, "89", "7", "494-501")
     assert validate(ref(text, volume="89"), [article]).verdict == "corrected"
+
+
+def test_entries_run_together_in_a_style_without_titles() -> None:
+    """`A, J 12, 201 (2019). B, K 6, 100 (2021).`: the first entry ends at its first page, and the second
+    is reported as run into it, not held against the first."""
+    text = ("12. A. Berg, P. Lund, and M. Ek, J Fjord Sci 12, 201 (2019). K. Holm and O. Strand, "
+            "Ann Moss Res 44, 77 (2017).")
+    m = validate(ref(text), [FJORD, OTHER])
+    assert m.verdict == "corrected" and m.doi == FJORD.doi
+    assert any(d.kind == "merged_entries" for d in m.diffs)
+    # a title-less author-year string is not cut at its year: the rest is the entry, not another one
+    lone = rec("10.9999/burki", "Tobacco industry research", [("Burki", "Talha Khan")], "Lancet Oncol", 2021)
+    s = "Talha Khan Burki. 2021. Conflicts of interest in tobacco industry-funded research. Lancet Oncol 22, 758."
+    assert validate(ref(s), [lone]).verdict not in ("verified", "corrected")

@@ -774,11 +774,20 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     """
     body = view.body
     anchors = [first_page(rec.get("page")), str(rec.get("volume") or ""), str(record_year(rec) or "")]
+    # the first number after the record's title; in a style without titles, after its first author
+    titled = _title_before(rec, body)
+    authors = rec.get("author") or []
+    family = words(str(authors[0].get("family") or "")) if authors and isinstance(authors[0], dict) else []
+    if not titled and not family:
+        return -1, ""
+    if not titled:
+        anchors = anchors[:1]  # without the title only the first page is specific enough to end an entry
     pos = -1
     for a in anchors:  # the most specific number shown: a second reference may share a year or volume
         if a:
             ends = [m.end() for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE)]
-            ends = [e for e in ends if _title_before(rec, body[:e])]  # the first one after the record's title
+            ends = [e for e in ends if (_title_before(rec, body[:e]) if titled
+                                        else family[0] in words(body[:e]))]
             if ends:
                 pos = ends[0]
                 break
