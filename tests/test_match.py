@@ -818,3 +818,11 @@ def test_entries_run_together_in_a_style_without_titles() -> None:
     lone = rec("10.9999/burki", "Tobacco industry research", [("Burki", "Talha Khan")], "Lancet Oncol", 2021)
     s = "Talha Khan Burki. 2021. Conflicts of interest in tobacco industry-funded research. Lancet Oncol 22, 758."
     assert validate(ref(s), [lone]).verdict not in ("verified", "corrected")
+
+
+def test_one_article_under_two_dois_is_said_so() -> None:
+    twin = rec("10.9999/fjord.2019.001e", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
+               "Journal of Fjord Science", 2019, "12", "3", "201-215")
+    m = validate(ref(FJORD_APA), [FJORD, twin])
+    assert m.verdict == "ambiguous"
+    assert "registered under two DOIs" in m.reason and FJORD.doi in m.reason and twin.doi in m.reason

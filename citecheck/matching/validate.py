@@ -36,6 +36,7 @@ from citecheck.matching.compare import (
     RefView,
     compare,
     container_titles,
+    first_page,
     fold,
     merged_head,
     merged_tail,
@@ -656,6 +657,22 @@ def _lifted(s: Scored, best: Scored) -> Scored:
     return Scored(s.record, s.evidence, max(s.p, probability(_neutral(s.evidence))))
 
 
+def same_article(a: CSL, b: CSL) -> bool:
+    """Two records of one article: the same title, year, volume and first page (a translated edition's
+    twin, a second registration). Neither is wrong, and the string rarely says which it cites."""
+    ta, tb = fold(str(a.get("title") or "")), fold(str(b.get("title") or ""))
+    return (bool(ta) and ta == tb and record_year(a) == record_year(b)
+            and str(a.get("volume") or "").strip() == str(b.get("volume") or "").strip()
+            and first_page(a.get("page")) == first_page(b.get("page")))
+
+
+def _tie_reason(best: Scored, rival: Scored) -> str:
+    if same_article(best.record.fields, rival.record.fields):
+        return (f"the same article is registered under two DOIs ({best.record.doi}, {rival.record.doi}); "
+                "the reference does not say which edition it cites")
+    return f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})"
+
+
 def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     best = _lead(scored, view.etal)
     others = [s for s in scored if s is not best]
@@ -710,7 +727,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                          reason="best candidate fits except: " + ", ".join(doubts))
         return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                      candidates=[best.record, rival.record, *[s.record for s in scored if s not in (best, rival)][:3]],
-                     reason=f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})")
+                     reason=_tie_reason(best, rival))
     if best.p >= WEAK:
         doubts = conflicts(best.evidence, best.record.doi or "")
         why = f"; conflicting: {', '.join(doubts)}" if doubts else ""
