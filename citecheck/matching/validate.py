@@ -278,6 +278,11 @@ def _other_journal(view: RefView, ev: Evidence, rec: CSL) -> bool:
         or fold(c).startswith(fold(ours)) for c in conts)
 
 
+def _breaks_off(view: RefView, window: str) -> bool:
+    """The string ends with the title window: the entry broke off inside its title."""
+    return bool(fold(window)) and fold(view.body).endswith(fold(window))
+
+
 def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], versioned: bool,
                       shared: bool) -> tuple[str, list[str]] | None:
     """(wrong fields, agreeing fields) when the string shows the record's long, specific title.
@@ -302,7 +307,7 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     if (ev.title or 0) >= 0.95:
         specific = title_words(title)
     elif ((ev.title or 0) >= TRUNCATED_TITLE_SCORE and title_words(ev.title_window) >= IDENTIFYING_TITLE_WORDS
-          and len(fold(ev.title_window)) <= 0.85 * len(fold(title))):
+          and (len(fold(ev.title_window)) <= 0.85 * len(fold(title)) or _breaks_off(view, ev.title_window))):
         specific = title_words(ev.title_window)  # the title's beginning, where the entry breaks off
     else:
         return None
@@ -335,12 +340,12 @@ def _locator_identifies(ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str,
     """(wrong field, agreeing fields) for a string without the work's title whose locator names the work.
 
     A journal's volume and first page name one article, and so do its year and first
-    page; with the first author agreeing too and every word of the string explained by
-    the record (no other title shown), a year or a volume that disagrees is the
+    page; with the first author agreeing too and the string's words explained by the
+    record (three in four: no other title shown), a year or a volume that disagrees is the
     reference's error. A wrong first page is not taken: the same authors' next paper in
     the same volume (a part II) differs from it in the page and the title only.
     """
-    if len(doubts) != 1 or doubts[0] not in ("year", "volume") or ev.string_cov < 0.9:
+    if len(doubts) != 1 or doubts[0] not in ("year", "volume") or ev.string_cov < 0.75:
         return None
     if ev.title is not None and (ev.title_cov or 0) >= 0.3 and ev.title < OTHER_TITLE:
         return None  # the string shows a title, and another one
