@@ -262,3 +262,14 @@ def test_locator_lookup_by_author_year_and_page_for_chapters(index: LocalIndex) 
     text = "Bramer, M. (2016). Measuring the Performance of aDClassifier. Topics in Computer Science, 175–187."
     assert _locator_dois(index, text) == ["10.5555/dm.ch12"]
     assert _locator_dois(index, text.replace("2016", "2009")) == []
+
+
+def test_a_citation_label_is_no_search_term_and_a_second_query_takes_other_terms() -> None:
+    q = query_terms("65. Liu B, Duan G (2023) Emerging role of serum glucocorticoid kinase. Front Mol Neurosci 14:683527.")
+    assert "#65#" not in q.terms and "#683527#" in q.terms
+    df = {t: 10 for t in ("eme", "mer", "erg", "rgi", "gin", "ing", "glu", "luc", "uco", "coc", "kin", "ina", "nas",
+                          "ase", "ser", "eru", "rum", "liu", "dua", "uan", "rol", "ole")}
+    first = query_terms("Liu B, Duan G. Emerging role of serum glucocorticoid kinase.", df, max_terms=3, budget=1)
+    second = query_terms("Liu B, Duan G. Emerging role of serum glucocorticoid kinase.", df, max_terms=3, budget=1,
+                         skip=first.terms)
+    assert first.terms and second.terms and not set(first.terms) & set(second.terms)

@@ -419,14 +419,16 @@ class LocalIndex:
         df, n_docs = self._term_stats()
         q = query_terms(query, df or None)
         acc: dict[int, float] = {}
-        for term in q.terms:
-            ids = conn.execute("SELECT rowid FROM works_fts WHERE works_fts MATCH ?", (quote_term(term),)).fetchall()
-            if ids:
-                idf = math.log(1.0 + n_docs / len(ids))
-                for (rowid,) in ids:
-                    acc[rowid] = acc.get(rowid, 0.0) + idf
+        self._look_up(q.terms, acc, n_docs)
         pool = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc, key=acc.__getitem__)
         ranked = rerank(q, self._fts_rows(pool, acc))
+        if df and (not ranked or ranked[0][0] < LOCATOR_BELOW):
+            # a poor first answer: the next cheapest terms too (a wrong number or a common word took the budget)
+            more = query_terms(query, df, skip=q.terms).terms
+            if more:
+                self._look_up(more, acc, n_docs)
+                pool = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc, key=acc.__getitem__)
+                ranked = rerank(q, self._fts_rows(pool, acc))
         if not ranked or ranked[0][0] < LOCATOR_BELOW:
             seen = set(pool)
             extra = [k for k in self._locator_hits(q) if k in acc and k not in seen]
@@ -438,6 +440,16 @@ class LocalIndex:
             return []
         blobs = dict(conn.execute(f"SELECT id, record FROM works WHERE id IN ({_marks(best)})", [k for _, k in best]))
         return [_record_from_json(blobs[k], self.name, score) for score, k in best if k in blobs]
+
+    def _look_up(self, terms: tuple[str, ...], acc: dict[int, float], n_docs: int) -> None:
+        """Add each term's IDF to the rows it matches (`acc`, summed over terms)."""
+        conn = self._conn()
+        for term in terms:
+            ids = conn.execute("SELECT rowid FROM works_fts WHERE works_fts MATCH ?", (quote_term(term),)).fetchall()
+            if ids:
+                idf = math.log(1.0 + n_docs / len(ids))
+                for (rowid,) in ids:
+                    acc[rowid] = acc.get(rowid, 0.0) + idf
 
     def _fts_rows(self, keys: list[int], acc: dict[int, float]) -> list[tuple[int, str, str, str, float]]:
         """(rowid, title, authors, numbers, FTS score) of the given rows, for `rerank`."""

@@ -204,8 +204,8 @@ def candidate_terms(reference: str) -> tuple[str, list[str], list[str]]:
 
     Candidates are the informative tokens: words of three or more characters
     that are not stop words, two-letter capitalised words as possible family
-    names (``#li#``), numbers of two to six digits (``#209#``), and Chinese runs
-    cut into overlapping 3-character pieces.
+    names (``#li#``), numbers of two to six digits (``#209#``; not a leading one,
+    the citation label), and Chinese runs cut into overlapping 3-character pieces.
     """
     cleaned = _DOI_URL.sub(" ", unicodedata.normalize("NFKC", reference))
     folded = fold_words(cleaned)
@@ -222,25 +222,27 @@ def candidate_terms(reference: str) -> tuple[str, list[str], list[str]]:
         if (len(run) - 3) % 2:
             candidates.append(run[-3:])
     numbers = [n.lstrip("0") or "0" for n in _DIGITS.findall(folded)]
-    candidates += [f"#{n}#" for n in numbers if 2 <= len(n) <= 6]
+    label = folded.split(maxsplit=1)[0] if folded else ""
+    looked = numbers[1:] if label.isdigit() and numbers else numbers  # a leading number is the citation label
+    candidates += [f"#{n}#" for n in looked if 2 <= len(n) <= 6]
     return folded, _dedupe(candidates), numbers
 
 
 def query_terms(reference: str, df: Mapping[str, int] | None = None, max_terms: int = MAX_TERMS,
-                budget: int = COST_BUDGET) -> QueryTerms:
+                budget: int = COST_BUDGET, skip: tuple[str, ...] = ()) -> QueryTerms:
     """Choose the terms to look up for a whole reference string.
 
     With the index's trigram document frequencies (`df`), long words are cut
     to their cheapest slice and the cheapest terms are taken until the posting
     budget is spent (at least three, at most `max_terms`): search time grows
     with the postings read, and cheap slices are the selective ones. Without
-    `df`, the longest words are taken.
+    `df`, the longest words are taken. Terms in `skip` (a first query's) are not taken again.
     """
     folded, candidates, numbers = candidate_terms(reference)
     if df is None:
         terms = sorted(candidates, key=len, reverse=True)[:max_terms]
     else:
-        scored = sorted(filter(None, (_cheapest_slice(c, df, WINDOW) for c in candidates)))
+        scored = sorted(x for x in (_cheapest_slice(c, df, WINDOW) for c in candidates) if x and x[1] not in skip)
         terms, spent = [], 0
         for cost, t in scored:
             if len(terms) >= 3 and (spent + cost > budget or len(terms) >= max_terms):
