@@ -826,3 +826,12 @@ def test_one_article_under_two_dois_is_said_so() -> None:
     m = validate(ref(FJORD_APA), [FJORD, twin])
     assert m.verdict == "ambiguous"
     assert "registered under two DOIs" in m.reason and FJORD.doi in m.reason and twin.doi in m.reason
+
+
+def test_a_title_word_repeated_in_the_record_and_shown_once_is_in_order() -> None:
+    from citecheck.matching.validate import _same_order
+
+    title = "Successful retrieval of an embolized closure device using a modified retrieval forceps"
+    assert _same_order(title, "Successful retrieval of an embolized closure device using a modified")
+    assert not _same_order("Control of morphine intake: effects of cocaine and naloxone",
+                           "Control of cocaine intake: effects of morphine and naloxone")

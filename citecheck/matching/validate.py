@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from rapidfuzz import fuzz
@@ -254,6 +255,9 @@ def _same_order(title: str, window: str) -> bool:
         return a == b or ocr_canon(a) == ocr_canon(b) or (len(a) >= 5 and OSA.distance(a, b, score_cutoff=1) <= 1)
 
     shown = [r for r in rw if any(same(r, w) for w in ww)]
+    # a word the title has twice and the string once (`retrieval of … retrieval forceps`, cut short) is shown once
+    uses = Counter(shown)
+    n_shown = sum(min(k, sum(1 for w in ww if same(r, w))) for r, k in uses.items())
     lcs = [0] * (len(ww) + 1)  # longest common subsequence of `shown` and `ww`, one row at a time
     for r in shown:
         prev = 0
@@ -261,7 +265,7 @@ def _same_order(title: str, window: str) -> bool:
             cur = lcs[j]
             lcs[j] = prev + 1 if same(r, w) else max(lcs[j], lcs[j - 1])
             prev = cur
-    return lcs[-1] == len(shown)
+    return lcs[-1] >= n_shown
 
 
 def _other_journal(view: RefView, ev: Evidence, rec: CSL) -> bool:
