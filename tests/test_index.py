@@ -273,3 +273,14 @@ def test_a_citation_label_is_no_search_term_and_a_second_query_takes_other_terms
     second = query_terms("Liu B, Duan G. Emerging role of serum glucocorticoid kinase.", df, max_terms=3, budget=1,
                          skip=first.terms)
     assert first.terms and second.terms and not set(first.terms) & set(second.terms)
+
+
+def test_rerank_counts_co_authors_and_not_a_repeated_title_word() -> None:
+    from citecheck.sources.ranking import rerank_score, title_similarity
+
+    q = query_terms("S. Ruan, D. K. Sinha-Mahapatra, and J. W. Herndon, ChemInform 39, (2008).")
+    ours = rerank_score(q, "cheminform abstract synthesis of naphthalenes", "duan sinha mahapatra herndon", "y#2008# v#39#")
+    other = rerank_score(q, "cheminform abstract imines", "ruan lewin", "y#2008#")
+    assert ours > other  # the first author mistyped, the rest of the list named
+    g = query_terms(". Gown. Encyclopedia of Medieval Dress and Textiles.")
+    assert title_similarity("gown gown", g) == title_similarity("gown", g)

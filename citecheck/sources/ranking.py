@@ -328,31 +328,39 @@ def title_similarity(title: str, q: QueryTerms) -> float:
     if _CJK_CHAR.search(title):
         sim = fuzz.partial_ratio(title, q.folded) / 100.0
     else:
-        toks = title.split()
+        toks = list(dict.fromkeys(title.split()))  # a word the title repeats is no more evidence
         total = sum(len(t) for t in toks)
         if not total:
             return 0.0
         glued = q.folded.replace(" ", "")
         hit = sum(len(t) for t in toks if t in q.tokens or (len(t) >= 4 and t in glued))
         sim = hit / total
+        title = " ".join(toks)
     if len(title) < 20:
         sim *= 0.6 + 0.4 * len(title) / 20
     return sim
 
 
+CO_AUTHOR = 0.05
+CO_AUTHORS_MAX = 0.1
+
+
 def rerank_score(q: QueryTerms, title: str, authors: str, numbers: str) -> float:
     """Similarity in 0..1 of one candidate (its FTS columns) to the digested reference string.
 
-    Half from the title, the rest from first author, year (±1 earns a little),
-    volume and first page being present in the string.
+    Half from the title, the rest from first author (co-authors earn a little),
+    year (±1 earns a little), volume and first page being present in the string.
     """
     score = 0.5 * title_similarity(title, q) if title else 0.0
-    first = next((a for a in authors.split() if not a.startswith("#")), "")
+    names = [a for a in authors.split() if not a.startswith("#")]
+    first = names[0] if names else ""
     if first:
         if first in q.tokens or (len(first) >= 4 and first in q.folded):
             score += 0.2
         elif len(first) >= 5 and fuzz.partial_ratio(first, q.folded) >= 80:
             score += 0.1
+    # co-authors the string names: a lost or mistyped first author leaves the rest of the list as evidence
+    score += min(CO_AUTHORS_MAX, CO_AUTHOR * sum(1 for a in dict.fromkeys(names[1:]) if len(a) >= 3 and a in q.tokens))
     nums = _parse_numbers(numbers)
     year = (nums.get("y") or [""])[0]
     if year and year in q.numbers:
