@@ -774,10 +774,11 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     """
     body = view.body
     anchors = [first_page(rec.get("page")), str(rec.get("volume") or ""), str(record_year(rec) or "")]
-    # the first number after the record's title; in a style without titles, after its first author
+    # the first number after the record's title; in a style without titles, after one of its first authors
     titled = _title_before(rec, body)
-    authors = rec.get("author") or []
-    family = words(str(authors[0].get("family") or "")) if authors and isinstance(authors[0], dict) else []
+    # the record's first three family names (its first author may be the one the string lost)
+    family = [w for a in (rec.get("author") or [])[:3] if isinstance(a, dict)
+              for w in words(str(a.get("family") or ""))[:1]]
     if not titled and not family:
         return -1, ""
     if not titled:
@@ -787,7 +788,7 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
         if a:
             ends = [m.end() for m in re.finditer(rf"(?<![\w]){re.escape(a)}(?![\w])", body, re.IGNORECASE)]
             ends = [e for e in ends if (_title_before(rec, body[:e]) if titled
-                                        else family[0] in words(body[:e]))]
+                                        else any(f in words(body[:e]) for f in family))]
             if ends:
                 pos = ends[0]
                 break
