@@ -329,10 +329,6 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     return ", ".join(doubts), ["title", *agree]
 
 
-OTHER_TITLE = 0.6
-"""Below this similarity a title the string shows is another work's (a damaged one of this work stays above)."""
-
-
 def single_page(rec: CSL) -> bool:
     """A range of one page (`494–494`): a review, a note, an abstract. (A first page alone is how many
     records give any article's pages, and an article number, `e13636`, names one article.)"""
@@ -340,19 +336,19 @@ def single_page(rec: CSL) -> bool:
     return len(parts) == 2 and parts[0] == parts[1]
 
 
-def _locator_identifies(ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
+def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
     """(wrong field, agreeing fields) for a string without the work's title whose locator names the work.
 
     A journal's volume and first page name one article, and so do its year and first
     page; with the first author agreeing too and the string's words explained by the
-    record (three in four: no other title shown), a year or a volume that disagrees is the
+    record (all but one: no other title shown), a year or a volume that disagrees is the
     reference's error. A wrong first page is not taken: the same authors' next paper in
     the same volume (a part II) differs from it in the page and the title only.
     """
-    if len(doubts) != 1 or doubts[0] not in ("year", "volume") or ev.string_cov < 0.75:
+    if len(doubts) != 1 or doubts[0] not in ("year", "volume"):
         return None
-    if ev.title is not None and (ev.title_cov or 0) >= 0.3 and ev.title < OTHER_TITLE:
-        return None  # the string shows a title, and another one
+    if round((1 - ev.string_cov) * len(view.content_words)) > 1:
+        return None  # words the record does not explain: a title of another work (`Sediment budgets of …`)
     if single_page(rec):
         return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
     if ev.first_author != 1.0 or ev.journal != 1.0 or ev.page != 1.0 or ev.unexplained_numbers > 1:
@@ -700,7 +696,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
                                      bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
                                      any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
     if override is None and best.p < ACCEPT:
-        override = _locator_identifies(best.evidence, best.record.fields, conflicts(best.evidence, best.record.doi or ""))
+        override = _locator_identifies(view, best.evidence, best.record.fields,
+                                       conflicts(best.evidence, best.record.doi or ""))
     # the rivals are weighed against the confidence the override gives (the conflicting values set aside),
     # a rival that disagrees on no other number than these lifted alike (a twin registration of the work)
     lifted = _lifted(best, best)
