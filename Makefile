@@ -56,6 +56,7 @@ bench-match: $(STAMP)
 
 bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py
+	$(PY) benchmarks/bench_generalise.py --split test
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py
