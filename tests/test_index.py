@@ -284,3 +284,11 @@ def test_rerank_counts_co_authors_and_not_a_repeated_title_word() -> None:
     assert ours > other  # the first author mistyped, the rest of the list named
     g = query_terms(". Gown. Encyclopedia of Medieval Dress and Textiles.")
     assert title_similarity("gown gown", g) == title_similarity("gown", g)
+
+
+def test_rerank_reads_a_long_title_word_with_a_letter_misread() -> None:
+    from citecheck.sources.ranking import title_similarity
+
+    q = query_terms("Masthvad. (1907). Chemische Revue über die Fett- und Harz-Industrie, 14(12).")
+    assert title_similarity("masthead", q) > 0.7
+    assert title_similarity("mastodon", q) == 0.0  # two letters in eight: another word

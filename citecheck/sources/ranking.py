@@ -26,9 +26,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from citecheck.model import CSL
 
@@ -316,6 +318,29 @@ def _parse_numbers(numbers: str) -> dict[str, list[str]]:
     return out
 
 
+@lru_cache(maxsize=64)
+def _tokens_by_length(tokens: frozenset[str]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for t in tokens:
+        if len(t) >= FUZZY_TOKEN_MIN - 1:
+            out.setdefault(len(t), []).append(t)
+    return out
+
+
+def _misread(token: str, q: QueryTerms) -> bool:
+    """A long title word the string shows with a letter misread or mistyped (`masthvad` for `masthead`):
+    one edit in six letters."""
+    if len(token) < FUZZY_TOKEN_MIN:
+        return False
+    by_len = _tokens_by_length(q.tokens)
+    near = [t for n in (len(token) - 1, len(token), len(token) + 1) for t in by_len.get(n, ())]
+    return bool(near) and process.extractOne(token, near, scorer=Levenshtein.distance,
+                                             score_cutoff=max(1, len(token) // 6)) is not None
+
+
+FUZZY_TOKEN_MIN = 6
+
+
 def title_similarity(title: str, q: QueryTerms) -> float:
     """How much of a (folded) title the string shows, 0..1.
 
@@ -333,7 +358,7 @@ def title_similarity(title: str, q: QueryTerms) -> float:
         if not total:
             return 0.0
         glued = q.folded.replace(" ", "")
-        hit = sum(len(t) for t in toks if t in q.tokens or (len(t) >= 4 and t in glued))
+        hit = sum(len(t) for t in toks if t in q.tokens or (len(t) >= 4 and t in glued) or _misread(t, q))
         sim = hit / total
         title = " ".join(toks)
     if len(title) < 20:
