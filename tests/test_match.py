@@ -835,3 +835,15 @@ def test_a_title_word_repeated_in_the_record_and_shown_once_is_in_order() -> Non
     assert _same_order(title, "Successful retrieval of an embolized closure device using a modified")
     assert not _same_order("Control of morphine intake: effects of cocaine and naloxone",
                            "Control of cocaine intake: effects of morphine and naloxone")
+
+
+def test_a_language_edition_the_string_names_picks_that_edition_of_one_article() -> None:
+    es = rec("10.9999/acuro.1", "Renal artery pseudoaneurysms in transplant recipients", [("Cano", "J")],
+             "Actas urologicas espanolas", 2021, "45", "5", "335-344", short="Actas Urol Esp")
+    en = rec("10.9999/acuroe.1", "Renal artery pseudoaneurysms in transplant recipients", [("Cano", "J")],
+             "Actas urologicas espanolas", 2021, "45", "5", "335-344", short="Actas Urol Esp (Engl Ed)")
+    text = "Cano J. Renal artery pseudoaneurysms in transplant recipients. Actas Urol Esp (Engl Ed) 2021;45:335-44."
+    m = validate(ref(text), [es, en])
+    assert m.verdict in ("verified", "corrected") and m.doi == en.doi
+    plain = validate(ref(text.replace(" (Engl Ed)", "")), [es, en])
+    assert plain.verdict == "ambiguous" and "two DOIs" in plain.reason

@@ -671,6 +671,22 @@ def same_article(a: CSL, b: CSL) -> bool:
             and first_page(a.get("page")) == first_page(b.get("page")))
 
 
+_EDITION_NAME = re.compile(r"\b(engl|english|span|spanish|fr|french|ger|german|port|portuguese|chin|chinese)\b"
+                           r"\W*(ed|edn|edition)\b", re.IGNORECASE)
+
+
+def _edition_shown(view: RefView, a: Scored, b: Scored) -> Scored | None:
+    """Of two records of one article, the one whose journal name as the string shows it names a language
+    edition (`Actas Urol Esp (Engl Ed)`) that none of the other's shown names does; None otherwise (two
+    spellings of one journal tell nothing about which DOI was meant)."""
+    def edition(s: Scored) -> bool:
+        return any(_EDITION_NAME.search(c) for c in container_titles(s.record.fields)
+                   if fold(c) and fold(c) in view.folded)
+
+    ea, eb = edition(a), edition(b)
+    return a if ea and not eb else b if eb and not ea else None
+
+
 def _tie_reason(best: Scored, rival: Scored) -> str:
     if same_article(best.record.fields, rival.record.fields):
         return (f"the same article is registered under two DOIs ({best.record.doi}, {rival.record.doi}); "
@@ -717,6 +733,11 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         return m
     if best.p >= ACCEPT:
         rival = _close_rival(best, scored, view.etal)
+        if rival is not None and same_article(best.record.fields, rival.record.fields):
+            chosen = _edition_shown(view, best, rival)  # `Actas Urol Esp (Engl Ed)`: the English edition's DOI
+            if chosen is not None:
+                best, rival = chosen, None
+                others = [s for s in scored if s is not best]
         doubts = conflicts(best.evidence, best.record.doi or "")
         if "journal edition" in doubts and any(
             s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s, view.etal) for s in scored
