@@ -17,6 +17,13 @@ Decision rules, in order (the thresholds are module constants):
   journal, volume, issue, first page, with at least one locator among them):
   the candidate is accepted as `corrected`, with a `wrong_value` diff on the
   conflicting field (`_one_wrong_value`).
+- What identifies a work outweighs its numbers: a long, specific title shown
+  whole (or, where the entry breaks off, its leading words) in its own order
+  with the people and one more field (`_title_identifies`), or, without a
+  title, journal + first page + year or volume + first author
+  (`_locator_identifies`); rivals are then weighed at the confidence with the
+  wrong values set aside, so two DOIs of one article stay `ambiguous` (unless
+  the string names one's language edition) and the reason names both.
 `verified` when every field the reference has agrees (abbreviations and
 fields the reference leaves out are allowed), `corrected` otherwise.
 """
