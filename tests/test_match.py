@@ -847,3 +847,14 @@ def test_a_language_edition_the_string_names_picks_that_edition_of_one_article()
     assert m.verdict in ("verified", "corrected") and m.doi == en.doi
     plain = validate(ref(text.replace(" (Engl Ed)", "")), [es, en])
     assert plain.verdict == "ambiguous" and "two DOIs" in plain.reason
+
+
+def test_without_the_title_a_wrong_first_page_needs_the_last_page() -> None:
+    """A range that still ends on the record's last page, with volume, year, journal and first author: the
+    first page is the reference's error; a sibling paper differs in both its pages."""
+    m = validate(ref("A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 12, 195–215 (2019).", page="195-215"),
+                 [FJORD])
+    assert m.verdict == "corrected" and m.doi == FJORD.doi and "page" in m.reason
+    assert ("page", "wrong_value") in {(d.field, d.kind) for d in m.diffs}
+    m = validate(ref("A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 12, 195–209 (2019)."), [FJORD])
+    assert m.verdict not in ("verified", "corrected")

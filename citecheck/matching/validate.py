@@ -343,25 +343,40 @@ def single_page(rec: CSL) -> bool:
     return len(parts) == 2 and parts[0] == parts[1]
 
 
+def _same_last_page(view: RefView, rec: CSL) -> bool:
+    """The string's page range ends on the record's last page (`195–215`, or `195–15`, for `201–215`)."""
+    ours = _page_parts(view)
+    theirs = [x.strip() for x in unify_dashes(str(rec.get("page") or "")).split("-") if x.strip()]
+    if len(ours) != 2 or len(theirs) != 2 or theirs[0] == theirs[1]:
+        return False
+    a, b = ours[1].casefold(), theirs[1].casefold()
+    return a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a))
+
+
 def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
     """(wrong field, agreeing fields) for a string without the work's title whose locator names the work.
 
     A journal's volume and first page name one article, and so do its year and first
     page; with the first author agreeing too and the string's words explained by the
     record (all but one: no other title shown), a year or a volume that disagrees is the
-    reference's error. A wrong first page is not taken: the same authors' next paper in
-    the same volume (a part II) differs from it in the page and the title only.
+    reference's error. A wrong first page only when the range still ends on the
+    record's last page and volume and year agree: the same authors' next paper in the
+    volume (a part II) differs in both its pages.
     """
-    if len(doubts) != 1 or doubts[0] not in ("year", "volume"):
+    if len(doubts) != 1 or doubts[0] not in ("year", "volume", "page"):
         return None
     if round((1 - ev.string_cov) * len(view.content_words)) > 1:
         return None  # words the record does not explain: a title of another work (`Sediment budgets of …`)
     if single_page(rec):
         return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
-    if ev.first_author != 1.0 or ev.journal != 1.0 or ev.page != 1.0 or ev.unexplained_numbers > 1:
+    if ev.first_author != 1.0 or ev.journal != 1.0 or ev.unexplained_numbers > 2:
+        return None
+    if doubts[0] == "page":
+        if ev.volume == 1.0 and ev.year == 1.0 and _same_last_page(view, rec):
+            return "page", ["first author", "journal", "volume", "year", "last page"]
         return None
     other = "volume" if doubts[0] == "year" else "year"
-    if getattr(ev, other) != 1.0:
+    if ev.page != 1.0 or getattr(ev, other) != 1.0 or ev.unexplained_numbers > 1:
         return None
     return doubts[0], ["first author", "journal", other, "first page"]
 
