@@ -155,8 +155,7 @@ def _page_parts(view: RefView) -> list[str]:
 def _single_page_record(view: RefView, rec: CSL) -> bool:
     """The reference gives a page range and the record one page only: a cover, an abstract or a
     highlight that carries the article's title, not the article."""
-    theirs = [x for x in re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or ""))) if x.strip()]
-    return len(_page_parts(view)) == 2 and len(theirs) == 1
+    return len(_page_parts(view)) == 2 and len(_record_pages(rec)) == 1
 
 
 def _other_extent(view: RefView, rec: CSL) -> bool:
@@ -164,7 +163,7 @@ def _other_extent(view: RefView, rec: CSL) -> bool:
     parts = _page_parts(view)
     if len(parts) != 2:
         return False
-    theirs = [x for x in re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or ""))) if x.strip()]
+    theirs = _record_pages(rec)
     if len(theirs) != 2:
         return True  # a single-page record (a cover, an abstract) against a range
     a, b = parts[1].strip().casefold(), theirs[1].strip().casefold()
@@ -303,9 +302,8 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     or that many of its leading words where the entry breaks off, in the title's own
     order, is not another work's. With two more agreeing fields (people — the first
     author, half the authors or two of them; the first and two more, or all of two, count
-    twice —,
-    journal, year, volume, page; three for a shorter whole title) and no other journal
-    or other people named, every disagreeing number (volume, page, year, any of them) is
+    twice —, journal, year, volume, page; three for a shorter whole title) and no other
+    journal or other people named, every disagreeing number (volume, page, year, any of them) is
     a wrong value of this work, and what the string does not show is missing. What a
     shared title does not settle is left to the other rules: a notice about the work, a
     numbered part, another edition or a group author (`conflicts`), a versioned
@@ -336,17 +334,21 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     return ", ".join(doubts), ["title", *agree]
 
 
+def _record_pages(rec: CSL) -> list[str]:
+    """The record's page range as [first, last] (or [first])."""
+    return [x.strip() for x in unify_dashes(str(rec.get("page") or "")).split("-") if x.strip()]
+
+
 def single_page(rec: CSL) -> bool:
     """A range of one page (`494–494`): a review, a note, an abstract. (A first page alone is how many
     records give any article's pages, and an article number, `e13636`, names one article.)"""
-    parts = [x.strip() for x in unify_dashes(str(rec.get("page") or "")).split("-") if x.strip()]
+    parts = _record_pages(rec)
     return len(parts) == 2 and parts[0] == parts[1]
 
 
 def _same_last_page(view: RefView, rec: CSL) -> bool:
     """The string's page range ends on the record's last page (`195–215`, or `195–15`, for `201–215`)."""
-    ours = _page_parts(view)
-    theirs = [x.strip() for x in unify_dashes(str(rec.get("page") or "")).split("-") if x.strip()]
+    ours, theirs = _page_parts(view), _record_pages(rec)
     if len(ours) != 2 or len(theirs) != 2 or theirs[0] == theirs[1]:
         return False
     a, b = ours[1].casefold(), theirs[1].casefold()
@@ -672,6 +674,18 @@ def _lead(scored: list[Scored], etal: bool) -> Scored:
     return top
 
 
+def _override_reason(conflict: str, agree: list[str]) -> str:
+    """Why a candidate with disagreeing (or unshown) values was taken, naming what agrees."""
+    agreeing = ", ".join(a.replace("_", " ") for a in agree)
+    if ", " in conflict:
+        return f"conflicting values ({conflict}) against agreeing {agreeing}: the reference has wrong values"
+    if conflict:
+        return f"one conflicting value ({conflict}) against agreeing {agreeing}: the reference has a wrong value"
+    if "people" in agree:  # `_title_identifies` with nothing disagreeing: an entry cut short
+        return f"agreeing {agreeing} identify the work; the reference leaves the rest out"
+    return f"numbers off by a slip against agreeing {agreeing}: the reference has a wrong value"
+
+
 def _wrong_numbers(ev: Evidence) -> set[str]:
     return {k for k in ("year", "volume", "issue", "page") if getattr(ev, k) == 0.0}
 
@@ -748,8 +762,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         conflict, agree = override
         m = _accept(ref, view, best, [], others)
         m.confidence = round(lifted.p, 4)
-        what = f"one conflicting value ({conflict})" if conflict else "numbers off by a slip"
-        m.reason = f"{what} against agreeing {', '.join(a.replace('_', ' ') for a in agree)}: the reference has a wrong value"
+        m.reason = _override_reason(conflict, agree)
         if m.verdict is Verdict.VERIFIED and conflict:
             m.verdict = Verdict.CORRECTED  # the conflicting value is an error even if the parser missed it
         return m
