@@ -858,3 +858,12 @@ def test_without_the_title_a_wrong_first_page_needs_the_last_page() -> None:
     assert ("page", "wrong_value") in {(d.field, d.kind) for d in m.diffs}
     m = validate(ref("A. Berg, P. Lund, and M. Ek, Journal of Fjord Science 12, 195–209 (2019)."), [FJORD])
     assert m.verdict not in ("verified", "corrected")
+
+
+def test_title_numbers_lost_with_an_entry_broken_at_its_start_are_not_another_part() -> None:
+    gene = rec("10.9999/onc.654995", "XBP1-IGFBP3 signaling pathway promotes NSCLC invasion and metastasis", [],
+               "Frontiers in Oncology", 2021, "11", "", "654995")
+    broken = "(17) Signaling pathway promotes NSCLC invasion and metastasis. Frontiers in Oncology. 11 (2021) 654995."
+    assert compare(RefView(broken, {}), gene).title_numbers_mismatch == 0
+    whole = "Li X. IGFBP3 signaling pathway promotes NSCLC invasion and metastasis. Front Oncol 2021;11:654995."
+    assert compare(RefView(whole, {}), gene).title_numbers_mismatch == 1  # XBP1 lost in a string that has more

@@ -742,16 +742,27 @@ def _title_numbers_missing(title: str, view: RefView) -> int:
     """Words with digits of the record's title that the string does not show (`Part 2` cited as `Part 3`).
 
     Not missing: a number shown with a letter slip or an OCR look-alike (`1SN` for `15N`), and
-    numbers in the part of the title after the last word the string shows when other words are
-    lost with them (a title cut short: `… of dimethyl-ether` for `… of dimethyl-ether + O2 reaction
-    system`); a number alone after the shown words (`Learning pyramids` for `… pyramids 2`) is missing.
+    numbers in the part of the title before the first or after the last word the string shows when
+    other words are lost with them (a title cut short: `… of dimethyl-ether` for `… of dimethyl-ether
+    + O2 reaction system`; an entry broken at its start); a number alone after the shown words
+    (`Learning pyramids` for `… pyramids 2`) is missing.
     """
     tw = words(title)
     shown = [i for i, w in enumerate(tw) if w in view.wordset]
+
+    def lost_with_words(part: list[str]) -> bool:
+        return any(not any(c.isdigit() for c in w) for w in part)
+
+    head = tw[: shown[0]] if shown else []
     tail = tw[shown[-1] + 1:] if shown else []
-    cut = len(tw) - len(tail) if any(not any(c.isdigit() for c in w) for w in tail) else len(tw)
+    # an entry broken at its start lost the title's beginning: other words with the numbers, or the string
+    # itself starts (after its label) with the first title word it shows
+    lead = view.words[1:] if view.words and view.words[0].isdigit() else view.words
+    opens = bool(shown and lead) and lead[0] == tw[shown[0]]
+    start = len(head) if head and (lost_with_words(head) or opens) else 0
+    cut = len(tw) - len(tail) if lost_with_words(tail) else len(tw)
     canon = {ocr_canon(w) for w in view.words}
-    return sum(1 for w in tw[:cut] if any(c.isdigit() for c in w) and w not in view.wordset
+    return sum(1 for w in tw[start:cut] if any(c.isdigit() for c in w) and w not in view.wordset
                and w not in view.folded and w not in view.label_words and not _letter_slip(w, view)
                and ocr_canon(w) not in canon)
 
