@@ -730,26 +730,32 @@ def _tie_reason(best: Scored, rival: Scored) -> str:
     return f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})"
 
 
+def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored]) -> tuple[str, list[str]] | None:
+    """(conflicting fields, agreeing fields) when the best candidate is the work despite what disagrees:
+    one wrong value (`_one_wrong_value`), a title that identifies it (`_title_identifies`), or, without a
+    title, its locator (`_locator_identifies`), tried in that order."""
+    doubts = conflicts(best.evidence, best.record.doi or "")
+    if best.p >= ACCEPT and not doubts:
+        return None
+    rec = best.record.fields
+    override = _one_wrong_value(best.evidence, doubts, _unsigned(view, rec),
+                                frozenset(k for k in _LOCATORS if ref.fields.get(k)))
+    if override and override[0] == "page" and _other_extent(view, rec):
+        override = None  # first and last page both differ: not one slip but another item
+    if override is None and not (best.evidence.page == 0.0 and _single_page_record(view, rec)):
+        override = _title_identifies(view, best.evidence, rec, doubts,
+                                     bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
+                                     any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
+    if override is None and best.p < ACCEPT:
+        override = _locator_identifies(view, best.evidence, rec, doubts)
+    return override
+
+
 def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     best = _lead(scored, view.etal)
     others = [s for s in scored if s is not best]
     shown = [s.record for s in scored[:5]]
-    override = None
-    if best.p < ACCEPT or conflicts(best.evidence, best.record.doi or ""):
-        override = _one_wrong_value(best.evidence, conflicts(best.evidence, best.record.doi or ""),
-                                    _unsigned(view, best.record.fields),
-                                    frozenset(k for k in _LOCATORS if ref.fields.get(k)))
-    if override and override[0] == "page" and _other_extent(view, best.record.fields):
-        override = None  # first and last page both differ: not one slip but another item
-    if override is None and (best.p < ACCEPT or conflicts(best.evidence, best.record.doi or "")) and not (
-            best.evidence.page == 0.0 and _single_page_record(view, best.record.fields)):
-        override = _title_identifies(view, best.evidence, best.record.fields,
-                                     conflicts(best.evidence, best.record.doi or ""),
-                                     bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
-                                     any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
-    if override is None and best.p < ACCEPT:
-        override = _locator_identifies(view, best.evidence, best.record.fields,
-                                       conflicts(best.evidence, best.record.doi or ""))
+    override = _override(ref, view, best, others)
     # the rivals are weighed against the confidence the override gives (the conflicting values set aside),
     # a rival that disagrees on no other number than these lifted alike (a twin registration of the work)
     lifted = _lifted(best, best)

@@ -318,8 +318,13 @@ def _parse_numbers(numbers: str) -> dict[str, list[str]]:
     return out
 
 
+FUZZY_TOKEN_MIN = 6
+"""Title words of this length or more count when the string shows them with one edit in six letters."""
+
+
 @lru_cache(maxsize=64)
 def _tokens_by_length(tokens: frozenset[str]) -> dict[int, list[str]]:
+    """The string's tokens long enough for `_misread`, by length (one query's candidates share them)."""
     out: dict[int, list[str]] = {}
     for t in tokens:
         if len(t) >= FUZZY_TOKEN_MIN - 1:
@@ -336,9 +341,6 @@ def _misread(token: str, q: QueryTerms) -> bool:
     near = [t for n in (len(token) - 1, len(token), len(token) + 1) for t in by_len.get(n, ())]
     return bool(near) and process.extractOne(token, near, scorer=Levenshtein.distance,
                                              score_cutoff=max(1, len(token) // 6)) is not None
-
-
-FUZZY_TOKEN_MIN = 6
 
 
 def title_similarity(title: str, q: QueryTerms) -> float:
