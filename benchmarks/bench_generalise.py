@@ -84,7 +84,8 @@ def build_index() -> LocalIndex:
 
 def load_items(split: str = "dev") -> list[dict]:
     """The strings of a split (made once): `dev`, the set the matcher's rules were written from
-    (STYLES), or `test`, made afterwards in other styles from other draws and only measured."""
+    (STYLES), or `test`, in other styles from other draws, of which only summary tables and wrong DOIs
+    were read."""
     path = TEST_OUT if split == "test" else STRINGS
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)
@@ -363,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cached", action="store_true",
                     help="reuse search results of an earlier --cached run (development; timing not end to end)")
     ap.add_argument("--split", choices=("dev", "test"), default="dev",
-                    help="dev: the strings the rules were written from; test: made afterwards, only measured")
+                    help="dev: the strings the rules were written from; test: other styles, only measured")
     args = ap.parse_args(argv)
     if not shared_available():
         print("bench-generalise: ../shared/bench not found; skipped")
@@ -407,8 +408,9 @@ def main(argv: list[str] | None = None) -> int:
         print("}")
     if not args.no_write and not args.limit and not args.cached:
         split = ("the **dev** split: the strings the matcher's rules were written from" if args.split == "dev" else
-                 "the **test** split: made after the matcher changes of 2026-12-05 in other styles, from other "
-                 "records and damage draws (`generate_strings.py --test`), and only measured")
+                 "the **test** split: made partway through the matcher changes of 2026-12-05, in other styles, "
+                 "from other records and damage draws (`generate_strings.py --test`); only its summary tables "
+                 "and wrong DOIs were read, never its missed strings")
         body = (
             (f"## Generalisation (`make bench-generalise`){'' if args.split == 'dev' else ': test split'}\n\n")
             + f"`python benchmarks/bench_generalise.py --split {args.split}` — {split}. Strings made by "

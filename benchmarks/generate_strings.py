@@ -79,8 +79,9 @@ STYLES: dict[str, str] = {
 
 TEST_SEED = 20261205
 TEST_STYLES: dict[str, str] = {
-    # A second split, made after the matcher changes of 2026-12-05 and never looked at while making them:
-    # other styles (none in STYLES, none of matching.jsonl's), other records, other damage draws.
+    # A second split, made partway through the matcher changes of 2026-12-05; of it only summary tables and
+    # wrong DOIs were read while making them: other styles (none in STYLES, none of matching.jsonl's), other
+    # records, other damage draws.
     "springer-vancouver": "numeric", "american-medical-association-alphabetical": "numeric",
     "nature-publishing-group-vancouver": "numeric", "nature-no-et-al": "numeric", "future-medicine": "numeric",
     "karger-journals": "numeric", "european-respiratory-journal": "numeric", "journal-of-clinical-oncology": "numeric",
