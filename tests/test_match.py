@@ -867,3 +867,35 @@ def test_title_numbers_lost_with_an_entry_broken_at_its_start_are_not_another_pa
     assert compare(RefView(broken, {}), gene).title_numbers_mismatch == 0
     whole = "Li X. IGFBP3 signaling pathway promotes NSCLC invasion and metastasis. Front Oncol 2021;11:654995."
     assert compare(RefView(whole, {}), gene).title_numbers_mismatch == 1  # XBP1 lost in a string that has more
+
+
+# ---------------------------------------------------------------- untitled strings named by their people
+
+
+def parsed(text: str) -> Reference:
+    from citecheck.refs.parse import parse_reference
+    fields, _ = parse_reference(text)
+    return ref(text, **fields)
+
+
+def test_people_journal_year_and_issue_name_an_untitled_work() -> None:
+    m = validate(parsed("Berg A, Lund P, Ek M. J Fjord Sci. 2019;(3)."), [FJORD, OTHER])
+    assert m.doi == FJORD.doi and m.verdict in ("verified", "corrected")
+    assert "no title" in m.reason and "co-authors" in m.reason
+
+
+def test_the_same_team_twice_in_one_issue_is_not_told_apart() -> None:
+    twin = rec("10.9999/fjord.2019.002", "Winter convection in a sill fjord", [("Berg", "Anna"), ("Lund", "Per"),
+               ("Ek", "Maja")], "Journal of Fjord Science", 2019, "12", "3", "216-230", short="J Fjord Sci")
+    m = validate(parsed("Berg A, Lund P, Ek M. J Fjord Sci. 2019;(3)."), [FJORD, twin, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+
+
+def test_a_name_suffix_is_no_number_and_a_bare_initial_no_author() -> None:
+    jr = rec("10.9999/ins.1979.5", "The effect of adrenalectomy on insulin choleresis in the rat",
+             [("Austin", "G"), ("Shires", "G T"), ("Jones", "R S")], "Proceedings of Experimental Biology", 1979,
+             "160", "1", "50-54")
+    text = "G.A. Austin, G.T. Shires 3rd, R.S. Jones, The effect of adrenalectomy on insulin"
+    assert compare(RefView(text, parsed(text).fields), jr).unexplained_numbers == 0
+    text = "P, 等, 1979. The effect of adrenalectomy on insulin choleresis in the rat. Proc Exp Biol, 160(1): 50-54."
+    assert compare(RefView(text, parsed(text).fields), jr).first_author is None

@@ -503,3 +503,9 @@ def test_gbt_year_from_a_publication_part_the_rules_do_not_know(entry: str, year
 def test_gbt_year_is_never_taken_from_a_url() -> None:
     fields, _ = parse_reference("佚名. 某网页[EB/OL]. http://example.org/2015/a.html.")
     assert "issued" not in fields
+
+
+def test_the_tail_of_a_broken_et_al_is_no_author() -> None:
+    from citecheck.refs.names import split_names
+    assert split_names("al.") == [] and split_names("al., Smith J") == [{"family": "Smith", "given": "J"}]
+    assert split_names("Al Hassan M") == [{"family": "Al Hassan", "given": "M"}]

@@ -60,6 +60,11 @@ NOTICE_WORDS = frozenset({"erratum", "errata", "corrigendum", "corrigenda", "ret
 _EDITION_RE = re.compile(r"\b(english|spanish|french|german|portuguese|chinese)\s+(ed\b|edition)", re.IGNORECASE)
 
 
+def notice_title(title: object) -> bool:
+    """A record title that is a notice about another work (`Erratum: …`, `Reply to …`)."""
+    return isinstance(title, str) and bool(_NOTICE_RE.match(title))
+
+
 def strip_label(text: str) -> str:
     """The string without its citation number (`[12]`, `12.`, `(3)`)."""
     return _LEAD_LABEL_RE.sub("", text, count=1)
@@ -359,6 +364,16 @@ def _first_author_lost(authors: list[CSL], view: RefView) -> bool:
                                                or len(parsed) == 1)
 
 
+def _first_name_broken(view: RefView) -> bool:
+    """The string's first person is a bare initial (`P, 等, 2021. …`): an entry broken inside its first
+    name, which says nothing of who that author is."""
+    parsed = view.fields.get("author") or []
+    first = parsed[0] if parsed and isinstance(parsed[0], dict) else None
+    if not first or first.get("given") or first.get("literal"):
+        return False
+    return len(fold(str(first.get("family") or "")).replace(" ", "")) == 1
+
+
 def _contiguous(part: list[str], ws: list[str]) -> bool:
     n = len(part)
     return any(ws[i : i + n] == part for i in range(len(ws) - n + 1))
@@ -386,6 +401,8 @@ TRUNCATED_TITLE_SCORE = 0.9
 """Below this similarity a title is also compared by its beginning with each window of the string."""
 TRUNCATED_MIN_SHARE = 0.4
 """The least part of the record's title a window must show to stand for a title cut short."""
+BROKEN_MIN_SHARE = 0.3
+"""The same where the window ends the string: an entry that broke off inside a long title."""
 
 
 def _leading_words(title: str, length: int) -> list[str]:
@@ -404,14 +421,18 @@ def _title_prefix(title: str, view: RefView) -> tuple[float, str, str] | None:
     """(score, window, the title's shown beginning) when a window of the string is the title cut short.
 
     Authors shorten long titles and broken entries lose their end; a window of at
-    least three words and `TRUNCATED_MIN_SHARE` of the title that equals the
+    least three words and `TRUNCATED_MIN_SHARE` of the title (`BROKEN_MIN_SHARE` where the
+    string ends with it: the entry broke off) that equals the
     title's beginning (ratio ≥ 0.9) scores that ratio scaled from 0.91 (40% of the
     title shown) to 1.0 — below a whole title, so a full match still wins.
     """
     tf = fold(title)
     best: tuple[float, str, str] | None = None
     for w, wf in zip(view.windows, view.window_folds, strict=True):
-        if len(wf) < 20 or len(wf) >= len(tf) * 0.95 or len(wf) < TRUNCATED_MIN_SHARE * len(tf):
+        if len(wf) < 20 or len(wf) >= len(tf) * 0.95:
+            continue
+        if len(wf) < TRUNCATED_MIN_SHARE * len(tf) and not (
+                len(wf) >= BROKEN_MIN_SHARE * len(tf) and view.folded.endswith(wf)):
             continue
         if len(words(w)) < 3:
             continue
@@ -593,8 +614,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
         if not ev.authors and view.fields and not view.fields.get("author"):
             ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
-        elif ev.first_author == 0.0 and len(authors) >= 2 and _first_author_lost(authors, view):
-            ev.first_author = None  # the list starts at the record's second author: the first one was lost
+        elif ev.first_author == 0.0 and (_first_name_broken(view) or (
+                len(authors) >= 2 and _first_author_lost(authors, view))):
+            ev.first_author = None  # the first name lost, or the list starts at the record's second author
     # Year
     y = record_year(f)
     glued = _glued_found(view, f)
@@ -659,8 +681,11 @@ def compare(view: RefView, rec: Record) -> Evidence:
         numvals |= {str(y - 1), str(y + 1)}
     own_numbers = view.numbers if tail_at < 0 and not head else [w for w in own_words if any(
         ch.isdigit() for ch in w)]
+    # a name's suffix (`Shires 3rd`) is no number of the work
+    suffixes = {fold(str(a.get("suffix") or "")) for a in view.fields.get("author") or [] if isinstance(a, dict)}
     unexplained = [t for t in own_numbers
-                   if t not in numvals and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
+                   if t not in numvals and fold(t) not in suffixes
+                   and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))
                    and not _glued_token(t, glued)

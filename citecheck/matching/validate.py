@@ -48,6 +48,7 @@ from citecheck.matching.compare import (
     fold,
     merged_head,
     merged_tail,
+    notice_title,
     ocr_canon,
     person_found,
     record_year,
@@ -322,16 +323,27 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
         return None
     if (ev.title_cov or 0) < 0.9 or specific < SPECIFIC_TITLE_WORDS or not _same_order(title, ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
-    named = round((ev.authors or 0) * min(len(rec.get("author") or []), 10))
+    named = _named(ev, rec)
     if _other_journal(view, ev, rec) or (ev.first_author == 0.0 and not named):
         return None  # another journal (a preprint, a conference version) or other people
     people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or named >= 2
     agree = (["people"] if people else []) + [k for k in ("journal", "year", "volume", "page") if getattr(ev, k) == 1.0]
-    if ev.first_author == 1.0 and (named >= 3 or (named >= 2 and ev.authors == 1.0)):
+    if _many_people(ev, named):
         agree.append("co-authors")
     if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3):
         return None
     return ", ".join(doubts), ["title", *agree]
+
+
+def _named(ev: Evidence, rec: CSL) -> int:
+    """How many of the record's authors (of its first ten) the string names."""
+    return round((ev.authors or 0) * min(len(rec.get("author") or []), 10))
+
+
+def _many_people(ev: Evidence, named: int) -> bool:
+    """The string names the work's people beyond its first author: three of them (the first may be the
+    one lost), or the first and every other of a two-author work."""
+    return named >= 3 or (ev.first_author == 1.0 and named >= 2 and ev.authors == 1.0)
 
 
 def _record_pages(rec: CSL) -> list[str]:
@@ -381,6 +393,48 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
     if ev.page != 1.0 or getattr(ev, other) != 1.0 or ev.unexplained_numbers > 1:
         return None
     return doubts[0], ["first author", "journal", other, "first page"]
+
+
+def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
+                     others: list[Scored]) -> tuple[str, list[str]] | None:
+    """(wrong field, agreeing fields) for a string that shows no title of the work, whose people, journal,
+    year and issue (or a page) name it.
+
+    Styles without titles, or an entry that lost them (`Grover FL, Fewel JG, Vinas J, … 1979. Chest (1).`):
+    authors, journal and year are not enough — a team puts two papers in one journal in one year, and
+    when the index lacks the cited one the other would be taken — but they rarely put two in one issue.
+    So the first author, journal, year and the issue or a page must agree, and the string say nothing
+    the record does not explain (two words where the parser found no title: a name added, a misspelt
+    journal). Where the people are many (`_many_people`) one number may be the reference's error (a wrong
+    volume or page: one number the record does not explain), and a misspelt journal is outweighed by
+    issue and first page. No other candidate may share first author, journal and year with as good a
+    claim to the people and no disagreeing issue or page; a notice (erratum, reply) shares its article's
+    authors and is never taken this way.
+    """
+    if (ev.title_cov or 0) >= 0.5 or notice_title(rec.get("title")):
+        return None  # a title shown is for the title rules to judge
+    if ev.first_author != 1.0 or ev.year != 1.0 or ev.unexplained_numbers > 1:
+        return None
+    untitled = bool(view.fields) and not view.fields.get("title")  # parsed, and no title found
+    if round((1 - ev.string_cov) * len(view.content_words)) > (2 if untitled else 1):
+        return None  # words the record does not explain: another work's title (not a name added, a typo)
+    named = _named(ev, rec)
+    many = _many_people(ev, named)
+    locator = [k for k in ("volume", "issue", "page") if getattr(ev, k) == 1.0]
+    if ev.journal != 1.0 and not (many and {"issue", "page"} <= set(locator)):
+        return None
+    if not ({"issue", "page"} & set(locator)):
+        return None  # a team may put two papers in one journal in one year, or one volume; rarely in one issue
+    if doubts and (not set(doubts) <= {"volume", "page"} or not many):
+        return None
+    for s in others:
+        o = s.evidence
+        if (o.first_author == 1.0 and o.journal == ev.journal and o.year == 1.0 and s.record.doi != ev.doi
+                and (not many or _named(o, s.record.fields) >= 2) and not any(getattr(o, k) == 0.0 for k in locator)):
+            return None  # the same people in the same journal and year twice: the string does not say which
+    agree = ["first author", *(["co-authors"] if named >= 2 else []), *(["journal"] if ev.journal == 1.0 else []),
+             "year", *locator]
+    return ", ".join(doubts), agree
 
 
 UNSIGNED_TITLE_WORDS = 4
@@ -683,6 +737,8 @@ def _override_reason(conflict: str, agree: list[str]) -> str:
         return f"one conflicting value ({conflict}) against agreeing {agreeing}: the reference has a wrong value"
     if "people" in agree:  # `_title_identifies` with nothing disagreeing: an entry cut short
         return f"agreeing {agreeing} identify the work; the reference leaves the rest out"
+    if "first author" in agree and "title" not in agree:  # `_people_identify`: no title, no wrong number
+        return f"agreeing {agreeing} identify the work; the reference shows no title to confirm it"
     return f"numbers off by a slip against agreeing {agreeing}: the reference has a wrong value"
 
 
@@ -733,7 +789,7 @@ def _tie_reason(best: Scored, rival: Scored) -> str:
 def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored]) -> tuple[str, list[str]] | None:
     """(conflicting fields, agreeing fields) when the best candidate is the work despite what disagrees:
     one wrong value (`_one_wrong_value`), a title that identifies it (`_title_identifies`), or, without a
-    title, its locator (`_locator_identifies`), tried in that order."""
+    title, its locator (`_locator_identifies`) or its people (`_people_identify`), tried in that order."""
     doubts = conflicts(best.evidence, best.record.doi or "")
     if best.p >= ACCEPT and not doubts:
         return None
@@ -748,6 +804,8 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
                                      any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
     if override is None and best.p < ACCEPT:
         override = _locator_identifies(view, best.evidence, rec, doubts)
+    if override is None and best.p < ACCEPT:
+        override = _people_identify(view, best.evidence, rec, doubts, others)
     return override
 
 

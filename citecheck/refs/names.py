@@ -56,6 +56,8 @@ _ETAL = re.compile(
     r",?\s*(?:\bet\.?\s*al\b\.?|等\s*$|\band\s+others\b|\bu\.\s*a\b\.?|\bet\s+coll\b\.?)",
     re.IGNORECASE,
 )
+# `al.` alone, or leading the span before a comma: the tail of an `et al.` whose entry broke off before it.
+_BROKEN_ETAL = re.compile(r"^\s*al(?:\.?\s*$|\.(?=\s*[,;]))", re.IGNORECASE)
 _EDITOR_MARK = re.compile(
     r"(?:\(\s*(?:eds?|editors?|hrsg|dir|coord|comps?)\.?\s*\)|,?\s*\b(?:eds?|editors?|hrsg|comps?)\b\.?\s*$|"
     r"^\s*(?:edited\s+by|eds?\.|hrsg\.?\s+v\.)\s+|[主]?编著?\s*$|主编|編)",
@@ -199,7 +201,7 @@ def split_names(span: str) -> list[Name]:
     """All names of an author or editor span, in order (`佚名`/`Anonymous` is no name)."""
     if _ANONYMOUS.match(span):
         return []
-    text = _ETAL.sub("", span)
+    text = _BROKEN_ETAL.sub("", _ETAL.sub("", span))
     text = _EDITOR_MARK.sub("", text).strip(" ,;:")
     if not text:
         return []
