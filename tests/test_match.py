@@ -180,11 +180,14 @@ def test_a_long_title_shown_whole_outweighs_wrong_numbers() -> None:
     cover = rec("10.9999/fjord.cover", FJORD.fields["title"], [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
                 "Journal of Fjord Science", 2019, "12", "3", "190")
     assert validate(ref(FJORD_APA), [cover]).verdict in ("ambiguous", "not_found")
-    # nor a short title.
+    # A short title shown exactly names the work with four agreeing fields and one wrong number,
     short = rec("10.9999/fjord.short", "Fjord mixing", [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")],
                 "Journal of Fjord Science", 2019, "12", "3", "512-530")
-    assert validate(ref(FJORD_APA.replace("Tidal mixing and oxygen renewal in a sill fjord", "Fjord mixing")),
-                    [short]).verdict == "ambiguous"
+    text = FJORD_APA.replace("Tidal mixing and oxygen renewal in a sill fjord", "Fjord mixing")
+    m = validate(parsed(text), [short])
+    assert m.verdict == "corrected" and ("page", "wrong_value") in {(d.field, d.kind) for d in m.diffs}
+    # not with two wrong numbers.
+    assert validate(parsed(text.replace("12(3)", "14(3)")), [short]).verdict in ("ambiguous", "not_found")
 
 
 def test_one_digit_page_slip_is_corrected() -> None:

@@ -234,6 +234,9 @@ IDENTIFYING_TITLE_WORDS = 6
 """Significant words (two CJK characters count as one) of a title that, shown whole with two more
 agreeing fields, names one work; `SPECIFIC_TITLE_WORDS` to `IDENTIFYING_TITLE_WORDS` need three."""
 SPECIFIC_TITLE_WORDS = 4
+SHORT_TITLE_WORDS = 2
+"""A title of `SHORT_TITLE_WORDS` to `SPECIFIC_TITLE_WORDS` words names the work only shown exactly, with four
+agreeing fields and one number wrong at most."""
 _NOT_NUMBERS = frozenset({"the record is a notice (erratum, correction...) about the cited work", "numbers in the title",
                           "journal edition", "group author"})
 
@@ -303,7 +306,8 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     or that many of its leading words where the entry breaks off, in the title's own
     order, is not another work's. With two more agreeing fields (people — the first
     author, half the authors or two of them; the first and two more, or all of two, count
-    twice —, journal, year, volume, page; three for a shorter whole title) and no other
+    twice —, journal, year, volume, page; three for a shorter whole title, four for a title of two or three
+    words shown exactly) and no other
     journal or other people named, every disagreeing number (volume, page, year, any of them) is
     a wrong value of this work, and what the string does not show is missing. What a
     shared title does not settle is left to the other rules: a notice about the work, a
@@ -321,7 +325,9 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
         specific = title_words(ev.title_window)  # the title's beginning, where the entry breaks off
     else:
         return None
-    if (ev.title_cov or 0) < 0.9 or specific < SPECIFIC_TITLE_WORDS or not _same_order(title, ev.title_window):
+    short = (ev.title or 0) >= 1.0 and specific >= SHORT_TITLE_WORDS and len(doubts) <= 1  # shown exactly
+    if (ev.title_cov or 0) < 0.9 or (specific < SPECIFIC_TITLE_WORDS and not short) or not _same_order(
+            title, ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
     named = _named(ev, rec)
     if _other_journal(view, ev, rec) or (ev.first_author == 0.0 and not named):
@@ -330,7 +336,7 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     agree = (["people"] if people else []) + [k for k in ("journal", "year", "volume", "page") if getattr(ev, k) == 1.0]
     if _many_people(ev, named):
         agree.append("co-authors")
-    if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3):
+    if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3 if specific >= SPECIFIC_TITLE_WORDS else 4):
         return None
     return ", ".join(doubts), ["title", *agree]
 
@@ -654,6 +660,8 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     ta, tb = ea.title or 0.0, eb.title or 0.0
     if ea.after_other_entry != eb.after_other_entry and min(ta, tb) >= STRONG_TITLE:
         return eb.after_other_entry  # two references run into one string: the string's own is the first
+    if ea.notice_mismatch != eb.notice_mismatch and (ta if eb.notice_mismatch else tb) >= STRONG_TITLE:
+        return eb.notice_mismatch  # `Corrigendum to X`: the notice, not X, whatever its numbers say (and back)
     if ta >= STRONG_TITLE and ta - tb >= 0.15:
         wins += 1  # the string shows the best candidate's title, not the rival's
     elif tb >= STRONG_TITLE and tb - ta >= 0.15:
