@@ -902,3 +902,13 @@ def test_a_name_suffix_is_no_number_and_a_bare_initial_no_author() -> None:
     assert compare(RefView(text, parsed(text).fields), jr).unexplained_numbers == 0
     text = "P, 等, 1979. The effect of adrenalectomy on insulin choleresis in the rat. Proc Exp Biol, 160(1): 50-54."
     assert compare(RefView(text, parsed(text).fields), jr).first_author is None
+
+
+def test_a_cited_notice_is_chosen_over_its_article_whatever_the_pages() -> None:
+    notice = rec("10.9999/fjord.2021.077", "Corrigendum to Tidal mixing and oxygen renewal in a sill fjord",
+                 [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")], "Journal of Fjord Science", 2019, "12", "3",
+                 "410")
+    text = ("Berg A, Lund P, Ek M. Corrigendum to Tidal mixing and oxygen renewal in a sill fjord. "
+            "J Fjord Sci. 2019;12(3):201.")
+    m = validate(parsed(text), [FJORD, notice])
+    assert m.doi == notice.doi and m.verdict == "corrected"
