@@ -912,3 +912,21 @@ def test_a_cited_notice_is_chosen_over_its_article_whatever_the_pages() -> None:
             "J Fjord Sci. 2019;12(3):201.")
     m = validate(parsed(text), [FJORD, notice])
     assert m.doi == notice.doi and m.verdict == "corrected"
+
+
+def test_an_entry_broken_inside_its_title() -> None:
+    long_title = ("Evaluation of time-limited trials among critically ill patients with advanced medical illnesses "
+                  "and reduction of nonbeneficial ICU treatments")
+    w = rec("10.9999/icu.2021.1", long_title, [("Chang", "D W"), ("Neville", "T H"), ("Parrish", "J")],
+            "Journal of Intensive Things", 2021, "181", "6", "786-794")
+    # authors and the cut title share one segment: the title's beginning is still found where the string ends
+    text = "(25) D.W. Chang, T.H. Neville, J. Parrish, Evaluation of Time-Limited Trials Among Critically Ill,"
+    ev = compare(RefView(text, parsed(text).fields), w)
+    assert (ev.title or 0) >= 0.9 and ev.title_window.startswith("evaluation of time limited")
+    # numbers of the title lost with its end are not another part
+    dated = rec("10.9999/hp.1938.1", "Hospital pharmacy's opportunity, presented before the New York meeting, 1937",
+                [("McNeary", "W W")], "Journal of Pharmacy", 1938, "27", "4", "335-336")
+    text = "1. McNeary WW. Hospital Pharmacy's Opportunity, presented before the New York meeting,"
+    assert compare(RefView(text, parsed(text).fields), dated).title_numbers_mismatch == 0
+    text = "1. McNeary WW. Hospital Pharmacy's Opportunity, presented before the New York meeting. J Pharm 27: 335."
+    assert compare(RefView(text, parsed(text).fields), dated).title_numbers_mismatch == 1

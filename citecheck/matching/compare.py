@@ -443,7 +443,23 @@ def _title_prefix(title: str, view: RefView) -> tuple[float, str, str] | None:
         sc = r * (0.85 + 0.15 * share)
         if best is None or sc > best[0]:
             best = (sc, w, " ".join(_leading_words(title, len(wf))))
-    return best
+    broken = _broken_title(title, tf, view)
+    return broken if broken is not None and (best is None or broken[0] > best[0]) else best
+
+
+def _broken_title(title: str, tf: str, view: RefView) -> tuple[float, str, str] | None:
+    """The title's beginning at the very end of the string, found by its first letters rather than by
+    window (`…, H.F. Yee Jr, Evaluation of Time-Limited Trials Among Critically Ill,`: the authors and the
+    cut title share one segment)."""
+    i = view.folded.rfind(tf[:12]) if len(tf) >= 40 else -1
+    tail = view.folded[i:] if i >= 0 else ""
+    if not (max(20, BROKEN_MIN_SHARE * len(tf)) <= len(tail) < 0.95 * len(tf)):
+        return None
+    r = fuzz.ratio(tail, tf[: len(tail)]) / 100.0
+    if r < 0.9:
+        return None
+    shown = " ".join(_leading_words(title, len(tail)))
+    return r * (0.85 + 0.15 * len(tail) / len(tf)), shown, shown
 
 
 def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
@@ -769,8 +785,9 @@ def _title_numbers_missing(title: str, view: RefView) -> int:
     Not missing: a number shown with a letter slip or an OCR look-alike (`1SN` for `15N`), and
     numbers in the part of the title before the first or after the last word the string shows when
     other words are lost with them (a title cut short: `… of dimethyl-ether` for `… of dimethyl-ether
-    + O2 reaction system`; an entry broken at its start); a number alone after the shown words
-    (`Learning pyramids` for `… pyramids 2`) is missing.
+    + O2 reaction system`; an entry broken at its start or inside its title, the string ending on a title
+    word); a number alone after the shown words (`Learning pyramids` for `… pyramids 2`, the entry going
+    on) is missing.
     """
     tw = words(title)
     shown = [i for i, w in enumerate(tw) if w in view.wordset]
@@ -785,7 +802,9 @@ def _title_numbers_missing(title: str, view: RefView) -> int:
     lead = view.words[1:] if view.words and view.words[0].isdigit() else view.words
     opens = bool(shown and lead) and lead[0] == tw[shown[0]]
     start = len(head) if head and (lost_with_words(head) or opens) else 0
-    cut = len(tw) - len(tail) if lost_with_words(tail) else len(tw)
+    # …and an entry broken inside its title lost its end, numbers alone too: the string ends on a title word
+    ends = bool(shown and view.words) and view.words[-1] == tw[shown[-1]]
+    cut = len(tw) - len(tail) if lost_with_words(tail) or ends else len(tw)
     canon = {ocr_canon(w) for w in view.words}
     return sum(1 for w in tw[start:cut] if any(c.isdigit() for c in w) and w not in view.wordset
                and w not in view.folded and w not in view.label_words and not _letter_slip(w, view)
