@@ -581,9 +581,10 @@ def test_a_string_naming_only_a_journal_and_year_identifies_no_work() -> None:
 
 def test_the_record_whose_journal_the_string_shows_outranks_one_whose_journal_it_does_not() -> None:
     """Main conference and its workshops: same author and year; only the proceedings name tells them apart."""
-    main = rec("10.9999/lcn.2014.31", "Keynote", [("Das", "S. K.")], "39th Annual Conference on Local Networks", 2014)
+    main = rec("10.9999/lcn.2014.31", "Keynote", [("Das", "S. K.")], "39th Annual Conference on Local Networks", 2014,
+               type="paper-conference")
     workshop = rec("10.9999/lcnw.2014.78", "Keynote", [("Das", "S. K.")],
-                   "39th Annual Conference on Local Networks Workshops", 2014)
+                   "39th Annual Conference on Local Networks Workshops", 2014, type="paper-conference")
     text = "1S.K. Das, 39th Ann ualConference on Locsl  Networks (2014)."
     view = RefView(text, {})
     assert compare(view, main).journal == 1.0 and compare(view, workshop).journal == 0.0
@@ -930,3 +931,14 @@ def test_an_entry_broken_inside_its_title() -> None:
     assert compare(RefView(text, parsed(text).fields), dated).title_numbers_mismatch == 0
     text = "1. McNeary WW. Hospital Pharmacy's Opportunity, presented before the New York meeting. J Pharm 27: 335."
     assert compare(RefView(text, parsed(text).fields), dated).title_numbers_mismatch == 1
+
+
+def test_one_author_a_journal_and_a_year_name_no_paper() -> None:
+    # the author's other paper in that journal that year fits as well: when the index lacks the cited one,
+    # the other must not be taken
+    solo = rec("10.9999/solo.1977.1", "Discrete-trial control of morphine self-injection in squirrel monkeys",
+               [("Stretch", "R")], "Canadian Journal of Monkey Research", 1977, "55", "3", "615-627")
+    m = validate(parsed("Stretch, R. 1977. Canadian Journal of Monkey Research."), [solo, OTHER])
+    assert m.verdict == "ambiguous" and "one author" in m.reason
+    m = validate(parsed("Stretch, R. 1977. Canadian Journal of Monkey Research 55: 615."), [solo, OTHER])
+    assert m.verdict in ("verified", "corrected")

@@ -473,6 +473,15 @@ def container_only(ev: Evidence) -> bool:
             and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
 
 
+def one_author_in_a_journal(ev: Evidence, rec: CSL) -> bool:
+    """The string names one author of a journal article, the journal and the year, and nothing of the article
+    itself (no title words, volume, issue or page of it): an author's other paper there that year fits as
+    well, and when the index lacks the cited one that other would be taken (`Stretch R. 1977. Can J Physiol`).
+    Conference papers and reference-work entries (one per author and volume, mostly) are not held back."""
+    return (rec.get("type") == "article-journal" and (ev.title_cov or 0) < 0.5 and ev.first_author == 1.0
+            and not _many_people(ev, _named(ev, rec)) and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
+
+
 def canonical_doi(doi: str) -> str:
     """DOI with runs of `/` collapsed: old registrations exist under both spellings."""
     return re.sub(r"/{2,}", "/", doi.lower())
@@ -853,6 +862,10 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         if rival is None and container_only(best.evidence):
             return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                          candidates=shown, reason="the string names only a container and a year, not a work in it")
+        if rival is None and one_author_in_a_journal(best.evidence, best.record.fields):
+            return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
+                         candidates=shown, reason="the string names one author, a journal and a year, not which of "
+                         "the author's papers there")
         if rival is None and not doubts:
             return _accept(ref, view, best, [], others)
         if rival is None:
