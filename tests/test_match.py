@@ -695,7 +695,7 @@ def test_a_cited_notice_is_not_the_work_it_corrects() -> None:
             "J Fjord Sci. 2019;12(4):301.")
     assert compare(RefView(text, {}), FJORD).notice_mismatch
     assert not compare(RefView(text, {}), notice).notice_mismatch
-    assert validate(ref(text), [FJORD]).doi is None
+    assert validate(ref(text), [FJORD]).verdict in ("ambiguous", "not_found")
 
 
 def test_model_override_needs_every_other_field_to_agree() -> None:
@@ -942,3 +942,11 @@ def test_one_author_a_journal_and_a_year_name_no_paper() -> None:
     assert m.verdict == "ambiguous" and "one author" in m.reason
     m = validate(parsed("Stretch, R. 1977. Canadian Journal of Monkey Research 55: 615."), [solo, OTHER])
     assert m.verdict in ("verified", "corrected")
+
+
+def test_a_title_without_punctuation_around_it_is_found_by_its_letters() -> None:
+    w = rec("10.9999/psy.2021.1", "Changes in psychopathology and mental health resilience", [("Onchev", "G")],
+            "Frontiers in Psychiatry", 2021, "12", "", "676492")
+    ev = compare(RefView("22 Onchev G 2021 Chang es in Psychopathology and M ental Health Re silience Front Psych "
+                         "iatry 12 676492", {}), w)
+    assert (ev.title or 0) >= 0.95

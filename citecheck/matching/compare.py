@@ -380,7 +380,12 @@ def _contiguous(part: list[str], ws: list[str]) -> bool:
 
 
 def _title_score(title: str, view: RefView) -> tuple[float, str]:
-    """Best length-aware similarity of `title` to any window of the string, and that window."""
+    """Best length-aware similarity of `title` to any window of the string, and that window.
+
+    Where no window holds the title alone (no punctuation around it; OCR spaces inside words: `Chang es
+    in Psychopathology and M ental Health`), the string's letters from the title's first twelve on are
+    compared with it, and the title itself stands for the window.
+    """
     tf = fold(title)
     if not tf or not view.windows:
         return 0.0, ""
@@ -394,6 +399,12 @@ def _title_score(title: str, view: RefView) -> tuple[float, str]:
         best_ocr = process.extractOne(ocr_canon(tf), view.window_ocr, scorer=fuzz.ratio, processor=None)
         if best_ocr and best_ocr[1] * 0.98 > score:
             score, idx = best_ocr[1] * 0.98, best_ocr[2]
+    if score < 95 and len(tf) >= 24:  # no window holds the title alone: find it by its first letters
+        at = view.folded.find(tf[:12])
+        seg = view.folded[at: at + len(tf)] if at >= 0 else ""
+        anchored = fuzz.ratio(seg, tf) * 0.99 if len(seg) == len(tf) else 0.0
+        if anchored > score:
+            return anchored / 100.0, title
     return score / 100.0, view.windows[idx]
 
 

@@ -656,6 +656,20 @@ def _explains_better(ea: Evidence, eb: Evidence, etal: bool) -> int:
     return int(n)
 
 
+def _decisive(ea: Evidence, eb: Evidence) -> bool | None:
+    """Whether A is the string's work rather than B by a signal no numbers outweigh; None when there is none.
+
+    Two references run into one string: the string's own is the first. A string citing a notice
+    (`Corrigendum to X`) cites the notice, not X — and one citing X does not cite its notice.
+    """
+    ta, tb = ea.title or 0.0, eb.title or 0.0
+    if ea.after_other_entry != eb.after_other_entry and min(ta, tb) >= STRONG_TITLE:
+        return eb.after_other_entry
+    if ea.notice_mismatch != eb.notice_mismatch and (ta if eb.notice_mismatch else tb) >= STRONG_TITLE:
+        return eb.notice_mismatch
+    return None
+
+
 def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     """True when the reference's own fields tell two candidates apart (year, volume, page...)."""
     ea, eb = a.evidence, b.evidence
@@ -666,11 +680,10 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     wins += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) is None and getattr(eb, k) == 0.0)
     losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
     losses += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) == 0.0 and getattr(eb, k) is None)
+    decisive = _decisive(ea, eb)
+    if decisive is not None:
+        return decisive
     ta, tb = ea.title or 0.0, eb.title or 0.0
-    if ea.after_other_entry != eb.after_other_entry and min(ta, tb) >= STRONG_TITLE:
-        return eb.after_other_entry  # two references run into one string: the string's own is the first
-    if ea.notice_mismatch != eb.notice_mismatch and (ta if eb.notice_mismatch else tb) >= STRONG_TITLE:
-        return eb.notice_mismatch  # `Corrigendum to X`: the notice, not X, whatever its numbers say (and back)
     if ta >= STRONG_TITLE and ta - tb >= 0.15:
         wins += 1  # the string shows the best candidate's title, not the rival's
     elif tb >= STRONG_TITLE and tb - ta >= 0.15:
@@ -735,6 +748,12 @@ def _lead(scored: list[Scored], etal: bool) -> Scored:
     """The candidate to judge: the most probable, unless a close one is told apart from every other
     close one by the string's own fields (a tie in confidence is no tie in evidence)."""
     top = scored[0]
+    for s in scored[1:]:
+        # the first of two entries run together; the notice the string cites (`Corrigendum to X`: shown
+        # words, not a notice word the string may have lost to damage, so only ever towards the notice)
+        if (_decisive(s.evidence, top.evidence) and s.p >= WEAK
+                and (top.evidence.after_other_entry or notice_title(s.record.fields.get("title")))):
+            return s
     close = [s for s in scored if s.record.doi != top.record.doi and _logit(s.p) >= _logit(top.p) - MARGIN]
     if not close or _separable(top, close[0], etal):
         return top
@@ -803,6 +822,12 @@ def _tie_reason(best: Scored, rival: Scored) -> str:
     return f"two candidates too close to call ({best.p:.2f} vs {rival.p:.2f})"
 
 
+def _same_title(a: Record, b: Record) -> bool:
+    """Two records with one title (a twin registration, a copy), not two titles the string both shows (two
+    entries run together)."""
+    return fuzz.ratio(fold(str(a.fields.get("title") or "")), fold(str(b.fields.get("title") or ""))) >= 90
+
+
 def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored]) -> tuple[str, list[str]] | None:
     """(conflicting fields, agreeing fields) when the best candidate is the work despite what disagrees:
     one wrong value (`_one_wrong_value`), a title that identifies it (`_title_identifies`), or, without a
@@ -811,6 +836,8 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
     if best.p >= ACCEPT and not doubts:
         return None
     rec = best.record.fields
+    if single_page(rec):
+        return None  # reviews and notes share pages, and a review's title is the reviewed book's citation
     override = _one_wrong_value(best.evidence, doubts, _unsigned(view, rec),
                                 frozenset(k for k in _LOCATORS if ref.fields.get(k)))
     if override and override[0] == "page" and _other_extent(view, rec):
@@ -818,7 +845,8 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
     if override is None and not (best.evidence.page == 0.0 and _single_page_record(view, rec)):
         override = _title_identifies(view, best.evidence, rec, doubts,
                                      bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
-                                     any((s.evidence.title or 0) >= STRONG_TITLE for s in others))
+                                     any((s.evidence.title or 0) >= STRONG_TITLE and _same_title(s.record, best.record)
+                                         for s in others))
     if override is None and best.p < ACCEPT:
         override = _locator_identifies(view, best.evidence, rec, doubts)
     if override is None and best.p < ACCEPT:
