@@ -960,3 +960,11 @@ def test_a_review_is_never_taken_against_a_conflicting_value() -> None:
     text = "Bassler M. Heukels, H. & Ooststroom, S. J. van, Flora van Nederland. 19. Aufl. Feddes Repertorium 1975; 89: 494."
     assert validate(parsed(text), [review, OTHER]).verdict not in ("verified", "corrected")
     assert validate(parsed(text.replace("1975", "1979")), [review, OTHER]).verdict in ("verified", "corrected")
+
+
+def test_a_wrong_year_run_into_volume_and_page() -> None:
+    w = rec("10.9999/mpb.2021.1", "Microplastics in a harbour", [("Fernandez", "R"), ("Perez", "M I")],
+            "Marine Pollution Bulletin", 2021, "169", "", "112463", short="Mar Pollut Bull")
+    ev = compare(RefView("63. R. Fernandez and M. I. Perez, Mar Pollut Bull, 2020169112463.", {}), w)
+    assert ev.volume == 1.0 and ev.page == 1.0 and ev.year == 0.0 and ev.year_off
+    assert ev.unexplained_numbers == 0

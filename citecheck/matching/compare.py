@@ -594,6 +594,8 @@ def _glued_found(view: RefView, rec: CSL) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for t in view.glued:
         parts = unglue(t, values)
+        if parts is None and _YEAR_RE.fullmatch(t[:4]) and (rest := unglue(t[4:], values)):
+            parts = [t[:4], *rest]  # a year, perhaps not the record's, run into the record's numbers
         if parts:
             out[t] = parts
     return out
@@ -656,13 +658,14 @@ def compare(view: RefView, rec: Record) -> Evidence:
         shown = years.count(y)
         taken = sum(1 for key in ("volume", "issue") if str(f.get(key) or "").strip() == str(y))
         off = any(abs(y - v) == 1 for v in years)
+        glued_years = [int(ps[0]) for ps in glued.values() if _YEAR_RE.fullmatch(ps[0])]
         if shown > taken or (shown and not off) or (not shown and y in view.repaired_years):
             ev.year = 1.0
         elif str(y) in {p for ps in glued.values() for p in ps}:
             ev.year = 1.0  # run into a neighbouring number (`2021;219` → `2021219`)
-        elif years:
-            ev.year = 0.0
-            ev.year_off = off
+        elif years or glued_years:
+            ev.year = 0.0  # another year, shown alone or run into the record's volume and page
+            ev.year_off = off or any(abs(y - v) == 1 for v in glued_years)
     # Volume, issue, page
     nums = view.number_set | view.repaired_values | {p for ps in glued.values() for p in ps}
     for key in ("volume", "issue"):
