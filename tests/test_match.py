@@ -952,9 +952,9 @@ def test_a_title_without_punctuation_around_it_is_found_by_its_letters() -> None
     assert (ev.title or 0) >= 0.95
 
 
-def test_a_review_is_never_taken_against_a_conflicting_value() -> None:
-    # reviews share pages and carry the reviewed book's citation as their title: another review of the same
-    # book on the same page, in another year, fits as well
+def test_a_review_is_not_taken_against_its_year() -> None:
+    # reviews carry the reviewed book's citation as their title: a review of the book's other edition, in
+    # another year, fits as well
     review = rec("10.9999/rev.1979.1", "Heukels, H. & Ooststroom, S. J. van, Flora van Nederland. 19. Aufl.",
                  [("Bassler", "M")], "Feddes Repertorium", 1979, "89", "7", "494-494")
     text = "Bassler M. Heukels, H. & Ooststroom, S. J. van, Flora van Nederland. 19. Aufl. Feddes Repertorium 1975; 89: 494."

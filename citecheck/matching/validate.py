@@ -836,8 +836,8 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
     if best.p >= ACCEPT and not doubts:
         return None
     rec = best.record.fields
-    if single_page(rec):
-        return None  # reviews and notes share pages, and a review's title is the reviewed book's citation
+    if single_page(rec) and "year" in doubts:
+        return None  # a review's title is the reviewed book's citation: another edition's review, another year
     override = _one_wrong_value(best.evidence, doubts, _unsigned(view, rec),
                                 frozenset(k for k in _LOCATORS if ref.fields.get(k)))
     if override and override[0] == "page" and _other_extent(view, rec):
