@@ -21,9 +21,17 @@ Decision rules, in order (the thresholds are module constants):
   whole (or, where the entry breaks off, its leading words) in its own order
   with the people and one more field (`_title_identifies`), or, without a
   title, journal + first page + year or volume + first author
-  (`_locator_identifies`); rivals are then weighed at the confidence with the
-  wrong values set aside, so two DOIs of one article stay `ambiguous` (unless
-  the string names one's language edition) and the reason names both.
+  (`_locator_identifies`), or the first author and two more with journal, year
+  and the issue or a page (`_people_identify`); rivals are then weighed at the
+  confidence with the wrong values set aside, so two DOIs of one article stay
+  `ambiguous` (unless the string names one's language edition) and the reason
+  names both. A single-page record (a review) is never taken against its year.
+- What names no work is held back as `ambiguous` whatever the model says: a
+  container and a year (`container_only`), one author of a journal article with
+  the journal and year (`one_author_in_a_journal`).
+- Some evidence is decisive whatever the numbers (`_decisive`): of two entries
+  run together the first is the string's; a string citing a notice cites the
+  notice, not the article.
 `verified` when every field the reference has agrees (abbreviations and
 fields the reference leaves out are allowed), `corrected` otherwise.
 """
