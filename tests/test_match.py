@@ -968,3 +968,15 @@ def test_a_wrong_year_run_into_volume_and_page() -> None:
     ev = compare(RefView("63. R. Fernandez and M. I. Perez, Mar Pollut Bull, 2020169112463.", {}), w)
     assert ev.volume == 1.0 and ev.page == 1.0 and ev.year == 0.0 and ev.year_off
     assert ev.unexplained_numbers == 0
+
+
+def test_an_author_in_a_proceedings_cites_a_paper_not_the_volume() -> None:
+    volume = Record(fields={"type": "book", "DOI": "10.9999/acm84", "title": "Proceedings of the 1984 annual "
+                            "conference of the ACM on the fifth generation challenge", "issued": {"date-parts": [[1984]]}},
+                    source="index")
+    paper = rec("10.9999/acm84.12", "Computing applications as social experimentation", [("Schinzinger", "R")],
+                "Proceedings of the 1984 annual conference of the ACM on the fifth generation challenge", 1984,
+                type="paper-conference")
+    text = "1 R. Schinzinger, Proceedings of the 1984 Annual Conference of the ACM on The Fifth Generation Challenge (1984)."
+    m = validate(parsed(text), [volume, paper])
+    assert m.doi == paper.doi and m.verdict in ("verified", "corrected")

@@ -678,6 +678,14 @@ def _decisive(ea: Evidence, eb: Evidence) -> bool | None:
     return None
 
 
+def _volume_of(whole: Record, part: Record) -> bool:
+    """`whole` is the authorless volume (proceedings, book) that `part` is published in: its title is the
+    part's container title."""
+    title = fold(str(whole.fields.get("title") or ""))
+    return bool(title) and not whole.fields.get("author") and any(
+        fuzz.ratio(title, fold(c)) >= 90 for c in container_titles(part.fields))
+
+
 def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     """True when the reference's own fields tell two candidates apart (year, volume, page...)."""
     ea, eb = a.evidence, b.evidence
@@ -691,6 +699,10 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     decisive = _decisive(ea, eb)
     if decisive is not None:
         return decisive
+    if ea.first_author == 1.0 and _volume_of(b.record, a.record):
+        return True  # `R. Schinzinger, Proceedings of … (1984)`: the author's paper, not the volume it is in
+    if eb.first_author == 1.0 and _volume_of(a.record, b.record):
+        return False
     ta, tb = ea.title or 0.0, eb.title or 0.0
     if ta >= STRONG_TITLE and ta - tb >= 0.15:
         wins += 1  # the string shows the best candidate's title, not the rival's
