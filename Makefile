@@ -57,6 +57,7 @@ bench-match: $(STAMP)
 bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py
 	$(PY) benchmarks/bench_generalise.py --split test
+	$(PY) benchmarks/bench_generalise.py --split fresh
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

@@ -100,6 +100,30 @@ TEST_STYLES: dict[str, str] = {
 }
 TEST_OUT = ROOT / "benchmarks" / "out" / "generalise_test.jsonl"
 
+FRESH_SEED = 20261215
+FRESH_STYLES: dict[str, str] = {
+    # A third split, made after the matcher changes of the second round (2026-12-05, afternoon) and measured
+    # once: styles in neither STYLES nor TEST_STYLES nor matching.jsonl, other records, other damage draws.
+    "british-journal-of-anaesthesia": "numeric", "journal-of-orthopaedic-research": "numeric",
+    "prehospital-emergency-care": "numeric", "rhinology": "numeric", "clinical-otolaryngology": "numeric",
+    "european-journal-of-paediatric-neurology": "numeric", "pediatric-blood-and-cancer": "numeric",
+    "journal-of-nanoscience-and-nanotechnology": "numeric", "american-journal-of-cancer-research": "numeric",
+    "neurology-india": "numeric",
+    "photochemistry-and-photobiology": "physics", "degruyter-american-chemical-society": "physics",
+    "protein-science": "physics", "journal-of-the-science-of-food-and-agriculture": "physics",
+    "apa-no-ampersand": "author-date", "karger-journals-author-date": "author-date",
+    "taylor-and-francis-chicago-b-author-date": "author-date", "sedimentology": "author-date",
+    "physiological-and-biochemical-zoology": "author-date", "who-europe-harvard": "author-date",
+    "harvard-cite-them-right-11th-edition": "author-date", "mathematical-geosciences": "author-date",
+    "conservation-physiology": "author-date", "journal-of-industrial-ecology": "author-date",
+    "chicago-author-date-no-url": "author-date", "iso690-author-date-fr": "author-date",
+    "chicago-notes-bibliography-subsequent-author": "note",
+    "society-of-biblical-literature-fullnote-bibliography": "note", "the-journal-of-ecclesiastical-history": "note",
+    "zoological-science": "journal", "arthritis-and-rheumatism": "journal", "antiquity": "journal",
+    "surgical-clinics-of-north-america": "journal",
+}
+FRESH_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh.jsonl"
+
 
 def held_out(doi: str) -> bool:
     """The corpus slice left out of the generalisation index (its works are `absent`)."""
@@ -496,9 +520,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-style", type=int, default=60)
     ap.add_argument("--out", type=Path, default=None)
     ap.add_argument("--test", action="store_true", help="the test split: TEST_STYLES, TEST_SEED")
+    ap.add_argument("--fresh", action="store_true", help="the fresh split: FRESH_STYLES, FRESH_SEED")
     args = ap.parse_args(argv)
-    items = generate(args.per_style, seed=TEST_SEED, styles=TEST_STYLES) if args.test else generate(args.per_style)
-    args.out = args.out or (TEST_OUT if args.test else OUT)
+    if args.fresh:
+        items = generate(args.per_style, seed=FRESH_SEED, styles=FRESH_STYLES)
+    elif args.test:
+        items = generate(args.per_style, seed=TEST_SEED, styles=TEST_STYLES)
+    else:
+        items = generate(args.per_style)
+    args.out = args.out or (FRESH_OUT if args.fresh else TEST_OUT if args.test else OUT)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as fh:
         for it in items:
