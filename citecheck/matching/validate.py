@@ -689,13 +689,6 @@ def _volume_of(whole: Record, part: Record) -> bool:
 def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     """True when the reference's own fields tell two candidates apart (year, volume, page...)."""
     ea, eb = a.evidence, b.evidence
-    keys = ("year", "volume", "issue", "page", "first_author", "journal")
-    wins = sum(1 for k in keys if getattr(ea, k) == 1.0 and getattr(eb, k) == 0.0)
-    wins += ea.year == 1.0 and eb.year is None  # the string shows a year the rival record lacks
-    # a value the string shows contradicts the rival, while the best record is silent on it
-    wins += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) is None and getattr(eb, k) == 0.0)
-    losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
-    losses += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) == 0.0 and getattr(eb, k) is None)
     decisive = _decisive(ea, eb)
     if decisive is not None:
         return decisive
@@ -703,6 +696,13 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
         return True  # `R. Schinzinger, Proceedings of … (1984)`: the author's paper, not the volume it is in
     if eb.first_author == 1.0 and _volume_of(a.record, b.record):
         return False
+    keys = ("year", "volume", "issue", "page", "first_author", "journal")
+    wins = sum(1 for k in keys if getattr(ea, k) == 1.0 and getattr(eb, k) == 0.0)
+    wins += ea.year == 1.0 and eb.year is None  # the string shows a year the rival record lacks
+    # a value the string shows contradicts the rival, while the best record is silent on it
+    wins += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) is None and getattr(eb, k) == 0.0)
+    losses = sum(1 for k in keys if getattr(ea, k) == 0.0 and getattr(eb, k) == 1.0)
+    losses += sum(1 for k in ("volume", "issue", "page") if getattr(ea, k) == 0.0 and getattr(eb, k) is None)
     ta, tb = ea.title or 0.0, eb.title or 0.0
     if ta >= STRONG_TITLE and ta - tb >= 0.15:
         wins += 1  # the string shows the best candidate's title, not the rival's
