@@ -39,20 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import numpy as np
 from common import BENCH, ROOT, shared_available, write_section
-from generate_strings import (
-    FRESH_OUT,
-    FRESH_SEED,
-    FRESH_STYLES,
-    SEED,
-    STYLES,
-    TEST_OUT,
-    TEST_SEED,
-    TEST_STYLES,
-    generate,
-    held_out,
-    work_key,
-)
-from generate_strings import OUT as STRINGS
+from generate_strings import SPLITS, generate, held_out, work_key
 
 from citecheck.matching import score
 from citecheck.matching.compare import RefView, compare
@@ -94,8 +81,6 @@ def build_index() -> LocalIndex:
     return idx
 
 
-SPLITS = {"dev": (STRINGS, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES),
-          "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES)}
 SPLIT_TEXT = {
     "dev": "the **dev** split: the strings the matcher's rules were written from",
     "test": "the **test** split: made partway through the matcher changes of 2026-12-05, in other styles, from "
@@ -109,9 +94,8 @@ SPLIT_TEXT = {
 
 
 def load_items(split: str = "dev") -> list[dict]:
-    """The strings of a split (made once): `dev`, the set the matcher's rules were written from
-    (STYLES), or `test`, in other styles from other draws, of which only summary tables and wrong DOIs
-    were read."""
+    """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test` or
+    `fresh`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

@@ -124,6 +124,11 @@ FRESH_STYLES: dict[str, str] = {
 }
 FRESH_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh.jsonl"
 
+SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
+    "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
+}
+"""Each split's strings file, seed and styles."""
+
 
 def held_out(doi: str) -> bool:
     """The corpus slice left out of the generalisation index (its works are `absent`)."""
@@ -522,13 +527,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--test", action="store_true", help="the test split: TEST_STYLES, TEST_SEED")
     ap.add_argument("--fresh", action="store_true", help="the fresh split: FRESH_STYLES, FRESH_SEED")
     args = ap.parse_args(argv)
-    if args.fresh:
-        items = generate(args.per_style, seed=FRESH_SEED, styles=FRESH_STYLES)
-    elif args.test:
-        items = generate(args.per_style, seed=TEST_SEED, styles=TEST_STYLES)
-    else:
-        items = generate(args.per_style)
-    args.out = args.out or (FRESH_OUT if args.fresh else TEST_OUT if args.test else OUT)
+    out, seed, styles = SPLITS["fresh" if args.fresh else "test" if args.test else "dev"]
+    items = generate(args.per_style, seed=seed, styles=styles)
+    args.out = args.out or out
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8") as fh:
         for it in items:

@@ -142,6 +142,12 @@ class RefView:
         return fold(self.body)
 
     @cached_property
+    def name_suffixes(self) -> frozenset[str]:
+        """The parsed names' suffixes (`Shires 3rd`): numbers of no work."""
+        return frozenset(fold(str(a.get("suffix") or "")) for a in self.fields.get("author") or []
+                         if isinstance(a, dict) and a.get("suffix"))
+
+    @cached_property
     def content_words(self) -> list[str]:
         """Alphabetic words that should be explained by the right record."""
         return _content(self.words)
@@ -379,6 +385,13 @@ def _contiguous(part: list[str], ws: list[str]) -> bool:
     return any(ws[i : i + n] == part for i in range(len(ws) - n + 1))
 
 
+def _from_title_start(tf: str, view: RefView, *, last: bool = False) -> str:
+    """The string's folded text from where the (folded) title's first twelve letters stand in it (their first
+    or `last` place), or ''."""
+    at = view.folded.rfind(tf[:12]) if last else view.folded.find(tf[:12])
+    return view.folded[at:] if at >= 0 else ""
+
+
 def _title_score(title: str, view: RefView) -> tuple[float, str]:
     """Best length-aware similarity of `title` to any window of the string, and that window.
 
@@ -400,8 +413,7 @@ def _title_score(title: str, view: RefView) -> tuple[float, str]:
         if best_ocr and best_ocr[1] * 0.98 > score:
             score, idx = best_ocr[1] * 0.98, best_ocr[2]
     if score < 95 and len(tf) >= 24:  # no window holds the title alone: find it by its first letters
-        at = view.folded.find(tf[:12])
-        seg = view.folded[at: at + len(tf)] if at >= 0 else ""
+        seg = _from_title_start(tf, view)[: len(tf)]
         anchored = fuzz.ratio(seg, tf) * 0.99 if len(seg) == len(tf) else 0.0
         if anchored > score:
             return anchored / 100.0, title
@@ -462,8 +474,7 @@ def _broken_title(title: str, tf: str, view: RefView) -> tuple[float, str, str] 
     """The title's beginning at the very end of the string, found by its first letters rather than by
     window (`…, H.F. Yee Jr, Evaluation of Time-Limited Trials Among Critically Ill,`: the authors and the
     cut title share one segment)."""
-    i = view.folded.rfind(tf[:12]) if len(tf) >= 40 else -1
-    tail = view.folded[i:] if i >= 0 else ""
+    tail = _from_title_start(tf, view, last=True) if len(tf) >= 40 else ""
     if not (max(20, BROKEN_MIN_SHARE * len(tf)) <= len(tail) < 0.95 * len(tf)):
         return None
     r = fuzz.ratio(tail, tf[: len(tail)]) / 100.0
@@ -711,10 +722,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         numvals |= {str(y - 1), str(y + 1)}
     own_numbers = view.numbers if tail_at < 0 and not head else [w for w in own_words if any(
         ch.isdigit() for ch in w)]
-    # a name's suffix (`Shires 3rd`) is no number of the work
-    suffixes = {fold(str(a.get("suffix") or "")) for a in view.fields.get("author") or [] if isinstance(a, dict)}
     unexplained = [t for t in own_numbers
-                   if t not in numvals and fold(t) not in suffixes
+                   if t not in numvals and fold(t) not in view.name_suffixes
                    and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))

@@ -490,6 +490,15 @@ def one_author_in_a_journal(ev: Evidence, rec: CSL) -> bool:
             and not _many_people(ev, _named(ev, rec)) and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
 
 
+def _names_no_work(ev: Evidence, rec: CSL) -> str | None:
+    """Why the string, however well it fits the record, names no one work of it; None when it does."""
+    if container_only(ev):
+        return "the string names only a container and a year, not a work in it"
+    if one_author_in_a_journal(ev, rec):
+        return "the string names one author, a journal and a year, not which of the author's papers there"
+    return None
+
+
 def canonical_doi(doi: str) -> str:
     """DOI with runs of `/` collapsed: old registrations exist under both spellings."""
     return re.sub(r"/{2,}", "/", doi.lower())
@@ -907,13 +916,10 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
             s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s, view.etal) for s in scored
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
-        if rival is None and container_only(best.evidence):
+        held = _names_no_work(best.evidence, best.record.fields) if rival is None else None
+        if held:
             return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
-                         candidates=shown, reason="the string names only a container and a year, not a work in it")
-        if rival is None and one_author_in_a_journal(best.evidence, best.record.fields):
-            return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
-                         candidates=shown, reason="the string names one author, a journal and a year, not which of "
-                         "the author's papers there")
+                         candidates=shown, reason=held)
         if rival is None and not doubts:
             return _accept(ref, view, best, [], others)
         if rival is None:
