@@ -980,3 +980,34 @@ def test_an_author_in_a_proceedings_cites_a_paper_not_the_volume() -> None:
     text = "1 R. Schinzinger, Proceedings of the 1984 Annual Conference of the ACM on The Fifth Generation Challenge (1984)."
     m = validate(parsed(text), [volume, paper])
     assert m.doi == paper.doi and m.verdict in ("verified", "corrected")
+
+
+def test_ocr_look_alike_digits_in_the_numbers() -> None:
+    # S for 5, l for 1, B for 8: the record's numbers are explained, not contradicted
+    text = "Berg A, Lund P, Ek M. Tidal mixing. J Fjord Sci. 20l9;l2(3):20l-2lS."
+    ev = compare(RefView(text, {}), FJORD)
+    assert (ev.volume, ev.page, ev.unexplained_numbers) == (1.0, 1.0, 0)
+    # and volume and page run together and then misread (`12201` → `l220l`) still are the record's
+    ev = compare(RefView("Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. "
+                         "J Fjord Sci l220l (2019).", {}), FJORD)
+    assert (ev.volume, ev.page, ev.unexplained_numbers) == (1.0, 1.0, 0)
+    # a number the record does not hold stays unexplained
+    assert compare(RefView(text.replace("2lS", "2lS 9B4"), {}), FJORD).unexplained_numbers == 1
+
+
+def test_a_whole_team_names_its_paper_in_a_volume() -> None:
+    team = [("Gao", "M"), ("Yan", "X"), ("Lu", "Y"), ("Ren", "L"), ("Zhang", "S")]
+    w = rec("10.9999/oral.2021.18", "Retrograde nerve growth factor signaling in tooth movement", team,
+            "International Journal of Oral Science", 2021, "13", "", "18", short="Int J Oral Sci")
+    text = "M. Gao, X. Yan, Y. Lu, L. Ren and S. Zhang, Int J Oral Sci, 2021, 13, 46."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "page" in {d.field for d in m.diffs}
+    # three people are not a whole team: a trio may put two papers in one volume
+    trio = rec("10.9999/oral.2021.19", w.fields["title"], team[:3], "International Journal of Oral Science", 2021,
+               "13", "", "18", short="Int J Oral Sci")
+    m = validate(parsed("M. Gao, X. Yan and Y. Lu, Int J Oral Sci, 2021, 13, 46."), [trio, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+    # the same team twice in that volume: the string does not say which
+    again = rec("10.9999/oral.2021.77", "Acid-sensing ion channels in orthodontic pain", team,
+                "International Journal of Oral Science", 2021, "13", "", "77", short="Int J Oral Sci")
+    assert validate(parsed(text), [w, again, OTHER]).verdict not in ("verified", "corrected")

@@ -46,9 +46,10 @@ FILLER = frozenset(
     bd jg nr hft heft hrsg aufl vols num nos pag pags tome tomo fasc supp suppl""".split()
 ) | STOP_WORDS
 MAX_WINDOW = 4
-# Letters typed or recognised for look-alike digits: O for 0, I and l for 1.
-_OCR_DIGITS = str.maketrans({"o": "0", "i": "1", "l": "1"})
-_OCR_DIGIT_CHARS = frozenset("0123456789oil")
+# Letters typed or recognised for look-alike digits (casefolded): O for 0, I and l for 1, Z for 2,
+# S for 5, B for 8 — the digit confusions OCR engines are known for.
+_OCR_DIGITS = str.maketrans({"o": "0", "i": "1", "l": "1", "z": "2", "s": "5", "b": "8"})
+_OCR_DIGIT_CHARS = frozenset("0123456789oilzsb")
 _SPLIT_NUMBER_RE = re.compile(r"(?<!\w)([0-9oil]*\d[0-9oil]*) (?=([0-9oil]*\d[0-9oil]*)(?!\w))")
 # Records that are notices about another work carry its title behind one of these prefixes.
 _NOTICE_RE = re.compile(
@@ -204,8 +205,10 @@ class RefView:
 
     @cached_property
     def glued(self) -> list[str]:
-        """Digit runs long enough to be two or more numbers whose separator was lost (`2021;219112316`)."""
-        return [t for t in dict.fromkeys(re.findall(r"\d+", self.body)) if GLUED_MIN <= len(t) <= GLUED_MAX]
+        """Digit runs long enough to be two or more numbers whose separator was lost (`2021;219112316`),
+        also when OCR read one of their digits as a look-alike letter (`145S`: 14, 55)."""
+        runs = [*re.findall(r"\d+", self.body), *self.repaired_values]
+        return [t for t in dict.fromkeys(runs) if GLUED_MIN <= len(t) <= GLUED_MAX]
 
     @cached_property
     def damaged(self) -> list[str]:
@@ -307,12 +310,13 @@ class Evidence:
     notes: list[str] = field(default_factory=list)
 
 
-_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"), ("8", "b"))
+_OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ri", "n"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"),
+              ("8", "b"), ("h", "b"), ("e", "c"), ("u", "v"))
 
 
 def ocr_canon(word: str) -> str:
-    """A word with OCR's look-alikes made one (`al1oantigens`, `rnodel`, `B0UREL`, `cleveloped`):
-    rn/m, cl/d, vv/w, 0/o, 1/l/i, 5/s, 8/b. Only for telling whether two words may be one."""
+    """A word with OCR's look-alikes made one (`al1oantigens`, `rnodel`, `B0UREL`, `cleveloped`, `Matcnals`):
+    rn/m, cl/d, vv/w, ri/n, 0/o, 1/l/i, 5/s, 8/b/h, e/c, u/v. Only for telling whether two words may be one."""
     for a, b in _OCR_PAIRS:
         if a in word:
             word = word.replace(a, b)
@@ -747,7 +751,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
 
 def _glued_token(tok: str, glued: dict[str, list[str]]) -> bool:
     """A number token made of run-together record numbers (`1978 6213` explained by volume 62, page 13)."""
-    return bool(glued) and (tok in glued or re.sub(r"\D+", "", tok) in glued)
+    return bool(glued) and (tok in glued or re.sub(r"\D+", "", tok) in glued or tok.translate(_OCR_DIGITS) in glued)
 
 
 def _ends_in_title(view: RefView, window: str) -> bool:

@@ -409,6 +409,11 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
     return doubts[0], ["first author", "journal", other, "first page"]
 
 
+TEAM_NAMES = 4
+"""Authors a string must name, all of the record's in its order, for the team to stand for a paper in one
+volume of a journal (one page of it wrong): two papers by the same four or more people in one volume are rare."""
+
+
 def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
                      others: list[Scored]) -> tuple[str, list[str]] | None:
     """(wrong field, agreeing fields) for a string that shows no title of the work, whose people, journal,
@@ -421,7 +426,8 @@ def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     the record does not explain (two words where the parser found no title: a name added, a misspelt
     journal). Where the people are many (`_many_people`) one number may be the reference's error (a wrong
     volume or page: one number the record does not explain), and a misspelt journal is outweighed by
-    issue and first page. No other candidate may share first author, journal and year with as good a
+    issue and first page. A whole team of `TEAM_NAMES` or more, every one of the record's named, is taken
+    with the volume alone (its page may be the error). No other candidate may share first author, journal and year with as good a
     claim to the people and no disagreeing issue or page; a notice (erratum, reply) shares its article's
     authors and is never taken this way.
     """
@@ -437,7 +443,8 @@ def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     locator = [k for k in ("volume", "issue", "page") if getattr(ev, k) == 1.0]
     if ev.journal != 1.0 and not (many and {"issue", "page"} <= set(locator)):
         return None
-    if not ({"issue", "page"} & set(locator)):
+    whole_team = named >= TEAM_NAMES and ev.authors == 1.0 and ev.journal == 1.0 and "volume" in locator
+    if not ({"issue", "page"} & set(locator)) and not whole_team:
         return None  # a team may put two papers in one journal in one year, or one volume; rarely in one issue
     if doubts and (not set(doubts) <= {"volume", "page"} or not many):
         return None
@@ -878,7 +885,7 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
                                          for s in others))
     if override is None and best.p < ACCEPT:
         override = _locator_identifies(view, best.evidence, rec, doubts)
-    if override is None and best.p < ACCEPT:
+    if override is None:
         override = _people_identify(view, best.evidence, rec, doubts, others)
     return override
 
