@@ -235,6 +235,12 @@ def test_locator_keys_skip_the_label_and_read_article_numbers() -> None:
     assert {"vii", "a15", "09m"} <= set(keys.pages) and keys.years == frozenset({2010, 2003})
 
 
+def test_locator_keys_offer_a_lettered_page_number_bare_too() -> None:
+    keys = locator_keys(query_terms("1 Q. Xie, Y. Wang, Lecture Notes in Computer Science 16E(2018). A15"))
+    assert keys.pages.index("16e") < keys.pages.index("16") and "15" in keys.pages
+    assert "1" not in locator_keys(query_terms("1S.K. Das, Local Computer Networks 39 (2014).")).pages  # label
+
+
 def test_locator_lookup_finds_title_less_strings(index: LocalIndex) -> None:
     def rec(doi: str, volume: str, page: str, year: int, title: str = "Editorial board") -> dict[str, Any]:
         return {"DOI": doi, "type": "journal-article", "title": [title], "container-title": ["Allergy Notes"],
@@ -262,6 +268,8 @@ def test_locator_lookup_by_author_year_and_page_for_chapters(index: LocalIndex) 
     text = "Bramer, M. (2016). Measuring the Performance of aDClassifier. Topics in Computer Science, 175–187."
     assert _locator_dois(index, text) == ["10.5555/dm.ch12"]
     assert _locator_dois(index, text.replace("2016", "2009")) == []
+    # a stray letter glued to the page number ("175E") still finds the chapter by its first page
+    assert _locator_dois(index, "M. Bramer, Topics in Computer Science 175E(2016).") == ["10.5555/dm.ch12"]
 
 
 def test_a_citation_label_is_no_search_term_and_a_second_query_takes_other_terms() -> None:
