@@ -300,3 +300,14 @@ def test_rerank_reads_a_long_title_word_with_a_letter_misread() -> None:
     q = query_terms("Masthvad. (1907). Chemische Revue über die Fett- und Harz-Industrie, 14(12).")
     assert title_similarity("masthead", q) > 0.7
     assert title_similarity("mastodon", q) == 0.0  # two letters in eight: another word
+
+
+def test_rerank_ties_go_to_the_record_whose_authors_the_string_does_not_leave_out() -> None:
+    from citecheck.sources.ranking import rerank
+
+    q = query_terms("1Japanese Journal of Clinical Oncology (1990).")
+    rows = [("named", "an awards", "xu #xu#", "y#1990#", 9.0), ("anonymous", "why we need it", "", "y#1990#", 5.0),
+            ("xu", "some awards", "xu #xu#", "y#1990#", 1.0)]
+    assert [k for _, k in rerank(q, rows)] == ["anonymous", "named", "xu"]
+    q = query_terms("Xu (1990). Japanese Journal of Clinical Oncology.")
+    assert [k for _, k in rerank(q, rows)][:2] == ["named", "xu"]  # named: then the higher BM25

@@ -410,8 +410,16 @@ def rerank_score(q: QueryTerms, title: str, authors: str, numbers: str) -> float
     return round(min(score, 1.0), 4)
 
 
+def _names_unexplained(authors: str, q: QueryTerms) -> bool:
+    """The record lists authors and the string names none of them: a string that names no author of a work
+    with authors is less likely a citation of it than of an equally similar work without authors."""
+    names = [a for a in authors.split() if not a.startswith("#")]
+    return bool(names) and not any(a in q.tokens for a in names)
+
+
 def rerank(q: QueryTerms, rows: list[tuple[Any, str, str, str, float]]) -> list[tuple[float, Any]]:
-    """`rows` are (key, title, authors, numbers, fts_score); best first by (similarity, fts_score)."""
-    scored = [(rerank_score(q, r[1], r[2], r[3]), r[4], r[0]) for r in rows]
-    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return [(s, key) for s, _, key in scored]
+    """`rows` are (key, title, authors, numbers, fts_score); best first by similarity, then (among equals)
+    records whose authors are named or absent, then fts_score."""
+    scored = [(rerank_score(q, r[1], r[2], r[3]), not _names_unexplained(r[2], q), r[4], r[0]) for r in rows]
+    scored.sort(key=lambda t: t[:3], reverse=True)
+    return [(s, key) for s, _, _, key in scored]
