@@ -235,6 +235,12 @@ def test_locator_keys_skip_the_label_and_read_article_numbers() -> None:
     assert {"vii", "a15", "09m"} <= set(keys.pages) and keys.years == frozenset({2010, 2003})
 
 
+def test_locator_keys_offer_a_lettered_page_number_bare_too() -> None:
+    keys = locator_keys(query_terms("1 Q. Xie, Y. Wang, Lecture Notes in Computer Science 16E(2018). A15"))
+    assert keys.pages.index("16e") < keys.pages.index("16") and "15" in keys.pages
+    assert "1" not in locator_keys(query_terms("1S.K. Das, Local Computer Networks 39 (2014).")).pages  # label
+
+
 def test_locator_lookup_finds_title_less_strings(index: LocalIndex) -> None:
     def rec(doi: str, volume: str, page: str, year: int, title: str = "Editorial board") -> dict[str, Any]:
         return {"DOI": doi, "type": "journal-article", "title": [title], "container-title": ["Allergy Notes"],
@@ -262,6 +268,8 @@ def test_locator_lookup_by_author_year_and_page_for_chapters(index: LocalIndex) 
     text = "Bramer, M. (2016). Measuring the Performance of aDClassifier. Topics in Computer Science, 175–187."
     assert _locator_dois(index, text) == ["10.5555/dm.ch12"]
     assert _locator_dois(index, text.replace("2016", "2009")) == []
+    # a stray letter glued to the page number ("175E") still finds the chapter by its first page
+    assert _locator_dois(index, "M. Bramer, Topics in Computer Science 175E(2016).") == ["10.5555/dm.ch12"]
 
 
 def test_a_citation_label_is_no_search_term_and_a_second_query_takes_other_terms() -> None:
@@ -292,3 +300,14 @@ def test_rerank_reads_a_long_title_word_with_a_letter_misread() -> None:
     q = query_terms("Masthvad. (1907). Chemische Revue über die Fett- und Harz-Industrie, 14(12).")
     assert title_similarity("masthead", q) > 0.7
     assert title_similarity("mastodon", q) == 0.0  # two letters in eight: another word
+
+
+def test_rerank_ties_go_to_the_record_whose_authors_the_string_does_not_leave_out() -> None:
+    from citecheck.sources.ranking import rerank
+
+    q = query_terms("1Japanese Journal of Clinical Oncology (1990).")
+    rows = [("named", "an awards", "xu #xu#", "y#1990#", 9.0), ("anonymous", "why we need it", "", "y#1990#", 5.0),
+            ("xu", "some awards", "xu #xu#", "y#1990#", 1.0)]
+    assert [k for _, k in rerank(q, rows)] == ["anonymous", "named", "xu"]
+    q = query_terms("Xu (1990). Japanese Journal of Clinical Oncology.")
+    assert [k for _, k in rerank(q, rows)][:2] == ["named", "xu"]  # named: then the higher BM25

@@ -421,20 +421,21 @@ class LocalIndex:
         acc: dict[int, float] = {}
         self._look_up(q.terms, acc, n_docs)
         pool = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc, key=acc.__getitem__)
-        ranked = rerank(q, self._fts_rows(pool, acc))
+        found = self._fts_rows(pool, acc)
+        ranked = rerank(q, found)
         if df and (not ranked or ranked[0][0] < LOCATOR_BELOW):
             # a poor first answer: the next cheapest terms too (a wrong number or a common word took the budget)
             more = query_terms(query, df, skip=q.terms).terms
             if more:
                 self._look_up(more, acc, n_docs)
                 pool = heapq.nlargest(max(FTS_CANDIDATES, 2 * rows), acc, key=acc.__getitem__)
-                ranked = rerank(q, self._fts_rows(pool, acc))
+                found = self._fts_rows(pool, acc)
+                ranked = rerank(q, found)
         if not ranked or ranked[0][0] < LOCATOR_BELOW:
             seen = set(pool)
             extra = [k for k in self._locator_hits(q) if k in acc and k not in seen]
             if extra:
-                ranked = sorted(ranked + rerank(q, self._fts_rows(extra, acc)),
-                                key=lambda sk: (sk[0], acc.get(sk[1], 0.0)), reverse=True)
+                ranked = rerank(q, found + self._fts_rows(extra, acc))
         best = ranked[:rows]
         if not best:
             return []

@@ -262,6 +262,7 @@ def _dedupe(items: list[str]) -> list[str]:
 
 _ROMAN = re.compile(r"(?=[ivxlc])(?:c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _PAGE_TOKEN = re.compile(r"[a-z]?\d[a-z0-9]*")
+_LETTERED_PAGE = re.compile(r"[a-z]?(\d{1,6})[a-z]?")
 MAX_LOCATOR_VALUES = 12
 MAX_LOCATOR_FAMILIES = 8
 
@@ -288,12 +289,12 @@ def locator_keys(q: QueryTerms) -> LocatorKeys:
     """Candidate volume, first-page and year values of a digested reference string.
 
     Pages may be article numbers (``e1002``, ``A15``, ``09MF07``, cut like
-    `page_key` cuts a record's page) or lower-case roman numerals (``vii``).
+    `page_key` cuts a record's page) or lower-case roman numerals (``vii``);
+    a number with one letter glued on (``16E``) is offered bare as well.
     A leading number is the citation label (``[1]``, ``(1)``), not a locator.
     """
-    toks = q.folded.split()
-    if toks and toks[0].isdigit():
-        toks = toks[1:]
+    raw = q.folded.split()
+    toks = raw[1:] if raw and raw[0].isdigit() else raw
     digits = [t for t in toks if t.isdigit() and len(t) <= 6]
     years = frozenset(int(t) for t in digits if len(t) == 4 and 1500 <= int(t) <= 2099)
     volumes = _dedupe([v for t in digits for v in (t, t.lstrip("0") or "0")])
@@ -303,11 +304,19 @@ def locator_keys(q: QueryTerms) -> LocatorKeys:
             pages.append(page_key({"page": t}))
         elif len(t) <= 6 and _ROMAN.fullmatch(t):
             pages.append(t)
+    pages += _bare_pages(raw[1:] if raw and raw[0][0].isdigit() else raw)  # not a label glued on: "1S. Das"
     return LocatorKeys(volumes=tuple(volumes[:MAX_LOCATOR_VALUES]),
                        pages=tuple(_dedupe([p for p in pages if p])[:MAX_LOCATOR_VALUES]), years=years,
                        repeated=frozenset(t for t, n in Counter(toks).items() if n > 1),
                        families=tuple(_dedupe([t for t in toks if len(t) >= 2 and t.isalpha()
                                                and t not in STOPWORDS])[:MAX_LOCATOR_FAMILIES]))
+
+
+def _bare_pages(toks: list[str]) -> list[str]:
+    """The number of each page-like token with one letter (``16e``, ``a15`` → ``16``, ``15``), offered after
+    the tokens as they are: a letter glued to a page number is as often a misread or a stray character as an
+    article-number prefix."""
+    return [m.group(1) for t in toks if not t.isdigit() and (m := _LETTERED_PAGE.fullmatch(t))]
 
 
 def _parse_numbers(numbers: str) -> dict[str, list[str]]:
@@ -403,8 +412,16 @@ def rerank_score(q: QueryTerms, title: str, authors: str, numbers: str) -> float
     return round(min(score, 1.0), 4)
 
 
+def _names_unexplained(authors: str, q: QueryTerms) -> bool:
+    """The record lists authors and the string names none of them: a string that names no author of a work
+    with authors is less likely a citation of it than of an equally similar work without authors."""
+    names = [a for a in authors.split() if not a.startswith("#")]
+    return bool(names) and not any(a in q.tokens for a in names)
+
+
 def rerank(q: QueryTerms, rows: list[tuple[Any, str, str, str, float]]) -> list[tuple[float, Any]]:
-    """`rows` are (key, title, authors, numbers, fts_score); best first by (similarity, fts_score)."""
-    scored = [(rerank_score(q, r[1], r[2], r[3]), r[4], r[0]) for r in rows]
-    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
-    return [(s, key) for s, _, key in scored]
+    """`rows` are (key, title, authors, numbers, fts_score); best first by similarity, then (among equals)
+    records whose authors are named or absent, then fts_score."""
+    scored = [(rerank_score(q, r[1], r[2], r[3]), not _names_unexplained(r[2], q), r[4], r[0]) for r in rows]
+    scored.sort(key=lambda t: t[:3], reverse=True)
+    return [(s, key) for s, _, _, key in scored]

@@ -295,12 +295,12 @@ class TantivyIndex(LocalIndex):
             ids = searcher.fast_field_values("id", [addr for _, addr in hits])
             acc = {int(i): float(s) for (s, _), i in zip(hits, ids, strict=True) if i is not None}
         pool = heapq.nlargest(len(acc), acc, key=acc.__getitem__)
-        ranked = rerank(q, self._rank_rows(pool, acc))
+        found = self._rank_rows(pool, acc)
+        ranked = rerank(q, found)
         if not ranked or ranked[0][0] < LOCATOR_BELOW:
             extra = [k for k in self._locator_hits(q) if k not in acc]
             if extra:
-                ranked = sorted(ranked + rerank(q, self._rank_rows(extra, acc)),
-                                key=lambda sk: (sk[0], acc.get(sk[1], 0.0)), reverse=True)
+                ranked = rerank(q, found + self._rank_rows(extra, acc))
         best = ranked[:rows]
         if not best:
             return []
