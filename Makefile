@@ -58,6 +58,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py
 	$(PY) benchmarks/bench_generalise.py --split test
 	$(PY) benchmarks/bench_generalise.py --split fresh
+	$(PY) benchmarks/bench_generalise.py --split fresh2
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

