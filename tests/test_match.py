@@ -1011,3 +1011,42 @@ def test_a_whole_team_names_its_paper_in_a_volume() -> None:
     again = rec("10.9999/oral.2021.77", "Acid-sensing ion channels in orthodontic pain", team,
                 "International Journal of Oral Science", 2021, "13", "", "77", short="Int J Oral Sci")
     assert validate(parsed(text), [w, again, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_a_doi_printed_inside_a_letter_about_it_is_not_the_letters() -> None:
+    # the entry is a letter about the work whose title and DOI it quotes: that work is not the entry's
+    text = ('Sberna G, et al. Letter of concern re: "Tidal mixing and oxygen renewal in a sill fjord. '
+            'J Fjord Sci. 2019;12(3):201-215. doi: 10.9999/fjord.2019.001.". J Fjord Sci. 2021;14(7):1129-1130.')
+    m = validate(parsed(text), [FJORD])
+    assert m.verdict not in ("verified", "corrected")
+    # the work's own entry with its DOI is still taken
+    own = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. doi: 10.9999/fjord.2019.001."
+    assert validate(parsed(own), [FJORD]).doi == FJORD.doi
+
+
+def test_pages_of_a_part_name_the_part_not_the_book() -> None:
+    book = rec("10.9999/cab.2002", "Designing a structured cabling system", [("Elliott", "B")], "", 2002)
+    book.fields.pop("container-title")
+    preface = rec("10.9999/cab.2002.ix", "Preface", [("Elliott", "B")], "Designing a structured cabling system",
+                  2002, page="ix-x")
+    m = validate(parsed("T. Ou, B. Elliott, Designing a Structured Cabling System, (2002), p. ix–x."),
+                 [book, preface])
+    assert m.doi == preface.doi
+    m = validate(parsed("B. Elliott, Designing a Structured Cabling System, (2002)."), [book, preface])
+    assert m.doi == book.doi
+
+
+def test_another_part_numeral_is_another_paper_of_the_series() -> None:
+    part = rec("10.9999/kin.42", "Kinetics of heterolysis of organohalogen compounds: XLII. Effect of aprotic "
+               "solvent on the rate of dehydrochlorination", [("Ponomarev", "N E"), ("Dvorko", "G F")],
+               "Russian Journal of General Chemistry", 2005, "75", "10", "1517-1523")
+    text = ("Ponomarev NE, Dvorko GF. 2005. Kinetics of heterolysis of organohalogen compounds: XLI. Solvent effect "
+            "on the rate of solvolysis. Russian Journal of General Chemistry, 75(9): 1430–1436.")
+    ev = compare(RefView(text, parsed(text).fields), part)
+    assert ev.title_numbers_mismatch >= 1
+    assert validate(parsed(text), [part]).verdict not in ("verified", "corrected")
+    # the same numeral read by OCR (`XLIl`) or with a letter slip (`XLIIb`) is no other part
+    for shown in ("XLIl", "XLIIb"):
+        text = ("Ponomarev NE, Dvorko GF. 2005. Kinetics of heterolysis of organohalogen compounds: " + shown +
+                ". Effect of aprotic solvent on the rate of dehydrochlorination. Russ J Gen Chem, 75(10): 1517–1523.")
+        assert compare(RefView(text, parsed(text).fields), part).title_numbers_mismatch == 0, shown

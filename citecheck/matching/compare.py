@@ -644,7 +644,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         if not m and (ev.title_cov or 0) >= 0.5 and view.wordset & NOTICE_WORDS and not (
                 set(words(title)) & NOTICE_WORDS):
             ev.notice_mismatch = True  # the string cites a notice (`Corrigendum to …`) about this record
-        ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else _title_numbers_missing(shown_title, view)
+        ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else (
+            _title_numbers_missing(shown_title, view) + _other_part(title, view))
         sub = f.get("citecheck:subtitle")
         if isinstance(sub, str) and sub:
             alt, win = _title_score(f"{title}: {sub}", view)
@@ -807,7 +808,8 @@ DAMAGED_NAME_MIN = 16
 
 
 def _title_numbers_missing(title: str, view: RefView) -> int:
-    """Words with digits of the record's title that the string does not show (`Part 2` cited as `Part 3`).
+    """Words with digits of the record's title, and Roman part numerals, that the string does not show (`Part 2`
+    cited as `Part 3`, `XLII` as `XLI`).
 
     Not missing: a number shown with a letter slip or an OCR look-alike (`1SN` for `15N`), and
     numbers in the part of the title before the first or after the last word the string shows when
@@ -833,9 +835,35 @@ def _title_numbers_missing(title: str, view: RefView) -> int:
     ends = bool(shown and view.words) and view.words[-1] == tw[shown[-1]]
     cut = len(tw) - len(tail) if lost_with_words(tail) or ends else len(tw)
     canon = {ocr_canon(w) for w in view.words}
-    return sum(1 for w in tw[start:cut] if any(c.isdigit() for c in w) and w not in view.wordset
-               and w not in view.folded and w not in view.label_words and not _letter_slip(w, view)
-               and ocr_canon(w) not in canon)
+    digits = sum(1 for w in tw[start:cut] if any(c.isdigit() for c in w) and w not in view.wordset
+                 and w not in view.folded and w not in view.label_words and not _letter_slip(w, view)
+                 and ocr_canon(w) not in canon)
+    return digits + sum(1 for w in tw[start:cut] if _PART_NUMERAL.fullmatch(w) and w not in view.wordset
+                        and ocr_canon(w) not in canon and not _numeral_slip(w, view))
+
+
+def _numeral_slip(numeral: str, view: RefView) -> bool:
+    """The string shows the numeral with one letter garbled into a non-numeral (`IIb` for `III`); another
+    numeral (`XLI` for `XLII`) is another part."""
+    return any(not _PART_NUMERAL.fullmatch(w) and Levenshtein.distance(w, numeral, score_cutoff=1) <= 1
+               for w in view.words if len(w) >= 2)
+
+
+def _other_part(title: str, view: RefView) -> int:
+    """1 when the string shows another part numeral where the record's title has its own (`Compounds: XLI.`
+    for `Compounds: XLII.`: the series' previous paper), else 0."""
+    tw, sw = words(title), view.words
+    pairs = {(sw[j], ocr_canon(sw[j + 1])) for j in range(len(sw) - 1)}
+    for i in range(1, len(tw)):
+        if _PART_NUMERAL.fullmatch(tw[i]) and (tw[i - 1], ocr_canon(tw[i])) not in pairs:
+            if any(sw[j] == tw[i - 1] and _PART_NUMERAL.fullmatch(sw[j + 1]) for j in range(len(sw) - 1)):
+                return 1
+    return 0
+
+
+_PART_NUMERAL = re.compile(r"(?=[ivxl]{2})(?:x{0,3}|xl|lx{0,3})(?:ix|iv|v?i{0,3})")
+"""A Roman numeral of two letters or more up to 89 (`II`, `XLI`): a series part (`… Compounds: XLI.`); `XLII` is
+the next paper of the series. Letters c, d, m are left out: `mix`, `did`, `dim` are words."""
 
 
 def _letter_slip(word: str, view: RefView) -> bool:

@@ -694,12 +694,16 @@ def _decisive(ea: Evidence, eb: Evidence) -> bool | None:
     return None
 
 
-def _volume_of(whole: Record, part: Record) -> bool:
-    """`whole` is the authorless volume (proceedings, book) that `part` is published in: its title is the
-    part's container title."""
+def _contains(whole: Record, part: Record) -> bool:
+    """`whole` is the volume (proceedings, book) that `part` is published in: its title is the part's
+    container title."""
     title = fold(str(whole.fields.get("title") or ""))
-    return bool(title) and not whole.fields.get("author") and any(
-        fuzz.ratio(title, fold(c)) >= 90 for c in container_titles(part.fields))
+    return bool(title) and any(fuzz.ratio(title, fold(c)) >= 90 for c in container_titles(part.fields))
+
+
+def _volume_of(whole: Record, part: Record) -> bool:
+    """`whole` is the authorless volume that `part` is published in."""
+    return not whole.fields.get("author") and _contains(whole, part)
 
 
 def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
@@ -711,6 +715,11 @@ def _separable(a: Scored, b: Scored, etal: bool = False) -> bool:
     if ea.first_author == 1.0 and _volume_of(b.record, a.record):
         return True  # `R. Schinzinger, Proceedings of … (1984)`: the author's paper, not the volume it is in
     if eb.first_author == 1.0 and _volume_of(a.record, b.record):
+        return False
+    # the string's pages are the part's, and the book they are in shows none: the part (`Preface`, p. ix–x)
+    if ea.page == 1.0 and eb.page is None and _contains(b.record, a.record):
+        return True
+    if eb.page == 1.0 and ea.page is None and _contains(a.record, b.record):
         return False
     keys = ("year", "volume", "issue", "page", "first_author", "journal")
     wins = sum(1 for k in keys if getattr(ea, k) == 1.0 and getattr(eb, k) == 0.0)
@@ -753,7 +762,7 @@ def validate(ref: Reference, candidates: list[Record]) -> Match:
     doi = view.doi
     if doi:
         own = next((s for s in scored if s.record.doi == doi), None)
-        if own and (own.p >= DOI_ACCEPT or (own.evidence.title or 0) >= STRONG_TITLE):
+        if own and (own.p >= DOI_ACCEPT or ((own.evidence.title or 0) >= STRONG_TITLE and not _cited_inside(own))):
             return _accept(ref, view, own, [], [s for s in scored if s is not own])
         best = next((s for s in scored if s.record.doi != doi), None)
         if best and best.p >= ACCEPT and not _close_rival(best, scored, view.etal):
@@ -769,6 +778,13 @@ def validate(ref: Reference, candidates: list[Record]) -> Match:
         return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=(own or best).record if (own or best) else None,
                      confidence=round((own or best).p if (own or best) else 0.0, 4), candidates=shown, reason=reason)
     return _decide(ref, view, scored)
+
+
+def _cited_inside(own: Scored) -> bool:
+    """The printed DOI's record is a work the entry cites, not the entry's own: its title is shown but other
+    people come first and the rest of the string is not its (`Sberna G. Letter of concern re: "<title>. doi:
+    <DOI>". J Infect Chemother 2021;27:1129`)."""
+    return own.evidence.first_author == 0.0 and own.p < WEAK
 
 
 def _close_rival(best: Scored, scored: list[Scored], etal: bool = False) -> Scored | None:
