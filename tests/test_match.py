@@ -1050,3 +1050,24 @@ def test_another_part_numeral_is_another_paper_of_the_series() -> None:
         text = ("Ponomarev NE, Dvorko GF. 2005. Kinetics of heterolysis of organohalogen compounds: " + shown +
                 ". Effect of aprotic solvent on the rate of dehydrochlorination. Russ J Gen Chem, 75(10): 1517–1523.")
         assert compare(RefView(text, parsed(text).fields), part).title_numbers_mismatch == 0, shown
+
+
+def test_a_journal_read_by_ocr_or_misspelt_is_no_other_journal() -> None:
+    # OCR look-alikes in the journal's name (`5ci` for `Sci`, `Fjorcl`): still the record's journal
+    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. J Fjorcl 5ci. 2019;12(3):201-15."
+    assert compare(RefView(text, {}), FJORD).journal == 1.0
+    # a misspelt abbreviation is no other journal: the title and people take the work despite a wrong year
+    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. Jour Fjrd Sci. 2016;12(3):201-15."
+    m = validate(parsed(text), [FJORD, OTHER])
+    assert m.doi == FJORD.doi and m.verdict == "corrected" and "issued" in {d.field for d in m.diffs}
+    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. Coastal Geol Lett. 2016;12:201-15."
+    assert validate(parsed(text), [FJORD, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_a_notice_about_the_work_is_no_twin_of_it() -> None:
+    notice = rec("10.9999/fjord.2019.077", "Corrigendum: Tidal mixing and oxygen renewal in a sill fjord",
+                 [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")], "Journal of Fjord Science", 2019, "12", "5", "900")
+    # (the journal misspelt, so that the title has to name the work: a notice sharing it must not block that)
+    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. Jour Fjrd Sci. 2016;12(3):201-15."
+    m = validate(parsed(text), [FJORD, notice, OTHER])
+    assert m.doi == FJORD.doi and m.verdict == "corrected"

@@ -273,6 +273,11 @@ class RefView:
         return any(any(c.isdigit() for c in w) and sum(c.isalpha() for c in w) >= 2 for w in self.words)
 
     @cached_property
+    def ocr_word_list(self) -> list[str]:
+        """The string's words in order with OCR's look-alikes made one (`Soc 5ci Med` → `soc scl med`)."""
+        return [ocr_canon(w) for w in self.words]
+
+    @cached_property
     def window_ocr(self) -> list[str]:
         return [ocr_canon(w) for w in self.window_folds]
 
@@ -708,6 +713,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
             ev.journal = 1.0
         if not ev.journal and any(_damaged_container(fold(c), view.folded) for c in conts):
             ev.journal = 1.0
+        if not ev.journal and view.ocr_damaged and any(
+                find_in_words(" ".join(ocr_canon(w) for w in words(c)), view.ocr_word_list) for c in conts):
+            ev.journal = 1.0  # read by OCR with look-alikes (`Co1d Spring Harbor`, `Soc 5ci Med`)
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
     canon = {ocr_canon(v) for v in vocab if len(v) >= 3}

@@ -63,7 +63,7 @@ from citecheck.matching.compare import (
     strip_label,
 )
 from citecheck.matching.diffs import author_diffs, classify_text, classify_value, name_text
-from citecheck.matching.journals import is_abbreviation, journal_equal, significant, words
+from citecheck.matching.journals import abbreviation_typo, is_abbreviation, journal_equal, significant, words
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference, Verdict
 from citecheck.text import has_cjk, unify_dashes
@@ -287,8 +287,8 @@ def _same_order(title: str, window: str) -> bool:
 
 
 def _other_journal(view: RefView, ev: Evidence, rec: CSL) -> bool:
-    """The string names a journal, and it is not the record's (nor its abbreviation, nor its beginning
-    where the entry breaks off); unparsed, words of the string that the record does not explain."""
+    """The string names a journal, and it is not the record's (nor its abbreviation, misspelt or not, nor its
+    beginning where the entry breaks off); unparsed, words of the string that the record does not explain."""
     if ev.journal != 0.0:
         return False
     ours = view.fields.get("container-title")
@@ -297,7 +297,7 @@ def _other_journal(view: RefView, ev: Evidence, rec: CSL) -> bool:
     conts = container_titles(rec)
     return bool(conts) and not any(
         journal_equal(ours, c) or is_abbreviation(ours, c) or is_abbreviation(c, ours)
-        or fold(c).startswith(fold(ours)) for c in conts)
+        or fold(c).startswith(fold(ours)) or abbreviation_typo(ours, c) for c in conts)
 
 
 def _breaks_off(view: RefView, window: str) -> bool:
@@ -876,8 +876,9 @@ def _tie_reason(best: Scored, rival: Scored) -> str:
 
 def _same_title(a: Record, b: Record) -> bool:
     """Two records with one title (a twin registration, a copy), not two titles the string both shows (two
-    entries run together)."""
-    return fuzz.ratio(fold(str(a.fields.get("title") or "")), fold(str(b.fields.get("title") or ""))) >= 90
+    entries run together, nor a notice about the other: `Corrigendum: <title>`)."""
+    ta, tb = a.fields.get("title"), b.fields.get("title")
+    return notice_title(ta) == notice_title(tb) and fuzz.ratio(fold(str(ta or "")), fold(str(tb or ""))) >= 90
 
 
 def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored]) -> tuple[str, list[str]] | None:
