@@ -1065,9 +1065,12 @@ def test_a_journal_read_by_ocr_or_misspelt_is_no_other_journal() -> None:
 
 
 def test_a_notice_about_the_work_is_no_twin_of_it() -> None:
-    notice = rec("10.9999/fjord.2019.077", "Corrigendum: Tidal mixing and oxygen renewal in a sill fjord",
-                 [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")], "Journal of Fjord Science", 2019, "12", "5", "900")
-    # (the journal misspelt, so that the title has to name the work: a notice sharing it must not block that)
-    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. Jour Fjrd Sci. 2016;12(3):201-15."
-    m = validate(parsed(text), [FJORD, notice, OTHER])
-    assert m.doi == FJORD.doi and m.verdict == "corrected"
+    title = "Transcription factor NAC075 delays leaf senescence by deterring reactive oxygen species accumulation"
+    team = [("Kan", "C"), ("Zhang", "Y"), ("Wang", "H")]
+    work = rec("10.9999/plant.2021.1", title, team, "Frontiers in Plant Science", 2021, "12", "", "634040")
+    notice = rec("10.9999/plant.2021.2", "Corrigendum: " + title, team, "Frontiers in Plant Science", 2021, "12", "",
+                 "691607")
+    # the journal misspelt and the year wrong: the title has to name the work, and the notice must not block it
+    text = f"Kan C, Zhang Y, Wang H. 2023. {title}. Frot Plant Sci 12: 634040."
+    m = validate(parsed(text), [work, notice, OTHER])
+    assert m.doi == work.doi and m.verdict == "corrected"
