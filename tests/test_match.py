@@ -1074,3 +1074,18 @@ def test_a_notice_about_the_work_is_no_twin_of_it() -> None:
     text = f"Kan C, Zhang Y, Wang H. 2023. {title}. Frot Plant Sci 12: 634040."
     m = validate(parsed(text), [work, notice, OTHER])
     assert m.doi == work.doi and m.verdict == "corrected"
+
+
+def test_two_entries_of_a_style_without_titles_run_together() -> None:
+    first = rec("10.9999/nai.2021", "Zone refining of sodium iodide", [("Suerfu", "B"), ("Calaprice", "F")],
+                "Physical Review Applied", 2021, "16", short="Phys Rev Appl")
+    second = rec("10.9999/ren.1979", "Renal vascular responses to endoperoxides", [("Oliver", "J A"),
+                 ("Sciacca", "R R")], "American Journal of Physiology", 1979, "236", "3", "H427-H433",
+                 short="Am J Physiol")
+    text = "B. Suerfu, F. Calaprice, Phys. Rev. Applied, 16 (2021).. J.A. Oliver, R.R. Sciacca, Am. J. Physiol., " \
+           "236 (1979) H427–H433."
+    ev = compare(RefView(text, parsed(text).fields), second)
+    assert ev.after_other_entry
+    assert compare(RefView(text, parsed(text).fields), first).unexplained_numbers == 0  # the tail is not its
+    m = validate(parsed(text), [second, first, OTHER])
+    assert m.doi == first.doi and ("reference", "merged_entries") in {(d.field, d.kind) for d in m.diffs}

@@ -900,7 +900,9 @@ def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
     if not titled and not family:
         return -1, ""
     if not titled:
-        anchors = anchors[:1]  # without the title only the first page is specific enough to end an entry
+        # without the title only the first page is specific enough to end an entry (the volume, for a record
+        # without pages: `Phys. Rev. Applied 16 (2021).`)
+        anchors = anchors[:1] if anchors[0] else anchors[1:2]
     pos = -1
     for a in anchors:  # the most specific number shown: a second reference may share a year or volume
         if a:
@@ -928,7 +930,8 @@ def merged_head(view: RefView, rec: CSL) -> tuple[int, str]:
     """(word index, text) where this record's entry starts when another reference precedes it in the string.
 
     The record's first author must stand after at least four words and a year of
-    something else, and the record's title must follow that point; (0, "") otherwise.
+    something else, and the record's title must follow that point — in a style without titles, its
+    first page; (0, "") otherwise.
     """
     authors = rec.get("author") or []
     fam = [w for w in words(str(authors[0].get("family") or authors[0].get("literal") or ""))
@@ -943,12 +946,22 @@ def merged_head(view: RefView, rec: CSL) -> tuple[int, str]:
         if sum(1 for w in before if len(w) > 2 and not w.isdigit()) < 4 or not any(
                 _YEAR_RE.fullmatch(w) for w in before):
             return 0, ""
-        if not _title_before(rec, " ".join(ws[i:])):
-            return 0, ""
-        if _title_before(rec, " ".join(before)):
-            return 0, ""  # the record's title is (also) in front: no other reference there
+        if _title_shown(rec, view):
+            if not _title_before(rec, " ".join(ws[i:])):
+                return 0, ""
+            if _title_before(rec, " ".join(before)):
+                return 0, ""  # the record's title is (also) in front: no other reference there
+        else:  # a style without titles: the record's first page follows its first author, and not before
+            fp = words(first_page(rec.get("page")))
+            if not fp or fp[0] not in ws[i:] or fp[0] in before:
+                return 0, ""
         return i, " ".join(before)
     return 0, ""
+
+
+def _title_shown(rec: CSL, view: RefView) -> bool:
+    """The string shows the record's title (or the record has none to show)."""
+    return _title_before(rec, view.body)
 
 
 def _title_before(rec: CSL, head: str) -> bool:

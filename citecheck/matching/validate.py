@@ -687,7 +687,11 @@ def _decisive(ea: Evidence, eb: Evidence) -> bool | None:
     (`Corrigendum to X`) cites the notice, not X — and one citing X does not cite its notice.
     """
     ta, tb = ea.title or 0.0, eb.title or 0.0
-    if ea.after_other_entry != eb.after_other_entry and min(ta, tb) >= STRONG_TITLE:
+    # both entries shown by their titles, or (a style without titles) by their people (a first author lost to
+    # damage is unknown, not another person)
+    shown = min(ta, tb) >= STRONG_TITLE or (0.0 not in (ea.first_author, eb.first_author)
+                                            and not (ea.title_cov or eb.title_cov))
+    if ea.after_other_entry != eb.after_other_entry and shown:
         return eb.after_other_entry
     if ea.notice_mismatch != eb.notice_mismatch and (ta if eb.notice_mismatch else tb) >= STRONG_TITLE:
         return eb.notice_mismatch
