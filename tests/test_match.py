@@ -1089,3 +1089,32 @@ def test_two_entries_of_a_style_without_titles_run_together() -> None:
     assert compare(RefView(text, parsed(text).fields), first).unexplained_numbers == 0  # the tail is not its
     m = validate(parsed(text), [second, first, OTHER])
     assert m.doi == first.doi and ("reference", "merged_entries") in {(d.field, d.kind) for d in m.diffs}
+
+
+def test_a_chinese_citation_frame_is_no_words_of_the_work() -> None:
+    # 法学引注 style: 〔1〕Authors：《Title》，载《Journal》Year年第Issue期 — no volume, no pages
+    text = "28 〔1〕A. Berg、P. Lund、M. Ek：《Tidal mixing and oxygen renewal in a sill fjord》，载《Journal of Fjord " \
+           "Science》2019年第3期。"
+    from citecheck.refs import references_from_lines
+    from citecheck.text import normalize
+
+    r = references_from_lines(normalize(text))[0].references[0]
+    assert "volume" not in r.fields  # the entry's own number is a label, not a volume
+    ev = compare(RefView(r.text, r.fields), FJORD)
+    assert ev.string_cov == 1.0 and ev.unexplained_numbers == 0 and (ev.year, ev.issue) == (1.0, 1.0)
+    assert ev.volume is None  # not shown, not contradicted
+    m = validate(r, [FJORD, OTHER])
+    assert m.doi == FJORD.doi and m.verdict in ("verified", "corrected")
+    # with a wrong year, the title, people, journal and issue still name the work; the year is the error
+    m = validate(references_from_lines(normalize(text.replace("2019年", "2016年")))[0].references[0], [FJORD, OTHER])
+    assert m.doi == FJORD.doi and m.verdict == "corrected" and "issued" in {d.field for d in m.diffs}
+
+
+def test_a_wrong_year_is_no_page_or_volume_shown() -> None:
+    from citecheck.matching.validate import conflicts
+
+    text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. J Fjord Sci 2016."
+    ev = compare(RefView(text, {}), FJORD)
+    assert ev.unexplained_numbers == 1 and conflicts(ev) == ["year"]
+    ev = compare(RefView(text.replace("2016.", "2016;31:999."), {}), FJORD)
+    assert {"year", "page", "volume"} <= set(conflicts(ev))

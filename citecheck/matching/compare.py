@@ -67,8 +67,13 @@ def notice_title(title: object) -> bool:
 
 
 def strip_label(text: str) -> str:
-    """The string without its citation number (`[12]`, `12.`, `(3)`)."""
-    return _LEAD_LABEL_RE.sub("", text, count=1)
+    """The string without its citation number (`[12]`, `12.`, `(3)`), or two (`28 [1]`: a list's number before
+    the entry's own)."""
+    text = _LEAD_LABEL_RE.sub("", text, count=1)
+    return _BRACKET_LABEL_RE.sub("", text, count=1)
+
+
+_BRACKET_LABEL_RE = re.compile(r"^\s*\[\s*\d{1,4}\s*\]\s*")
 
 
 def first_page(page: str | None) -> str:
@@ -110,7 +115,25 @@ def without_catalog_number(text: str) -> str:
 
 def _content(ws: list[str]) -> list[str]:
     """Alphabetic words that say something about the work (no filler, numbers or single letters)."""
-    return [w for w in ws if w not in FILLER and not w.isdigit() and (len(w) > 1 or has_cjk(w))]
+    return [w for w in ws if w not in FILLER and not w.isdigit() and (len(w) > 1 or has_cjk(w))
+            and not set(w) <= _CJK_FILLER]
+
+
+_CJK_RUN_RE = re.compile(r"[\u3400-\u9fff]+|[^\u3400-\u9fff]+")
+_CJK_FILLER = frozenset("载第期卷页年月日等见译编著")
+"""Characters of a Chinese citation's frame (`载《BMJ》1989年第6673期`: in, number, issue, volume, page, year,
+et al., see, translated, edited, by): no word of the work."""
+
+
+def _split_cjk(ws: list[str]) -> list[str]:
+    """Words with CJK and other characters run together cut apart (`1989年第6673期` → 1989, 年第, 6673, 期)."""
+    out: list[str] = []
+    for w in ws:
+        if not w.isascii() and has_cjk(w) and not all(has_cjk(c) for c in w):
+            out.extend(_CJK_RUN_RE.findall(w))
+        else:
+            out.append(w)
+    return out
 
 
 @dataclass
@@ -132,7 +155,7 @@ class RefView:
 
     @cached_property
     def words(self) -> list[str]:
-        return words(self.body)
+        return _split_cjk(words(self.body))
 
     @cached_property
     def wordset(self) -> set[str]:
@@ -157,7 +180,7 @@ class RefView:
     def numbers(self) -> list[str]:
         """Digit and page-like tokens (e1002, S12) of the string, label, DOI and URLs excluded."""
         body = _URL_RE.sub(" ", _DOI_RE.sub(" ", self.body))
-        return [w for w in words(body) if any(c.isdigit() for c in w)]
+        return [w for w in _split_cjk(words(body)) if any(c.isdigit() for c in w)]
 
     @cached_property
     def ocr_words(self) -> set[str]:
@@ -743,7 +766,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
                    and not _glued_token(t, glued)
                    and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in canon)]
     ev.unexplained_numbers = len(unexplained)
-    if not unexplained:
+    if not [t for t in unexplained if not (ev.year == 0.0 and _YEAR_RE.fullmatch(t))]:
+        # (a wrong year is the year's disagreement, not a volume or page shown)
         for key in ("volume", "issue"):
             if getattr(ev, key) == 0.0 and not view.fields.get(key):
                 setattr(ev, key, None)  # the string shows no such number: not shown is not contradicted

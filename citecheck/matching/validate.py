@@ -128,9 +128,11 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
     """
     out: list[str] = []
     versioned = bool(doi and _VERSIONED_DOI.search(doi))
-    if ev.page == 0.0 and ev.unexplained_numbers > 0 and (not ev.page_typo or versioned):
+    # numbers shown that the record does not explain, the wrong year aside (it is the year's disagreement)
+    shown = ev.unexplained_numbers - (ev.year == 0.0 and not ev.year_off)
+    if ev.page == 0.0 and shown > 0 and (not ev.page_typo or versioned):
         out.append("page")
-    if ev.volume == 0.0 and ev.unexplained_numbers > 0:
+    if ev.volume == 0.0 and shown > 0:
         out.append("volume")
     if ev.year == 0.0 and not ev.year_off:
         out.append("year")
@@ -341,7 +343,10 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     if _other_journal(view, ev, rec) or (ev.first_author == 0.0 and not named):
         return None  # another journal (a preprint, a conference version) or other people
     people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or named >= 2
-    agree = (["people"] if people else []) + [k for k in ("journal", "year", "volume", "page") if getattr(ev, k) == 1.0]
+    # an issue number (1–12, mostly) counts for a specific title only, not for `News in brief`
+    keys = ("journal", "year", "volume", "issue", "page") if specific >= SPECIFIC_TITLE_WORDS else (
+        "journal", "year", "volume", "page")
+    agree = (["people"] if people else []) + [k for k in keys if getattr(ev, k) == 1.0]
     if _many_people(ev, named):
         agree.append("co-authors")
     if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3 if specific >= SPECIFIC_TITLE_WORDS else 4):

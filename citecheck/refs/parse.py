@@ -36,6 +36,7 @@ anything longer is a merged entry or a whole paragraph, and the CRF is linear bu
 _LABEL_RE = re.compile(
     r"^\s*(?:\[\s*\d{1,4}\s*\]|［\s*\d{1,4}\s*］|\(\s*\d{1,3}\s*\)|\d{1,3}\s*(?:[.、)](?!\d)|\s(?=\D)))\s*"
 )
+_BRACKET_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d{1,4}\s*\]|［\s*\d{1,4}\s*］|〔\s*\d{1,4}\s*〕)\s*")
 # Markdown emphasis (`*Journal*`, `**Title**`); underscores are left alone (URLs use them).
 _EMPHASIS_RE = re.compile(r"(?<![\w*])\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?![\w*])")
 _WS_RE = re.compile(r"\s+")
@@ -82,6 +83,9 @@ def prepare(text: str) -> tuple[str, str, list[Issue]]:
     if m and m.end() < len(text):
         label = m.group().strip()
         text = text[m.end() :]
+        m = _BRACKET_LABEL_RE.match(text)  # a list's number before the entry's own (`28 [1]`, `10 〔1〕`)
+        if m and m.end() < len(text):
+            text = text[m.end() :]
     return finish(text), label, issues
 
 
