@@ -25,15 +25,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import BENCH, ROOT, shared_available, write_section
+from common import BENCH, ROOT, read_reference, shared_available, write_section
 
 from citecheck.matching.compare import RefView, compare
 from citecheck.matching.score import FEATURES, features, fit_logistic, probability
-from citecheck.matching.validate import validate
-from citecheck.model import Match, Record, Reference, Span
-from citecheck.refs.parse import parse_reference
+from citecheck.matching.validate import reference_text, validate
+from citecheck.model import Match, Record
 from citecheck.sources.index import LocalIndex
-from citecheck.text import normalize
 
 OUT = ROOT / "benchmarks" / "out"
 INDEX = OUT / "match_index.sqlite"
@@ -84,11 +82,8 @@ def run_item(
     item: dict, idx: LocalIndex, collect: bool, cache: dict[str, list[Record]] | None = None
 ) -> Outcome:
     t0 = time.perf_counter()
-    s = normalize(item["ref_string"])  # what `citecheck match` does to any text it reads
-    fields, issues = parse_reference(s)
-    ref = Reference(
-        list_id="bench", n=None, raw=s, span=Span(0, len(s), 1), fields=fields, warnings=issues, text=s
-    )
+    ref = read_reference(item["ref_string"])  # what `citecheck match --string` does with it
+    s = reference_text(ref)
     if cache is not None and s in cache:
         cands = cache[s]
     else:
@@ -100,7 +95,7 @@ def run_item(
     out = Outcome(item, m, [c.doi or "" for c in cands], dt)
     if collect:
         truth = (item.get("true_doi") or item.get("target_doi") or "").lower()
-        view = RefView(s, fields)
+        view = RefView(s, ref.fields)
         for c in cands:
             out.rows.append((features(compare(view, c)), int(bool(truth) and c.doi == truth)))
     return out
@@ -211,8 +206,8 @@ def _show(o: Outcome) -> None:
             f"    rec: {r.get('title', '')[:120]} | {r.get('container-title', '')} | "
             f"{r.get('volume')} {r.get('issue')} {r.get('page')} | {r.get('issued')}"
         )
-    s = normalize(o.item["ref_string"])
-    view = RefView(s, parse_reference(s)[0])  # as `run_item` saw it
+    ref = read_reference(o.item["ref_string"])
+    view = RefView(reference_text(ref), ref.fields)  # as `run_item` saw it
     for c in m.candidates[:3]:
         ev = compare(view, c)
         tag = "*" if c.doi == o.target else " "
@@ -268,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
     items = [json.loads(line) for line in (BENCH / "matching.jsonl").open(encoding="utf-8")]
     if args.limit:
         items = items[: args.limit]
-    parse_reference("warm-up 2020")  # load the parser model outside the timing
+    read_reference("warm-up 2020")  # load the parser model outside the timing
     idx.search("warm up", 1)
     cache = load_cache() if args.cached else None
     t0 = time.perf_counter()
@@ -286,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write and not args.limit and not args.fit and not args.cached:
         body = (
             "## Matching (`make bench-match`)\n\n"
-            "`python benchmarks/bench_match.py` — every string of `matching.jsonl` through parse → "
+            "`python benchmarks/bench_match.py` — every string of `matching.jsonl` read as `citecheck match --string` reads it (label, repairs, parser) → "
             f"local-index search (rows={ROWS}) → validate. Precision = correct DOIs / DOIs answered; recall = "
             "correct DOIs / items with a target; `ambiguous` is no answer. A `null` item is right only as "
             "`not_found`. The confidence weights were fitted on this same set (`--fit`; held-out log-loss 0.031 "

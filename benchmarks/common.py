@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from citecheck.model import Reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = (ROOT / ".." / "shared").resolve()
@@ -31,3 +35,15 @@ def write_section(name: str, body: str, path: Path = BENCHMARKS_MD) -> None:
     else:
         new = old.rstrip() + "\n\n" + block + "\n"
     path.write_text(new, encoding="utf-8")
+
+
+def read_reference(string: str) -> Reference:
+    """One reference string read the way `citecheck match --string` reads it: the text's normal form, the
+    citation label, the entry's repairs (full-width punctuation, hyphenation, spacing…), then the parser; its
+    `text` (the repaired entry) is what the sources are searched with."""
+    from citecheck.refs import references_from_lines
+    from citecheck.text import normalize
+
+    lists = references_from_lines(normalize(string).replace("\n", " "))
+    return lists[0].references[0]
+

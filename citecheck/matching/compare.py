@@ -73,7 +73,7 @@ def strip_label(text: str) -> str:
     return _BRACKET_LABEL_RE.sub("", text, count=1)
 
 
-_BRACKET_LABEL_RE = re.compile(r"^\s*\[\s*\d{1,4}\s*\]\s*")
+_BRACKET_LABEL_RE = re.compile(r"^\s*\[\s*\d{1,3}\s*\]\s*")
 
 
 def first_page(page: str | None) -> str:

@@ -36,7 +36,7 @@ anything longer is a merged entry or a whole paragraph, and the CRF is linear bu
 _LABEL_RE = re.compile(
     r"^\s*(?:\[\s*\d{1,4}\s*\]|［\s*\d{1,4}\s*］|\(\s*\d{1,3}\s*\)|\d{1,3}\s*(?:[.、)](?!\d)|\s(?=\D)))\s*"
 )
-_BRACKET_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d{1,4}\s*\]|［\s*\d{1,4}\s*］|〔\s*\d{1,4}\s*〕)\s*")
+_BRACKET_LABEL_RE = re.compile(r"^\s*(?:\[\s*\d{1,3}\s*\]|［\s*\d{1,3}\s*］|〔\s*\d{1,3}\s*〕)\s*")
 # Markdown emphasis (`*Journal*`, `**Title**`); underscores are left alone (URLs use them).
 _EMPHASIS_RE = re.compile(r"(?<![\w*])\*{1,3}(?=\S)|(?<=\S)\*{1,3}(?![\w*])")
 _WS_RE = re.compile(r"\s+")
