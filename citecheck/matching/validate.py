@@ -415,8 +415,9 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
 
 
 TEAM_NAMES = 4
-"""Authors a string must name, all of the record's in its order, for the team to stand for a paper in one
-volume of a journal (one page of it wrong): two papers by the same four or more people in one volume are rare."""
+"""Authors a string must name — its first author first and every author of the record (of its first ten) —
+for the team to stand for a paper in one volume of a journal (one page of it wrong): two papers by the same
+four or more people in one volume are rare."""
 
 
 def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
@@ -432,9 +433,9 @@ def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     journal). Where the people are many (`_many_people`) one number may be the reference's error (a wrong
     volume or page: one number the record does not explain), and a misspelt journal is outweighed by
     issue and first page. A whole team of `TEAM_NAMES` or more, every one of the record's named, is taken
-    with the volume alone (its page may be the error). No other candidate may share first author, journal and year with as good a
-    claim to the people and no disagreeing issue or page; a notice (erratum, reply) shares its article's
-    authors and is never taken this way.
+    with the volume alone (its page may be the error). No other candidate may share first author, journal
+    and year with as good a claim to the people and no disagreeing issue or page; a notice (erratum, reply)
+    shares its article's authors and is never taken this way.
     """
     if (ev.title_cov or 0) >= 0.5 or notice_title(rec.get("title")):
         return None  # a title shown is for the title rules to judge
