@@ -1118,3 +1118,15 @@ def test_a_wrong_year_is_no_page_or_volume_shown() -> None:
     assert ev.unexplained_numbers == 1 and conflicts(ev) == ["year"]
     ev = compare(RefView(text.replace("2016.", "2016;31:999."), {}), FJORD)
     assert {"year", "page", "volume"} <= set(conflicts(ev))
+
+
+def test_two_untitled_entries_of_one_author_run_together() -> None:
+    # the same first author twice, and a word of the first record's title in its journal's name (`Positive`)
+    first = rec("10.9999/pbi.1999", "Positive social science", [("Penneys", "N S"), ("Seligman", "M E P")],
+                "Journal of Positive Behavior Interventions", 1999, "1", "3", "181-182")
+    second = rec("10.9999/pg.1977", "Inhibitors of prostaglandin biosynthesis", [("Penneys", "N S"), ("Lord", "J T"),
+                 ("Ziboh", "V A")], "Prostaglandins", 1977, "14", "2", "355-362")
+    text = ("48 Penneys NS, Seligman MEP. Journal of Positive Behavior Interventions, 1999, 1: 181–182 "
+            "Penneys NS, Lord JT, Ziboh VA. Prostaglandins, 1977, 14: 355–362")
+    m = validate(parsed(text), [second, first, OTHER])
+    assert m.doi == first.doi and m.verdict == "corrected"

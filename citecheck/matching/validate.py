@@ -696,7 +696,7 @@ def _decisive(ea: Evidence, eb: Evidence) -> bool | None:
     # both entries shown by their titles, or (a style without titles) by their people (a first author lost to
     # damage is unknown, not another person)
     shown = min(ta, tb) >= STRONG_TITLE or (0.0 not in (ea.first_author, eb.first_author)
-                                            and not (ea.title_cov or eb.title_cov))
+                                            and max(ea.title_cov or 0.0, eb.title_cov or 0.0) < 0.5)
     if ea.after_other_entry != eb.after_other_entry and shown:
         return eb.after_other_entry
     if ea.notice_mismatch != eb.notice_mismatch and (ta if eb.notice_mismatch else tb) >= STRONG_TITLE:
