@@ -59,6 +59,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py --split test
 	$(PY) benchmarks/bench_generalise.py --split fresh
 	$(PY) benchmarks/bench_generalise.py --split fresh2
+	$(PY) benchmarks/bench_generalise.py --split fresh3
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

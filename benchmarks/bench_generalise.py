@@ -96,13 +96,17 @@ SPLIT_TEXT = {
               "`law-citation-manual` 0.729 —, then (this run) after a fourth round for which that style's format "
               "(`〔1〕Authors：《Title》，载《Journal》2021年第6期。`) was examined on other records (seed 4242); the "
               "other 32 styles stay unseen, and the benchmark now reads each string as `citecheck match --string` "
-              "does (label, repairs, parser)"
+              "does (label, repairs, parser)",
+    "fresh3": "the **fresh3** split: made after the fourth round of matcher changes (2026-12-05, evening) and "
+              "measured once, no string of it read; its 33 styles drawn like fresh2's (seed 20261217) from the "
+              "independent English styles of no other split nor of the scratch development sets read that evening "
+              "(`generate_strings.py --split fresh3`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
-    """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`, `fresh`
-    or `fresh2`."""
+    """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`, `fresh`,
+    `fresh2` or `fresh3`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

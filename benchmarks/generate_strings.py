@@ -153,9 +153,37 @@ FRESH2_STYLES: dict[str, str] = {
 }
 FRESH2_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh2.jsonl"
 
+FRESH3_SEED = 20261217
+FRESH3_STYLES: dict[str, str] = {
+    # A fifth split, made after the fourth round of matcher changes (2026-12-05, evening) and measured once. Its
+    # styles were drawn like FRESH2_STYLES (random.Random(20261217), English independent styles of no other split
+    # nor of the scratch development sets read that evening; no Chinese style is left unused).
+    "arzneimitteltherapie": "numeric", "south-african-medical-journal": "numeric",
+    "journal-of-chemometrics": "numeric", "journal-of-science-and-medicine-in-sport": "numeric",
+    "american-society-of-mechanical-engineers": "numeric", "international-journal-of-nuclear-security": "numeric",
+    "journal-of-occupational-and-environmental-medicine": "numeric",
+    "earthquake-engineering-and-structural-dynamics": "numeric", "allergy": "numeric",
+    "journal-of-bone-and-mineral-research": "numeric", "american-journal-of-plant-sciences": "numeric",
+    "annals-of-the-new-york-academy-of-sciences": "numeric", "chemical-and-pharmaceutical-bulletin": "physics",
+    "journal-of-environmental-science-and-health-part-b": "physics",
+    "journal-of-the-american-society-of-brewing-chemists": "physics", "aci-materials-journal": "physics",
+    "firephyschem": "physics", "american-anthropological-association": "author-date",
+    "bakhtiniana-journal-of-discourse-studies": "author-date",
+    "international-journal-of-spatial-data-infrastructures-research": "author-date",
+    "pensoft-journals": "author-date", "monash-university-csiro": "author-date",
+    "edward-elgar-business-and-social-sciences": "author-date",
+    "technische-universitat-dresden-betriebswirtschaftslehre-logistik-author-date": "author-date",
+    "rever-revista-de-estudos-da-religiao": "author-date", "journal-of-neurophysiology": "author-date",
+    "journal-of-product-innovation-management": "author-date", "archeologia-e-calcolatori": "author-date",
+    "offa": "author-date", "zeitschrift-fur-theologie-und-philosophie": "note",
+    "zeitschrift-fur-religionswissenschaft-note": "note", "mhra-notes": "note",
+    "new-harts-rules-notes-initials-no-url": "note",
+}
+FRESH3_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh3.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
-    "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES),
+    "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
