@@ -1130,3 +1130,14 @@ def test_two_untitled_entries_of_one_author_run_together() -> None:
             "Penneys NS, Lord JT, Ziboh VA. Prostaglandins, 1977, 14: 355–362")
     m = validate(parsed(text), [second, first, OTHER])
     assert m.doi == first.doi and m.verdict == "corrected"
+
+
+def test_a_co_author_leading_another_list_does_not_name_the_paper() -> None:
+    # `Li C, Wang M` is not the paper of `Wang, Gong, Lan …` in that issue: Wang is named, but not first
+    team = rec("10.9999/cpb.22.5", "Biopharmaceutics of timosaponin", [("Wang", "M"), ("Gong", "X"), ("Lan", "Y")],
+               "Current Pharmaceutical Biotechnology", 2021, "22", "5", "672-681", short="Curr Pharm Biotechnol")
+    m = validate(parsed("Li, C.; Wang, M. Curr Pharm Biotechnol 2021, 22(5)."), [team, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+    # its own people, first author first, do
+    m = validate(parsed("Wang, M.; Gong, X.; Lan, Y. Curr Pharm Biotechnol 2021, 22(5)."), [team, OTHER])
+    assert m.doi == team.doi and m.verdict in ("verified", "corrected")

@@ -404,6 +404,8 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
         return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
     if ev.first_author != 1.0 or ev.journal != 1.0 or ev.unexplained_numbers > 2:
         return None
+    if not _first_in_place(view, rec) and _named(ev, rec) < 3:
+        return None  # another person leads the string and few of the record's people follow
     if doubts[0] == "page":
         if ev.volume == 1.0 and ev.year == 1.0 and _same_last_page(view, rec):
             return "page", ["first author", "journal", "volume", "year", "last page"]
@@ -412,6 +414,25 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
     if ev.page != 1.0 or getattr(ev, other) != 1.0 or ev.unexplained_numbers > 1:
         return None
     return doubts[0], ["first author", "journal", other, "first page"]
+
+
+def _first_in_place(view: RefView, rec: CSL) -> bool:
+    """The string's first person (as parsed) is the record's first author — not a co-author who leads another
+    list (`Li C, Wang M. Curr Pharm Biotechnol 2021;22(5)` is not `Wang, Gong, Lan …`; with three or more of
+    the record's people named, a name added in front is the reference's slip). True when either side names
+    no one."""
+    parsed = view.fields.get("author") or []
+    first = parsed[0] if parsed and isinstance(parsed[0], dict) else None
+    authors = rec.get("author") or []
+    lead = authors[0] if authors and isinstance(authors[0], dict) else None
+    if not first or not lead:
+        return True
+    ours = words(" ".join(str(first.get(k) or "") for k in ("family", "given", "literal")))
+    theirs = [w for w in words(str(lead.get("family") or lead.get("literal") or "")) if len(w) > 1]
+    if not ours or not theirs:
+        return True
+    return any(t in ours or (len(t) >= 5 and any(Levenshtein.distance(t, o, score_cutoff=1) <= 1 for o in ours))
+               for t in theirs)
 
 
 TEAM_NAMES = 4
@@ -441,6 +462,8 @@ def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
         return None  # a title shown is for the title rules to judge
     if ev.first_author != 1.0 or ev.year != 1.0 or ev.unexplained_numbers > 1:
         return None
+    if not _first_in_place(view, rec) and _named(ev, rec) < 3:
+        return None  # another person leads the string and few of the record's people follow
     untitled = bool(view.fields) and not view.fields.get("title")  # parsed, and no title found
     if round((1 - ev.string_cov) * len(view.content_words)) > (2 if untitled else 1):
         return None  # words the record does not explain: another work's title (not a name added, a typo)
