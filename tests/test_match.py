@@ -1141,3 +1141,33 @@ def test_a_co_author_leading_another_list_does_not_name_the_paper() -> None:
     # its own people, first author first, do
     m = validate(parsed("Wang, M.; Gong, X.; Lan, Y. Curr Pharm Biotechnol 2021, 22(5)."), [team, OTHER])
     assert m.doi == team.doi and m.verdict in ("verified", "corrected")
+
+
+def test_an_abstract_of_the_work_in_another_venue_is_not_the_work() -> None:
+    # ChemInform re-publishes abstracts of articles under their titles: the string citing the article (absent
+    # from the sources) is not the abstract
+    abstract = rec("10.9999/chin.2015.33", "ChemInform Abstract: Tidal mixing and oxygen renewal in a sill fjord",
+                   [("Berg", "Anna"), ("Lund", "Per"), ("Ek", "Maja")], "ChemInform", 2015, "46", "33")
+    text = "Berg A, Lund P, Ek M: Tidal mixing and oxygen renewal in a sill fjord. Journal of Fjord Science 2015;"
+    assert validate(parsed(text), [abstract, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_a_title_shown_that_is_another_candidates_holds_back_a_people_only_fit() -> None:
+    team = [("Chiu", "Y Y"), ("Castro", "J A"), ("Poljak", "R J")]
+    sibling = rec("10.9999/bio.1978", "Amino acid sequence of the variable region of the light chain of a human "
+                  "immunoglobulin", team, "Biochemistry", 1978, "17", "9", "1718-1723")
+    other = rec("10.9999/bio.1977", "Amino acid sequence of the VH region of a human myeloma immunoglobulin",
+                [("Chiu", "Y Y"), ("Smith", "A"), ("Jones", "B"), ("Brown", "C"), ("White", "D"), ("Black", "E"),
+                 ("Green", "F"), ("Gray", "G")], "Biochemistry", 1977, "16",
+                "15", "3412-3420")
+    from citecheck.matching.validate import _title_elsewhere, score_candidates
+
+    text = "Chiu YY, Castro JA, Poljak RJ. Amino acid sequence of the VH region of human"
+    assert validate(parsed(text), [sibling, other, OTHER]).verdict not in ("verified", "corrected")
+    r = parsed(text)
+    best, *rest = score_candidates(RefView(text, r.fields), [sibling, other])
+    assert best.record.doi == sibling.doi and other.doi in (_title_elsewhere(best, rest) or "")
+    # numbers of its own (its year) back the best candidate: not held back
+    r = parsed(text + " Biochemistry 1978.")
+    best, *rest = score_candidates(RefView(text + " Biochemistry 1978.", r.fields), [sibling, other])
+    assert best.record.doi == sibling.doi and _title_elsewhere(best, rest) is None

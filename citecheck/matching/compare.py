@@ -51,10 +51,12 @@ MAX_WINDOW = 4
 _OCR_DIGITS = str.maketrans({"o": "0", "i": "1", "l": "1", "z": "2", "s": "5", "b": "8"})
 _OCR_DIGIT_CHARS = frozenset("0123456789oilzsb")
 _SPLIT_NUMBER_RE = re.compile(r"(?<!\w)([0-9oil]*\d[0-9oil]*) (?=([0-9oil]*\d[0-9oil]*)(?!\w))")
-# Records that are notices about another work carry its title behind one of these prefixes.
+# Records that are notices about another work (or its abstract in another venue: ChemInform, Faculty Opinions)
+# carry its title behind one of these prefixes.
 _NOTICE_RE = re.compile(
     r"^\s*(erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|"
-    r"comment|commentary|reply|response|author'?s? reply|addendum|editorial)\b", re.IGNORECASE)
+    r"comment|commentary|reply|response|author'?s? reply|addendum|editorial|"
+    r"cheminform abstract|faculty opinions recommendation of)\b", re.IGNORECASE)
 NOTICE_WORDS = frozenset({"erratum", "errata", "corrigendum", "corrigenda", "retraction"})
 """Words that make a cited title a notice about another work, whichever side shows them."""
 # Journals published in several language editions under one title.

@@ -137,7 +137,7 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
     if ev.year == 0.0 and not ev.year_off:
         out.append("year")
     if ev.notice_mismatch:
-        out.append("the record is a notice (erratum, correction...) about the cited work")
+        out.append("the record is a notice (erratum, correction, abstract elsewhere...) about the cited work")
     if ev.title_numbers_mismatch:
         out.append("numbers in the title")
     if ev.edition_mismatch:
@@ -247,7 +247,7 @@ SPECIFIC_TITLE_WORDS = 4
 SHORT_TITLE_WORDS = 2
 """A title of `SHORT_TITLE_WORDS` to `SPECIFIC_TITLE_WORDS` words names the work only shown exactly, with four
 agreeing fields and one number wrong at most."""
-_NOT_NUMBERS = frozenset({"the record is a notice (erratum, correction...) about the cited work", "numbers in the title",
+_NOT_NUMBERS = frozenset({"the record is a notice (erratum, correction, abstract elsewhere...) about the cited work", "numbers in the title",
                           "journal edition", "group author"})
 
 
@@ -813,6 +813,28 @@ def validate(ref: Reference, candidates: list[Record]) -> Match:
     return _decide(ref, view, scored)
 
 
+WEAK_TITLE = 0.75
+"""A title score below which the candidate's title is not the one the string shows."""
+
+
+def _title_elsewhere(best: Scored, others: list[Scored]) -> str | None:
+    """Why the best candidate is held back when the title the string shows is another candidate's: its people
+    fit and nothing else of its own is shown, while a title that is not its own stands in the string (`Amino
+    acid sequence of the VH region of human` — a sibling paper of the same team, perhaps absent from the
+    sources)."""
+    ev = best.evidence
+    if (ev.title or 0.0) >= WEAK_TITLE or any(getattr(ev, k) == 1.0 for k in ("year", "volume", "page")):
+        return None  # its own title, or numbers of its own, back it
+    # (not the book or proceedings the best is a part of, whose title the string shows as the container, nor an
+    # entry run in after the string's own)
+    other = next((s for s in others if (s.evidence.title or 0.0) >= STRONG_TITLE and not s.evidence.after_other_entry
+                  and not _contains(s.record, best.record)), None)
+    if other is None:
+        return None
+    return (f"the title the string shows is that of {other.record.doi}, not of the best candidate by the other "
+            "fields: the reference does not say which it cites")
+
+
 def _cited_inside(own: Scored) -> bool:
     """The printed DOI's record is a work the entry cites, not the entry's own: its title is shown but other
     people come first and the rest of the string is not its (`Sberna G. Letter of concern re: "<title>. doi:
@@ -974,6 +996,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
         held = _names_no_work(best.evidence, best.record.fields) if rival is None else None
+        if held is None and rival is None:
+            held = _title_elsewhere(best, others)
         if held:
             return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                          candidates=shown, reason=held)
