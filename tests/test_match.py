@@ -1171,3 +1171,13 @@ def test_a_title_shown_that_is_another_candidates_holds_back_a_people_only_fit()
     r = parsed(text + " Biochemistry 1978.")
     best, *rest = score_candidates(RefView(text + " Biochemistry 1978.", r.fields), [sibling, other])
     assert best.record.doi == sibling.doi and _title_elsewhere(best, rest) is None
+
+
+def test_a_title_cut_short_inside_a_whole_entry_still_names_the_work() -> None:
+    frogs = rec("10.9999/frog.1977", "Detection of stationary objects by frogs (Rana pipiens) after ablation of "
+                "optic tectum", [("Ingle", "D")], "Journal of Comparative and Physiological Psychology", 1977, "91",
+                "6", "1359-1364", short="J Comp Physiol Psychol")
+    text = ("38 Ingle D. Detection of stationary objects by frogs (Rana pipiens) after ablation. "
+            "J Comp Physiol Psychol 1977; 91:1352-1364.")
+    m = validate(parsed(text), [frogs, OTHER])
+    assert m.doi == frogs.doi and m.verdict == "corrected" and "page" in {d.field for d in m.diffs}

@@ -328,15 +328,17 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     if versioned or shared or any(d in _NOT_NUMBERS or d not in _OVERRIDABLE for d in doubts):
         return None
     title = str(rec.get("title") or "")
-    if (ev.title or 0) >= 0.95:
+    whole = (ev.title or 0) >= 0.95
+    if whole:
         specific = title_words(title)
     elif ((ev.title or 0) >= TRUNCATED_TITLE_SCORE and title_words(ev.title_window) >= IDENTIFYING_TITLE_WORDS
           and (len(fold(ev.title_window)) <= 0.85 * len(fold(title)) or _breaks_off(view, ev.title_window))):
-        specific = title_words(ev.title_window)  # the title's beginning, where the entry breaks off
+        specific = title_words(ev.title_window)  # the title's beginning, where the entry breaks off or cuts it
     else:
         return None
     short = (ev.title or 0) >= 1.0 and specific >= SHORT_TITLE_WORDS and len(doubts) <= 1  # shown exactly
-    if (ev.title_cov or 0) < 0.9 or (specific < SPECIFIC_TITLE_WORDS and not short) or not _same_order(
+    # (the coverage of the record's whole title counts for a title shown whole; a beginning covers its words)
+    if (whole and (ev.title_cov or 0) < 0.9) or (specific < SPECIFIC_TITLE_WORDS and not short) or not _same_order(
             title, ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
     named = _named(ev, rec)
