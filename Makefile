@@ -60,6 +60,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py --split fresh
 	$(PY) benchmarks/bench_generalise.py --split fresh2
 	$(PY) benchmarks/bench_generalise.py --split fresh3
+	$(PY) benchmarks/bench_generalise.py --split fresh4
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

@@ -101,17 +101,21 @@ SPLIT_TEXT = {
     "fresh3": "the **fresh3** split: made after the fourth round of matcher changes (2026-12-05, evening); its 33 "
               "styles drawn like fresh2's (seed 20261217) from the independent English styles of no other split "
               "nor of the scratch development sets read that evening (`generate_strings.py --split fresh3`). "
-              "Measured twice: first — P 0.999, R 0.973, 1 wrong DOI, for an absent work —, then (this run) after "
+              "Measured first — P 0.999, R 0.973, 1 wrong DOI, for an absent work —, then (P 1.000, R 0.973) after "
               "that one wrong DOI was read (`Li C, Wang M. Curr Pharm Biotechnol 2021, 22(5).` took the paper of "
               "`Wang, Gong, Lan …`) and one rule added for it (an untitled string is named by its people only when "
-              "its first person is the record's first author, or three of its people follow); no missed string "
-              "of it was read",
+              "its first person is the record's first author, or three of its people follow), and (this run) "
+              "after a fifth round written from another scratch set; no missed string of it was read",
+    "fresh4": "the **fresh4** split: made after the fifth round of matcher changes (2026-12-05, evening: the round "
+              "after fresh3) and measured once, no string of it read; 33 English styles drawn like fresh3's "
+              "(seed 20261218) from the styles of no other split nor scratch set (`generate_strings.py --split "
+              "fresh4`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
-    """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`, `fresh`,
-    `fresh2` or `fresh3`."""
+    """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`,
+    `fresh` … `fresh4`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

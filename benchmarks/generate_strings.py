@@ -181,9 +181,33 @@ FRESH3_STYLES: dict[str, str] = {
 }
 FRESH3_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh3.jsonl"
 
+FRESH4_SEED = 20261218
+FRESH4_STYLES: dict[str, str] = {
+    # A sixth split, made after the fifth round of matcher changes (2026-12-05, evening) and measured once; styles
+    # drawn like FRESH3_STYLES (random.Random(20261218)), none of any other split or scratch set.
+    "journal-of-the-american-academy-of-orthopaedic-surgeons": "numeric", "acta-pharmaceutica-sinica-b": "numeric",
+    "the-cancer-journal": "numeric", "interactive-cardiovascular-and-thoracic-surgery": "numeric",
+    "international-journal-of-humanoid-robotics": "numeric", "american-heart-association": "numeric",
+    "international-microbiology": "numeric", "neurology": "numeric", "operative-dentistry": "numeric",
+    "current-alzheimer-research": "numeric", "hypotheses-in-the-life-sciences": "numeric",
+    "journal-of-the-american-college-of-cardiology": "numeric", "cse-citation-sequence-8th-edition": "physics",
+    "journal-of-applied-polymer-science": "physics", "mediterranean-journal-of-chemistry": "physics",
+    "johnson-matthey-technology-review": "physics", "society-for-laboratory-automation-and-screening": "physics",
+    "memorias-do-instituto-oswaldo-cruz": "author-date", "ksce-journal-of-civil-engineering": "author-date",
+    "human-wildlife-interactions": "author-date", "revista-ladinia": "author-date",
+    "renewable-agriculture-and-food-systems": "author-date", "harvard-university-of-birmingham": "author-date",
+    "raffles-bulletin-of-zoology": "author-date", "generic-style-rules-for-linguistics": "author-date",
+    "marine-turtle-newsletter": "author-date", "cse-name-year-8th-edition": "author-date",
+    "stanovnistvo": "author-date", "harvard-university-of-kent": "author-date",
+    "chicago-shortened-notes-bibliography-no-url": "note", "sciences-po-ecole-doctorale-note-french": "note",
+    "archaeologia-austriaca": "note", "tyndale-bulletin": "note",
+}
+FRESH4_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh4.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
+    "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
