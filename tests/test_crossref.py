@@ -42,9 +42,12 @@ def test_search_happy_path_and_etiquette(crossref_server: CrossrefTestServer, tm
     assert "citecheck/" in req.headers["user-agent"]
 
 
-def test_missing_mailto_is_one_line_note_not_a_warning(crossref_server: CrossrefTestServer,
+def test_missing_mailto_is_one_line_note_not_a_warning(crossref_server: CrossrefTestServer, isolated: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The client never reads the environment and never warns; the settings say it once, in one line."""
+    """The client never reads the environment and never warns; the settings say it once, in one line.
+
+    (`isolated`: the sources' response cache in a fresh directory — with the user's, an answer cached by an
+    earlier run on a loopback port that happens to be reused would stand in for the request checked here.)"""
     from citecheck.config import build_sources, load_settings
 
     monkeypatch.delenv("CITECHECK_MAILTO", raising=False)
