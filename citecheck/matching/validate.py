@@ -114,6 +114,9 @@ def score_candidates(view: RefView, candidates: list[Record]) -> list[Scored]:
 _VERSIONED_DOI = re.compile(r"(f1000research|wellcomeopenres|gatesopenres|hrbopenres|openreseurope)\.\d+\.\d+$")
 
 
+NOTICE_CONFLICT = "the record is a notice (erratum, correction, abstract elsewhere...) about the cited work"
+
+
 def conflicts(ev: Evidence, doi: str = "") -> list[str]:
     """Fields the string *shows* with a value other than the record's, which no noise explains.
 
@@ -137,7 +140,7 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
     if ev.year == 0.0 and not ev.year_off:
         out.append("year")
     if ev.notice_mismatch:
-        out.append("the record is a notice (erratum, correction, abstract elsewhere...) about the cited work")
+        out.append(NOTICE_CONFLICT)
     if ev.title_numbers_mismatch:
         out.append("numbers in the title")
     if ev.edition_mismatch:
@@ -247,8 +250,7 @@ SPECIFIC_TITLE_WORDS = 4
 SHORT_TITLE_WORDS = 2
 """A title of `SHORT_TITLE_WORDS` to `SPECIFIC_TITLE_WORDS` words names the work only shown exactly, with four
 agreeing fields and one number wrong at most."""
-_NOT_NUMBERS = frozenset({"the record is a notice (erratum, correction, abstract elsewhere...) about the cited work", "numbers in the title",
-                          "journal edition", "group author"})
+_NOT_NUMBERS = frozenset({NOTICE_CONFLICT, "numbers in the title", "journal edition", "group author"})
 
 
 def title_words(title: object) -> int:
@@ -406,8 +408,8 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
         return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
     if ev.first_author != 1.0 or ev.journal != 1.0 or ev.unexplained_numbers > 2:
         return None
-    if not _first_in_place(view, rec) and _named(ev, rec) < 3:
-        return None  # another person leads the string and few of the record's people follow
+    if _led_by_another(view, ev, rec):
+        return None
     if doubts[0] == "page":
         if ev.volume == 1.0 and ev.year == 1.0 and _same_last_page(view, rec):
             return "page", ["first author", "journal", "volume", "year", "last page"]
@@ -418,23 +420,23 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
     return doubts[0], ["first author", "journal", other, "first page"]
 
 
-def _first_in_place(view: RefView, rec: CSL) -> bool:
-    """The string's first person (as parsed) is the record's first author — not a co-author who leads another
-    list (`Li C, Wang M. Curr Pharm Biotechnol 2021;22(5)` is not `Wang, Gong, Lan …`; with three or more of
-    the record's people named, a name added in front is the reference's slip). True when either side names
-    no one."""
+def _led_by_another(view: RefView, ev: Evidence, rec: CSL) -> bool:
+    """The string's first person (as parsed) is not the record's first author but a co-author who leads another
+    list (`Li C, Wang M. Curr Pharm Biotechnol 2021;22(5)` is not `Wang, Gong, Lan …`), and fewer than three of
+    the record's people follow (with three or more named, a name added in front is the reference's slip).
+    False when either side names no one."""
     parsed = view.fields.get("author") or []
     first = parsed[0] if parsed and isinstance(parsed[0], dict) else None
     authors = rec.get("author") or []
     lead = authors[0] if authors and isinstance(authors[0], dict) else None
-    if not first or not lead:
-        return True
+    if not first or not lead or _named(ev, rec) >= 3:
+        return False
     ours = words(" ".join(str(first.get(k) or "") for k in ("family", "given", "literal")))
     theirs = [w for w in words(str(lead.get("family") or lead.get("literal") or "")) if len(w) > 1]
     if not ours or not theirs:
-        return True
-    return any(t in ours or (len(t) >= 5 and any(Levenshtein.distance(t, o, score_cutoff=1) <= 1 for o in ours))
-               for t in theirs)
+        return False
+    return not any(t in ours or (len(t) >= 5 and any(Levenshtein.distance(t, o, score_cutoff=1) <= 1 for o in ours))
+                   for t in theirs)
 
 
 TEAM_NAMES = 4
@@ -464,8 +466,8 @@ def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
         return None  # a title shown is for the title rules to judge
     if ev.first_author != 1.0 or ev.year != 1.0 or ev.unexplained_numbers > 1:
         return None
-    if not _first_in_place(view, rec) and _named(ev, rec) < 3:
-        return None  # another person leads the string and few of the record's people follow
+    if _led_by_another(view, ev, rec):
+        return None
     untitled = bool(view.fields) and not view.fields.get("title")  # parsed, and no title found
     if round((1 - ev.string_cov) * len(view.content_words)) > (2 if untitled else 1):
         return None  # words the record does not explain: another work's title (not a name added, a typo)
@@ -997,9 +999,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
             s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s, view.etal) for s in scored
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
-        held = _names_no_work(best.evidence, best.record.fields) if rival is None else None
-        if held is None and rival is None:
-            held = _title_elsewhere(best, others)
+        held = (_names_no_work(best.evidence, best.record.fields) or _title_elsewhere(best, others)
+                if rival is None else None)
         if held:
             return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                          candidates=shown, reason=held)
