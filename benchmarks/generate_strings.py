@@ -157,7 +157,8 @@ FRESH3_SEED = 20261217
 FRESH3_STYLES: dict[str, str] = {
     # A fifth split, made after the fourth round of matcher changes (2026-12-05, evening) and measured once. Its
     # styles were drawn like FRESH2_STYLES (random.Random(20261217), English independent styles of no other split
-    # nor of the scratch development sets read that evening; no Chinese style is left unused).
+    # nor of the scratch development sets read that evening; no Chinese style is left unused). Reproduced by
+    # `python benchmarks/draw_styles.py --seed 20261217 --through dev2`.
     "arzneimitteltherapie": "numeric", "south-african-medical-journal": "numeric",
     "journal-of-chemometrics": "numeric", "journal-of-science-and-medicine-in-sport": "numeric",
     "american-society-of-mechanical-engineers": "numeric", "international-journal-of-nuclear-security": "numeric",
@@ -184,7 +185,8 @@ FRESH3_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh3.jsonl"
 FRESH4_SEED = 20261218
 FRESH4_STYLES: dict[str, str] = {
     # A sixth split, made after the fifth round of matcher changes (2026-12-05, evening) and measured once; styles
-    # drawn like FRESH3_STYLES (random.Random(20261218)), none of any other split or scratch set.
+    # drawn like FRESH3_STYLES (random.Random(20261218)), none of any other split or scratch set. Reproduced by
+    # `python benchmarks/draw_styles.py --seed 20261218 --through dev4`.
     "journal-of-the-american-academy-of-orthopaedic-surgeons": "numeric", "acta-pharmaceutica-sinica-b": "numeric",
     "the-cancer-journal": "numeric", "interactive-cardiovascular-and-thoracic-surgery": "numeric",
     "international-journal-of-humanoid-robotics": "numeric", "american-heart-association": "numeric",

