@@ -923,7 +923,7 @@ def test_an_entry_broken_inside_its_title() -> None:
     # authors and the cut title share one segment: the title's beginning is still found where the string ends
     text = "(25) D.W. Chang, T.H. Neville, J. Parrish, Evaluation of Time-Limited Trials Among Critically Ill,"
     ev = compare(RefView(text, parsed(text).fields), w)
-    assert (ev.title or 0) >= 0.9 and ev.title_window.startswith("evaluation of time limited")
+    assert (ev.title or 0) >= 0.9 and ev.title_window.lower().startswith("evaluation of time")
     # numbers of the title lost with its end are not another part
     dated = rec("10.9999/hp.1938.1", "Hospital pharmacy's opportunity, presented before the New York meeting, 1937",
                 [("McNeary", "W W")], "Journal of Pharmacy", 1938, "27", "4", "335-336")
@@ -1181,3 +1181,30 @@ def test_a_title_cut_short_inside_a_whole_entry_still_names_the_work() -> None:
             "J Comp Physiol Psychol 1977; 91:1352-1364.")
     m = validate(parsed(text), [frogs, OTHER])
     assert m.doi == frogs.doi and m.verdict == "corrected" and "page" in {d.field for d in m.diffs}
+
+
+def test_a_title_set_off_by_commas_only_is_found() -> None:
+    # styles that separate every field by a comma give the title no sentence of its own
+    w = rec("10.9999/stat.1962.1", "Household budget studies", [("Zaric", "S S")],
+            "Review of the International Statistics Bureau", 1962, "30", "3", "84-97")
+    text = "(55) Zaric SS, Household Budget Studies, Review of the International Statistics Bureau 30:426 (1962)."
+    ev = compare(RefView(text, parsed(text).fields), w)
+    assert (ev.title or 0) >= 0.95 and ev.title_window == "Household Budget Studies"
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict == "corrected" and m.doi == w.doi and "page" in m.reason
+    # the same string naming another title is no match
+    other_title = text.replace("Household Budget Studies", "Wage Dispersion Abroad")
+    assert validate(parsed(other_title), [w, OTHER]).doi is None
+
+
+def test_a_journal_name_typed_with_letters_swapped_is_the_journal() -> None:
+    w = rec("10.9999/psy.2002.1", "Barriers to effective mental health reform in small states",
+            [("Puras", "D")], "European Psychiatry", 2002, "17", "", "19")
+    text = "Puras D. 2002. Barriers to effective mental health reform in small states. Euorpean Psychiatry 16:19."
+    ev = compare(RefView(text, parsed(text).fields), w)
+    assert ev.journal == 1.0
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict == "corrected" and m.doi == w.doi and "volume" in m.reason
+    # a sibling journal whose name ends otherwise is not it
+    sibling = text.replace("Euorpean Psychiatry", "European Psychologist")
+    assert compare(RefView(sibling, parsed(sibling).fields), w).journal == 0.0

@@ -138,6 +138,15 @@ def _split_cjk(ws: list[str]) -> list[str]:
     return out
 
 
+_COMMA_RE = re.compile(r",\s+")
+
+
+def _runs(segs: list[str]) -> list[str]:
+    """Runs of 1..MAX_WINDOW consecutive segments, joined by a space."""
+    return [" ".join(segs[i : i + k]) for i in range(len(segs)) for k in range(1, MAX_WINDOW + 1)
+            if i + k <= len(segs)]
+
+
 @dataclass
 class RefView:
     """A reference prepared once for comparison with all its candidates."""
@@ -277,12 +286,11 @@ class RefView:
     def windows(self) -> list[str]:
         """Runs of 1..MAX_WINDOW consecutive segments: the places a title can stand."""
         segs = [s for s in _SEG_RE.split(self.body) if s and s.strip()]
-        out: list[str] = []
-        for i in range(len(segs)):
-            for k in range(1, MAX_WINDOW + 1):
-                if i + k > len(segs):
-                    break
-                out.append(" ".join(segs[i : i + k]))
+        out = _runs(segs)
+        for seg in segs:  # styles that set fields apart by commas only (`Zarkovic SS, Family Living Studies, Revue`)
+            parts = [p for p in _COMMA_RE.split(seg) if p.strip()]
+            if len(parts) > 1:
+                out += [w for w in _runs(parts) if w != seg]
         title = self.fields.get("title")
         if isinstance(title, str) and title.strip():
             out.append(title)
@@ -833,8 +841,14 @@ def _damaged_container(name: str, text: str) -> bool:
     (`Journal of Physics A` / `B`, the 7th / 8th conference) is never taken for it.
     """
     shown = _aligned(name, text, 90) if len(name) >= DAMAGED_NAME_MIN else None
-    return shown is not None and (shown.endswith(name[-3:]) and re.sub(r"\D", "", shown) == re.sub(r"\D", "", name)
-            and Levenshtein.distance(name, shown) <= max(1, len(name) // 12))
+    if shown is None:
+        return False
+    # the alignment may take in a letter or a digit of the neighbouring words (`…bndmdicine1` of `1978`);
+    # letters swapped (`Euorpean`) are one slip, as a typist makes them
+    shown = min((shown[i : len(shown) - j] for i in range(3) for j in range(3)),
+                key=lambda s: OSA.distance(name, s))
+    return (shown.endswith(name[-3:]) and re.sub(r"\D", "", shown) == re.sub(r"\D", "", name)
+            and OSA.distance(name, shown) <= max(1, len(name) // 12))
 
 
 DAMAGED_NAME_MIN = 16
