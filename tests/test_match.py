@@ -1208,3 +1208,24 @@ def test_a_journal_name_typed_with_letters_swapped_is_the_journal() -> None:
     # a sibling journal whose name ends otherwise is not it
     sibling = text.replace("Euorpean Psychiatry", "European Psychologist")
     assert compare(RefView(sibling, parsed(sibling).fields), w).journal == 0.0
+
+
+def test_people_named_from_later_in_a_large_team_count() -> None:
+    # the record lists 30 people in another order than the string: the six the string names are all there,
+    # none among the record's first ten
+    team = [(f"Member{chr(65 + i // 26)}{chr(65 + i % 26)}", "A") for i in range(24)]
+    named = [("Okafor-Luna", "A"), ("Mossel", "P"), ("Hahnke", "A"), ("Cohenza", "E"), ("Nigulsen", "M"),
+             ("Houldt", "H")]
+    w = rec("10.9999/gen.2021.1", "A form of muscular dystrophy associated with rare variants in a notch ligand",
+            team[:12] + named + team[12:], "American Journal of Human Genes", 2021, "108", "6", "1164-1172",
+            short="Am J Hum Genes")
+    text = ("19 Okafor-Luna A, Mossel P, Hahnke A, Cohenza E, Nigulsen M, Houldt H, et al.: A form of muscular "
+            "dystrophy associated with rare variants in a notch ligand. Am J Hum Genes 2021;107:1164.")
+    ev = compare(RefView(text, parsed(text).fields), w)
+    assert ev.first_author == 0.0 and ev.named_later == 6
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict == "corrected" and m.doi == w.doi and "volume" in m.reason
+    # other people entirely: not this work
+    strangers = text.replace("Okafor-Luna A, Mossel P, Hahnke A, Cohenza E, Nigulsen M, Houldt H",
+                             "Berg T, Lund P, Ek M, Vik T, Strand O, Holm K")
+    assert validate(parsed(strangers), [w, OTHER]).doi is None

@@ -345,6 +345,9 @@ class Evidence:
     group_author_mismatch: bool = False
     after_other_entry: bool = False
     """The record's entry starts after another reference run into the string (`merged_head`)."""
+    named_later: int = 0
+    """People the string names from the record's authors after its first ten (a large team's list in
+    another order: the record's order is not the string's)."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -695,6 +698,11 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.first_author = person_found(authors[0], view)
         shown = authors[:10]
         ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
+        ours = {fold(a.get("family") or a.get("literal")) for a in view.fields.get("author") or []
+                if isinstance(a, dict)} - {""}
+        if len(authors) > len(shown) and ours:  # matched against the people the parser found, not any word
+            ev.named_later = sum(fold(a.get("family") or a.get("literal")) in ours
+                                 for a in authors[len(shown) : LATER_AUTHORS])
         if not ev.authors and view.fields and not view.fields.get("author"):
             ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
         elif ev.first_author == 0.0 and (_first_name_broken(view) or (
@@ -850,6 +858,9 @@ def _damaged_container(name: str, text: str) -> bool:
     return (shown.endswith(name[-3:]) and re.sub(r"\D", "", shown) == re.sub(r"\D", "", name)
             and OSA.distance(name, shown) <= max(1, len(name) // 12))
 
+
+LATER_AUTHORS = 100
+"""How far down a large team's list people the string names are looked for."""
 
 DAMAGED_NAME_MIN = 16
 """Shorter names are matched exactly: a few letters more or less make another journal."""

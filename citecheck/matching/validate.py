@@ -359,8 +359,8 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
 
 
 def _named(ev: Evidence, rec: CSL) -> int:
-    """How many of the record's authors (of its first ten) the string names."""
-    return round((ev.authors or 0) * min(len(rec.get("author") or []), 10))
+    """How many of the record's authors (its first ten, and later ones of a large team) the string names."""
+    return round((ev.authors or 0) * min(len(rec.get("author") or []), 10)) + ev.named_later
 
 
 def _many_people(ev: Evidence, named: int) -> bool:
