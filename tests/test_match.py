@@ -1229,3 +1229,15 @@ def test_people_named_from_later_in_a_large_team_count() -> None:
     strangers = text.replace("Okafor-Luna A, Mossel P, Hahnke A, Cohenza E, Nigulsen M, Houldt H",
                              "Berg T, Lund P, Ek M, Vik T, Strand O, Holm K")
     assert validate(parsed(strangers), [w, OTHER]).doi is None
+
+
+def test_a_short_title_with_its_last_page_names_the_work_despite_two_slips() -> None:
+    w = rec("10.9999/adc.1979.81", "Detection of alkaptonuria", [("Morwen", "M E")],
+            "Archives of Disease in Childhood", 1979, "54", "1", "81-82")
+    text = "MORWEN, M E, 1979. Detection of alkaptonuria. Archives of Disease in Childhood. 1979. Vol. 55, no. 1, p. 80–82."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict == "corrected" and m.doi == w.doi and "last page" in m.reason
+    assert {d.field for d in m.diffs} >= {"volume", "page"}
+    # the range ending elsewhere: two numbers wrong and nothing of the locator agreeing is too little
+    elsewhere = text.replace("80–82", "80–85")
+    assert validate(parsed(elsewhere), [w, OTHER]).doi is None

@@ -353,6 +353,8 @@ def _title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], 
     agree = (["people"] if people else []) + [k for k in keys if getattr(ev, k) == 1.0]
     if _many_people(ev, named):
         agree.append("co-authors")
+    if ev.page != 1.0 and _same_last_page(view, rec):
+        agree.append("last page")  # `80–82` for 81–82: the first page slipped, the range still ends on the work's
     if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3 if specific >= SPECIFIC_TITLE_WORDS else 4):
         return None
     return ", ".join(doubts), ["title", *agree]
