@@ -1241,3 +1241,21 @@ def test_a_short_title_with_its_last_page_names_the_work_despite_two_slips() -> 
     # the range ending elsewhere: two numbers wrong and nothing of the locator agreeing is too little
     elsewhere = text.replace("80–82", "80–85")
     assert validate(parsed(elsewhere), [w, OTHER]).doi is None
+
+
+def test_an_untitled_reference_with_a_slipped_first_page_and_the_last_page_right() -> None:
+    w = rec("10.9999/aace.2021.184", "Closed-loop insulin delivery in a ward setting",
+            [("Atwal", "Z"), ("Hallstrom", "A"), ("Pereira", "V")], "AACE Clinical Case Reports", 2021, "7", "3",
+            "184-188", short="AACE Clin Case Rep")
+    # one digit slipped (184 → 180): not a conflict to the model, still a wrong page to report
+    text = "27. Z. Atwal, A. Hallstrom, V. P., AACE Clin Case Rep, 7 (2021) 180–188."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict == "corrected" and m.doi == w.doi and "last page" in m.reason
+    assert any(d.field == "page" for d in m.diffs)
+    # confident as the model is, another first page must still end on the work's last page
+    far = rec("10.9999/arm.1979.417", "Prenatal hormones and the developing brain", [("Ehrlund", "A A"),
+              ("Meyer-Berg", "H F")], "Annual Review of Medicine", 1979, "30", "", "417-430", short="Annu Rev Med")
+    text = "35.Ehrlund, A. A., Meyer-Berg, H. F. Annu. Rev. Med. 1979, 30, 425–430."
+    m = validate(parsed(text), [far, OTHER])
+    assert m.verdict == "corrected" and m.doi == far.doi
+    assert validate(parsed(text.replace("425–430", "425–436")), [far, OTHER]).doi is None

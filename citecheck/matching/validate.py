@@ -402,6 +402,8 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
     record's last page and volume and year agree: the same authors' next paper in the
     volume (a part II) differs in both its pages.
     """
+    if not doubts and ev.page == 0.0 and ev.page_typo:
+        doubts = ["page"]  # a first page with one digit slipped (`180` for `184`) is still a wrong page
     if len(doubts) != 1 or doubts[0] not in ("year", "volume", "page"):
         return None
     if round((1 - ev.string_cov) * len(view.content_words)) > 1:
@@ -961,7 +963,7 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
                                      bool(best.record.doi and _VERSIONED_DOI.search(best.record.doi)),
                                      any((s.evidence.title or 0) >= STRONG_TITLE and _same_title(s.record, best.record)
                                          for s in others))
-    if override is None and best.p < ACCEPT:
+    if override is None:
         override = _locator_identifies(view, best.evidence, rec, doubts)
     if override is None:
         override = _people_identify(view, best.evidence, rec, doubts, others)
