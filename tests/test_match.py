@@ -1259,3 +1259,18 @@ def test_an_untitled_reference_with_a_slipped_first_page_and_the_last_page_right
     m = validate(parsed(text), [far, OTHER])
     assert m.verdict == "corrected" and m.doi == far.doi
     assert validate(parsed(text.replace("425–430", "425–436")), [far, OTHER]).doi is None
+
+
+def test_a_journal_name_read_by_ocr_or_misspelt_is_found_without_its_suffix_and_to_its_last_letter() -> None:
+    board = rec("10.9999/board.2021.3", "The growth of resident debt in family practice", [("Edwin-Jones", "J")],
+                "Journal of the American Board of Family Practice : JABFP", 2021, "34", "3", "557-567")
+    text = ("Edwin-Jones J. 2O21 The Growth of Resident Debt in Family Practice. Jovrnal of tbe Amencan 8oard of "
+            "Family Practice, 34(3), 657–667.")
+    assert compare(RefView(text, parsed(text).fields), board).journal == 1.0
+    infect = rec("10.9999/jid.2021.219", "The changing epidemiology of a pox virus: questions still open",
+                 [("Heyward", "D L"), ("Simms", "K")], "The Journal of Infectious Diseases", 2021, "224", "", "1839-1841")
+    text = ("Heyward DL, Simms K. 2021. The Changing Epidemiology of a Pox Virus: Questions Still Open. "
+            "The Journal of nifectiouus diseases 219: 1839–1841.")
+    assert compare(RefView(text, parsed(text).fields), infect).journal == 1.0
+    m = validate(parsed(text), [infect, OTHER])
+    assert m.verdict == "corrected" and m.doi == infect.doi and "volume" in m.reason

@@ -23,7 +23,7 @@ from functools import cached_property
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, words
+from citecheck.matching.journals import STOP_WORDS, find_in_words, significant, variants, words
 from citecheck.model import CSL, Record
 from citecheck.text import fold, has_cjk, unify_dashes
 
@@ -752,10 +752,11 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.journal = 1.0 if any(find_in_words(c, view.words) for c in conts) else 0.0
         if not ev.journal and any(len(fold(c)) >= 6 and fold(c) in view.folded for c in conts):
             ev.journal = 1.0
-        if not ev.journal and any(_damaged_container(fold(c), view.folded) for c in conts):
+        forms = [v for c in conts for v in variants(c)]  # `…Family Medicine : JABFM` without its suffix
+        if not ev.journal and any(_damaged_container(fold(v), view.folded) for v in forms):
             ev.journal = 1.0
         if not ev.journal and view.ocr_damaged and any(
-                find_in_words(" ".join(ocr_canon(w) for w in words(c)), view.ocr_word_list) for c in conts):
+                find_in_words(" ".join(ocr_canon(w) for w in words(v)), view.ocr_word_list) for v in forms):
             ev.journal = 1.0  # read by OCR with look-alikes (`Co1d Spring Harbor`, `Soc 5ci Med`)
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
@@ -848,12 +849,13 @@ def _damaged_container(name: str, text: str) -> bool:
     but the name's last letters and its digits must be intact, so a sibling title
     (`Journal of Physics A` / `B`, the 7th / 8th conference) is never taken for it.
     """
-    shown = _aligned(name, text, 90) if len(name) >= DAMAGED_NAME_MIN else None
-    if shown is None:
+    al = fuzz.partial_ratio_alignment(name, text, processor=None, score_cutoff=90) if (
+        len(name) >= DAMAGED_NAME_MIN) else None
+    if al is None:
         return False
-    # the alignment may take in a letter or a digit of the neighbouring words (`…bndmdicine1` of `1978`);
-    # letters swapped (`Euorpean`) are one slip, as a typist makes them
-    shown = min((shown[i : len(shown) - j] for i in range(3) for j in range(3)),
+    # the alignment may take in a letter of the neighbouring words (`…bndmdicine1` of `1978`) or leave out the
+    # name's own last one (`…nifectiouusdisease|s`); letters swapped (`Euorpean`) are one slip, as a typist makes
+    shown = min((text[max(0, al.dest_start + i) : al.dest_end + j] for i in range(-2, 3) for j in range(-2, 3)),
                 key=lambda s: OSA.distance(name, s))
     return (shown.endswith(name[-3:]) and re.sub(r"\D", "", shown) == re.sub(r"\D", "", name)
             and OSA.distance(name, shown) <= max(1, len(name) // 12))
