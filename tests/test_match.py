@@ -770,6 +770,11 @@ def test_title_numbers_cut_off_or_read_by_ocr_are_not_another_part() -> None:
               "Sci Total Environ", 2021, "790", "", "147587")
     ocr = "Wan X. Nitrogen use efficiencies by 1SN stable isotopes in winter wheat. Sci Total Environ 2021;790:147587."
     assert compare(RefView(ocr, {}), iso).title_numbers_mismatch == 0
+    circ = rec("10.9999/circ.17", "Overexpressed circRANBP17 acts as an oncogene in nasopharyngeal carcinoma",
+               [("Zhou", "M")], "J Cancer", 2021, "12", "", "4322-4331")
+    swapped = "Zhou M. Overexpressed icrcRANBP17 acts as an oncogene in nasopharyngeal carcinoma. J Cancer 12, 4322."
+    assert compare(RefView(swapped, {}), circ).title_numbers_mismatch == 0  # two letters swapped: a typo
+    assert compare(RefView(swapped.replace("icrcRANBP17", "circRANBP18"), {}), circ).title_numbers_mismatch == 1
     part = rec("10.9999/pyr.2", "Learning pyramids of the upper valley 2", [("Bischof", "H")], "Subst Anal", 1994)
     lone = "Bischof H. Learning pyramids of the upper valley. Subst Anal 1994."
     assert compare(RefView(lone, {}), part).title_numbers_mismatch == 1

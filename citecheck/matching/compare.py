@@ -928,13 +928,14 @@ the next paper of the series. Letters c, d, m are left out: `mix`, `did`, `dim` 
 
 
 def _letter_slip(word: str, view: RefView) -> bool:
-    """A title word with digits (`CB2`) shown with one *letter* mistyped (`Cx2`): same number, a typo.
+    """A title word with digits (`CB2`) shown with one *letter* mistyped (`Cx2`) or two swapped
+    (`icrcRANBP17`): same number, a typo.
 
     A changed digit (`i001` for `i002`, a sibling cell line) is a different number and no slip.
     """
     digits = re.sub(r"\D", "", word)
     return len(word) >= 3 and any(
-        re.sub(r"\D", "", v) == digits and Levenshtein.distance(word, v, score_cutoff=1) <= 1 for v in view.numbers)
+        re.sub(r"\D", "", v) == digits and OSA.distance(word, v, score_cutoff=1) <= 1 for v in view.numbers)
 
 
 def merged_tail(view: RefView, rec: CSL) -> tuple[int, str]:
