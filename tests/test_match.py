@@ -1264,6 +1264,10 @@ def test_an_untitled_reference_with_a_slipped_first_page_and_the_last_page_right
     m = validate(parsed(text), [far, OTHER])
     assert m.verdict == "corrected" and m.doi == far.doi
     assert validate(parsed(text.replace("425–430", "425–436")), [far, OTHER]).doi is None
+    # the first author's name typed with two letters swapped is still the first author in place
+    swapped = text.replace("Ehrlund", "Ehrlnud")
+    m = validate(parsed(swapped), [far, OTHER])
+    assert m.verdict == "corrected" and m.doi == far.doi
 
 
 def test_a_journal_name_read_by_ocr_or_misspelt_is_found_without_its_suffix_and_to_its_last_letter() -> None:
