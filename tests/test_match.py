@@ -1283,3 +1283,14 @@ def test_a_journal_name_read_by_ocr_or_misspelt_is_found_without_its_suffix_and_
     assert compare(RefView(text, parsed(text).fields), infect).journal == 1.0
     m = validate(parsed(text), [infect, OTHER])
     assert m.verdict == "corrected" and m.doi == infect.doi and "volume" in m.reason
+
+
+def test_an_untitled_reference_whose_page_lies_inside_the_work() -> None:
+    w = rec("10.9999/scna.1977.165", "Antibiotics in trauma", [("Cushman", "R D")],
+            "The Surgical Clinics of North America", 1977, "57", "1", "165-177", short="Surg Clin North Am")
+    text = "120.R. D. Cushman, Surg. Clin. North Am. 1977, 57, 166."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict == "corrected" and m.doi == w.doi and "inside" in m.reason
+    # a page before the work is the previous article's: the author's other paper there may be the one cited
+    for outside in ("160", "178"):
+        assert validate(parsed(text.replace("166", outside)), [w, OTHER]).verdict not in ("verified", "corrected")

@@ -392,15 +392,24 @@ def _same_last_page(view: RefView, rec: CSL) -> bool:
     return a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a))
 
 
+def _page_within(view: RefView, rec: CSL) -> bool:
+    """The string's first page lies inside the record's page range, past its first page (`166` for 165–177):
+    no other article of the volume starts there — it is a slip, or the page the author cites in it."""
+    ours, theirs = _page_parts(view), _record_pages(rec)
+    if not ours or len(theirs) != 2 or not all(x.isdigit() for x in (ours[0], *theirs)):
+        return False
+    return int(theirs[0]) < int(ours[0]) <= int(theirs[1])
+
+
 def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
     """(wrong field, agreeing fields) for a string without the work's title whose locator names the work.
 
     A journal's volume and first page name one article, and so do its year and first
     page; with the first author agreeing too and the string's words explained by the
     record (all but one: no other title shown), a year or a volume that disagrees is the
-    reference's error. A wrong first page only when the range still ends on the
-    record's last page and volume and year agree: the same authors' next paper in the
-    volume (a part II) differs in both its pages.
+    reference's error. A wrong first page only when volume and year agree and the range still
+    ends on the record's last page, or the page shown lies inside the record's range: the same
+    authors' next paper in the volume (a part II) differs in both its pages and starts after it.
     """
     if not doubts and ev.page == 0.0 and ev.page_typo:
         doubts = ["page"]  # a first page with one digit slipped (`180` for `184`) is still a wrong page
@@ -417,6 +426,8 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
     if doubts[0] == "page":
         if ev.volume == 1.0 and ev.year == 1.0 and _same_last_page(view, rec):
             return "page", ["first author", "journal", "volume", "year", "last page"]
+        if ev.volume == 1.0 and ev.year == 1.0 and _page_within(view, rec):
+            return "page", ["first author", "journal", "volume", "year", "a page inside the work"]
         return None
     other = "volume" if doubts[0] == "year" else "year"
     if ev.page != 1.0 or getattr(ev, other) != 1.0 or ev.unexplained_numbers > 1:
