@@ -1292,5 +1292,7 @@ def test_an_untitled_reference_whose_page_lies_inside_the_work() -> None:
     m = validate(parsed(text), [w, OTHER])
     assert m.verdict == "corrected" and m.doi == w.doi and "inside" in m.reason
     # a page before the work is the previous article's: the author's other paper there may be the one cited
-    for outside in ("160", "178"):
+    m = validate(parsed(text.replace("166", "170–71")), [w, OTHER])  # a range inside it
+    assert m.verdict == "corrected" and m.doi == w.doi
+    for outside in ("160", "178", "170–180"):
         assert validate(parsed(text.replace("166", outside)), [w, OTHER]).verdict not in ("verified", "corrected")

@@ -396,9 +396,10 @@ def _page_within(view: RefView, rec: CSL) -> bool:
     """The string's first page lies inside the record's page range, past its first page (`166` for 165–177):
     no other article of the volume starts there — it is a slip, or the page the author cites in it."""
     ours, theirs = _page_parts(view), _record_pages(rec)
-    if not ours or len(theirs) != 2 or not all(x.isdigit() for x in (ours[0], *theirs)):
+    if not ours or len(theirs) != 2 or not all(x.isdigit() for x in (*ours, *theirs)):
         return False
-    return int(theirs[0]) < int(ours[0]) <= int(theirs[1])
+    last = ours[0][: max(0, len(ours[0]) - len(ours[-1]))] + ours[-1]  # `425–30` ends on 430
+    return int(theirs[0]) < int(ours[0]) <= int(last) <= int(theirs[1])  # a range shown ends inside it too
 
 
 def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
