@@ -1016,6 +1016,13 @@ def test_a_whole_team_names_its_paper_in_a_volume() -> None:
     again = rec("10.9999/oral.2021.77", "Acid-sensing ion channels in orthodontic pain", team,
                 "International Journal of Oral Science", 2021, "13", "", "77", short="Int J Oral Sci")
     assert validate(parsed(text), [w, again, OTHER]).verdict not in ("verified", "corrected")
+    # pages in ranges: a page just before the team's paper may start their other one (absent from the index)
+    ranged = rec("10.9999/jem.1978.768", "Cytotoxic responses to a minor antigen", team, "J Exp Med", 1978, "147", "3",
+                 "768-775")
+    before = "M. Gao, X. Yan, Y. Lu, L. Ren, S. Zhang, J. Exp. Med. 1978, 147, 758."
+    assert validate(parsed(before), [ranged, OTHER]).verdict not in ("verified", "corrected")
+    m = validate(parsed(before.replace("758", "770")), [ranged, OTHER])  # inside the work: the team's paper
+    assert m.verdict == "corrected" and m.doi == ranged.doi
 
 
 def test_a_doi_printed_inside_a_letter_about_it_is_not_the_letters() -> None:

@@ -492,7 +492,11 @@ def _people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     locator = [k for k in ("volume", "issue", "page") if getattr(ev, k) == 1.0]
     if ev.journal != 1.0 and not (many and {"issue", "page"} <= set(locator)):
         return None
-    whole_team = named >= TEAM_NAMES and ev.authors == 1.0 and ev.journal == 1.0 and "volume" in locator
+    whole_team = named >= TEAM_NAMES and ev.authors == 1.0 and ev.journal == 1.0 and "volume" in locator and (
+        ev.page != 0.0 or len(set(_record_pages(rec))) < 2 or _page_within(view, rec)
+        or (ev.title or 0) >= TRUNCATED_TITLE_SCORE)
+    # (a page shown outside the work's range, and nothing of its title: the team's other paper in that volume,
+    # `758` beside their `768–775`, may be the one cited; an article number has no range to fall outside)
     if not ({"issue", "page"} & set(locator)) and not whole_team:
         return None  # a team may put two papers in one journal in one year, or one volume; rarely in one issue
     if doubts and (not set(doubts) <= {"volume", "page"} or not many):
