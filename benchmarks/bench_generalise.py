@@ -44,7 +44,7 @@ from generate_strings import SPLITS, generate, held_out, work_key
 from citecheck.matching import score
 from citecheck.matching.compare import RefView, compare
 from citecheck.matching.score import FEATURES, features
-from citecheck.matching.validate import reference_text, validate
+from citecheck.matching.validate import canonical_doi, reference_text, validate
 from citecheck.model import Match, Record, Reference
 from citecheck.sources.index import LocalIndex
 from citecheck.sources.loaders import iter_records
@@ -142,10 +142,10 @@ def run_item(item: dict, idx: LocalIndex, cache: dict[str, list[Record]] | None 
             cache[s] = cands
     m = validate(ref, cands)
     run = Run(item, ref, cands, m, time.perf_counter() - t0)
-    truth = (item.get("true_doi") or "").lower()
+    truth = canonical_doi(item.get("true_doi") or "")
     view = RefView(s, ref.fields)
     for c in cands:
-        run.rows.append((features(compare(view, c)), int(bool(item.get("target_doi")) and c.doi == truth)))
+        run.rows.append((features(compare(view, c)), int(bool(item.get("target_doi")) and canonical_doi(c.doi or "") == truth)))
     return run
 
 
@@ -154,12 +154,13 @@ def run_item(item: dict, idx: LocalIndex, cache: dict[str, list[Record]] | None 
 
 def outcome(item: dict, m: Match) -> str:
     """right / wrong / edition / missed / ambiguous (target, no answer) / rejected (absent, not_found)..."""
-    answer = m.doi if m.verdict in ("verified", "corrected") else None
-    target = (item.get("target_doi") or "").lower() or None
+    # DOIs compared as spelt canonically: `10.1037//…` is an alias of `10.1037/…`, registered under both
+    answer = canonical_doi(m.doi) if m.doi and m.verdict in ("verified", "corrected") else None
+    target = canonical_doi(item.get("target_doi") or "") or None
     if answer:
-        if answer == target or answer in item.get("alt_dois", []):
+        if answer == target or answer in map(canonical_doi, item.get("alt_dois", [])):
             return "right"
-        if not target and (answer in item.get("edition_dois", []) or (
+        if not target and (answer in map(canonical_doi, item.get("edition_dois", [])) or (
                 m.record is not None and work_key(m.record.fields) == item.get("true_work"))):
             return "edition"  # the absent article's other edition, or the same article under a second DOI
         return "wrong"
@@ -327,7 +328,7 @@ def report(runs: list[Run], seconds: float) -> str:
     verdicts = Counter(str(r.match.verdict.value) for r in runs)
     rps = len(runs) / seconds if seconds else 0.0
     targets = [r for r in runs if r.item.get("target_doi")]
-    rec5 = sum(1 for r in targets if any(c.doi == r.item["target_doi"] for c in r.cands)) / max(1, len(targets))
+    rec5 = sum(1 for r in targets if any(canonical_doi(c.doi or "") == canonical_doi(r.item["target_doi"]) for c in r.cands)) / max(1, len(targets))
     parts += [
         "",
         "Leave-one-family-out (the shipped weights against weights refit on the other families' strings):",

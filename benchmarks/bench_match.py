@@ -29,7 +29,7 @@ from common import BENCH, ROOT, read_reference, shared_available, write_section
 
 from citecheck.matching.compare import RefView, compare
 from citecheck.matching.score import FEATURES, features, fit_logistic, probability
-from citecheck.matching.validate import reference_text, validate
+from citecheck.matching.validate import canonical_doi, reference_text, validate
 from citecheck.model import Match, Record
 from citecheck.sources.index import LocalIndex
 
@@ -48,12 +48,14 @@ class Outcome:
 
     @property
     def answer(self) -> str | None:
-        return self.match.doi if self.match.verdict in ("verified", "corrected") else None
+        """The DOI answered, spelt canonically (`10.1037//…` and `10.1037/…` are one DOI)."""
+        d = self.match.doi if self.match.verdict in ("verified", "corrected") else None
+        return canonical_doi(d) if d else None
 
     @property
     def target(self) -> str | None:
         t = self.item.get("target_doi")
-        return t.lower() if t else None
+        return canonical_doi(t) if t else None
 
 
 def build_index() -> LocalIndex:
@@ -94,10 +96,10 @@ def run_item(
     dt = time.perf_counter() - t0
     out = Outcome(item, m, [c.doi or "" for c in cands], dt)
     if collect:
-        truth = (item.get("true_doi") or item.get("target_doi") or "").lower()
+        truth = canonical_doi(item.get("true_doi") or item.get("target_doi") or "")
         view = RefView(s, ref.fields)
         for c in cands:
-            out.rows.append((features(compare(view, c)), int(bool(truth) and c.doi == truth)))
+            out.rows.append((features(compare(view, c)), int(bool(truth) and canonical_doi(c.doi or "") == truth)))
     return out
 
 
@@ -210,7 +212,7 @@ def _show(o: Outcome) -> None:
     view = RefView(reference_text(ref), ref.fields)  # as `run_item` saw it
     for c in m.candidates[:3]:
         ev = compare(view, c)
-        tag = "*" if c.doi == o.target else " "
+        tag = "*" if canonical_doi(c.doi or "") == o.target else " "
         print(
             f"   {tag}{c.doi} p={probability(ev):.2f} t={ev.title} tc={ev.title_cov} sc={ev.string_cov:.2f} "
             f"fa={ev.first_author} au={ev.authors} y={ev.year} v={ev.volume} i={ev.issue} pg={ev.page} "
