@@ -1303,3 +1303,24 @@ def test_an_untitled_reference_whose_page_lies_inside_the_work() -> None:
     assert m.verdict == "corrected" and m.doi == w.doi
     for outside in ("160", "178", "170–180"):
         assert validate(parsed(text.replace("166", outside)), [w, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_an_article_number_is_one_of_the_records_numbers_not_a_stray_word() -> None:
+    w = rec("10.9999/phc.2021.e26", "Educational interventions by nurses for carers at home",
+            [("Rojas-Ocaña", "M J"), ("Araujo-Hernández", "M"), ("Romero-Castillo", "R"), ("García Navarro", "E B")],
+            "Primary Health Care Research & Development", 2021, "22", "", "e26", short="Prim Health Care Res Dev")
+    text = ("T. J. Pryde, M. J. Rojas-Ocaña, M. Araujo-Hernández, R. Romero-Castillo, E. B. García Navarro, "
+            "Prim Health Care Res Dev 2021, 22, e26.")
+    ev = compare(RefView(text, parsed(text).fields), w)
+    assert ev.string_cov > 0.9  # only the name put in front is not the record's
+
+
+def test_a_chapter_cited_with_another_year_is_named_by_its_book_and_whole_page_range() -> None:
+    ch = rec("10.9999/book.1974.93", "Aerosol parameters of the atmosphere by laser sounding",
+             [("Zubov", "V E"), ("Krekin", "G M"), ("Nagy", "I E")], "Impact of Space Technology on the Atmosphere",
+             1974, page="93-103", type="chapter")
+    text = "24. V. E. ZUBOV, G. M. KREKIN, I. E. NAGY, in Impact of Space Technology on the Atmosphere, ed., 1976, pp. 93–103."
+    m = validate(parsed(text), [ch, OTHER])
+    assert m.verdict == "corrected" and m.doi == ch.doi and "issued" in {d.field for d in m.diffs}
+    # the first page alone is not the whole range
+    assert validate(parsed(text.replace("93–103", "93–110")), [ch, OTHER]).verdict not in ("verified", "corrected")

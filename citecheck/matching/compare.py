@@ -768,11 +768,12 @@ def compare(view: RefView, rec: Record) -> Evidence:
     own_words = own_words[head:]
     ev.after_other_entry = head > 0
     cw = view.content_words if tail_at < 0 and not head else _content(own_words)
+    numvals = _number_values(f)
     if cw:
-        explained = [_explained(w, vocab, rec_fold, jwords, canon) for w in cw]
+        # an article number (`e26`) is one of the record's numbers, not a word of another work
+        explained = [w in numvals or _explained(w, vocab, rec_fold, jwords, canon) for w in cw]
         ev.string_cov = sum(explained) / len(cw)
         ev.group_author_mismatch = _longest_gap(explained) >= GROUP_GAP and _group_author_absent(authors, view)
-    numvals = _number_values(f)
     if y and ev.year_off:
         numvals |= {str(y - 1), str(y + 1)}
     own_numbers = view.numbers if tail_at < 0 and not head else [w for w in own_words if any(

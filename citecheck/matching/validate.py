@@ -430,6 +430,10 @@ def _locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]
         if ev.volume == 1.0 and ev.year == 1.0 and _page_within(view, rec):
             return "page", ["first author", "journal", "volume", "year", "a page inside the work"]
         return None
+    if doubts[0] == "year" and ev.volume is None:  # a part of a book: no volume, its whole page range in it
+        if ev.page == 1.0 and _same_last_page(view, rec) and ev.unexplained_numbers <= 1:
+            return "year", ["first author", "book", "first page", "last page"]
+        return None
     other = "volume" if doubts[0] == "year" else "year"
     if ev.page != 1.0 or getattr(ev, other) != 1.0 or ev.unexplained_numbers > 1:
         return None
