@@ -70,9 +70,23 @@ SCRATCH_STYLES: dict[str, tuple[str, ...]] = {
         "technische-universitat-dresden-betriebswirtschaftslehre-marketing", "the-american-journal-of-psychiatry",
         "traffic-injury-prevention", "turcica", "university-of-aleppo-faculty-of-medicine",
     ),
+    "dev5": (  # random.Random(999), drawn with draw_styles through fresh4 (2026-12-05, late evening)
+        "american-nuclear-society", "asian-myrmecology", "australian-dental-journal", "boletin-de-pediatria",
+        "botanical-journal-of-the-linnean-society", "chemical-biology-and-drug-design",
+        "clinical-hemorheology-and-microcirculation", "current-gene-therapy",
+        "european-journal-of-clinical-microbiology-and-infectious-diseases", "harvard-university-of-bath",
+        "ilahiyat-studies", "international-atomic-energy-agency", "journal-of-applied-clinical-medical-physics",
+        "journal-of-biosciences", "journal-of-computer-assisted-tomography", "journal-of-egyptian-history",
+        "journal-of-porphyrins-and-phthalocyanines", "journal-of-water-sanitation-and-hygiene-for-development",
+        "meteoritics-and-planetary-science", "oxford-guide-to-style-notes-initials-label-page",
+        "pest-management-science", "politique-europeenne", "proteomics", "seed-science-and-technology", "spine",
+        "the-chemical-society-of-japan", "the-febs-journal", "the-journal-of-eukaryotic-microbiology", "tsaqafah",
+        "university-of-roehampton-harvard", "university-of-south-australia-2017-harvard",
+        "uppsala-universitet-institutionen-for-biologisk-grundutbildning", "worlds-veterinary-journal",
+    ),
 }
 
-ORDER = ("dev", "test", "fresh", "fresh2", "examined", "dev2", "fresh3", "dev4", "fresh4")
+ORDER = ("dev", "test", "fresh", "fresh2", "examined", "dev2", "fresh3", "dev4", "fresh4", "dev5")
 """Splits and scratch sets in the order they were made: a draw after one excludes it and all before it."""
 
 WANT = {"numeric": 12, "physics": 5, "author-date": 12, "note": 4}
