@@ -1324,3 +1324,26 @@ def test_a_chapter_cited_with_another_year_is_named_by_its_book_and_whole_page_r
     assert m.verdict == "corrected" and m.doi == ch.doi and "issued" in {d.field for d in m.diffs}
     # the first page alone is not the whole range
     assert validate(parsed(text.replace("93–103", "93–110")), [ch, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_one_author_a_journal_a_year_and_its_volume_name_no_paper() -> None:
+    # a volume is most journals' year again: the author's other paper in it fits as well
+    w = rec("10.9999/ajpa.1977.453", "Selective pressures and dental evolution", [("Smithson", "P")],
+            "American Journal of Physical Anthropology", 1977, "47", "3", "453-458", short="Am J Phys Anthropol")
+    m = validate(parsed("(6) Smithson P. Am. J. Phys. Anthropol. 1977;47."), [w, OTHER])
+    assert m.verdict == "ambiguous" and "one author" in m.reason
+    m = validate(parsed("(6) Smithson P. Am. J. Phys. Anthropol. 1977;47:453."), [w, OTHER])
+    assert m.verdict in ("verified", "corrected") and m.doi == w.doi
+
+
+def test_an_untitled_reference_naming_another_journal_is_not_taken() -> None:
+    w = rec("10.9999/vacc.2021.1", "Coverage of an enterovirus vaccine among children",
+            [("Wanby", "M"), ("Qin", "Z"), ("Tan", "H"), ("Li", "Q"), ("Ni", "L")], "Expert Review of Vaccines", 2021,
+            page="1-12", short="Expert Rev Vaccines")
+    # its people and numbers fit well enough for the model (an article of pages 1–12 in another journal)
+    text = "Wanby, M., Qin, Z., Tan, H. (2021) Mobile Information Systems, 2021, 1–12."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict not in ("verified", "corrected") and "another journal" in m.reason
+    # the record's journal misspelt or abbreviated is not another journal
+    m = validate(parsed("Wanby, M., Qin, Z., Tan, H. (2021) Expret Rev Vacc, 2021, 1–12."), [w, OTHER])
+    assert "another journal" not in m.reason

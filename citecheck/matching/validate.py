@@ -546,12 +546,32 @@ def container_only(ev: Evidence) -> bool:
 
 
 def one_author_in_a_journal(ev: Evidence, rec: CSL) -> bool:
-    """The string names one author of a journal article, the journal and the year, and nothing of the article
-    itself (no title words, volume, issue or page of it): an author's other paper there that year fits as
-    well, and when the index lacks the cited one that other would be taken (`Stretch R. 1977. Can J Physiol`).
+    """The string names one author of a journal article, the journal and the year (its volume at most), and
+    nothing of the article itself (no title words, issue or page of it): an author's other paper there that
+    year fits as well — a volume is most journals' year again —, and when the index lacks the cited one that
+    other would be taken (`Stretch R. 1977. Can J Physiol`; `Smith P. Am J Phys Anthropol 1977;47`).
     Conference papers and reference-work entries (one per author and volume, mostly) are not held back."""
     return (rec.get("type") == "article-journal" and (ev.title_cov or 0) < 0.5 and ev.first_author == 1.0
-            and not _many_people(ev, _named(ev, rec)) and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
+            and not _many_people(ev, _named(ev, rec)) and all(v != 1.0 for v in (ev.issue, ev.page)))
+
+
+def _journal_elsewhere(view: RefView, ev: Evidence, rec: CSL) -> str | None:
+    """Why a candidate the string shows no title word of is held back when the string names another journal: its
+    people and numbers may fit (`Wan M … Mobile Information Systems, 2021, 1–12` against Wan's paper on pages
+    1–12 of a vaccine review journal) but the work cited is in that other journal."""
+    if ev.title_cov or ev.after_other_entry or merged_tail(view, rec)[0] >= 0:
+        return None  # title words of it shown, or the journal named is another entry's run in with it
+    if not _other_journal(view, ev, rec) or not _unrelated_journal(view, rec):
+        return None
+    return "the string names another journal than the candidate's, and no title of it"
+
+
+def _unrelated_journal(view: RefView, rec: CSL) -> bool:
+    """The journal the string names shares no word beginning with any name of the record's journal: not its
+    name misspelt, read by OCR or abbreviated (`Evr J Pecliatr`, `Onol Re`), but another journal."""
+    ours = [fold(w) for w in significant(words(str(view.fields.get("container-title") or ""))) if len(w) >= 2]
+    theirs = {fold(w) for c in container_titles(rec) for w in significant(words(c))}
+    return len(ours) >= 2 and not any(t.startswith(w[:2]) or w.startswith(t[:2]) for w in ours for t in theirs if t)
 
 
 def _names_no_work(ev: Evidence, rec: CSL) -> str | None:
@@ -1024,7 +1044,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
         held = (_names_no_work(best.evidence, best.record.fields) or _title_elsewhere(best, others)
-                if rival is None else None)
+                or _journal_elsewhere(view, best.evidence, best.record.fields) if rival is None else None)
         if held:
             return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                          candidates=shown, reason=held)
