@@ -1271,10 +1271,14 @@ def test_an_untitled_reference_with_a_slipped_first_page_and_the_last_page_right
     m = validate(parsed(text), [far, OTHER])
     assert m.verdict == "corrected" and m.doi == far.doi
     assert validate(parsed(text.replace("425–430", "425–436")), [far, OTHER]).doi is None
-    # the first author's name typed with two letters swapped is still the first author in place
-    swapped = text.replace("Ehrlund", "Ehrlnud")
-    m = validate(parsed(swapped), [far, OTHER])
-    assert m.verdict == "corrected" and m.doi == far.doi
+    # the first author's name typed with two letters swapped, or read by OCR, is still the first author in place
+    for slip in ("Ehrlnud", "Ehr1und"):
+        m = validate(parsed(text.replace("Ehrlund", slip)), [far, OTHER])
+        assert m.verdict == "corrected" and m.doi == far.doi
+    short = rec("10.9999/pod.1978.366", "Lateral ankle ligament injury", [("Wolk", "E W")],
+                "Journal of the American Podiatry Association", 1978, "68", "5", "366-369", short="J Am Podiatry Assoc")
+    m = validate(parsed("Wo1k, E. W. J Am Podiatry Assoc 1978, 70, 366–369"), [short, OTHER])  # a short name
+    assert m.verdict == "corrected" and m.doi == short.doi
 
 
 def test_a_journal_name_read_by_ocr_or_misspelt_is_found_without_its_suffix_and_to_its_last_letter() -> None:

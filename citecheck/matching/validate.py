@@ -455,8 +455,9 @@ def _led_by_another(view: RefView, ev: Evidence, rec: CSL) -> bool:
     theirs = [w for w in words(str(lead.get("family") or lead.get("literal") or "")) if len(w) > 1]
     if not ours or not theirs:
         return False
-    return not any(t in ours or (len(t) >= 5 and any(OSA.distance(t, o, score_cutoff=1) <= 1 for o in ours))
-                   for t in theirs)  # a typo (`Kasodn` for `Kasdon`) is still the first author
+    return not any(t in ours or any(ocr_canon(t) == ocr_canon(o) for o in ours)
+                   or (len(t) >= 5 and any(OSA.distance(t, o, score_cutoff=1) <= 1 for o in ours))
+                   for t in theirs)  # a typo (`Kasodn` for `Kasdon`) or OCR (`Wo1f`) is still the first author
 
 
 TEAM_NAMES = 4
