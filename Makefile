@@ -61,6 +61,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py --split fresh2
 	$(PY) benchmarks/bench_generalise.py --split fresh3
 	$(PY) benchmarks/bench_generalise.py --split fresh4
+	$(PY) benchmarks/bench_generalise.py --split fresh5
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

@@ -110,12 +110,16 @@ SPLIT_TEXT = {
               "after fresh3) and measured once, no string of it read; 33 English styles drawn like fresh3's "
               "(seed 20261218) from the styles of no other split nor scratch set (`generate_strings.py --split "
               "fresh4`)",
+    "fresh5": "the **fresh5** split: made after the sixth round of matcher changes (2026-12-05, late evening: the "
+              "round after fresh4, written from two more scratch sets of drawn styles) and measured once, no string "
+              "of it read; 33 English styles drawn by `draw_styles.py --seed 20261219 --through dev6` from the styles "
+              "of no other split nor scratch set (`generate_strings.py --split fresh5`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
     """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`,
-    `fresh` … `fresh4`."""
+    `fresh` … `fresh5`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

@@ -206,10 +206,38 @@ FRESH4_STYLES: dict[str, str] = {
 }
 FRESH4_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh4.jsonl"
 
+FRESH5_SEED = 20261219
+FRESH5_STYLES: dict[str, str] = {
+    # A seventh split, made after the sixth round of matcher changes (2026-12-05, late evening) and measured once;
+    # styles drawn by `python benchmarks/draw_styles.py --seed 20261219 --through dev6` (none of any other split or
+    # scratch set).
+    "veterinary-clinical-pathology": "numeric", "journal-of-oral-and-maxillofacial-surgery": "numeric",
+    "vietnam-ministry-of-education-and-training-en": "numeric", "survey-of-ophthalmology": "numeric",
+    "society-of-automotive-engineers-technical-papers-numeric": "numeric",
+    "journal-of-health-care-for-the-poor-and-underserved": "numeric", "the-bone-and-joint-journal": "numeric",
+    "drugs-of-today": "numeric", "european-journal-of-anaesthesiology": "numeric",
+    "free-radical-research": "numeric", "journal-of-visualized-experiments": "numeric",
+    "psychiatry-and-clinical-neurosciences": "numeric", "cse-citation-name": "physics",
+    "journal-of-computational-chemistry": "physics", "the-journal-of-pure-and-applied-chemistry-research": "physics",
+    "spie-proceedings": "physics", "current-topics-in-medicinal-chemistry": "physics", "reproduction": "author-date",
+    "ageing-and-society": "author-date", "universidade-do-porto-faculdade-de-engenharia-chicago": "author-date",
+    "the-university-of-western-australia-harvard": "author-date", "acta-amazonica": "author-date",
+    "international-journal-of-management-reviews": "author-date",
+    "liverpool-john-moores-university-harvard": "author-date",
+    "research-institute-for-nature-and-forest": "author-date", "bio-protocol": "author-date",
+    "creativity-and-innovation-management": "author-date",
+    "idojaras-quarterly-journal-of-the-hungarian-meteorological-service": "author-date",
+    "journal-for-veterinary-medicine-biotechnology-and-biosafety": "author-date",
+    "mhra-notes-publisher-place": "note", "new-harts-rules-notes-no-url": "note",
+    "american-journal-of-archaeology": "note",
+    "chicago-shortened-notes-bibliography-subsequent-title-no-url": "note",
+}
+FRESH5_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh5.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
-    "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES),
+    "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES), "fresh5": (FRESH5_OUT, FRESH5_SEED, FRESH5_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
