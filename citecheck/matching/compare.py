@@ -916,9 +916,14 @@ def _other_part(title: str, view: RefView) -> int:
     for `Compounds: XLII.`: the series' previous paper), else 0."""
     tw, sw = words(title), view.words
     pairs = {(sw[j], ocr_canon(sw[j + 1])) for j in range(len(sw) - 1)}
+
+    def numeral(w: str) -> bool:  # `i` too, beside a numeral of two letters (`chamomile ii.` for `chamomile i.`)
+        return bool(_PART_NUMERAL.fullmatch(w)) or w == "i"
+
     for i in range(1, len(tw)):
-        if _PART_NUMERAL.fullmatch(tw[i]) and (tw[i - 1], ocr_canon(tw[i])) not in pairs:
-            if any(sw[j] == tw[i - 1] and _PART_NUMERAL.fullmatch(sw[j + 1]) for j in range(len(sw) - 1)):
+        if numeral(tw[i]) and (tw[i - 1], ocr_canon(tw[i])) not in pairs:
+            if any(sw[j] == tw[i - 1] and numeral(sw[j + 1]) and sw[j + 1] != tw[i] and max(len(sw[j + 1]), len(tw[i])) >= 2
+                   for j in range(len(sw) - 1)):
                 return 1
     return 0
 

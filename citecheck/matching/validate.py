@@ -547,21 +547,25 @@ def container_only(ev: Evidence) -> bool:
 
 
 def one_author_in_a_journal(ev: Evidence, rec: CSL) -> bool:
-    """The string names one author of a journal article, the journal and the year (its volume at most), and
-    nothing of the article itself (no title words, issue or page of it): an author's other paper there that
-    year fits as well — a volume is most journals' year again —, and when the index lacks the cited one that
-    other would be taken (`Stretch R. 1977. Can J Physiol`; `Smith P. Am J Phys Anthropol 1977;47`).
-    Conference papers and reference-work entries (one per author and volume, mostly) are not held back."""
+    """The string names one author of a journal article, the journal and the year, and nothing of the article
+    itself (no title words, volume, issue or page of it): an author's other paper there that year fits as
+    well, and when the index lacks the cited one that other would be taken (`Stretch R. 1977. Can J Physiol`).
+    Conference papers and reference-work entries (one per author and volume, mostly) are not held back.
+
+    A volume is taken as naming the paper: holding `Smith P. Am J Phys Anthropol 1977;47` back too (the
+    author's other paper in that volume took its DOI on a scratch set) cost 11 right answers on the held-back
+    splits and 9 on `matching.jsonl` for that one wrong one, and where the sources are complete (Crossref) the
+    author's other papers in the volume are candidates too, and the rival rule holds the string back."""
     return (rec.get("type") == "article-journal" and (ev.title_cov or 0) < 0.5 and ev.first_author == 1.0
-            and not _many_people(ev, _named(ev, rec)) and all(v != 1.0 for v in (ev.issue, ev.page)))
+            and not _many_people(ev, _named(ev, rec)) and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
 
 
 def _journal_elsewhere(view: RefView, ev: Evidence, rec: CSL) -> str | None:
     """Why a candidate the string shows no title word of is held back when the string names another journal: its
     people and numbers may fit (`Wan M … Mobile Information Systems, 2021, 1–12` against Wan's paper on pages
     1–12 of a vaccine review journal) but the work cited is in that other journal."""
-    if ev.title_cov or ev.after_other_entry or merged_tail(view, rec)[0] >= 0:
-        return None  # title words of it shown, or the journal named is another entry's run in with it
+    if rec.get("type") != "article-journal" or ev.title_cov or ev.after_other_entry or merged_tail(view, rec)[0] >= 0:
+        return None  # a book's series is no journal; title words of it shown; another entry's journal run in
     if not _other_journal(view, ev, rec) or not _unrelated_journal(view, rec):
         return None
     return "the string names another journal than the candidate's, and no title of it"
