@@ -838,7 +838,7 @@ def test_one_article_under_two_dois_is_said_so() -> None:
 
 
 def test_a_title_word_repeated_in_the_record_and_shown_once_is_in_order() -> None:
-    from citecheck.matching.validate import _same_order
+    from citecheck.matching.identify import _same_order
 
     title = "Successful retrieval of an embolized closure device using a modified retrieval forceps"
     assert _same_order(title, "Successful retrieval of an embolized closure device using a modified")
@@ -1134,7 +1134,7 @@ def test_a_chinese_citation_frame_is_no_words_of_the_work() -> None:
 
 
 def test_a_wrong_year_is_no_page_or_volume_shown() -> None:
-    from citecheck.matching.validate import conflicts
+    from citecheck.matching.identify import conflicts
 
     text = "Berg A, Lund P, Ek M. Tidal mixing and oxygen renewal in a sill fjord. J Fjord Sci 2016."
     ev = compare(RefView(text, {}), FJORD)

@@ -17,7 +17,7 @@ the two features are collinear — which made a rival whose journal the string
 does not show outrank the record whose journal it does. A journal found now
 weighs what a missing one does (0.775): no candidate's confidence went down,
 and one that shows its journal is never ranked below one that does not. Strings
-that name only a journal and a year are held back by `validate.container_only`,
+that name only a journal and a year are held back by `identify.container_only`,
 not by this weight. A full refit with the two tied was measured too (recall
 0.967 against 0.9705 at the same thresholds, which were set with these weights).
 """
