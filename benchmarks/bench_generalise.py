@@ -123,12 +123,15 @@ SPLIT_TEXT = {
               "1.000, R 0.983 (1,557 of 1,584), 0 wrong DOIs, lowest damage kind missing fields 0.924; this run "
               "is after two more changes made without it (the part-numeral rule that fresh3's wrong DOI led to, "
               "and one hold rule taken back)",
+    "fresh6": "the **fresh6** split: made after the sixth round's last change (2026-12-05, night) and measured once, "
+              "no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261220 --through fresh5` "
+              "(`generate_strings.py --split fresh6`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
     """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`,
-    `fresh` … `fresh5`."""
+    `fresh` … `fresh6`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

@@ -234,10 +234,35 @@ FRESH5_STYLES: dict[str, str] = {
 }
 FRESH5_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh5.jsonl"
 
+FRESH6_SEED = 20261220
+FRESH6_STYLES: dict[str, str] = {
+    # An eighth split, made after the sixth round's last change (2026-12-05, night) and measured once; styles drawn
+    # by `python benchmarks/draw_styles.py --seed 20261220 --through fresh5` (none of any other split or scratch set).
+    "biostatistics": "numeric", "the-european-research-journal": "numeric",
+    "brazilian-journal-of-infectious-diseases": "numeric", "journal-of-bioscience-and-bioengineering": "numeric",
+    "medical-education-and-clinical-practice": "numeric", "the-korean-journal-of-gastroenterology": "numeric",
+    "journal-of-cachexia-sarcopenia-and-muscle": "numeric",
+    "hematology-oncology-clinics-of-north-america": "numeric", "the-open-university-numeric-superscript": "numeric",
+    "journal-of-strength-and-conditioning-research": "numeric", "acta-polytechnica": "numeric",
+    "energy-research-and-social-science": "numeric", "cse-citation-name-8th-edition": "physics",
+    "chemie-ingenieur-technik": "physics", "journal-of-the-electrochemical-society": "physics",
+    "applied-spectroscopy": "physics", "cse-citation-sequence": "physics",
+    "journal-of-plankton-research": "author-date", "aquatic-invasions": "author-date", "cybium": "author-date",
+    "annals-of-botany": "author-date", "planning-practice-and-research": "author-date",
+    "restoration-ecology": "author-date", "bulletin-of-insectology": "author-date",
+    "zeitschrift-fur-papyrologie-und-epigraphik": "author-date",
+    "european-journal-of-information-systems": "author-date", "springer-vancouver-author-date": "author-date",
+    "american-journal-of-medical-genetics": "author-date", "haute-ecole-de-gestion-de-geneve-iso-690": "author-date",
+    "technische-universitat-dresden-finanzwirtschaft-und-finanzdienstleistungen-note": "note", "mcgill-en": "note",
+    "chicago-shortened-notes-bibliography": "note", "the-journal-of-juristic-papyrology": "note",
+}
+FRESH6_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh6.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
     "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES), "fresh5": (FRESH5_OUT, FRESH5_SEED, FRESH5_STYLES),
+    "fresh6": (FRESH6_OUT, FRESH6_SEED, FRESH6_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
