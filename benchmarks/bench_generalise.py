@@ -42,7 +42,8 @@ from common import BENCH, ROOT, read_reference, shared_available, write_section
 from generate_strings import SPLITS, generate, held_out, work_key
 
 from citecheck.matching import score
-from citecheck.matching.compare import RefView, compare
+from citecheck.matching.compare import compare
+from citecheck.matching.refview import RefView
 from citecheck.matching.score import FEATURES, features
 from citecheck.matching.validate import canonical_doi, reference_text, validate
 from citecheck.model import Match, Record, Reference

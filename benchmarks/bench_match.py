@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCH, ROOT, read_reference, shared_available, write_section
 
-from citecheck.matching.compare import RefView, compare
+from citecheck.matching.compare import compare
+from citecheck.matching.refview import RefView
 from citecheck.matching.score import FEATURES, features, fit_logistic, probability
 from citecheck.matching.validate import canonical_doi, reference_text, validate
 from citecheck.model import Match, Record

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from citecheck.matching import resolve, validate
-from citecheck.matching.compare import RefView, compare
+from citecheck.matching.compare import compare
+from citecheck.matching.refview import RefView
 from citecheck.matching.validate import Scored, _separable
 from citecheck.model import Record, Reference, Span
 from citecheck.sources.base import SourceUnavailable
@@ -710,7 +711,7 @@ def test_model_override_needs_every_other_field_to_agree() -> None:
 
 
 def test_ocr_look_alikes_in_words() -> None:
-    from citecheck.matching.compare import ocr_canon
+    from citecheck.matching.refview import ocr_canon
 
     assert ocr_canon("al1oantigens") == ocr_canon("alloantigens")
     assert ocr_canon("rnodel") == ocr_canon("model") and ocr_canon("cleveloped") == ocr_canon("developed")

@@ -21,14 +21,13 @@ from rapidfuzz.distance import OSA
 from citecheck.matching.compare import (
     TRUNCATED_TITLE_SCORE,
     Evidence,
-    RefView,
     container_titles,
     fold,
     merged_tail,
     notice_title,
-    ocr_canon,
 )
 from citecheck.matching.journals import abbreviation_typo, is_abbreviation, journal_equal, significant, words
+from citecheck.matching.refview import RefView, ocr_canon
 from citecheck.matching.score import probability
 from citecheck.model import CSL, Record
 from citecheck.text import has_cjk, unify_dashes

@@ -25,8 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from citecheck.matching.compare import RefView, container_titles, record_year
+from citecheck.matching.compare import container_titles, record_year
 from citecheck.matching.journals import is_abbreviation, journal_equal
+from citecheck.matching.refview import RefView
 from citecheck.matching.validate import WEAK, reference_text, score_candidates, validate
 from citecheck.model import ACCEPTED, Match, Record, Reference, Verdict
 from citecheck.sources.base import OFFLINE, Source, SourceUnavailable

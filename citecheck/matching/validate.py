@@ -49,7 +49,6 @@ from rapidfuzz.distance import Levenshtein
 
 from citecheck.matching.compare import (
     Evidence,
-    RefView,
     compare,
     container_titles,
     first_page,
@@ -59,7 +58,6 @@ from citecheck.matching.compare import (
     notice_title,
     person_found,
     record_year,
-    strip_label,
 )
 from citecheck.matching.diffs import author_diffs, classify_text, classify_value, name_text
 from citecheck.matching.identify import (
@@ -83,6 +81,7 @@ from citecheck.matching.identify import (
     unsigned,
 )
 from citecheck.matching.journals import is_abbreviation, journal_equal, words
+from citecheck.matching.refview import RefView, strip_label
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference, Verdict
 
