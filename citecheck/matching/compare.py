@@ -25,12 +25,12 @@ from rapidfuzz.distance import OSA, Levenshtein
 from citecheck.matching.journals import find_in_words, significant, variants, words
 from citecheck.matching.refview import (
     OCR_DIGITS,
-    YEAR_RE,
     RefView,
     content_of,
     ocr_canon,
 )
 from citecheck.model import CSL, Record
+from citecheck.refs.fields import YEAR_RE
 from citecheck.text import fold, has_cjk, unify_dashes
 
 # Records that are notices about another work (or its abstract in another venue: ChemInform, Faculty Opinions)

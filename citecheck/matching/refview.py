@@ -13,11 +13,11 @@ from functools import cached_property
 
 from citecheck.matching.journals import STOP_WORDS, words
 from citecheck.model import CSL
+from citecheck.refs.fields import YEAR_RE
 from citecheck.text import fold, has_cjk
 
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
-YEAR_RE = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # Segment boundaries for title windows: sentence punctuation, CJK full stop, GB/T type codes.
 _SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\s+|\s*//\s*")
 # A citation number: `[12]`, `(3)`, `12.`, `12 `, or glued to an initial, a capitalised word or an
