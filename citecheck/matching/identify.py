@@ -22,7 +22,6 @@ from citecheck.matching.compare import (
     TRUNCATED_TITLE_SCORE,
     Evidence,
     container_titles,
-    fold,
     merged_tail,
     notice_title,
 )
@@ -30,7 +29,7 @@ from citecheck.matching.journals import abbreviation_typo, is_abbreviation, jour
 from citecheck.matching.refview import RefView, ocr_canon
 from citecheck.matching.score import probability
 from citecheck.model import CSL, Record
-from citecheck.text import has_cjk, unify_dashes
+from citecheck.text import fold, has_cjk, unify_dashes
 
 STRONG_TITLE = 0.90
 """A title this similar is the record's title (shown whole or nearly)."""

@@ -52,7 +52,6 @@ from citecheck.matching.compare import (
     compare,
     container_titles,
     first_page,
-    fold,
     merged_head,
     merged_tail,
     notice_title,
@@ -84,6 +83,7 @@ from citecheck.matching.journals import is_abbreviation, journal_equal, words
 from citecheck.matching.refview import RefView, strip_label
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference, Verdict
+from citecheck.text import fold
 
 ACCEPT = 0.50
 DOI_ACCEPT = 0.30
