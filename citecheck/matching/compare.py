@@ -449,10 +449,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.first_author = person_found(authors[0], view)
         shown = authors[:10]
         ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
-        ours = {fold(a.get("family") or a.get("literal")) for a in view.fields.get("author") or []
-                if isinstance(a, dict)} - {""}
-        if len(authors) > len(shown) and ours:  # matched against the people the parser found, not any word
-            ev.named_later = sum(fold(a.get("family") or a.get("literal")) in ours
+        if len(authors) > len(shown) and view.author_families:  # the people the parser found, not any word
+            ev.named_later = sum(fold(a.get("family") or a.get("literal")) in view.author_families
                                  for a in authors[len(shown) : LATER_AUTHORS])
         if not ev.authors and view.fields and not view.fields.get("author"):
             ev.first_author = ev.authors = None  # the string names no author (editors at most): unknown, not different
@@ -503,12 +501,11 @@ def compare(view: RefView, rec: Record) -> Evidence:
         ev.journal = 1.0 if any(find_in_words(c, view.words) for c in conts) else 0.0
         if not ev.journal and any(len(fold(c)) >= 6 and fold(c) in view.folded for c in conts):
             ev.journal = 1.0
-        forms = [v for c in conts for v in variants(c)]  # `…Family Medicine : JABFM` without its suffix
-        if not ev.journal and any(_damaged_container(fold(v), view.folded) for v in forms):
-            ev.journal = 1.0
-        if not ev.journal and view.ocr_damaged and any(
-                find_in_words(" ".join(ocr_canon(w) for w in words(v)), view.ocr_word_list) for v in forms):
-            ev.journal = 1.0  # read by OCR with look-alikes (`Co1d Spring Harbor`, `Soc 5ci Med`)
+        if not ev.journal:  # misspelt or read by OCR, each form (`…Family Medicine : JABFM` without its suffix)
+            forms = [v for c in conts for v in variants(c)]
+            if any(_damaged_container(fold(v), view.folded) for v in forms) or (view.ocr_damaged and any(
+                    find_in_words(" ".join(ocr_canon(w) for w in words(v)), view.ocr_word_list) for v in forms)):
+                ev.journal = 1.0  # OCR's look-alikes too (`Co1d Spring Harbor`, `Soc 5ci Med`)
     # Coverage of the string by the record
     vocab, rec_fold, jwords = _record_vocab(f)
     canon = {ocr_canon(v) for v in vocab if len(v) >= 3}
@@ -667,16 +664,17 @@ def _other_part(title: str, view: RefView) -> int:
     for `Compounds: XLII.`: the series' previous paper), else 0."""
     tw, sw = words(title), view.words
     pairs = {(sw[j], ocr_canon(sw[j + 1])) for j in range(len(sw) - 1)}
-
-    def numeral(w: str) -> bool:  # `i` too, beside a numeral of two letters (`chamomile ii.` for `chamomile i.`)
-        return bool(_PART_NUMERAL.fullmatch(w)) or w == "i"
-
     for i in range(1, len(tw)):
-        if numeral(tw[i]) and (tw[i - 1], ocr_canon(tw[i])) not in pairs:
-            if any(sw[j] == tw[i - 1] and numeral(sw[j + 1]) and sw[j + 1] != tw[i] and max(len(sw[j + 1]), len(tw[i])) >= 2
-                   for j in range(len(sw) - 1)):
+        if _is_part_numeral(tw[i]) and (tw[i - 1], ocr_canon(tw[i])) not in pairs:
+            if any(sw[j] == tw[i - 1] and _is_part_numeral(sw[j + 1]) and sw[j + 1] != tw[i]
+                   and max(len(sw[j + 1]), len(tw[i])) >= 2 for j in range(len(sw) - 1)):
                 return 1
     return 0
+
+
+def _is_part_numeral(w: str) -> bool:
+    """A part numeral, `i` too: it is one beside a numeral of two letters (`chamomile ii.` for `chamomile i.`)."""
+    return bool(_PART_NUMERAL.fullmatch(w)) or w == "i"
 
 
 _PART_NUMERAL = re.compile(r"(?=[ivxl]{2})(?:x{0,3}|xl|lx{0,3})(?:ix|iv|v?i{0,3})")

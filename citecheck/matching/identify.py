@@ -113,8 +113,7 @@ def other_extent(view: RefView, rec: CSL) -> bool:
     theirs = _record_pages(rec)
     if len(theirs) != 2:
         return True  # a single-page record (a cover, an abstract) against a range
-    a, b = parts[1].strip().casefold(), theirs[1].strip().casefold()
-    return not (a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a)))
+    return not _same_end(parts[1].strip(), theirs[1].strip())
 
 
 def one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False,
@@ -321,7 +320,12 @@ def _same_last_page(view: RefView, rec: CSL) -> bool:
     ours, theirs = _page_parts(view), _record_pages(rec)
     if len(ours) != 2 or len(theirs) != 2 or theirs[0] == theirs[1]:
         return False
-    a, b = ours[1].casefold(), theirs[1].casefold()
+    return _same_end(ours[1], theirs[1])
+
+
+def _same_end(ours: str, theirs: str) -> bool:
+    """A reference's last page is the record's, written whole or by its last digits (`15` for `215`)."""
+    a, b = ours.casefold(), theirs.casefold()
     return a == b or (a.isdigit() and b.isdigit() and len(a) < len(b) and b.endswith(a))
 
 
@@ -497,10 +501,10 @@ def journal_elsewhere(view: RefView, ev: Evidence, rec: CSL) -> str | None:
     """Why a candidate the string shows no title word of is held back when the string names another journal: its
     people and numbers may fit (`Wan M … Mobile Information Systems, 2021, 1–12` against Wan's paper on pages
     1–12 of a vaccine review journal) but the work cited is in that other journal."""
-    if rec.get("type") != "article-journal" or ev.title_cov or ev.after_other_entry or merged_tail(view, rec)[0] >= 0:
-        return None  # a book's series is no journal; title words of it shown; another entry's journal run in
-    if not _other_journal(view, ev, rec) or not _unrelated_journal(view, rec):
-        return None
+    if rec.get("type") != "article-journal" or ev.title_cov or ev.after_other_entry:
+        return None  # a book's series is no journal; title words of it shown
+    if not _other_journal(view, ev, rec) or not _unrelated_journal(view, rec) or merged_tail(view, rec)[0] >= 0:
+        return None  # (the last: the journal named is another entry's, run in after this one)
     return "the string names another journal than the candidate's, and no title of it"
 
 

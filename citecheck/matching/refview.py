@@ -115,6 +115,12 @@ class RefView:
         return fold(self.body)
 
     @cached_property
+    def author_families(self) -> frozenset[str]:
+        """The parsed people's family names, folded (to find them in a large team's list)."""
+        return frozenset(fold(a.get("family") or a.get("literal")) for a in self.fields.get("author") or []
+                         if isinstance(a, dict)) - {""}
+
+    @cached_property
     def name_suffixes(self) -> frozenset[str]:
         """The parsed names' suffixes (`Shires 3rd`): numbers of no work."""
         return frozenset(fold(str(a.get("suffix") or "")) for a in self.fields.get("author") or []
