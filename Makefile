@@ -63,6 +63,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py --split fresh4
 	$(PY) benchmarks/bench_generalise.py --split fresh5
 	$(PY) benchmarks/bench_generalise.py --split fresh6
+	$(PY) benchmarks/bench_generalise.py --split fresh7
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

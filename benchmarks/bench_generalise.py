@@ -127,12 +127,16 @@ SPLIT_TEXT = {
     "fresh6": "the **fresh6** split: made after the sixth round's last change (2026-12-05, night) and measured once, "
               "no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261220 --through fresh5` "
               "(`generate_strings.py --split fresh6`)",
+    "fresh7": "the **fresh7** split: made at the start of the seventh round (2026-12-05, evening), before any change "
+              "of that round, and measured then and after the round's changes, no string of it read; 33 English "
+              "styles drawn by `draw_styles.py --seed 20261221 --through fresh6` (`generate_strings.py --split "
+              "fresh7`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
     """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`,
-    `fresh` … `fresh6`."""
+    `fresh` … `fresh7`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

@@ -258,11 +258,37 @@ FRESH6_STYLES: dict[str, str] = {
 }
 FRESH6_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh6.jsonl"
 
+FRESH7_SEED = 20261221
+FRESH7_STYLES: dict[str, str] = {
+    # A ninth split, made at the start of the seventh round (2026-12-05, evening, before any change of that round):
+    # styles drawn by `python benchmarks/draw_styles.py --seed 20261221 --through fresh6` (none of any other split
+    # or scratch set). Measured before this round's changes and after them, never read.
+    "american-veterinary-medical-association": "numeric", "arhiv-za-higijenu-rada-i-toksikologiju": "numeric",
+    "pediatric-pulmonology": "numeric", "archives-of-medical-research": "numeric",
+    "imperial-college-london-numerical": "numeric", "indian-journal-of-orthopaedics": "numeric",
+    "cns-spectrums": "numeric", "annals-of-eye-science": "numeric", "fizyoloji-medical-journal": "numeric",
+    "israel-medical-association-journal": "numeric", "springer-vancouver-brackets": "numeric",
+    "the-american-journal-of-tropical-medicine-and-hygiene": "numeric", "optics-express": "physics",
+    "indian-journal-of-physics": "physics", "critical-reviews-in-solid-state-and-materials-sciences": "physics",
+    "arkivoc": "physics", "the-canadian-journal-of-chemical-engineering": "physics",
+    "universidad-de-leon-harvard": "author-date", "south-african-actuarial-journal": "author-date",
+    "environmental-chemistry": "author-date", "academy-of-management-review": "author-date",
+    "method-and-theory-in-the-study-of-religion": "author-date", "american-marketing-association": "author-date",
+    "geophysical-journal-international": "author-date",
+    "plant-genetic-resources-characterization-and-utilization": "author-date",
+    "social-cognitive-and-affective-neuroscience": "author-date", "cladistics": "author-date",
+    "arcadia-science": "author-date", "parasitology": "author-date", "manchester-university-press": "note",
+    "chicago-shortened-notes-bibliography-subsequent-ibid-17th-edition": "note",
+    "chicago-notes-bibliography-subsequent-author-title-17th-edition": "note",
+    "uppsala-universitet-historia": "note",
+}
+FRESH7_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh7.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
     "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES), "fresh5": (FRESH5_OUT, FRESH5_SEED, FRESH5_STYLES),
-    "fresh6": (FRESH6_OUT, FRESH6_SEED, FRESH6_STYLES),
+    "fresh6": (FRESH6_OUT, FRESH6_SEED, FRESH6_STYLES), "fresh7": (FRESH7_OUT, FRESH7_SEED, FRESH7_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
