@@ -1353,3 +1353,61 @@ def test_an_untitled_reference_naming_another_journal_is_not_taken() -> None:
     # the record's journal misspelt or abbreviated is not another journal
     m = validate(parsed("Wanby, M., Qin, Z., Tan, H. (2021) Expret Rev Vacc, 2021, 1–12."), [w, OTHER])
     assert "another journal" not in m.reason
+
+
+TEAM6 = [("Champer", "S"), ("Lamont", "M"), ("Jonas", "V"), ("Moriel", "G"), ("Honka", "S"), ("Dolman", "L")]
+
+
+def test_three_co_authors_stand_for_a_first_author_lost_from_the_string() -> None:
+    w = rec("10.9999/gen.2021.1009533", "Microtubule bundling at the tip of growing rhizoids", TEAM6,
+            "PLoS Genetics", 2021, "17", "6", "e1009533", short="PLoS Genet")
+    # an entry broken at its start: the first two people lost, the volume wrong; the article number names it
+    text = "V. Jonas, G. Moriel, S. Honka, L. Dolman, PLoS Genet 21 (2021) e1009533."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "co-authors" in m.reason
+    # people, journal, year, volume and issue, without the first author
+    m = validate(parsed("Jonas V, Moriel G, Honka S. PLoS Genet 2021;17(6)"), [w, OTHER])
+    assert m.doi == w.doi and m.verdict in ("verified", "corrected")
+    # two of them are not enough to stand for the first author
+    assert validate(parsed("Jonas V, Moriel G. PLoS Genet 2021;17(6)"), [w, OTHER]).verdict not in (
+        "verified", "corrected")
+
+
+def test_an_article_number_stands_for_the_volume_when_the_year_is_wrong() -> None:
+    w = rec("10.9999/fpsyg.2021.622905", "Online training tools in competition cyclists",
+            [("Moreno", "A"), ("Leon", "E"), ("Serra", "M A")], "Frontiers in Psychology", 2021, "12", "",
+            "622905", short="Front Psychol")
+    m = validate(parsed("A. Moreno, E. Leon, M. A. Serra, Front Psychol (2018) 622905."), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "article number" in m.reason
+    # a short number restarts with each volume (`1234`): with the year wrong it names no one article
+    short = rec("10.9999/sens.2021.1234", w.fields["title"], [("Moreno", "A"), ("Leon", "E"), ("Serra", "M A")],
+                "Sensors", 2021, "21", "", "1234")
+    m = validate(parsed("A. Moreno, E. Leon, M. A. Serra, Sensors (2018) 1234."), [short, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+
+
+def test_many_people_volume_and_whole_page_range_outweigh_a_wrong_year_and_a_misspelt_journal() -> None:
+    w = rec("10.9999/canc.1979.505", "Adenomatoid odontogenic tumour: two cell types",
+            [("Smyth", "R R"), ("Olsen", "J L"), ("Hutchings", "G M"), ("Crawley", "W A"), ("Levine", "L S")],
+            "Cancer", 1979, "43", "2", "505-511")
+    text = "9 Smyth, R.R., Olsen, J.L., Hutchings, G.M., Crwley, W.A., & Levine, L.S. (1977) Canceer 43, 505–511"
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "last page" in m.reason
+    # the first page alone is not the whole range
+    m = validate(parsed(text.replace("505–511", "505")), [w, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+
+
+def test_a_first_author_broken_by_a_hyphen_still_leads_the_list() -> None:
+    w = rec("10.9999/bect.1978.56", "Organochlorine residues in osprey eggs",
+            [("Wiemeyer", "S N"), ("Swineford", "D M"), ("Spitzer", "P R")], "Bulletin of Environmental "
+            "Contamination and Toxicology", 1978, "19", "1", "56-63", short="Bull Environ Contam Toxicol")
+    m = validate(parsed("[48] Wiem-eyer, S. N. et al. (1980) Bull Environ Contam Toxicol, 19, 56–63."), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected"
+
+
+def test_ocr_look_alikes_are_one_whatever_order_they_are_read_in() -> None:
+    from citecheck.matching.refview import ocr_canon
+    assert ocr_canon("c1in") == ocr_canon("clin") == ocr_canon("dln")
+    assert ocr_canon("endocnnol") == ocr_canon("endocrinol")
+    assert ocr_canon("clin") != ocr_canon("chem")

@@ -315,6 +315,14 @@ def single_page(rec: CSL) -> bool:
     return len(parts) == 2 and parts[0] == parts[1]
 
 
+def article_number(rec: CSL) -> bool:
+    """The record's `page` is an article number (`e1009533`, `622905`), not a first page: a journal gives one
+    number to one article, where page 12 starts an article in every volume. (Short numbers, `1234`, restart
+    with each volume of some journals and do not count.)"""
+    parts = _record_pages(rec)
+    return len(parts) == 1 and bool(re.fullmatch(r"[A-Za-z]{1,2}\d{4,}|\d{5,}", parts[0]))
+
+
 def _same_last_page(view: RefView, rec: CSL) -> bool:
     """The string's page range ends on the record's last page (`195–215`, or `195–15`, for `201–215`)."""
     ours, theirs = _page_parts(view), _record_pages(rec)
@@ -347,7 +355,9 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
     record (all but one: no other title shown), a year or a volume that disagrees is the
     reference's error. A wrong first page only when volume and year agree and the range still
     ends on the record's last page, or the page shown lies inside the record's range: the same
-    authors' next paper in the volume (a part II) differs in both its pages and starts after it.
+    authors' next paper in the volume (a part II) differs in both its pages and starts after it. Three of the
+    record's people may stand for a first author the string lost; an article number (`622905`) named with
+    every author stands for a volume the string does not show.
     """
     if not doubts and ev.page == 0.0 and ev.page_typo:
         doubts = ["page"]  # a first page with one digit slipped (`180` for `184`) is still a wrong page
@@ -357,7 +367,7 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
         return None  # words the record does not explain: a title of another work (`Sediment budgets of …`)
     if single_page(rec):
         return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
-    if ev.first_author != 1.0 or ev.journal != 1.0 or ev.unexplained_numbers > 2:
+    if not _first_or_many(ev, rec) or ev.journal != 1.0 or ev.unexplained_numbers > 2:
         return None
     if _led_by_another(view, ev, rec):
         return None
@@ -367,14 +377,32 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
         if ev.volume == 1.0 and ev.year == 1.0 and _page_within(view, rec):
             return "page", ["first author", "journal", "volume", "year", "a page inside the work"]
         return None
+    if doubts[0] == "year" and ev.volume is None and ev.page == 1.0 and article_number(rec) and ev.authors == 1.0:
+        return "year", [_people_named(ev), "every author", "journal", "article number"]  # `Front Psychol (2018) 622905`
     if doubts[0] == "year" and ev.volume is None:  # a part of a book: no volume, its whole page range in it
         if ev.page == 1.0 and _same_last_page(view, rec) and ev.unexplained_numbers <= 1:
             return "year", ["first author", "book", "first page", "last page"]
         return None
     other = "volume" if doubts[0] == "year" else "year"
-    if ev.page != 1.0 or getattr(ev, other) != 1.0 or ev.unexplained_numbers > 1:
+    if ev.page != 1.0 or ev.unexplained_numbers > 1:
         return None
-    return doubts[0], ["first author", "journal", other, "first page"]
+    if getattr(ev, other) != 1.0:
+        return None
+    return doubts[0], [_people_named(ev), "journal", other, "first page"]
+
+
+def _first_or_many(ev: Evidence, rec: CSL) -> bool:
+    """The string names the record's first author, or three of its people (the first lost: an entry broken at
+    its start, a name dropped)."""
+    return ev.first_author == 1.0 or _named(ev, rec) >= 3
+
+
+CO_AUTHORS = "three co-authors"
+"""What names the work's people in an override's reasons when the string lost its first author."""
+
+
+def _people_named(ev: Evidence) -> str:
+    return "first author" if ev.first_author == 1.0 else CO_AUTHORS
 
 
 def _led_by_another(view: RefView, ev: Evidence, rec: CSL) -> bool:
@@ -392,6 +420,7 @@ def _led_by_another(view: RefView, ev: Evidence, rec: CSL) -> bool:
     theirs = [w for w in words(str(lead.get("family") or lead.get("literal") or "")) if len(w) > 1]
     if not ours or not theirs:
         return False
+    ours.append("".join(words(str(first.get("family") or ""))))  # a name broken by a hyphen: `Wiem-eyer`
     return not any(t in ours or any(ocr_canon(t) == ocr_canon(o) for o in ours)
                    or (len(t) >= 5 and any(OSA.distance(t, o, score_cutoff=1) <= 1 for o in ours))
                    for t in theirs)  # a typo (`Kasodn` for `Kasdon`) or OCR (`Wo1f`) is still the first author
@@ -416,23 +445,31 @@ def people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     journal). Where the people are many (`_many_people`) one number may be the reference's error (a wrong
     volume or page: one number the record does not explain), and a misspelt journal is outweighed by
     issue and first page. A whole team of `TEAM_NAMES` or more, every one of the record's named, is taken
-    with the volume alone (its page may be the error). No other candidate may share first author, journal
-    and year with as good a claim to the people and no disagreeing issue or page; a notice (erratum, reply)
-    shares its article's authors and is never taken this way.
+    with the volume alone (its page may be the error). Many people with the volume and the whole page range
+    (first and last page) name the paper even with a wrong year or a journal misspelt past recognising
+    (`Canceer 43, 505–511`). Three of the record's people stand for a first author the string lost (an entry
+    broken at its start, a name dropped). No other candidate may share the people, journal and year with as
+    good a claim and no disagreeing issue or page; a notice (erratum, reply) shares its article's authors and
+    is never taken this way.
     """
     if (ev.title_cov or 0) >= 0.5 or notice_title(rec.get("title")):
         return None  # a title shown is for the title rules to judge
-    if ev.first_author != 1.0 or ev.year != 1.0 or ev.unexplained_numbers > 1:
+    if not _first_or_many(ev, rec) or ev.unexplained_numbers > 1:
         return None
     if _led_by_another(view, ev, rec):
+        return None
+    named = _named(ev, rec)
+    many = _many_people(ev, named)
+    # the volume and the whole page range: with many people, they name the paper even when the year is wrong
+    # or the journal misspelt past recognising (`Canceer 43, 505–511`)
+    whole_range = many and ev.volume == 1.0 and ev.page == 1.0 and _same_last_page(view, rec)
+    if ev.year != 1.0 and not whole_range:
         return None
     untitled = bool(view.fields) and not view.fields.get("title")  # parsed, and no title found
     if round((1 - ev.string_cov) * len(view.content_words)) > (2 if untitled else 1):
         return None  # words the record does not explain: another work's title (not a name added, a typo)
-    named = _named(ev, rec)
-    many = _many_people(ev, named)
     locator = [k for k in ("volume", "issue", "page") if getattr(ev, k) == 1.0]
-    if ev.journal != 1.0 and not (many and {"issue", "page"} <= set(locator)):
+    if ev.journal != 1.0 and not (many and {"issue", "page"} <= set(locator)) and not whole_range:
         return None
     whole_team = named >= TEAM_NAMES and ev.authors == 1.0 and ev.journal == 1.0 and "volume" in locator and (
         ev.page != 0.0 or len(set(_record_pages(rec))) < 2 or _page_within(view, rec)
@@ -441,15 +478,18 @@ def people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     # `758` beside their `768–775`, may be the one cited; an article number has no range to fall outside)
     if not ({"issue", "page"} & set(locator)) and not whole_team:
         return None  # a team may put two papers in one journal in one year, or one volume; rarely in one issue
-    if doubts and (not set(doubts) <= {"volume", "page"} or not many):
+    if doubts and (not set(doubts) <= {"volume", "page", *(["year"] if whole_range else [])} or not many):
         return None
     for s in others:
         o = s.evidence
-        if (o.first_author == 1.0 and o.journal == ev.journal and o.year == 1.0 and s.record.doi != ev.doi
+        rival_people = o.first_author == 1.0 or (ev.first_author != 1.0 and _first_or_many(o, s.record.fields))
+        if (rival_people and o.journal == ev.journal and o.year == ev.year
+                and s.record.doi != ev.doi
                 and (not many or _named(o, s.record.fields) >= 2) and not any(getattr(o, k) == 0.0 for k in locator)):
             return None  # the same people in the same journal and year twice: the string does not say which
-    agree = ["first author", *(["co-authors"] if named >= 2 else []), *(["journal"] if ev.journal == 1.0 else []),
-             "year", *locator]
+    agree = [_people_named(ev), *(["co-authors"] if named >= 2 and ev.first_author == 1.0 else []),
+             *(["journal"] if ev.journal == 1.0 else []), *(["year"] if ev.year == 1.0 else []), *locator,
+             *(["last page"] if whole_range else [])]
     return ", ".join(doubts), agree
 
 

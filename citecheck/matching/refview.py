@@ -269,8 +269,12 @@ _OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ri", "n"), ("0", "o"), ("
 
 def ocr_canon(word: str) -> str:
     """A word with OCR's look-alikes made one (`al1oantigens`, `rnodel`, `B0UREL`, `cleveloped`, `Matcnals`):
-    rn/m, cl/d, vv/w, ri/n, 0/o, 1/l/i, 5/s, 8/b/h, e/c, u/v. Only for telling whether two words may be one."""
-    for a, b in _OCR_PAIRS:
-        if a in word:
-            word = word.replace(a, b)
-    return word
+    rn/m, cl/d, vv/w, ri/n, 0/o, 1/l/i, 5/s, 8/b/h, e/c, u/v. Only for telling whether two words may be one.
+    Repeated until nothing changes, so the order of the pairs does not matter: `c1in` and `clin` are one."""
+    while True:
+        before = word
+        for a, b in _OCR_PAIRS:
+            if a in word:
+                word = word.replace(a, b)
+        if word == before:
+            return word

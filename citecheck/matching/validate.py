@@ -60,6 +60,7 @@ from citecheck.matching.compare import (
 )
 from citecheck.matching.diffs import author_diffs, classify_text, classify_value, name_text
 from citecheck.matching.identify import (
+    CO_AUTHORS,
     LOCATORS,
     STRONG_TITLE,
     VERSIONED_DOI,
@@ -449,7 +450,8 @@ def _override_reason(conflict: str, agree: list[str]) -> str:
         return f"one conflicting value ({conflict}) against agreeing {agreeing}: the reference has a wrong value"
     if "people" in agree:  # `title_identifies` with nothing disagreeing: an entry cut short
         return f"agreeing {agreeing} identify the work; the reference leaves the rest out"
-    if "first author" in agree and "title" not in agree:  # `people_identify`: no title, no wrong number
+    if ("first author" in agree or CO_AUTHORS in agree) and "title" not in agree:
+        # `people_identify`: no title, no wrong number
         return f"agreeing {agreeing} identify the work; the reference shows no title to confirm it"
     return f"numbers off by a slip against agreeing {agreeing}: the reference has a wrong value"
 
