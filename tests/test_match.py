@@ -1414,3 +1414,26 @@ def test_ocr_look_alikes_are_one_whatever_order_they_are_read_in() -> None:
     assert ocr_canon("c1in") == ocr_canon("clin") == ocr_canon("dln")
     assert ocr_canon("endocnnol") == ocr_canon("endocrinol")
     assert ocr_canon("clin") != ocr_canon("chem")
+
+
+def test_an_article_beginning_on_the_last_page_cited_is_the_next_one() -> None:
+    nxt = rec("10.9999/jps.1978.584", "Pharmacokinetics of nitroglycerin in rats", [("Yap", "P S"), ("Fung", "H L")],
+              "Journal of Pharmaceutical Sciences", 1978, "67", "4", "584-586", short="J Pharm Sci")
+    text = "Yap PS, Fung HL. Journal of Pharmaceutical Sciences. 1978;67(4):582–584."
+    m = validate(parsed(text), [nxt, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+    # the same pages written as the record's are its own
+    m = validate(parsed(text.replace("582–584", "584–586")), [nxt, OTHER])
+    assert m.doi == nxt.doi and m.verdict in ("verified", "corrected")
+
+
+def test_a_title_of_which_the_record_has_no_word_is_another_works() -> None:
+    w = rec("10.9999/jps.1978.584", "Pharmacokinetics of nitroglycerin in rats", [("Yap", "P S"), ("Fung", "H L")],
+            "Journal of Pharmaceutical Sciences", 1978, "67", "4", "584-586", short="J Pharm Sci")
+    text = "Yap PS, Fung HL. Improved GLC determination. Journal of Pharmaceutical Sciences. 1978;67(4):584–586."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.verdict not in ("verified", "corrected") and "title the record does not have" in m.reason
+    # its own title, cut short or misspelt, is not another's
+    for own in ("Pharmacokinetics of nitroglycerin", "Pharmacokinetcs of nitroglycerine in rats"):
+        m = validate(parsed(text.replace("Improved GLC determination", own)), [w, OTHER])
+        assert m.doi == w.doi and m.verdict in ("verified", "corrected")

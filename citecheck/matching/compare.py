@@ -493,6 +493,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
         digits = re.sub(r"\D", "", fp)
         if not ev.page and digits and fp[0].isalpha() and digits in nums:
             ev.page = 1.0  # e88194 printed as 88194, S12 as 12 (but 34b is not page 34)
+        if ev.page and starts_where_cited_ends(view, f):
+            ev.page = 0.0  # `pp. 582–584` against a record of 584–586: the next article, begun on that page
     # Journal
     conts = container_titles(f)
     if conts:
@@ -546,8 +548,34 @@ def compare(view: RefView, rec: Record) -> Evidence:
                     setattr(ev, key, None)
     if fp and ev.page == 0.0:
         parsed = first_page(view.fields.get("page"))
-        ev.page_typo = any(_one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))
+        ev.page_typo = not starts_where_cited_ends(view, f) and any(
+            _one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))  # (582–584 for 584: no slip)
     return ev
+
+
+def starts_where_cited_ends(view: RefView, rec: CSL) -> bool:
+    """The record's first page is the last page of the range the string cites, not its first: the article
+    that follows the cited one in the volume (old journals start an article on the page the last one ends).
+    Not when the record ends there too (a one-page item, `584–584`: the string's first page is the slip)."""
+    parts = re.split(r"\s*-\s*", unify_dashes(str(view.fields.get("page") or "")).strip().casefold())
+    theirs = re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or "")).strip().casefold())
+    if len(parts) != 2 or not all(x.isdigit() for x in parts) or parts[0] == theirs[0] or theirs[-1] == theirs[0]:
+        return False
+    first, last = parts
+    return first[: max(0, len(first) - len(last))] + last == theirs[0]  # `582–4` ends on 584
+
+
+def title_words_explained(view: RefView, rec: CSL) -> tuple[int, int]:
+    """(explained, all) content words of the string's parsed title that the record explains anywhere (its
+    title, journal, people; letters read by OCR and one-letter slips allowed): a title of which the record
+    has no word is another work's — and a journal or names the parser took for a title are explained."""
+    title = view.fields.get("title")
+    if not isinstance(title, str) or not title.strip():
+        return 0, 0
+    cw = content_of(words(title))
+    vocab, rec_fold, jwords = _record_vocab(rec)
+    canon = {ocr_canon(v) for v in vocab if len(v) >= 3}
+    return sum(_explained(w, vocab, rec_fold, jwords, canon) for w in cw), len(cw)
 
 
 def _glued_token(tok: str, glued: dict[str, list[str]]) -> bool:

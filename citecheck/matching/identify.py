@@ -24,6 +24,8 @@ from citecheck.matching.compare import (
     container_titles,
     merged_tail,
     notice_title,
+    starts_where_cited_ends,
+    title_words_explained,
 )
 from citecheck.matching.journals import abbreviation_typo, is_abbreviation, journal_equal, significant, words
 from citecheck.matching.refview import RefView, ocr_canon
@@ -480,6 +482,8 @@ def people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
         return None  # a team may put two papers in one journal in one year, or one volume; rarely in one issue
     if doubts and (not set(doubts) <= {"volume", "page", *(["year"] if whole_range else [])} or not many):
         return None
+    if "page" in doubts and starts_where_cited_ends(view, rec):
+        return None  # the pages cited end where the record begins: the article before it (a part I), not a slip
     for s in others:
         o = s.evidence
         rival_people = o.first_author == 1.0 or (ev.first_author != 1.0 and _first_or_many(o, s.record.fields))
@@ -554,6 +558,22 @@ def _unrelated_journal(view: RefView, rec: CSL) -> bool:
     ours = [fold(w) for w in significant(words(str(view.fields.get("container-title") or ""))) if len(w) >= 2]
     theirs = {fold(w) for c in container_titles(rec) for w in significant(words(c))}
     return len(ours) >= 2 and not any(t.startswith(w[:2]) or w.startswith(t[:2]) for w in ours for t in theirs if t)
+
+
+def title_of_another(view: RefView, ev: Evidence, rec: CSL) -> str | None:
+    """Why a candidate is held back when the string shows a title (two words or more) of which the record has no
+    word: its people, journal and numbers fit, but the title is another work's (`Yap, McNiff, Fung 1978.
+    Improved GLC determination. J Pharm Sci 67(4) 582–584` is not the same people's `Pharmacokinetics of
+    nitroglycerin in rats` on the next pages). A title in another script may be a translation and is left."""
+    title = str(view.fields.get("title") or "")
+    if not rec.get("title") or has_cjk(title) or (ev.title or 0) >= TRUNCATED_TITLE_SCORE:
+        return None  # its own title is shown elsewhere in the string
+    if len(set(view.years)) > 1 or ev.after_other_entry or merged_tail(view, rec)[0] >= 0:
+        return None  # entries run together: the title parsed may be the other entry's
+    explained, shown = title_words_explained(view, rec)
+    if shown < 2 or explained:
+        return None
+    return "the string shows a title the record does not have: another work of these people (perhaps absent from the sources)"
 
 
 def names_no_work(ev: Evidence, rec: CSL) -> str | None:

@@ -78,6 +78,7 @@ from citecheck.matching.identify import (
     single_page,
     single_page_record,
     title_identifies,
+    title_of_another,
     unsigned,
 )
 from citecheck.matching.journals import is_abbreviation, journal_equal, words
@@ -567,7 +568,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
         held = (names_no_work(best.evidence, best.record.fields) or _title_elsewhere(best, others)
-                or journal_elsewhere(view, best.evidence, best.record.fields) if rival is None else None)
+                or journal_elsewhere(view, best.evidence, best.record.fields)
+                or title_of_another(view, best.evidence, best.record.fields) if rival is None else None)
         if held:
             return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                          candidates=shown, reason=held)
