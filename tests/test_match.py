@@ -1437,3 +1437,48 @@ def test_a_title_of_which_the_record_has_no_word_is_another_works() -> None:
     for own in ("Pharmacokinetics of nitroglycerin", "Pharmacokinetcs of nitroglycerine in rats"):
         m = validate(parsed(text.replace("Improved GLC determination", own)), [w, OTHER])
         assert m.doi == w.doi and m.verdict in ("verified", "corrected")
+
+
+def test_a_filler_word_read_by_ocr_explains_nothing() -> None:
+    trio = [("Bosk", "H"), ("Dijkman", "L"), ("Bronsma", "R")]
+    a = rec("10.9999/ijos.1977.48", "Operative treatment of arthrosis of the jaw joint", trio,
+            "International Journal of Oral Surgery", 1977, "6", "", "48-50")
+    b = rec("10.9999/ijos.1977.127", "Visor osteotomy and vestibuloplasty in one stage", trio,
+            "International Journal of Oral Surgery", 1977, "6", "", "127-130")
+    # `ancl` is `and` read by OCR: that b's title has an `and` does not tell the two papers apart
+    text = "8osk, H, L Dijkman, ancl R Bronsma. 1977. Intcrnational Journal of Oral Svrgery 6 (l)."
+    m = validate(parsed(text), [a, b, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+    assert "ancl" not in RefView(text, parsed(text).fields).content_words
+    assert "ancl" in RefView("Dijkman L, Ancl R. Tidal sands.", {}).content_words  # not read by OCR: a name
+
+
+def test_a_reply_cited_is_not_the_article_it_replies_to() -> None:
+    w = rec("10.9999/ncc.2021.1108", "Precise clinical outcome in high-grade subarachnoid hemorrhage",
+            [("Vath", "A")], "Neurocritical Care", 2021, "34", "3", "1108-1109")
+    text = ('(2021), \'RESPONSE TO: "PRECISE CLINICAL OUTCOME IN HIGH-GRADE SUBARACHNOID HEMORRHAGE"\', '
+            "NEUROCRITICAL CARE, VOL. 34, ISSUE 3, PP. 1110–1111.")
+    assert validate(parsed(text), [w, OTHER]).verdict not in ("verified", "corrected")
+    # a reply whose record title carries the word itself (`In Reply to …`) is that record
+    r = rec("10.9999/ijrobp.2021.911", "In Reply to Rans et al", [("Zelef", "M J"), ("Greco", "C")],
+            "International Journal of Radiation Oncology Biology Physics", 2021, "110", "3", "911-912",
+            short="Int J Radiat Oncol Biol Phys")
+    m = validate(parsed("Zelef MJ, Greco C. Reply to Rans et al. Int J Radiat Oncol Biol Phys 2021;110:911–2."),
+                 [r, OTHER])
+    assert m.doi == r.doi and m.verdict in ("verified", "corrected")
+
+
+def test_one_author_a_book_and_a_year_name_no_chapter() -> None:
+    ch = rec("10.9999/nn.1997.3", "Neural networks in process control", [("Heuer", "J")],
+             "Neuronale Netze in der Industrie", 1997, page="45-60", type="chapter")
+    m = validate(parsed("Heuer, J. (1997) In: Neuronale Netze in der Industrie."), [ch, OTHER])
+    assert m.verdict not in ("verified", "corrected") and "chapters" in m.reason
+    m = validate(parsed("Heuer, J. (1997) In: Neuronale Netze in der Industrie, pp. 45–60."), [ch, OTHER])
+    assert m.doi == ch.doi and m.verdict in ("verified", "corrected")
+
+
+def test_title_words_typed_with_several_slips_are_still_the_records() -> None:
+    w = rec("10.9999/ptj.1979.278", "Contract learning", [("Boyd", "E M")], "Physical Therapy", 1979, "59", "3",
+            "278-281", short="Phys Ther")
+    m = validate(parsed("Blyd, E M. 1979. “Conntrract Leraniinng”. Phys Ther 59 (3): 278–81."), [w, OTHER])
+    assert "title the record does not have" not in m.reason

@@ -39,6 +39,10 @@ _NOTICE_RE = re.compile(
     r"^\s*(erratum|errata|correction|corrigendum|retraction|retracted|withdrawn|expression of concern|"
     r"comment|commentary|reply|response|author'?s? reply|addendum|editorial|"
     r"cheminform abstract|faculty opinions recommendation of)\b", re.IGNORECASE)
+_CITED_NOTICE_RE = re.compile(
+    r"^\W*(erratum|correction|corrigendum|retraction|reply|response|comment|commentary|addendum)\s*(to|on|of)?\s*:"
+    r"|^\W*(reply|response|comment|commentary)\s+(to|on)\b", re.IGNORECASE)
+"""A cited title that is a notice about another work (`Response to: "Precise clinical outcome …"`)."""
 NOTICE_WORDS = frozenset({"erratum", "errata", "corrigendum", "corrigenda", "retraction"})
 """Words that make a cited title a notice about another work, whichever side shows them."""
 # Journals published in several language editions under one title.
@@ -436,6 +440,11 @@ def compare(view: RefView, rec: Record) -> Evidence:
         if not m and (ev.title_cov or 0) >= 0.5 and view.wordset & NOTICE_WORDS and not (
                 set(words(title)) & NOTICE_WORDS):
             ev.notice_mismatch = True  # the string cites a notice (`Corrigendum to …`) about this record
+        cited = view.fields.get("title")
+        n = _CITED_NOTICE_RE.match(cited) if isinstance(cited, str) and (ev.title_cov or 0) >= 0.5 else None
+        if (n and not m and (n.group(1) or n.group(3)).casefold() not in words(title)
+                and fuzz.partial_ratio(fold(title), fold(cited)) >= 90):  # (about this record, not another entry's)
+            ev.notice_mismatch = True  # `Response to: <its title>`: the reply, not the article (`In Reply to …` is)
         ev.title_numbers_mismatch = 0 if (ev.title_cov or 0) < 0.5 else (
             _title_numbers_missing(shown_title, view) + _other_part(title, view))
         sub = f.get("citecheck:subtitle")
@@ -575,7 +584,13 @@ def title_words_explained(view: RefView, rec: CSL) -> tuple[int, int]:
     cw = content_of(words(title))
     vocab, rec_fold, jwords = _record_vocab(rec)
     canon = {ocr_canon(v) for v in vocab if len(v) >= 3}
-    return sum(_explained(w, vocab, rec_fold, jwords, canon) for w in cw), len(cw)
+    return sum(_explained(w, vocab, rec_fold, jwords, canon) or (  # or mistyped more than once (`Conntrract`)
+        len(w) >= 4 and process.extractOne(w, vocab, scorer=fuzz.ratio, score_cutoff=TYPED_WORD_RATIO) is not None)
+        for w in cw), len(cw)
+
+
+TYPED_WORD_RATIO = 75
+"""Similarity (0–100) at which a title word is taken for a record's word typed with slips."""
 
 
 def _glued_token(tok: str, glued: dict[str, list[str]]) -> bool:

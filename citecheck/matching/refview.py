@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from citecheck.matching.journals import STOP_WORDS, words
 from citecheck.model import CSL
@@ -128,8 +128,12 @@ class RefView:
 
     @cached_property
     def content_words(self) -> list[str]:
-        """Alphabetic words that should be explained by the right record."""
-        return content_of(self.words)
+        """Alphabetic words that should be explained by the right record (in a string read by OCR, not a filler
+        word read with look-alikes: `ancl`, `tbe`, which any record with an `and` or `the` would explain)."""
+        cw = content_of(self.words)
+        if self.ocr_damaged:
+            cw = [w for w in cw if len(w) < 3 or ocr_canon(w) not in _ocr_filler()]
+        return cw
 
     @cached_property
     def numbers(self) -> list[str]:
@@ -265,6 +269,12 @@ class RefView:
 
 _OCR_PAIRS = (("rn", "m"), ("cl", "d"), ("vv", "w"), ("ri", "n"), ("0", "o"), ("1", "l"), ("i", "l"), ("5", "s"),
               ("8", "b"), ("h", "b"), ("e", "c"), ("u", "v"))
+
+
+@cache
+def _ocr_filler() -> frozenset[str]:
+    """Filler words of three letters or more, with OCR's look-alikes made one."""
+    return frozenset(ocr_canon(w) for w in FILLER if len(w) >= 3)
 
 
 def ocr_canon(word: str) -> str:
