@@ -1482,3 +1482,15 @@ def test_title_words_typed_with_several_slips_are_still_the_records() -> None:
             "278-281", short="Phys Ther")
     m = validate(parsed("Blyd, E M. 1979. “Conntrract Leraniinng”. Phys Ther 59 (3): 278–81."), [w, OTHER])
     assert "title the record does not have" not in m.reason
+
+
+def test_journal_year_volume_issue_and_first_page_name_an_article_whose_author_is_mistyped() -> None:
+    w = rec("10.9999/jama.2015.1298", "Vitamin levels and outcomes in critical illness", [("Smith", "J M")], "JAMA",
+            2015, "313", "13", "1298-1306")
+    m = validate(parsed("84. Stth JM. JAMA. 2015; 313(13): 1298."), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "first author" in m.reason
+    # without the issue (or the last page) four values are not enough; nor with one of them wrong
+    assert validate(parsed("84. Stth JM. JAMA. 2015; 313: 1298."), [w, OTHER]).verdict not in (
+        "verified", "corrected")
+    assert validate(parsed("84. Stth JM. JAMA. 2015; 313(13): 1297."), [w, OTHER]).verdict not in (
+        "verified", "corrected")

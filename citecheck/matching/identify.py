@@ -393,6 +393,24 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
     return doubts[0], [_people_named(ev), "journal", other, "first page"]
 
 
+def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
+    """("first author", agreeing fields) for a string whose people the record does not show (a name mistyped past
+    recognising, `Stth JM. JAMA. 2015;313(13):1298`, or put in front of the list) but whose journal, year,
+    volume, first page and issue (or last page) are all the record's: five values that name one article.
+
+    No value may disagree, the record must span pages (one-page items — notes, abstracts — share them), and
+    the string say nothing else the record does not explain (no other work's title)."""
+    if doubts or ev.first_author != 0.0 or single_page(rec) or ev.unexplained_numbers:
+        return None
+    if not all(getattr(ev, k) == 1.0 for k in ("journal", "year", "volume", "page")):
+        return None
+    if not (ev.issue == 1.0 or _same_last_page(view, rec)):
+        return None
+    if round((1 - ev.string_cov) * len(view.content_words)) > 2 or (ev.title or 0) >= STRONG_TITLE:
+        return None  # (a title shown is for the title rules)
+    return "first author", ["journal", "year", "volume", "first page", "issue" if ev.issue == 1.0 else "last page"]
+
+
 def _first_or_many(ev: Evidence, rec: CSL) -> bool:
     """The string names the record's first author, or three of its people (the first lost: an entry broken at
     its start, a name dropped)."""

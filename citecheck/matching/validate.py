@@ -72,6 +72,7 @@ from citecheck.matching.identify import (
     locator_identifies,
     names_no_work,
     neutral,
+    numbers_identify,
     one_wrong_value,
     other_extent,
     people_identify,
@@ -531,6 +532,8 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
         override = locator_identifies(view, best.evidence, rec, doubts)
     if override is None:
         override = people_identify(view, best.evidence, rec, doubts, others)
+    if override is None:
+        override = numbers_identify(view, best.evidence, rec, doubts)
     return override
 
 
