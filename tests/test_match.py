@@ -1494,3 +1494,30 @@ def test_journal_year_volume_issue_and_first_page_name_an_article_whose_author_i
         "verified", "corrected")
     assert validate(parsed("84. Stth JM. JAMA. 2015; 313(13): 1297."), [w, OTHER]).verdict not in (
         "verified", "corrected")
+
+
+def test_a_title_registered_twice_under_other_people_is_no_twin_of_the_work() -> None:
+    title = "Membrane structural alterations in murine stratum corneum and the localization of polar lipids"
+    w = rec("10.9999/jid.1988.3", title, [("Elias", "P M"), ("Menon", "G K"), ("Grayson", "S")],
+            "Journal of Investigative Dermatology", 1988, "91", "1", "3-10")
+    copy = rec("10.9999/jid.1988.77", title, [("Wertz", "P W"), ("Downing", "D T")],
+               "Journal of Investigative Dermatology", 1988, "91", "1", "77-80")
+    text = f"G.K. Menon, “{title}”, Journal of Investigative Dermatology, vol. 9113–10, 1988."
+    m = validate(parsed(text), [w, copy, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected"
+    # a copy under the same people is a twin: the string does not say which
+    twin = rec("10.9999/jid.1988.77", title, [("Elias", "P M"), ("Menon", "G K"), ("Grayson", "S")],
+               "Journal of Investigative Dermatology", 1988, "91", "1", "77-80")
+    assert validate(parsed(text), [w, twin, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_a_long_title_shown_whole_at_its_journals_year_and_page_outweighs_other_names() -> None:
+    title = "Long-term actions of sulfonylureas on insulin biosynthesis and secretion in isolated rat islets"
+    w = rec("10.9999/hmr.1977.457", title, [("Schatz", "H"), ("Steinle", "D")], "Hormone and Metabolic Research",
+            1977, "9", "6", "457-465", short="Horm Metab Res")
+    text = f"R DiPolo et al. {title}. Horm Metab Res 1977;12(6):457–65."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected"
+    # without the page the title and other people do not settle it
+    assert validate(parsed(f"R DiPolo et al. {title}. Horm Metab Res 1977;12(6)."), [w, OTHER]).verdict not in (
+        "verified", "corrected")

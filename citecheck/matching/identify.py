@@ -278,7 +278,11 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
             title, ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
     named = _named(ev, rec)
-    if _other_journal(view, ev, rec) or (ev.first_author == 0.0 and not named):
+    # a long title shown whole in its journal's year at its page, the string naming one person the record has
+    # not (`R DiPolo et al.`: a name put in front, the work's people behind `et al.`) — not a list of strangers
+    located = whole and specific >= IDENTIFYING_TITLE_WORDS and len(view.fields.get("author") or []) <= 1 and all(
+        getattr(ev, k) == 1.0 for k in ("journal", "year", "page"))
+    if _other_journal(view, ev, rec) or (ev.first_author == 0.0 and not named and not located):
         return None  # another journal (a preprint, a conference version) or other people
     people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or named >= 2
     # an issue number (1–12, mostly) counts for a specific title only, not for `News in brief`
@@ -294,9 +298,12 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
     return ", ".join(doubts), ["title", *agree]
 
 
-def _named(ev: Evidence, rec: CSL) -> int:
+def people_named(ev: Evidence, rec: CSL) -> int:
     """How many of the record's authors (its first ten, and later ones of a large team) the string names."""
     return round((ev.authors or 0) * min(len(rec.get("author") or []), 10)) + ev.named_later
+
+
+_named = people_named
 
 
 def _many_people(ev: Evidence, named: int) -> bool:

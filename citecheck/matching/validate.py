@@ -76,6 +76,7 @@ from citecheck.matching.identify import (
     one_wrong_value,
     other_extent,
     people_identify,
+    people_named,
     single_page,
     single_page_record,
     title_identifies,
@@ -509,6 +510,14 @@ def _same_title(a: Record, b: Record) -> bool:
     return notice_title(ta) == notice_title(tb) and fuzz.ratio(fold(str(ta or "")), fold(str(tb or ""))) >= 90
 
 
+def _shares_title(other: Scored, best: Scored) -> bool:
+    """Another candidate shows the best one's title (a twin registration, a copy) and the string's people do
+    not tell them apart: it names no fewer of the other's people (a title registered twice by mistake, under
+    other authors, is no twin of the work whose people the string names)."""
+    return ((other.evidence.title or 0) >= STRONG_TITLE and _same_title(other.record, best.record)
+            and people_named(other.evidence, other.record.fields) >= people_named(best.evidence, best.record.fields))
+
+
 def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored]) -> tuple[str, list[str]] | None:
     """(conflicting fields, agreeing fields) when the best candidate is the work despite what disagrees:
     one wrong value (`one_wrong_value`), a title that identifies it (`title_identifies`), or, without a
@@ -526,8 +535,7 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
     if override is None and not (best.evidence.page == 0.0 and single_page_record(view, rec)):
         override = title_identifies(view, best.evidence, rec, doubts,
                                      bool(best.record.doi and VERSIONED_DOI.search(best.record.doi)),
-                                     any((s.evidence.title or 0) >= STRONG_TITLE and _same_title(s.record, best.record)
-                                         for s in others))
+                                     any(_shares_title(s, best) for s in others))
     if override is None:
         override = locator_identifies(view, best.evidence, rec, doubts)
     if override is None:
