@@ -681,8 +681,12 @@ def test_one_wrong_volume_in_a_mistyped_title_is_corrected_by_the_model() -> Non
     # journal, year and first page (the locator rule), two do not
     m = validate(ref(text.replace("Falk I, ", "")), [GLACIER, OTHER])
     assert m.doi == GLACIER.doi and m.verdict == "corrected" and "co-authors" in m.reason
+    # two co-authors: the title shown whole, slips and all, with journal, year, issue and pages takes it (the
+    # title rule); a word of another title in it (`river` for `glaicer`) does not
     lost = text.replace("Falk I, Rye J, Moe S, ", "")
-    assert validate(ref(lost), [GLACIER, OTHER]).verdict not in ("verified", "corrected")
+    m = validate(ref(lost), [GLACIER, OTHER])
+    assert m.doi == GLACIER.doi and m.verdict == "corrected" and "title" in m.reason
+    assert validate(ref(lost.replace("glaicer", "river")), [GLACIER, OTHER]).verdict not in ("verified", "corrected")
 
 
 def test_numbers_alone_never_override_a_conflict() -> None:
@@ -1521,3 +1525,15 @@ def test_a_long_title_shown_whole_at_its_journals_year_and_page_outweighs_other_
     # without the page the title and other people do not settle it
     assert validate(parsed(f"R DiPolo et al. {title}. Horm Metab Res 1977;12(6)."), [w, OTHER]).verdict not in (
         "verified", "corrected")
+
+
+def test_a_title_shown_whole_with_slips_in_several_words_is_shown_whole() -> None:
+    w = rec("10.9999/rad.1977.289", "Fibrosing alveolitis in patients with neurofibromatosis",
+            [("Webb", "W R"), ("Goodman", "P C")], "Radiology", 1977, "122", "2", "289-293")
+    text = ("Webb, W. R., & Gojddman, P. C. (1977) Fiibrosing alveolitis in patienst with neurofbiromatsis, "
+            "Radiology, 120(2), pp. 289–293.")
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "volume" in m.reason
+    # another word in its place (`mice` for `patients`) is another title
+    other = text.replace("patienst", "mice")
+    assert validate(parsed(other), [w, OTHER]).verdict not in ("verified", "corrected")

@@ -16,10 +16,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from citecheck.matching.compare import (
     TRUNCATED_TITLE_SCORE,
+    TYPED_WORD_RATIO,
     Evidence,
     container_titles,
     merged_tail,
@@ -264,7 +266,8 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
     if versioned or shared or any(d in _NOT_NUMBERS or d not in _OVERRIDABLE for d in doubts):
         return None
     title = str(rec.get("title") or "")
-    whole = (ev.title or 0) >= 0.95
+    typed = (ev.title or 0) < 0.95 and (ev.title or 0) >= STRONG_TITLE and _typed_whole(title, ev.title_window)
+    whole = (ev.title or 0) >= 0.95 or typed
     if whole:
         specific = title_words(title)
     elif ((ev.title or 0) >= TRUNCATED_TITLE_SCORE and title_words(ev.title_window) >= IDENTIFYING_TITLE_WORDS
@@ -274,7 +277,7 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
         return None
     short = (ev.title or 0) >= 1.0 and specific >= SHORT_TITLE_WORDS and len(doubts) <= 1  # shown exactly
     # (the coverage of the record's whole title counts for a title shown whole; a beginning covers its words)
-    if (whole and (ev.title_cov or 0) < 0.9) or (specific < SPECIFIC_TITLE_WORDS and not short) or not _same_order(
+    if (whole and (ev.title_cov or 0) < 0.9 and not typed) or (specific < SPECIFIC_TITLE_WORDS and not short) or not _same_order(
             title, ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
     named = _named(ev, rec)
@@ -296,6 +299,15 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
     if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3 if specific >= SPECIFIC_TITLE_WORDS else 4):
         return None
     return ", ".join(doubts), ["title", *agree]
+
+
+def _typed_whole(title: str, window: str) -> bool:
+    """The string shows every significant word of the title, in order, each as typed with slips (`Fiibrosing
+    alveolitis in patienst with neurofbiromatsis`): the whole title, whatever its overall similarity says."""
+    ours, theirs = significant(words(window)), significant(words(title))
+    return len(ours) == len(theirs) >= SPECIFIC_TITLE_WORDS and all(
+        a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= TYPED_WORD_RATIO)
+        for a, b in zip(ours, theirs, strict=True))
 
 
 def people_named(ev: Evidence, rec: CSL) -> int:
