@@ -284,11 +284,39 @@ FRESH7_STYLES: dict[str, str] = {
 }
 FRESH7_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh7.jsonl"
 
+FRESH8_SEED = 20261222
+FRESH8_STYLES: dict[str, str] = {
+    # A tenth split, made after the seventh round's last change (2026-12-05, evening) and measured once: styles
+    # drawn by `python benchmarks/draw_styles.py --seed 20261222 --through dev8` (none of any other split or
+    # scratch set).
+    "the-journal-of-immunology": "numeric", "gazeta-medica": "numeric",
+    "bulletin-of-applied-glycoscience": "numeric",
+    "transactions-of-the-materials-research-society-of-japan": "numeric",
+    "indian-journal-of-traditional-knowledge": "numeric", "the-american-journal-of-cardiology": "numeric",
+    "trends-journals": "numeric", "equine-veterinary-journal": "numeric",
+    "nlm-citation-sequence-brackets-year-only-no-issue": "numeric", "canadian-journal-of-public-health": "numeric",
+    "european-society-of-cardiology": "numeric", "london-south-bank-university-numeric": "numeric",
+    "international-journal-of-quantum-chemistry": "physics", "cse-citation-sequence-brackets-8th-edition": "physics",
+    "the-optical-society": "physics", "materials-express": "physics", "radiochimica-acta": "physics",
+    "natures-sciences-societes": "author-date", "the-open-university-s390": "author-date",
+    "acta-botanica-croatica": "author-date",
+    "american-society-for-pharmacology-and-experimental-therapeutics": "author-date",
+    "acta-universitatis-agriculturae-sueciae": "author-date", "karstenia": "author-date",
+    "biotropica": "author-date", "netherlands-journal-of-geosciences-geologie-en-mijnbouw": "author-date",
+    "british-journal-of-industrial-relations": "author-date", "the-american-naturalist": "author-date",
+    "australasian-journal-of-philosophy": "author-date", "mycologia": "author-date",
+    "institut-francais-darcheologie-orientale-en": "note",
+    "art-libraries-society-of-north-america-arlisna-reviews": "note",
+    "chicago-notes-bibliography-subsequent-title-no-url": "note", "al-jamiah-journal-of-islamic-studies": "note",
+}
+FRESH8_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh8.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
     "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES), "fresh5": (FRESH5_OUT, FRESH5_SEED, FRESH5_STYLES),
     "fresh6": (FRESH6_OUT, FRESH6_SEED, FRESH6_STYLES), "fresh7": (FRESH7_OUT, FRESH7_SEED, FRESH7_STYLES),
+    "fresh8": (FRESH8_OUT, FRESH8_SEED, FRESH8_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
