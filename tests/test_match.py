@@ -1537,3 +1537,15 @@ def test_a_title_shown_whole_with_slips_in_several_words_is_shown_whole() -> Non
     # another word in its place (`mice` for `patients`) is another title
     other = text.replace("patienst", "mice")
     assert validate(parsed(other), [w, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_a_weeklys_running_issue_number_counts_for_a_short_title() -> None:
+    w = rec("10.9999/bmj.1979.486b", "Emotion and empiricism",
+            [("Fielding", "J"), ("Blesovsky", "A"), ("Stewart-Brown", "S")], "British Medical Journal", 1979, "1",
+            "6161", "486-487")
+    text = "(85) & Stewart-Brown, S. Emotion and empiricism. British Medical Journal. 3(6161): 486–487. 1979."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "issue" in m.reason
+    # the title cut to its first word is too little, running issue or not
+    assert validate(parsed(text.replace("Emotion and empiricism", "Emotion")), [w, OTHER]).verdict not in (
+        "verified", "corrected")

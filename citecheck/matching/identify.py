@@ -288,9 +288,10 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
     if _other_journal(view, ev, rec) or (ev.first_author == 0.0 and not named and not located):
         return None  # another journal (a preprint, a conference version) or other people
     people = ev.first_author == 1.0 or (ev.authors or 0) >= 0.5 or named >= 2
-    # an issue number (1–12, mostly) counts for a specific title only, not for `News in brief`
-    keys = ("journal", "year", "volume", "issue", "page") if specific >= SPECIFIC_TITLE_WORDS else (
-        "journal", "year", "volume", "page")
+    # an issue number (1–12, mostly) counts for a specific title only, not for `News in brief` — unless it is a
+    # weekly's running number (`3(6161)`), which names one week's issue as a volume does
+    keys = ("journal", "year", "volume", "issue", "page") if specific >= SPECIFIC_TITLE_WORDS or _running_issue(
+        rec) else ("journal", "year", "volume", "page")
     agree = (["people"] if people else []) + [k for k in keys if getattr(ev, k) == 1.0]
     if _many_people(ev, named):
         agree.append("co-authors")
@@ -299,6 +300,15 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
     if len(agree) < (2 if specific >= IDENTIFYING_TITLE_WORDS else 3 if specific >= SPECIFIC_TITLE_WORDS else 4):
         return None
     return ", ".join(doubts), ["title", *agree]
+
+
+RUNNING_ISSUE = 100
+"""An issue number this high is a weekly's running number (`BMJ 1(6161)`), not one of a volume's twelve."""
+
+
+def _running_issue(rec: CSL) -> bool:
+    issue = str(rec.get("issue") or "")
+    return issue.isdigit() and int(issue) >= RUNNING_ISSUE
 
 
 def _typed_whole(title: str, window: str) -> bool:
