@@ -682,11 +682,12 @@ def test_one_wrong_volume_in_a_mistyped_title_is_corrected_by_the_model() -> Non
     m = validate(ref(text.replace("Falk I, ", "")), [GLACIER, OTHER])
     assert m.doi == GLACIER.doi and m.verdict == "corrected" and "co-authors" in m.reason
     # two co-authors: the title shown whole, slips and all, with journal, year, issue and pages takes it (the
-    # title rule); a word of another title in it (`river` for `glaicer`) does not
+    # title rule); a word of another title in it (`river` for `glaicer`) and other pages do not
     lost = text.replace("Falk I, Rye J, Moe S, ", "")
     m = validate(ref(lost), [GLACIER, OTHER])
     assert m.doi == GLACIER.doi and m.verdict == "corrected" and "title" in m.reason
-    assert validate(ref(lost.replace("glaicer", "river")), [GLACIER, OTHER]).verdict not in ("verified", "corrected")
+    other = lost.replace("glaicer", "river").replace("512-30", "531-40")
+    assert validate(ref(other), [GLACIER, OTHER]).verdict not in ("verified", "corrected")
 
 
 def test_numbers_alone_never_override_a_conflict() -> None:
@@ -1540,12 +1541,26 @@ def test_a_title_shown_whole_with_slips_in_several_words_is_shown_whole() -> Non
 
 
 def test_a_weeklys_running_issue_number_counts_for_a_short_title() -> None:
-    w = rec("10.9999/bmj.1979.486b", "Emotion and empiricism",
+    w = rec("10.9999/bmj.1.6161.486-b", "Emotion and empiricism",
             [("Fielding", "J"), ("Blesovsky", "A"), ("Stewart-Brown", "S")], "British Medical Journal", 1979, "1",
             "6161", "486-487")
     text = "(85) & Stewart-Brown, S. Emotion and empiricism. British Medical Journal. 3(6161): 486–487. 1979."
     m = validate(parsed(text), [w, OTHER])
     assert m.doi == w.doi and m.verdict == "corrected" and "issue" in m.reason
-    # the title cut to its first word is too little, running issue or not
+    # the title cut to its first word is too little: the letters of a correspondence page share its numbers
+    # (the `-b` of the DOI), so journal, issue and pages name none of them
     assert validate(parsed(text.replace("Emotion and empiricism", "Emotion")), [w, OTHER]).verdict not in (
         "verified", "corrected")
+
+
+def test_journal_issue_and_whole_page_range_outweigh_a_wrong_volume_in_an_entry_broken_at_its_start() -> None:
+    w = rec("10.9999/prs.1980.481", "Reconstruction of the superior orbital rim in cosmetic blepharoplasty",
+            [("Flowers", "R S")], "Plastic and Reconstructive Surgery", 1979, "64", "4", "481-484",
+            short="Plast Reconstr Surg")
+    text = "109.of superior orbital rim in cosmetic blepharoplasty. Plast. Reconstr. Surg. 66, 4, 481–484 (1979)."
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "volume" in m.reason
+    # the first page alone, or another issue, is too little
+    for less in ("66, 4, 481 (1979)", "66, 5, 481–484 (1979)"):
+        assert validate(parsed(text.replace("66, 4, 481–484 (1979)", less)), [w, OTHER]).verdict not in (
+            "verified", "corrected")

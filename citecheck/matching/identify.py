@@ -422,22 +422,35 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
     return doubts[0], [_people_named(ev), "journal", other, "first page"]
 
 
-def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
-    """("first author", agreeing fields) for a string whose people the record does not show (a name mistyped past
-    recognising, `Stth JM. JAMA. 2015;313(13):1298`, or put in front of the list) but whose journal, year,
-    volume, first page and issue (or last page) are all the record's: five values that name one article.
+SAME_PAGE_DOI = re.compile(r"\.\d+-[a-z]$", re.IGNORECASE)
+"""A DOI ending in its first page and a letter (`bmj.1.6161.486-b`): one of several items starting on that page."""
 
-    No value may disagree, the record must span pages (one-page items — notes, abstracts — share them), and
-    the string say nothing else the record does not explain (no other work's title)."""
-    if doubts or ev.first_author != 0.0 or single_page(rec) or ev.unexplained_numbers:
+
+def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -> tuple[str, list[str]] | None:
+    """(wrong field, agreeing fields) for a string whose people do not name the work — a name mistyped past
+    recognising (`Stth JM. JAMA. 2015;313(13):1298`), put in front, or lost with the entry's start — but whose
+    journal, first page and issue (or last page), year and volume name one article.
+
+    All five agree (the author is the conflict), or one of year and volume is wrong and both the issue and the
+    last page agree (`…of superior orbital rim in cosmetic blepharoplasty. Plast. Reconstr. Surg. 66, 4, 481–484`).
+    The record must span pages (one-page items — notes, abstracts — share them), and the string say nothing
+    else the record does not explain (no other work's title)."""
+    if ev.first_author == 1.0 or single_page(rec) or len(doubts) > 1 or (doubts and doubts[0] not in ("year", "volume")):
         return None
-    if not all(getattr(ev, k) == 1.0 for k in ("journal", "year", "volume", "page")):
+    if SAME_PAGE_DOI.search(str(rec.get("DOI") or "")):
+        return None  # `…486-b`: the publisher marks items that share their first page (letters): pages name none
+    if (not doubts and ev.first_author is None) or ev.unexplained_numbers > len(doubts):
+        return None  # (no name shown and nothing wrong: the model's to judge)
+    if ev.journal != 1.0 or ev.page != 1.0 or not all(getattr(ev, k) == 1.0 for k in ("year", "volume") if k not in doubts):
         return None
-    if not (ev.issue == 1.0 or _same_last_page(view, rec)):
+    last = _same_last_page(view, rec)
+    if not (ev.issue == 1.0 or last) or (doubts and not (ev.issue == 1.0 and last)):
         return None
-    if round((1 - ev.string_cov) * len(view.content_words)) > 2 or (ev.title or 0) >= STRONG_TITLE:
-        return None  # (a title shown is for the title rules)
-    return "first author", ["journal", "year", "volume", "first page", "issue" if ev.issue == 1.0 else "last page"]
+    if round((1 - ev.string_cov) * len(view.content_words)) > 2:
+        return None
+    agree = ["journal", *(k for k in ("year", "volume") if k not in doubts), "first page",
+             *(["issue"] if ev.issue == 1.0 else []), *(["last page"] if last else [])]
+    return (doubts[0] if doubts else "first author"), agree
 
 
 def _first_or_many(ev: Evidence, rec: CSL) -> bool:
