@@ -1564,3 +1564,24 @@ def test_journal_issue_and_whole_page_range_outweigh_a_wrong_volume_in_an_entry_
     for less in ("66, 4, 481 (1979)", "66, 5, 481–484 (1979)"):
         assert validate(parsed(text.replace("66, 4, 481–484 (1979)", less)), [w, OTHER]).verdict not in (
             "verified", "corrected")
+
+
+def test_a_journal_misspelt_is_no_other_journal_for_the_title_rule() -> None:
+    w = rec("10.9999/hist.1979.85", "Histochemical demonstration of alkaline phosphatase in human large intestine",
+            [("Bell", "L"), ("Williams", "L")], "Histochemistry", 1979, "60", "1", "85-89")
+    text = ("BELL, L., WILLIAMS, L., Histochemical demonstraiton of alkkaline phosphatase in human parge intestine, "
+            "Histochemsstry, v. 52, n. 1, pp. 85–89, 1979.")
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and "volume" in m.reason
+    # another journal is another journal
+    other = text.replace("Histochemsstry", "Cell and Tissue Research")
+    assert validate(parsed(other), [w, OTHER]).verdict not in ("verified", "corrected")
+
+
+def test_an_article_number_run_into_the_year_is_both() -> None:
+    w = rec("10.9999/dth.14983", "A fresh beginning on our anniversary", [("Schwartz", "R A")],
+            "Dermatologic Therapy", 2021, "34", "3", "e14983", short="Dermatol Ther")
+    text = "(96) R. A. Schwartz, Dermatol Ther 34, e149832021)"
+    ev = compare(RefView(text, parsed(text).fields), w)
+    assert ev.page == 1.0 and ev.unexplained_numbers == 0
+    assert validate(parsed(text), [w, OTHER]).doi == w.doi

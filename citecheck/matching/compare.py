@@ -374,6 +374,7 @@ def _glued_values(rec: CSL) -> list[str]:
         vals.append(str(rec.get(key) or "").strip())
     page = unify_dashes(str(rec.get("page") or rec.get("number") or ""))
     vals += [p.strip() for p in re.split(r"\s*-\s*", page, maxsplit=1)]
+    vals = [re.sub(r"^[A-Za-z]{1,2}(?=\d{4,}$)", "", v) for v in vals]  # `e14983` is printed `e14983` + `2021`
     return [v for v in dict.fromkeys(vals) if v.isdigit()]
 
 

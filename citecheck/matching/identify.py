@@ -237,7 +237,13 @@ def _other_journal(view: RefView, ev: Evidence, rec: CSL) -> bool:
     conts = container_titles(rec)
     return bool(conts) and not any(
         journal_equal(ours, c) or is_abbreviation(ours, c) or is_abbreviation(c, ours)
-        or fold(c).startswith(fold(ours)) or abbreviation_typo(ours, c) for c in conts)
+        or fold(c).startswith(fold(ours)) or abbreviation_typo(ours, c)
+        or (len(fold(ours)) >= 8 and fuzz.ratio(fold(ours), fold(c)) >= MISSPELT_JOURNAL_RATIO) for c in conts)
+
+
+MISSPELT_JOURNAL_RATIO = 90
+"""Similarity (0–100) at which a journal name of eight letters or more is the record's misspelt
+(`Histochemsstry`), not another journal."""
 
 
 def _breaks_off(view: RefView, window: str) -> bool:
