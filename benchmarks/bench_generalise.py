@@ -131,15 +131,19 @@ SPLIT_TEXT = {
               "of that round, and measured then and after the round's changes, no string of it read; 33 English "
               "styles drawn by `draw_styles.py --seed 20261221 --through fresh6` (`generate_strings.py --split "
               "fresh7`)",
-    "fresh8": "the **fresh8** split: made after the seventh round's last change (2026-12-05, evening) and measured "
-              "once, no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261222 --through "
+    "fresh8": "the **fresh8** split: made after the first part of the seventh round (2026-12-05, evening) and "
+              "measured then (P 0.999, R 0.970, 1 wrong DOI for an absent work) and after the rules of scratch set "
+              "dev9, no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261222 --through "
               "dev8` (`generate_strings.py --split fresh8`)",
+    "fresh9": "the **fresh9** split: made after the seventh round's last change (2026-12-05, night) and measured "
+              "once, no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261223 --through "
+              "dev9` (`generate_strings.py --split fresh9`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
     """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`,
-    `fresh` … `fresh8`."""
+    `fresh` … `fresh9`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

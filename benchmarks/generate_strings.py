@@ -286,7 +286,7 @@ FRESH7_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh7.jsonl"
 
 FRESH8_SEED = 20261222
 FRESH8_STYLES: dict[str, str] = {
-    # A tenth split, made after the seventh round's last change (2026-12-05, evening) and measured once: styles
+    # A tenth split, made after the seventh round's first part (2026-12-05, evening; dev9's rules came after it): styles
     # drawn by `python benchmarks/draw_styles.py --seed 20261222 --through dev8` (none of any other split or
     # scratch set).
     "the-journal-of-immunology": "numeric", "gazeta-medica": "numeric",
@@ -311,12 +311,37 @@ FRESH8_STYLES: dict[str, str] = {
 }
 FRESH8_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh8.jsonl"
 
+FRESH9_SEED = 20261223
+FRESH9_STYLES: dict[str, str] = {
+    # An eleventh split, made after the seventh round's last change (2026-12-05, night; the rules of scratch set dev9
+    # came after fresh8) and measured once: styles drawn by `python benchmarks/draw_styles.py --seed 20261223
+    # --through dev9` (none of any other split or scratch set).
+    "western-journal-of-emergency-medicine": "numeric", "biochemical-society-transactions": "numeric",
+    "chinese-science-bulletin": "numeric", "chinese-journal-of-aeronautics": "numeric", "cornea": "numeric",
+    "facial-plastic-surgery-clinics-of-north-america": "numeric", "journal-of-integrated-omics": "numeric",
+    "world-congress-on-engineering-asset-management": "numeric", "aging-and-disease": "numeric",
+    "mediterranean-journal-of-infection-microbes-and-antimicrobials": "numeric", "anaesthesia": "numeric",
+    "journal-of-periodontal-research": "numeric", "chemical-engineering-progress": "physics",
+    "revista-latinoamericana-de-metalurgia-y-materiales": "physics", "taylor-and-francis-acs": "physics",
+    "taylor-and-francis-aip": "physics", "journal-of-polymer-science-part-a-polymer-chemistry": "physics",
+    "marine-mammal-science": "author-date", "alternatif-politika": "author-date",
+    "biological-psychiatry": "author-date", "rtf-scan": "author-date", "the-open-university-m801": "author-date",
+    "kona-powder-and-particle-journal": "author-date", "austral-entomology": "author-date",
+    "raptor-journal": "author-date", "journal-of-studies-on-alcohol-and-drugs": "author-date",
+    "acme-an-international-journal-for-critical-geographies": "author-date",
+    "american-journal-of-sociology": "author-date", "journal-of-simulation": "author-date",
+    "new-harts-rules-notes-initials-publisher": "note",
+    "chicago-shortened-notes-bibliography-subsequent-title": "note",
+    "chicago-notes-bibliography-annotated-abstract": "note", "anti-trafficking-review": "note",
+}
+FRESH9_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh9.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
     "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES), "fresh5": (FRESH5_OUT, FRESH5_SEED, FRESH5_STYLES),
     "fresh6": (FRESH6_OUT, FRESH6_SEED, FRESH6_STYLES), "fresh7": (FRESH7_OUT, FRESH7_SEED, FRESH7_STYLES),
-    "fresh8": (FRESH8_OUT, FRESH8_SEED, FRESH8_STYLES),
+    "fresh8": (FRESH8_OUT, FRESH8_SEED, FRESH8_STYLES), "fresh9": (FRESH9_OUT, FRESH9_SEED, FRESH9_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
