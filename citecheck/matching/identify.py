@@ -286,7 +286,7 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
     if (whole and (ev.title_cov or 0) < 0.9 and not typed) or (specific < SPECIFIC_TITLE_WORDS and not short) or not _same_order(
             title, ev.title_window):
         return None  # the same words in another order: a sibling paper (`cocaine … morphine` swapped)
-    named = _named(ev, rec)
+    named = people_named(ev, rec)
     # a long title shown whole in its journal's year at its page, the string naming one person the record has
     # not (`R DiPolo et al.`: a name put in front, the work's people behind `et al.`) — not a list of strangers
     located = whole and specific >= IDENTIFYING_TITLE_WORDS and len(view.fields.get("author") or []) <= 1 and all(
@@ -330,8 +330,6 @@ def people_named(ev: Evidence, rec: CSL) -> int:
     """How many of the record's authors (its first ten, and later ones of a large team) the string names."""
     return round((ev.authors or 0) * min(len(rec.get("author") or []), 10)) + ev.named_later
 
-
-_named = people_named
 
 
 def _many_people(ev: Evidence, named: int) -> bool:
@@ -415,7 +413,7 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
             return "page", ["first author", "journal", "volume", "year", "a page inside the work"]
         return None
     if doubts[0] == "year" and ev.volume is None and ev.page == 1.0 and article_number(rec) and ev.authors == 1.0:
-        return "year", [_people_named(ev), "every author", "journal", "article number"]  # `Front Psychol (2018) 622905`
+        return "year", [_people_label(ev), "every author", "journal", "article number"]  # `Front Psychol (2018) 622905`
     if doubts[0] == "year" and ev.volume is None:  # a part of a book: no volume, its whole page range in it
         if ev.page == 1.0 and _same_last_page(view, rec) and ev.unexplained_numbers <= 1:
             return "year", ["first author", "book", "first page", "last page"]
@@ -425,7 +423,7 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
         return None
     if getattr(ev, other) != 1.0:
         return None
-    return doubts[0], [_people_named(ev), "journal", other, "first page"]
+    return doubts[0], [_people_label(ev), "journal", other, "first page"]
 
 
 SAME_PAGE_DOI = re.compile(r"\.\d+-[a-z]$", re.IGNORECASE)
@@ -462,14 +460,15 @@ def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -
 def _first_or_many(ev: Evidence, rec: CSL) -> bool:
     """The string names the record's first author, or three of its people (the first lost: an entry broken at
     its start, a name dropped)."""
-    return ev.first_author == 1.0 or _named(ev, rec) >= 3
+    return ev.first_author == 1.0 or people_named(ev, rec) >= 3
 
 
 CO_AUTHORS = "three co-authors"
 """What names the work's people in an override's reasons when the string lost its first author."""
 
 
-def _people_named(ev: Evidence) -> str:
+def _people_label(ev: Evidence) -> str:
+    """How an override's reason names the people that agree: the first author, or three co-authors."""
     return "first author" if ev.first_author == 1.0 else CO_AUTHORS
 
 
@@ -482,7 +481,7 @@ def _led_by_another(view: RefView, ev: Evidence, rec: CSL) -> bool:
     first = parsed[0] if parsed and isinstance(parsed[0], dict) else None
     authors = rec.get("author") or []
     lead = authors[0] if authors and isinstance(authors[0], dict) else None
-    if not first or not lead or _named(ev, rec) >= 3:
+    if not first or not lead or people_named(ev, rec) >= 3:
         return False
     ours = words(" ".join(str(first.get(k) or "") for k in ("family", "given", "literal")))
     theirs = [w for w in words(str(lead.get("family") or lead.get("literal") or "")) if len(w) > 1]
@@ -526,7 +525,7 @@ def people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
         return None
     if _led_by_another(view, ev, rec):
         return None
-    named = _named(ev, rec)
+    named = people_named(ev, rec)
     many = _many_people(ev, named)
     # the volume and the whole page range: with many people, they name the paper even when the year is wrong
     # or the journal misspelt past recognising (`Canceer 43, 505–511`)
@@ -555,9 +554,9 @@ def people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
         rival_people = o.first_author == 1.0 or (ev.first_author != 1.0 and _first_or_many(o, s.record.fields))
         if (rival_people and o.journal == ev.journal and o.year == ev.year
                 and s.record.doi != ev.doi
-                and (not many or _named(o, s.record.fields) >= 2) and not any(getattr(o, k) == 0.0 for k in locator)):
+                and (not many or people_named(o, s.record.fields) >= 2) and not any(getattr(o, k) == 0.0 for k in locator)):
             return None  # the same people in the same journal and year twice: the string does not say which
-    agree = [_people_named(ev), *(["co-authors"] if named >= 2 and ev.first_author == 1.0 else []),
+    agree = [_people_label(ev), *(["co-authors"] if named >= 2 and ev.first_author == 1.0 else []),
              *(["journal"] if ev.journal == 1.0 else []), *(["year"] if ev.year == 1.0 else []), *locator,
              *(["last page"] if whole_range else [])]
     return ", ".join(doubts), agree
@@ -606,7 +605,7 @@ def one_author_in_a_journal(ev: Evidence, rec: CSL) -> bool:
     splits and 9 on `matching.jsonl` for that one wrong one, and where the sources are complete (Crossref) the
     author's other papers in the volume are candidates too, and the rival rule holds the string back."""
     return (rec.get("type") in ("article-journal", "chapter") and (ev.title_cov or 0) < 0.5 and ev.first_author == 1.0
-            and not _many_people(ev, _named(ev, rec)) and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
+            and not _many_people(ev, people_named(ev, rec)) and all(v != 1.0 for v in (ev.volume, ev.issue, ev.page)))
 
 
 def journal_elsewhere(view: RefView, ev: Evidence, rec: CSL) -> str | None:

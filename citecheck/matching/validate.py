@@ -521,7 +521,8 @@ def _shares_title(other: Scored, best: Scored) -> bool:
 def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored]) -> tuple[str, list[str]] | None:
     """(conflicting fields, agreeing fields) when the best candidate is the work despite what disagrees:
     one wrong value (`one_wrong_value`), a title that identifies it (`title_identifies`), or, without a
-    title, its locator (`locator_identifies`) or its people (`people_identify`), tried in that order."""
+    title, its locator (`locator_identifies`), its people (`people_identify`) or, when the people do not name it,
+    its journal, issue and pages (`numbers_identify`), tried in that order."""
     doubts = conflicts(best.evidence, best.record.doi or "")
     if best.p >= ACCEPT and not doubts:
         return None
