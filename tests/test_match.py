@@ -896,6 +896,17 @@ def parsed(text: str) -> Reference:
     return ref(text, **fields)
 
 
+def takes(text: str, w: Record, *why: str) -> None:
+    """The string, parsed, is matched to `w` (beside an unrelated record) and corrected, the reason naming `why`."""
+    m = validate(parsed(text), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "corrected" and all(x in m.reason for x in why), m.reason
+
+
+def refuses(text: str, w: Record) -> None:
+    """The string, parsed, is not matched to `w` (beside an unrelated record)."""
+    assert validate(parsed(text), [w, OTHER]).verdict not in ("verified", "corrected")
+
+
 def test_people_journal_year_and_issue_name_an_untitled_work() -> None:
     m = validate(parsed("Berg A, Lund P, Ek M. J Fjord Sci. 2019;(3)."), [FJORD, OTHER])
     assert m.doi == FJORD.doi and m.verdict in ("verified", "corrected")
@@ -1371,8 +1382,7 @@ def test_three_co_authors_stand_for_a_first_author_lost_from_the_string() -> Non
             "PLoS Genetics", 2021, "17", "6", "e1009533", short="PLoS Genet")
     # an entry broken at its start: the first two people lost, the volume wrong; the article number names it
     text = "V. Jonas, G. Moriel, S. Honka, L. Dolman, PLoS Genet 21 (2021) e1009533."
-    m = validate(parsed(text), [w, OTHER])
-    assert m.doi == w.doi and m.verdict == "corrected" and "co-authors" in m.reason
+    takes(text, w, "co-authors")
     # people, journal, year, volume and issue, without the first author
     m = validate(parsed("Jonas V, Moriel G, Honka S. PLoS Genet 2021;17(6)"), [w, OTHER])
     assert m.doi == w.doi and m.verdict in ("verified", "corrected")
@@ -1399,8 +1409,7 @@ def test_many_people_volume_and_whole_page_range_outweigh_a_wrong_year_and_a_mis
             [("Smyth", "R R"), ("Olsen", "J L"), ("Hutchings", "G M"), ("Crawley", "W A"), ("Levine", "L S")],
             "Cancer", 1979, "43", "2", "505-511")
     text = "9 Smyth, R.R., Olsen, J.L., Hutchings, G.M., Crwley, W.A., & Levine, L.S. (1977) Canceer 43, 505–511"
-    m = validate(parsed(text), [w, OTHER])
-    assert m.doi == w.doi and m.verdict == "corrected" and "last page" in m.reason
+    takes(text, w, "last page")
     # the first page alone is not the whole range
     m = validate(parsed(text.replace("505–511", "505")), [w, OTHER])
     assert m.verdict not in ("verified", "corrected")
@@ -1463,7 +1472,7 @@ def test_a_reply_cited_is_not_the_article_it_replies_to() -> None:
             [("Vath", "A")], "Neurocritical Care", 2021, "34", "3", "1108-1109")
     text = ('(2021), \'RESPONSE TO: "PRECISE CLINICAL OUTCOME IN HIGH-GRADE SUBARACHNOID HEMORRHAGE"\', '
             "NEUROCRITICAL CARE, VOL. 34, ISSUE 3, PP. 1110–1111.")
-    assert validate(parsed(text), [w, OTHER]).verdict not in ("verified", "corrected")
+    refuses(text, w)
     # a reply whose record title carries the word itself (`In Reply to …`) is that record
     r = rec("10.9999/ijrobp.2021.911", "In Reply to Rans et al", [("Zelef", "M J"), ("Greco", "C")],
             "International Journal of Radiation Oncology Biology Physics", 2021, "110", "3", "911-912",
@@ -1521,11 +1530,8 @@ def test_a_long_title_shown_whole_at_its_journals_year_and_page_outweighs_other_
     w = rec("10.9999/hmr.1977.457", title, [("Schatz", "H"), ("Steinle", "D")], "Hormone and Metabolic Research",
             1977, "9", "6", "457-465", short="Horm Metab Res")
     text = f"R DiPolo et al. {title}. Horm Metab Res 1977;12(6):457–65."
-    m = validate(parsed(text), [w, OTHER])
-    assert m.doi == w.doi and m.verdict == "corrected"
-    # without the page the title and other people do not settle it
-    assert validate(parsed(f"R DiPolo et al. {title}. Horm Metab Res 1977;12(6)."), [w, OTHER]).verdict not in (
-        "verified", "corrected")
+    takes(text, w)
+    refuses(f"R DiPolo et al. {title}. Horm Metab Res 1977;12(6).", w)  # without the page: not settled
 
 
 def test_a_title_shown_whole_with_slips_in_several_words_is_shown_whole() -> None:
@@ -1533,11 +1539,8 @@ def test_a_title_shown_whole_with_slips_in_several_words_is_shown_whole() -> Non
             [("Webb", "W R"), ("Goodman", "P C")], "Radiology", 1977, "122", "2", "289-293")
     text = ("Webb, W. R., & Gojddman, P. C. (1977) Fiibrosing alveolitis in patienst with neurofbiromatsis, "
             "Radiology, 120(2), pp. 289–293.")
-    m = validate(parsed(text), [w, OTHER])
-    assert m.doi == w.doi and m.verdict == "corrected" and "volume" in m.reason
-    # another word in its place (`mice` for `patients`) is another title
-    other = text.replace("patienst", "mice")
-    assert validate(parsed(other), [w, OTHER]).verdict not in ("verified", "corrected")
+    takes(text, w, "volume")
+    refuses(text.replace("patienst", "mice"), w)  # another word in its place is another title
 
 
 def test_a_weeklys_running_issue_number_counts_for_a_short_title() -> None:
@@ -1545,12 +1548,10 @@ def test_a_weeklys_running_issue_number_counts_for_a_short_title() -> None:
             [("Fielding", "J"), ("Blesovsky", "A"), ("Stewart-Brown", "S")], "British Medical Journal", 1979, "1",
             "6161", "486-487")
     text = "(85) & Stewart-Brown, S. Emotion and empiricism. British Medical Journal. 3(6161): 486–487. 1979."
-    m = validate(parsed(text), [w, OTHER])
-    assert m.doi == w.doi and m.verdict == "corrected" and "issue" in m.reason
+    takes(text, w, "issue")
     # the title cut to its first word is too little: the letters of a correspondence page share its numbers
     # (the `-b` of the DOI), so journal, issue and pages name none of them
-    assert validate(parsed(text.replace("Emotion and empiricism", "Emotion")), [w, OTHER]).verdict not in (
-        "verified", "corrected")
+    refuses(text.replace("Emotion and empiricism", "Emotion"), w)
 
 
 def test_journal_issue_and_whole_page_range_outweigh_a_wrong_volume_in_an_entry_broken_at_its_start() -> None:
@@ -1558,12 +1559,9 @@ def test_journal_issue_and_whole_page_range_outweigh_a_wrong_volume_in_an_entry_
             [("Flowers", "R S")], "Plastic and Reconstructive Surgery", 1979, "64", "4", "481-484",
             short="Plast Reconstr Surg")
     text = "109.of superior orbital rim in cosmetic blepharoplasty. Plast. Reconstr. Surg. 66, 4, 481–484 (1979)."
-    m = validate(parsed(text), [w, OTHER])
-    assert m.doi == w.doi and m.verdict == "corrected" and "volume" in m.reason
-    # the first page alone, or another issue, is too little
-    for less in ("66, 4, 481 (1979)", "66, 5, 481–484 (1979)"):
-        assert validate(parsed(text.replace("66, 4, 481–484 (1979)", less)), [w, OTHER]).verdict not in (
-            "verified", "corrected")
+    takes(text, w, "volume")
+    for less in ("66, 4, 481 (1979)", "66, 5, 481–484 (1979)"):  # the first page alone, or another issue
+        refuses(text.replace("66, 4, 481–484 (1979)", less), w)
 
 
 def test_a_journal_misspelt_is_no_other_journal_for_the_title_rule() -> None:
@@ -1571,11 +1569,8 @@ def test_a_journal_misspelt_is_no_other_journal_for_the_title_rule() -> None:
             [("Bell", "L"), ("Williams", "L")], "Histochemistry", 1979, "60", "1", "85-89")
     text = ("BELL, L., WILLIAMS, L., Histochemical demonstraiton of alkkaline phosphatase in human parge intestine, "
             "Histochemsstry, v. 52, n. 1, pp. 85–89, 1979.")
-    m = validate(parsed(text), [w, OTHER])
-    assert m.doi == w.doi and m.verdict == "corrected" and "volume" in m.reason
-    # another journal is another journal
-    other = text.replace("Histochemsstry", "Cell and Tissue Research")
-    assert validate(parsed(other), [w, OTHER]).verdict not in ("verified", "corrected")
+    takes(text, w, "volume")
+    refuses(text.replace("Histochemsstry", "Cell and Tissue Research"), w)  # another journal is another journal
 
 
 def test_an_article_number_run_into_the_year_is_both() -> None:
