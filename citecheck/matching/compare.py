@@ -571,8 +571,12 @@ def starts_where_cited_ends(view: RefView, rec: CSL) -> bool:
     theirs = re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or "")).strip().casefold())
     if len(parts) != 2 or not all(x.isdigit() for x in parts) or parts[0] == theirs[0] or theirs[-1] == theirs[0]:
         return False
-    first, last = parts
-    return first[: max(0, len(first) - len(last))] + last == theirs[0]  # `582–4` ends on 584
+    return range_end(*parts) == theirs[0]
+
+
+def range_end(first: str, last: str) -> str:
+    """A range's last page written whole: `582–4` ends on 584, `425–30` on 430."""
+    return first[: max(0, len(first) - len(last))] + last
 
 
 def title_words_explained(view: RefView, rec: CSL) -> tuple[int, int]:

@@ -26,6 +26,7 @@ from citecheck.matching.compare import (
     container_titles,
     merged_tail,
     notice_title,
+    range_end,
     starts_where_cited_ends,
     title_words_explained,
 )
@@ -378,7 +379,7 @@ def _page_within(view: RefView, rec: CSL) -> bool:
     ours, theirs = _page_parts(view), _record_pages(rec)
     if not ours or len(theirs) != 2 or not all(x.isdigit() for x in (*ours, *theirs)):
         return False
-    last = ours[0][: max(0, len(ours[0]) - len(ours[-1]))] + ours[-1]  # `425–30` ends on 430
+    last = range_end(ours[0], ours[-1])
     return int(theirs[0]) < int(ours[0]) <= int(last) <= int(theirs[1])  # a range shown ends inside it too
 
 
@@ -398,7 +399,7 @@ def locator_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str])
         doubts = ["page"]  # a first page with one digit slipped (`180` for `184`) is still a wrong page
     if len(doubts) != 1 or doubts[0] not in ("year", "volume", "page"):
         return None
-    if round((1 - ev.string_cov) * len(view.content_words)) > 1:
+    if _unexplained_words(view, ev) > 1:
         return None  # words the record does not explain: a title of another work (`Sediment budgets of …`)
     if single_page(rec):
         return None  # short items (reviews, notes, abstracts) share pages: the page names no one of them
@@ -450,7 +451,7 @@ def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -
     last = _same_last_page(view, rec)
     if not (ev.issue == 1.0 or last) or (doubts and not (ev.issue == 1.0 and last)):
         return None
-    if round((1 - ev.string_cov) * len(view.content_words)) > 2:
+    if _unexplained_words(view, ev) > 2:
         return None
     agree = ["journal", *(k for k in ("year", "volume") if k not in doubts), "first page",
              *(["issue"] if ev.issue == 1.0 else []), *(["last page"] if last else [])]
@@ -470,6 +471,11 @@ CO_AUTHORS = "three co-authors"
 def _people_label(ev: Evidence) -> str:
     """How an override's reason names the people that agree: the first author, or three co-authors."""
     return "first author" if ev.first_author == 1.0 else CO_AUTHORS
+
+
+def _unexplained_words(view: RefView, ev: Evidence) -> int:
+    """How many of the string's content words the record does not explain."""
+    return round((1 - ev.string_cov) * len(view.content_words))
 
 
 def _led_by_another(view: RefView, ev: Evidence, rec: CSL) -> bool:
@@ -533,7 +539,7 @@ def people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     if ev.year != 1.0 and not whole_range:
         return None
     untitled = bool(view.fields) and not view.fields.get("title")  # parsed, and no title found
-    if round((1 - ev.string_cov) * len(view.content_words)) > (2 if untitled else 1):
+    if _unexplained_words(view, ev) > (2 if untitled else 1):
         return None  # words the record does not explain: another work's title (not a name added, a typo)
     locator = [k for k in ("volume", "issue", "page") if getattr(ev, k) == 1.0]
     if ev.journal != 1.0 and not (many and {"issue", "page"} <= set(locator)) and not whole_range:
