@@ -66,6 +66,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py --split fresh7
 	$(PY) benchmarks/bench_generalise.py --split fresh8
 	$(PY) benchmarks/bench_generalise.py --split fresh9
+	$(PY) benchmarks/bench_generalise.py --split fresh10
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

@@ -336,12 +336,39 @@ FRESH9_STYLES: dict[str, str] = {
 }
 FRESH9_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh9.jsonl"
 
+FRESH10_SEED = 20261224
+FRESH10_STYLES: dict[str, str] = {
+    # A twelfth split, made at the start of the eighth round (2026-12-05, night) before any change of that round,
+    # and measured then: styles drawn by `python benchmarks/draw_styles.py --seed 20261224 --through fresh9` (none
+    # of any other split or scratch set).
+    "critical-care-medicine": "numeric", "polish-archives-of-internal-medicine": "numeric",
+    "veterinary-record": "numeric", "journal-of-minimally-invasive-gynecology": "numeric",
+    "american-journal-of-clinical-pathology": "numeric", "kidney-research-and-clinical-practice": "numeric",
+    "frontiers-in-optics": "numeric", "acta-anaesthesiologica-scandinavica": "numeric",
+    "acm-sig-proceedings-long-author-list": "numeric",
+    "international-conference-on-information-systems-development": "numeric",
+    "british-journal-of-dermatology": "numeric", "journal-of-advanced-ceramics": "numeric",
+    "annual-review-of-nuclear-and-particle-science": "physics", "molecular-nutrition-and-food-research": "physics",
+    "lcgc": "physics", "revista-de-biologia-tropical": "author-date", "mineralogical-magazine": "author-date",
+    "preventive-nutrition-and-food-science": "author-date", "andean-geology": "author-date",
+    "chicago-author-date-access-dates": "author-date",
+    "harvard-university-of-brighton-school-of-environment-and-technology": "author-date",
+    "national-marine-fisheries-service-national-environmental-policy-act": "author-date",
+    "annals-of-the-association-of-american-geographers": "author-date", "folia-amazonica": "author-date",
+    "crop-breeding-and-applied-biotechnology": "author-date", "steel-research-international": "author-date",
+    "plant-biotechnology-journal": "author-date", "the-journal-of-egyptian-archaeology": "note",
+    "new-zealand-journal-of-history": "note", "vienna-legal": "note",
+    "oxford-guide-to-style-notes-initials-article-sentence-case-roman-volume-label-page": "note",
+}
+FRESH10_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh10.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
     "fresh4": (FRESH4_OUT, FRESH4_SEED, FRESH4_STYLES), "fresh5": (FRESH5_OUT, FRESH5_SEED, FRESH5_STYLES),
     "fresh6": (FRESH6_OUT, FRESH6_SEED, FRESH6_STYLES), "fresh7": (FRESH7_OUT, FRESH7_SEED, FRESH7_STYLES),
     "fresh8": (FRESH8_OUT, FRESH8_SEED, FRESH8_STYLES), "fresh9": (FRESH9_OUT, FRESH9_SEED, FRESH9_STYLES),
+    "fresh10": (FRESH10_OUT, FRESH10_SEED, FRESH10_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
