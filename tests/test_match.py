@@ -1580,3 +1580,10 @@ def test_an_article_number_run_into_the_year_is_both() -> None:
     ev = compare(RefView(text, parsed(text).fields), w)
     assert ev.page == 1.0 and ev.unexplained_numbers == 0
     assert validate(parsed(text), [w, OTHER]).doi == w.doi
+
+
+def test_one_number_is_not_volume_issue_and_first_page_at_once() -> None:
+    w = rec("10.9999/imm.1978.1", "Mechanisms of the immunosuppressive effects of glucocorticosteroids",
+            [("Fauci", "A S")], "Journal of Immunopharmacology", 1978, "1", "1", "1-25", short="J Immunopharmacol")
+    refuses("[61] Langone JJ and B. T: J Immunopharmacol 1978; 1.", w)
+    takes("[61] Langone JJ and B. T: J Immunopharmacol 1978; 1(1): 1–25.", w, "first author")  # each shown

@@ -24,6 +24,7 @@ from citecheck.matching.compare import (
     TYPED_WORD_RATIO,
     Evidence,
     container_titles,
+    first_page,
     merged_tail,
     notice_title,
     range_end,
@@ -453,9 +454,21 @@ def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -
         return None
     if _unexplained_words(view, ev) > 2:
         return None
+    shown = [k for k in ("volume", "issue") if k not in doubts and getattr(ev, k) == 1.0]
+    if not _shown_apart(view, [*(str(rec.get(k) or "") for k in shown), first_page(rec.get("page"))]):
+        return None
     agree = ["journal", *(k for k in ("year", "volume") if k not in doubts), "first page",
              *(["issue"] if ev.issue == 1.0 else []), *(["last page"] if last else [])]
     return (doubts[0] if doubts else "first author"), agree
+
+
+def _shown_apart(view: RefView, values: list[str]) -> bool:
+    """Each of the record's numbers that agree is a number of its own in the string: one `1` is not volume,
+    issue and first page at once (`Langone JJ. J Immunopharmacol 1978; 1.` is not the article on pages 1–25 of
+    volume 1, issue 1)."""
+    have = Counter(re.sub(r"\D", "", n) for n in view.numbers)
+    need = Counter(v.strip().casefold() for v in values if v.strip())
+    return all(have[v] >= n for v, n in need.items() if n > 1)
 
 
 def _first_or_many(ev: Evidence, rec: CSL) -> bool:
