@@ -1587,3 +1587,13 @@ def test_one_number_is_not_volume_issue_and_first_page_at_once() -> None:
             [("Fauci", "A S")], "Journal of Immunopharmacology", 1978, "1", "1", "1-25", short="J Immunopharmacol")
     refuses("[61] Langone JJ and B. T: J Immunopharmacol 1978; 1.", w)
     takes("[61] Langone JJ and B. T: J Immunopharmacol 1978; 1(1): 1–25.", w, "first author")  # each shown
+
+
+def test_each_name_in_the_string_names_one_person_of_a_team() -> None:
+    team = [("Kim", "J"), ("Kim", "S"), ("Kim", "H"), ("Lee", "S"), ("Choi", "S"), ("Han", "W"), ("Lee", "J")]
+    w = rec("10.9999/jnn.2021.18908", "Strain-insensitive measurement of bending and temperature", team,
+            "Journal of Nanoscience and Nanotechnology", 2021, "21", "3", "1883-1889", short="J Nanosci Nanotechnol")
+    text = "Choi S, Kim J, Lee S-L, et al. J Nanosci Nanotechnol. 2021."
+    ev = compare(RefView(text, parsed(text).fields), w)
+    assert ev.authors == 3 / 7  # not 6 of 7: one `Kim` in the string is one Kim of the team
+    refuses(text, w)  # three common names, a journal and a year name none of the team's papers

@@ -17,6 +17,7 @@ found in the string; string words explained by the record) catches the
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -160,6 +161,22 @@ def person_found(name: CSL, view: RefView) -> float:
                                              score_cutoff=1) is not None:
         return 0.5
     return 0.0
+
+
+def _people_found(people: list[CSL], view: RefView) -> float:
+    """How many of `people` the string names, each of its words naming one person: `Choi S, Kim J, Lee S-L`
+    names three of `Kim, Kim, Kim, Lee, Choi, Han, Lee`, not six (a common family name shared in a team)."""
+    left = Counter(view.words)
+    total = 0.0
+    for a in people:
+        found = person_found(a, view)
+        fam = fold(a.get("family") or a.get("literal"))
+        if found and fam in left:  # the name as a word of its own: one use of it
+            if left[fam] <= 0:
+                continue
+            left[fam] -= 1
+        total += found
+    return total
 
 
 def _first_author_lost(authors: list[CSL], view: RefView) -> bool:
@@ -458,7 +475,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
     if authors:
         ev.first_author = person_found(authors[0], view)
         shown = authors[:10]
-        ev.authors = sum(person_found(a, view) for a in shown) / len(shown)
+        ev.authors = _people_found(shown, view) / len(shown)
         if len(authors) > len(shown) and view.author_families:  # the people the parser found, not any word
             ev.named_later = sum(fold(a.get("family") or a.get("literal")) in view.author_families
                                  for a in authors[len(shown) : LATER_AUTHORS])
