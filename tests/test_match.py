@@ -1597,3 +1597,25 @@ def test_each_name_in_the_string_names_one_person_of_a_team() -> None:
     ev = compare(RefView(text, parsed(text).fields), w)
     assert ev.authors == 3 / 7  # not 6 of 7: one `Kim` in the string is one Kim of the team
     refuses(text, w)  # three common names, a journal and a year name none of the team's papers
+
+
+def test_a_journal_edition_the_string_does_not_name_is_that_article_with_a_note() -> None:
+    title = "La fecondite au Canada, selon la religion, l'origine ethnique et l'etat matrimonial"
+    w = rec("10.9999/pop.1968.815", title, [("Krotki", "K J"), ("Lapierre", "E")], "Population (French Edition)",
+            1968, "23", "5", "815-834")
+    m = validate(parsed(f"Krotki, K.J. & Lapierre, E. (1968) {title}. Population, 23, 815."), [w, OTHER])
+    assert m.doi == w.doi and m.verdict == "verified" and "french edition" in m.reason
+    # another edition named is another DOI: not this one
+    other = validate(parsed(f"Krotki, K.J. & Lapierre, E. (1968) {title}. Population (English Edition), 23, 815."),
+                     [w, OTHER])
+    assert other.verdict not in ("verified", "corrected") and "journal edition" in other.reason
+
+
+def test_an_edition_named_short_is_named() -> None:
+    w = rec("10.9999/eimce.2021.304", "Sepsis outbreak associated with use of contaminated propofol in a clinic",
+            [("Ochoa-Hein", "E"), ("Huertas-Jiménez", "M A"), ("Ponce-de-León", "A"), ("Galindo-Fraga", "A")],
+            "Enfermedades infecciosas y microbiologia clinica (English ed.)", 2021, "39", "6", "304-305",
+            short="Enferm Infecc Microbiol Clin (Engl Ed)")
+    m = validate(parsed("Galindo-Fraga A. 2021. Sepsis outbreak associated with use of contaminated propofol in a "
+                        "clinic. Enferm Infecc Microbiol Clin (Engl Ed) 39:304–305."), [w, OTHER])
+    assert m.doi == w.doi and m.verdict in ("verified", "corrected") and "edition" not in m.reason

@@ -42,7 +42,6 @@ scores the candidates, weighs them against each other and builds the match with 
 from __future__ import annotations
 
 import math
-import re
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -51,6 +50,7 @@ from citecheck.matching.compare import (
     Evidence,
     compare,
     container_titles,
+    edition_of,
     first_page,
     merged_head,
     merged_tail,
@@ -261,7 +261,17 @@ def _accept(ref: Reference, view: RefView, best: Scored, extra: list[FieldDiff],
     if any(w.code == "merged_entries" for w in ref.warnings) and not any(d.kind == "merged_entries" for d in diffs):
         diffs.append(FieldDiff("reference", strip_label(reference_text(ref)), "", "merged_entries"))
     return Match(reference=ref, verdict=verdict_for(diffs), record=best.record, confidence=round(best.p, 4),
-                 diffs=diffs, candidates=[s.record for s in others[:4]])
+                 diffs=diffs, candidates=[s.record for s in others[:4]], reason=_edition_unsaid(view, best.record))
+
+
+def _edition_unsaid(view: RefView, rec: Record) -> str:
+    """The note a match carries when its record is one language edition of a journal and the string names
+    none: the same article, perhaps not the DOI of the edition the author read."""
+    editions = sorted({e for c in container_titles(rec.fields) if (e := edition_of(c))})
+    if not editions or edition_of(view.body):
+        return ""
+    return (f"the record is the {' and '.join(editions)} edition of its journal; the reference does not say which "
+            "edition it cites")
 
 
 def _explains_better(ea: Evidence, eb: Evidence, etal: bool) -> int:
@@ -480,16 +490,12 @@ def same_article(a: CSL, b: CSL) -> bool:
             and first_page(a.get("page")) == first_page(b.get("page")))
 
 
-_EDITION_NAME = re.compile(r"\b(engl|english|span|spanish|fr|french|ger|german|port|portuguese|chin|chinese)\b"
-                           r"\W*(ed|edn|edition)\b", re.IGNORECASE)
-
-
 def _edition_shown(view: RefView, a: Scored, b: Scored) -> Scored | None:
     """Of two records of one article, the one whose journal name as the string shows it names a language
     edition (`Actas Urol Esp (Engl Ed)`) that none of the other's shown names does; None otherwise (two
     spellings of one journal tell nothing about which DOI was meant)."""
     def edition(s: Scored) -> bool:
-        return any(_EDITION_NAME.search(c) for c in container_titles(s.record.fields)
+        return any(edition_of(c) for c in container_titles(s.record.fields)
                    if fold(c) and fold(c) in view.folded)
 
     ea, eb = edition(a), edition(b)
@@ -563,7 +569,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         conflict, agree = override
         m = _accept(ref, view, best, [], others)
         m.confidence = round(lifted.p, 4)
-        m.reason = _override_reason(conflict, agree)
+        m.reason = "; ".join(filter(None, (_override_reason(conflict, agree), m.reason)))
         if m.verdict is Verdict.VERIFIED and conflict:
             m.verdict = Verdict.CORRECTED  # the conflicting value is an error even if the parser missed it
         return m
