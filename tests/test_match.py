@@ -1619,3 +1619,18 @@ def test_an_edition_named_short_is_named() -> None:
     m = validate(parsed("Galindo-Fraga A. 2021. Sepsis outbreak associated with use of contaminated propofol in a "
                         "clinic. Enferm Infecc Microbiol Clin (Engl Ed) 39:304–305."), [w, OTHER])
     assert m.doi == w.doi and m.verdict in ("verified", "corrected") and "edition" not in m.reason
+
+
+def test_the_first_of_two_entries_run_together_is_the_strings_own_though_only_the_second_shows_a_title() -> None:
+    first = rec("10.9999/ta.1981.299", "HLA-A, -B, and -DR specificities on human monocytes",
+                [("Merdrignac", "G"), ("Fauchet", "R"), ("Bouhallier", "O"), ("Genetet", "B")], "Tissue Antigens",
+                1981, "18", "5", "299-305")
+    second = rec("10.9999/ep.1977.65", "The study of poly(A)-containing RNA of lymphomatous baboons",
+                 [("Djatchenko", "A G"), ("Archaja", "I I"), ("Berija", "L J")], "Experimentelle Pathologie", 1977,
+                 "14", "1-2", "65-68")
+    text = ("Merdrignac, G., Fauchet, R., Bouhallier, O., and Genetet, B. 1981 Tissue Antigens 18 (5): 299–305. "
+            "Djatchenko, A G, Archaja, I I, and Berija, L J 1977 “The study of poly(A)-containing RNA of lymphomatous "
+            "baboons”, Experimentelle Pathologie 14 (1-2): 65–68.")
+    m = validate(parsed(text), [second, first, OTHER])
+    assert m.doi == first.doi and m.verdict == "corrected"
+    assert any(d.kind == "merged_entries" for d in m.diffs)

@@ -302,12 +302,18 @@ def _decisive(ea: Evidence, eb: Evidence) -> bool | None:
     # both entries shown by their titles, or (a style without titles) by their people (a first author lost to
     # damage is unknown, not another person)
     shown = min(ta, tb) >= STRONG_TITLE or (0.0 not in (ea.first_author, eb.first_author)
-                                            and max(ea.title_cov or 0.0, eb.title_cov or 0.0) < 0.5)
+                                            and max(ea.title_cov or 0.0, eb.title_cov or 0.0) < 0.5) or all(
+        t >= STRONG_TITLE or _located(e) for t, e in ((ta, ea), (tb, eb)))
     if ea.after_other_entry != eb.after_other_entry and shown:
         return eb.after_other_entry
     if ea.notice_mismatch != eb.notice_mismatch and (ta if eb.notice_mismatch else tb) >= STRONG_TITLE:
         return eb.notice_mismatch
     return None
+
+
+def _located(ev: Evidence) -> bool:
+    """An entry shown without its title by its first author and two of journal, volume and page."""
+    return ev.first_author == 1.0 and sum(v == 1.0 for v in (ev.journal, ev.volume, ev.page)) >= 2
 
 
 def _contains(whole: Record, part: Record) -> bool:
