@@ -672,6 +672,29 @@ def names_no_work(ev: Evidence, rec: CSL) -> str | None:
     return None
 
 
+def another_team(view: RefView, ev: Evidence, rec: CSL) -> str | None:
+    """Why a candidate is held back when the string shows no title or page of it and its list of people, given
+    whole (no `et al.`, the journal or year after it), and the record's each have someone the other lacks: a
+    team's lists differ from paper to paper, and that team's other paper in the journal that year (perhaps the
+    only one the sources hold) would be taken for it (`Raska, J.; Klimova, H.; Sheardova, K.; … Stem Cell Res
+    2021` against Raska, Hribkova, Klimova, …, Barak, Barta: a stranger in each list). A name added to the
+    record's whole list, or one missing from it, is an author's slip and holds nothing back."""
+    if (ev.title_cov or 0) >= 0.5 or ev.page == 1.0 or view.etal or 1.0 not in (ev.journal, ev.year):
+        return None
+    theirs = [fold(str(a.get("family") or a.get("literal") or "")) for a in rec.get("author") or []]
+    if not theirs or people_named(ev, rec) >= len(theirs):
+        return None  # every one of the record's people is named
+    given = {fold(w) for a in rec.get("author") or [] for w in words(str(a.get("given") or ""))}
+    ours = [fold(str(a.get("family") or "")) for a in view.fields.get("author") or [] if isinstance(a, dict)]
+    strangers = [o for o in ours if o.isalpha() and len(o) >= 4 and o not in given
+                 and not any(fuzz.ratio(o, t) >= 80 or OSA.distance(o, t) <= 1 or o in t or t in o
+                             for t in theirs if t)]  # (a name misspelt or read by OCR is no stranger: `Ruan`, Duan)
+    if not strangers:
+        return None
+    return (f"the string's people ({', '.join(strangers)} among them) are not the record's, which has others: "
+            "another paper of that team, not shown by title or page")
+
+
 def canonical_doi(doi: str) -> str:
     """DOI with runs of `/` collapsed: old registrations exist under both spellings."""
     return re.sub(r"/{2,}", "/", doi.lower())

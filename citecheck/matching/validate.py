@@ -65,6 +65,7 @@ from citecheck.matching.identify import (
     STRONG_TITLE,
     VERSIONED_DOI,
     Scored,
+    another_team,
     canonical_doi,
     conflicts,
     disagreements,
@@ -591,7 +592,7 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
             s is not best and (s.evidence.title or 0) >= STRONG_TITLE and _separable(best, s, view.etal) for s in scored
         ):
             doubts.remove("journal edition")  # the other edition is in view and its numbers do not fit
-        held = (names_no_work(best.evidence, best.record.fields) or _title_elsewhere(best, others)
+        held = (names_no_work(best.evidence, best.record.fields) or another_team(view, best.evidence, best.record.fields) or _title_elsewhere(best, others)
                 or journal_elsewhere(view, best.evidence, best.record.fields)
                 or title_of_another(view, best.evidence, best.record.fields) if rival is None else None)
         if held:
