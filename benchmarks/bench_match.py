@@ -58,6 +58,14 @@ class Outcome:
         t = self.item.get("target_doi")
         return canonical_doi(t) if t else None
 
+    @property
+    def edition(self) -> bool:
+        """A withheld work answered with the other edition of the very same article the corpus holds (its
+        near-identical twin: `Enferm Infecc Microbiol Clin` and its English edition) — counted apart, as the
+        generalisation benchmark counts it, neither right nor wrong."""
+        twins = self.item.get("near_identical_title_in_corpus") or []
+        return bool(self.answer) and not self.target and self.answer in map(canonical_doi, twins)
+
 
 def build_index() -> LocalIndex:
     """The benchmark's LocalIndex, built once from the corpus and reused."""
@@ -105,7 +113,7 @@ def run_item(
 
 
 def prf(outs: list[Outcome]) -> dict[str, float | int]:
-    answered = [o for o in outs if o.answer]
+    answered = [o for o in outs if o.answer and not o.edition]
     correct = sum(1 for o in answered if o.answer == o.target)
     with_target = sum(1 for o in outs if o.target)
     nulls = [o for o in outs if not o.target]
@@ -122,7 +130,8 @@ def prf(outs: list[Outcome]) -> dict[str, float | int]:
         "ambiguous": sum(1 for o in outs if o.match.verdict == "ambiguous"),
         "null_ok": sum(1 for o in nulls if o.match.verdict == "not_found"),
         "nulls": len(nulls),
-        "null_wrong": sum(1 for o in nulls if o.answer),
+        "null_wrong": sum(1 for o in nulls if o.answer and not o.edition),
+        "edition": sum(1 for o in nulls if o.edition),
     }
 
 
@@ -130,13 +139,14 @@ def row(name: str, m: dict) -> str:
     null = f"{m['null_ok']}/{m['nulls']}" if m["nulls"] else "–"
     return (
         f"| {name} | {m['n']} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | "
-        f"{m['wrong']} | {m['ambiguous']} | {null} | {m['null_wrong']} |"
+        f"{m['wrong']} | {m['ambiguous']} | {null} | {m['null_wrong']} | {m['edition']} |"
     )
 
 
 HEADER = (
-    "| slice | n | precision | recall | F1 | wrong DOIs | ambiguous | null → not_found | null → DOI |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+    "| slice | n | precision | recall | F1 | wrong DOIs | ambiguous | null → not_found | null → DOI | "
+    "null → other edition |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -170,7 +180,8 @@ def report(outs: list[Outcome], seconds: float) -> str:
     lines += [
         "",
         f"- exact counts: {right} right DOIs of {len(targets)} targets (recall {right / max(1, len(targets)):.4f}); "
-        f"{overall['answered']} DOIs answered, {overall['wrong']} wrong",
+        f"{overall['answered']} DOIs answered, {overall['wrong']} wrong; {overall['edition']} withheld works "
+        "answered with their other edition (counted apart)",
         f"- search recall@{ROWS} (target among the index's candidates): {rec_k:.3f}; top-1: {top1:.3f}",
         f"- verdicts: {dict(sorted(verdicts.items()))}",
         f"- throughput end to end (parse + search + validate, one thread): {rps:.0f} references/s "
@@ -180,7 +191,7 @@ def report(outs: list[Outcome], seconds: float) -> str:
 
 
 def show_failures(outs: list[Outcome], n: int) -> None:
-    bad = [o for o in outs if o.answer and o.answer != o.target]
+    bad = [o for o in outs if o.answer and o.answer != o.target and not o.edition]
     missed = [
         o for o in outs if o.target and o.answer != o.target and not (o.answer and o.answer != o.target)
     ]
@@ -287,7 +298,8 @@ def main(argv: list[str] | None = None) -> int:
             "`python benchmarks/bench_match.py` — every string of `matching.jsonl` read as `citecheck match --string` reads it (label, repairs, parser) → "
             f"local-index search (rows={ROWS}) → validate. Precision = correct DOIs / DOIs answered; recall = "
             "correct DOIs / items with a target; `ambiguous` is no answer. A `null` item is right only as "
-            "`not_found`. The confidence weights were fitted on this same set (`--fit`; held-out log-loss 0.031 "
+            "`not_found` (answered with the other edition of the very same article, its twin in the corpus, it is "
+            "counted apart, as in the generalisation benchmark). The confidence weights were fitted on this same set (`--fit`; held-out log-loss 0.031 "
             "when fitted on even items and scored on odd ones), so the thresholds are tuned in-sample.\n\n" + text
         )
         write_section("bench-match", body)
