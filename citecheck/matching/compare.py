@@ -17,7 +17,6 @@ found in the string; string words explained by the record) catches the
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -175,7 +174,7 @@ def person_found(name: CSL, view: RefView) -> float:
 def _people_found(people: list[CSL], view: RefView) -> float:
     """How many of `people` the string names, each of its words naming one person: `Choi S, Kim J, Lee S-L`
     names three of `Kim, Kim, Kim, Lee, Choi, Han, Lee`, not six (a common family name shared in a team)."""
-    left = Counter(view.words)
+    left = view.word_counts.copy()
     total = 0.0
     for a in people:
         found = person_found(a, view)

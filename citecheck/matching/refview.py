@@ -8,6 +8,7 @@ work per candidate small (a string is compared with five candidates, a bulk run 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -109,6 +110,11 @@ class RefView:
     @cached_property
     def wordset(self) -> set[str]:
         return set(self.words)
+
+    @cached_property
+    def word_counts(self) -> Counter[str]:
+        """How often each word stands in the string (one `Kim` names one Kim)."""
+        return Counter(self.words)
 
     @cached_property
     def folded(self) -> str:
