@@ -590,15 +590,25 @@ def compare(view: RefView, rec: Record) -> Evidence:
     return ev
 
 
+def page_pieces(page: object) -> list[str]:
+    """A page range as [first, last] (or [first]): `582–4` → ['582', '4'] (empty pieces dropped)."""
+    return [x.strip() for x in unify_dashes(str(page or "")).split("-") if x.strip()]
+
+
+def record_pages(rec: CSL) -> list[str]:
+    """The record's page range as [first, last] (or [first])."""
+    return page_pieces(rec.get("page"))
+
+
 def starts_where_cited_ends(view: RefView, rec: CSL) -> bool:
     """The record's first page is the last page of the range the string cites, not its first: the article
     that follows the cited one in the volume (old journals start an article on the page the last one ends).
-    Not when the record ends there too (a one-page item, `584–584`: the string's first page is the slip)."""
-    parts = re.split(r"\s*-\s*", unify_dashes(str(view.fields.get("page") or "")).strip().casefold())
-    theirs = re.split(r"\s*-\s*", unify_dashes(str(rec.get("page") or "")).strip().casefold())
-    if len(parts) != 2 or not all(x.isdigit() for x in parts) or parts[0] == theirs[0] or theirs[-1] == theirs[0]:
+    Not when the record ends there too, or says nowhere where it ends (a one-page item, `584–584`: the
+    string's first page is the slip)."""
+    parts, theirs = page_pieces(view.fields.get("page")), record_pages(rec)
+    if len(parts) != 2 or not all(x.isdigit() for x in parts) or len(theirs) != 2 or parts[0] == theirs[0]:
         return False
-    return range_end(*parts) == theirs[0]
+    return theirs[-1] != theirs[0] and range_end(*parts) == theirs[0]
 
 
 def range_end(first: str, last: str) -> str:

@@ -27,7 +27,9 @@ from citecheck.matching.compare import (
     first_page,
     merged_tail,
     notice_title,
+    page_pieces,
     range_end,
+    record_pages,
     starts_where_cited_ends,
     title_words_explained,
 )
@@ -102,13 +104,13 @@ def _page_parts(view: RefView) -> list[str]:
     if not ours:  # unparsed: the string's last number range
         ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", unify_dashes(view.body))
         ours = ranges[-1] if ranges else ""
-    return [x for x in re.split(r"\s*-\s*", ours) if x.strip()]
+    return page_pieces(ours)
 
 
 def single_page_record(view: RefView, rec: CSL) -> bool:
     """The reference gives a page range and the record one page only: a cover, an abstract or a
     highlight that carries the article's title, not the article."""
-    return len(_page_parts(view)) == 2 and len(_record_pages(rec)) == 1
+    return len(_page_parts(view)) == 2 and len(record_pages(rec)) == 1
 
 
 def other_extent(view: RefView, rec: CSL) -> bool:
@@ -116,7 +118,7 @@ def other_extent(view: RefView, rec: CSL) -> bool:
     parts = _page_parts(view)
     if len(parts) != 2:
         return False
-    theirs = _record_pages(rec)
+    theirs = record_pages(rec)
     if len(theirs) != 2:
         return True  # a single-page record (a cover, an abstract) against a range
     return not _same_end(parts[1].strip(), theirs[1].strip())
@@ -340,15 +342,10 @@ def _many_people(ev: Evidence, named: int) -> bool:
     return named >= 3 or (ev.first_author == 1.0 and named >= 2 and ev.authors == 1.0)
 
 
-def _record_pages(rec: CSL) -> list[str]:
-    """The record's page range as [first, last] (or [first])."""
-    return [x.strip() for x in unify_dashes(str(rec.get("page") or "")).split("-") if x.strip()]
-
-
 def single_page(rec: CSL) -> bool:
     """A range of one page (`494–494`): a review, a note, an abstract. (A first page alone is how many
     records give any article's pages, and an article number, `e13636`, names one article.)"""
-    parts = _record_pages(rec)
+    parts = record_pages(rec)
     return len(parts) == 2 and parts[0] == parts[1]
 
 
@@ -356,13 +353,13 @@ def article_number(rec: CSL) -> bool:
     """The record's `page` is an article number (`e1009533`, `622905`), not a first page: a journal gives one
     number to one article, where page 12 starts an article in every volume. (Short numbers, `1234`, restart
     with each volume of some journals and do not count.)"""
-    parts = _record_pages(rec)
+    parts = record_pages(rec)
     return len(parts) == 1 and bool(re.fullmatch(r"[A-Za-z]{1,2}\d{4,}|\d{5,}", parts[0]))
 
 
 def _same_last_page(view: RefView, rec: CSL) -> bool:
     """The string's page range ends on the record's last page (`195–215`, or `195–15`, for `201–215`)."""
-    ours, theirs = _page_parts(view), _record_pages(rec)
+    ours, theirs = _page_parts(view), record_pages(rec)
     if len(ours) != 2 or len(theirs) != 2 or theirs[0] == theirs[1]:
         return False
     return _same_end(ours[1], theirs[1])
@@ -377,7 +374,7 @@ def _same_end(ours: str, theirs: str) -> bool:
 def _page_within(view: RefView, rec: CSL) -> bool:
     """The string's first page lies inside the record's page range, past its first page (`166` for 165–177):
     no other article of the volume starts there — it is a slip, or the page the author cites in it."""
-    ours, theirs = _page_parts(view), _record_pages(rec)
+    ours, theirs = _page_parts(view), record_pages(rec)
     if not ours or len(theirs) != 2 or not all(x.isdigit() for x in (*ours, *theirs)):
         return False
     last = range_end(ours[0], ours[-1])
@@ -558,7 +555,7 @@ def people_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str],
     if ev.journal != 1.0 and not (many and {"issue", "page"} <= set(locator)) and not whole_range:
         return None
     whole_team = named >= TEAM_NAMES and ev.authors == 1.0 and ev.journal == 1.0 and "volume" in locator and (
-        ev.page != 0.0 or len(set(_record_pages(rec))) < 2 or _page_within(view, rec)
+        ev.page != 0.0 or len(set(record_pages(rec))) < 2 or _page_within(view, rec)
         or (ev.title or 0) >= TRUNCATED_TITLE_SCORE)
     # (a page shown outside the work's range, and nothing of its title: the team's other paper in that volume,
     # `758` beside their `768–775`, may be the one cited; an article number has no range to fall outside)
