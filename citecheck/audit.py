@@ -12,6 +12,7 @@ from typing import Any
 
 from citecheck.checks import CHECKS, finding
 from citecheck.matching.resolve import NOT_ASKED_OFFLINE, Progress
+from citecheck.matching.validate import edition_unsaid, reference_text
 from citecheck.model import (
     ACCEPTED,
     Audit,
@@ -130,6 +131,18 @@ def notice_findings(m: Match, subject: str) -> list[Finding]:
     return out
 
 
+def edition_findings(m: Match, subject: str) -> list[Finding]:
+    """An accepted match whose record is one language edition of its journal, the entry naming none."""
+    if m.verdict not in ACCEPTED or m.record is None:
+        return []
+    note = edition_unsaid(reference_text(m.reference), m.record)
+    if not note:
+        return []
+    return [_finding("other_edition", subject, f"{m.doi}: {note}",
+                     {"doi": m.doi, "source": m.record.source, "journal": m.record.fields.get("container-title"),
+                      "reason": note}, m.reference)]
+
+
 def _searched(reason: str) -> str:
     """The sources a `not_found` reason says were searched (``crossref, datacite``), or ``""``."""
     return next((p.strip()[len("searched "):] for p in reason.split(";") if p.strip().startswith("searched ")), "")
@@ -175,7 +188,7 @@ def match_findings(matches: list[Match]) -> list[Finding]:
         if made_up is not None:
             out.append(made_up)
             continue
-        out += notice_findings(m, subject)
+        out += notice_findings(m, subject) + edition_findings(m, subject)
         if m.verdict in _OPEN:
             evidence = dict(base, reason=m.reason, searched=_searched(m.reason),
                             candidates=[{"doi": c.doi, "title": c.fields.get("title"), "score": c.score}

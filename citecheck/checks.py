@@ -79,6 +79,9 @@ _CHECKS = [
           "and no source searched has its title, or its journal's volume and first page hold another article, or "
           "(weakest, confidence 0.5) its first author has other work in that journal but no source has the title. "
           "Never raised only because the sources searched lack the work; the evidence and a confidence are shown."),
+    Check("other_edition", INFO, "matching",
+          "The matched record is one language edition of a journal published in several (`… (English ed.)`) "
+          "and the entry names none: the same article, but perhaps not the DOI of the edition the author read."),
     # notices on the matched work (Crossref update relations, Retraction Watch data included)
     Check("retracted", ERROR, "matching",
           "The cited work has been retracted or withdrawn; the notice's DOI, type and date are in the evidence."),
@@ -132,9 +135,10 @@ class IssueEvidence(TypedDict, total=False):
 
 
 class MatchEvidence(TypedDict, total=False):
-    """Matching verdicts and field diffs (`not_found`, `ambiguous`, `unchecked`, `wrong_value`, …)."""
+    """Matching verdicts and field diffs (`not_found`, `ambiguous`, `unchecked`, `wrong_value`, `other_edition`, …)."""
 
     verdict: str
+    journal: str
     confidence: float
     doi: str | None
     source: str | None

@@ -9,7 +9,7 @@ from typing import Any
 from citecheck.audit import match_findings
 from citecheck.checks import CHECKS
 from citecheck.matching import resolve_one
-from citecheck.model import ACCEPTED, Finding, Reference, Severity, Verdict
+from citecheck.model import ACCEPTED, Finding, Record, Reference, Severity, Verdict
 from citecheck.refs import references_from_lines
 from citecheck.report import render
 from citecheck.sources.cache import ResponseCache
@@ -200,3 +200,27 @@ def test_crossref_search_selects_the_update_relations(tmp_path: Path) -> None:
         assert cached.record is not None and cached.record.fields["citecheck:updates"][0]["kind"] == "retraction"
     finally:
         server.stop()
+
+
+def test_a_match_to_one_language_edition_the_entry_does_not_name_is_an_info_finding() -> None:
+    from citecheck.matching.validate import validate
+
+    def read_reference(text: str) -> Reference:
+        return references_from_lines(text)[0].references[0]
+
+    title = "Sepsis outbreak associated with use of contaminated propofol in an outpatient procedure clinic"
+    fields = {"type": "article-journal", "DOI": "10.9999/eimce.2021.304", "title": title,
+              "author": [{"family": "Ochoa-Hein", "given": "E"}, {"family": "Galindo-Fraga", "given": "A"}],
+              "container-title": "Enfermedades infecciosas y microbiologia clinica (English ed.)",
+              "issued": {"date-parts": [[2021]]}, "volume": "39", "issue": "6", "page": "304-305"}
+    rec = Record(fields=fields, source="index")
+    text = (f"Ochoa-Hein E, Galindo-Fraga A. {title}. Enfermedades Infecciosas Y Microbiologia Clinica. "
+            "2021;39(6):304–305.")
+    m = validate(read_reference(text), [rec])
+    found = [f for f in match_findings([m]) if f.kind == "other_edition"]
+    assert m.verdict in ("verified", "corrected") and len(found) == 1
+    assert found[0].severity is Severity.INFO and "english edition" in found[0].message
+    # the entry that names the edition it cites has no such finding
+    named = validate(read_reference(text.replace("Clinica.", "Clinica (Engl Ed).")), [rec])
+    assert named.verdict in ("verified", "corrected")
+    assert not [f for f in match_findings([named]) if f.kind == "other_edition"]

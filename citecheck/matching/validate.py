@@ -262,14 +262,14 @@ def _accept(ref: Reference, view: RefView, best: Scored, extra: list[FieldDiff],
     if any(w.code == "merged_entries" for w in ref.warnings) and not any(d.kind == "merged_entries" for d in diffs):
         diffs.append(FieldDiff("reference", strip_label(reference_text(ref)), "", "merged_entries"))
     return Match(reference=ref, verdict=verdict_for(diffs), record=best.record, confidence=round(best.p, 4),
-                 diffs=diffs, candidates=[s.record for s in others[:4]], reason=_edition_unsaid(view, best.record))
+                 diffs=diffs, candidates=[s.record for s in others[:4]], reason=edition_unsaid(view.body, best.record))
 
 
-def _edition_unsaid(view: RefView, rec: Record) -> str:
-    """The note a match carries when its record is one language edition of a journal and the string names
-    none: the same article, perhaps not the DOI of the edition the author read."""
+def edition_unsaid(text: str, rec: Record) -> str:
+    """The note a match carries when its record is one language edition of a journal and the reference text
+    names none: the same article, perhaps not the DOI of the edition the author read ("" otherwise)."""
     editions = sorted({e for c in container_titles(rec.fields) if (e := edition_of(c))})
-    if not editions or edition_of(view.body):
+    if not editions or edition_of(text):
         return ""
     return (f"the record is the {' and '.join(editions)} edition of its journal; the reference does not say which "
             "edition it cites")
