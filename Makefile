@@ -67,6 +67,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py --split fresh8
 	$(PY) benchmarks/bench_generalise.py --split fresh9
 	$(PY) benchmarks/bench_generalise.py --split fresh10
+	$(PY) benchmarks/bench_generalise.py --split fresh11
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

@@ -362,6 +362,26 @@ FRESH10_STYLES: dict[str, str] = {
 }
 FRESH10_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh10.jsonl"
 
+FRESH11_SEED = 20261225
+FRESH11_STYLES: dict[str, str] = {
+    # A thirteenth split, made after the eighth round's last change (2026-12-05, night) and measured once: styles
+    # drawn by `python benchmarks/draw_styles.py --seed 20261225 --through dev10` (none of any other split or
+    # scratch set).
+    "veterinary-pathology": "numeric", "iranian-journal-of-pharmaceutical-research": "numeric",
+    "urological-science": "numeric", "rofo": "numeric", "annals-of-laboratory-medicine": "numeric",
+    "europace": "numeric", "science-translational-medicine": "numeric", "cell-research": "numeric",
+    "gastrointestinal-intervention": "numeric", "cell-numeric": "numeric", "neuroreport": "numeric",
+    "anesthesiology": "numeric", "journal-of-limnology": "author-date", "biometrics": "author-date",
+    "freshwater-science": "author-date", "rhodora": "author-date",
+    "unesco-international-institute-for-educational-planning": "author-date",
+    "environmental-health-perspectives": "author-date", "silva-fennica": "author-date", "ergo": "author-date",
+    "harvard-european-archaeology": "author-date", "journal-of-fish-biology": "author-date",
+    "ultrasound-in-medicine-and-biology": "author-date", "intellect-newgen-books": "author-date", "scrinium": "note",
+    "wirtschaftsuniversitat-wien-unternehmensrechnung-und-controlling": "note", "middle-east-critique": "note",
+    "mhra-notes-no-url": "note",
+}
+FRESH11_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh11.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
@@ -369,6 +389,7 @@ SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "fresh6": (FRESH6_OUT, FRESH6_SEED, FRESH6_STYLES), "fresh7": (FRESH7_OUT, FRESH7_SEED, FRESH7_STYLES),
     "fresh8": (FRESH8_OUT, FRESH8_SEED, FRESH8_STYLES), "fresh9": (FRESH9_OUT, FRESH9_SEED, FRESH9_STYLES),
     "fresh10": (FRESH10_OUT, FRESH10_SEED, FRESH10_STYLES),
+    "fresh11": (FRESH11_OUT, FRESH11_SEED, FRESH11_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
