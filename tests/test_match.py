@@ -1650,3 +1650,18 @@ def test_a_whole_list_of_people_with_a_stranger_in_each_list_is_another_paper_of
                          text.replace("Vanova, T.; Bohaciakova, D.", "et al.")]
     for t in variants:
         assert "not the record's" not in validate(parsed(t), [w, OTHER]).reason
+
+
+def test_a_notice_whose_words_went_with_the_entrys_lost_start_is_taken_by_its_own_pages() -> None:
+    title = "The Addition of Partial or Circumferential Liposuction to Abdominoplasty Is Not Associated With a Higher Risk"
+    article = rec("10.9999/asj.251", title, [("Raghuram", "A"), ("Yu", "R"), ("Gould", "D")], "Aesthetic Surgery Journal",
+                  2021, "41", "6", "NP433-NP444", short="Aesthet Surg J")
+    comment = rec("10.9999/asj.275", f"Commentary on: {title}", [("Saldanha", "O"), ("Saldanha", "C")],
+                  "Aesthetic Surgery Journal", 2021, "41", "6", "NP445-NP446", short="Aesthet Surg J")
+    text = ("79 of Partial or Circumferential Liposuction to Abdominoplasty Is Not Associated With a Higher Risk. "
+            "Aesthet Surg J. 2021;41:NP445–6.")
+    m = validate(parsed(text), [article, comment, OTHER])
+    assert m.doi == comment.doi and m.verdict in ("verified", "corrected")
+    # an entry that starts with its title (nothing lost) and names no notice cites the article, not the comment
+    whole = validate(parsed(text.replace("79 of Partial", "79 The Addition of Partial")), [comment, OTHER])
+    assert whole.verdict not in ("verified", "corrected")

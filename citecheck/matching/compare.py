@@ -587,7 +587,15 @@ def compare(view: RefView, rec: Record) -> Evidence:
         parsed = first_page(view.fields.get("page"))
         ev.page_typo = not starts_where_cited_ends(view, f) and any(
             _one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))  # (582–584 for 584: no slip)
+    if ev.notice_mismatch and ev.page == 1.0 and _start_lost(view) and isinstance(title, str) and _NOTICE_RE.match(title):
+        ev.notice_mismatch = False  # the notice's words went with the entry's start; its own pages are cited
     return ev
+
+
+def _start_lost(view: RefView) -> bool:
+    """The entry begins inside a sentence (`of Partial or Circumferential Liposuction …`): its start — people, the
+    first words of its title, a notice's `Commentary on:` — was lost where it broke."""
+    return bool(view.body) and view.body.lstrip(" .,;:([\"'‘“")[:1].islower()
 
 
 def page_pieces(page: object) -> list[str]:
