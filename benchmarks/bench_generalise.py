@@ -142,9 +142,11 @@ SPLIT_TEXT = {
                "of that round, and measured then (P 0.999, R 0.972, 1 wrong DOI for an absent work) and after its "
                "last change, no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261224 "
                "--through fresh9` (`generate_strings.py --split fresh10`)",
-    "fresh11": "the **fresh11** split: made after the eighth round's last change (2026-12-05, night) and measured "
-               "once, no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261225 --through "
-               "dev10` (`generate_strings.py --split fresh11`)",
+    "fresh11": "the **fresh11** split: made after the eighth round's rules (2026-12-05, night) and measured then; "
+               "one more rule came after it and changed no outcome of any split (this run, after it, gives the same "
+               "figures); no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261225 "
+               "--through dev10` (28 rendered, none of them physics: no unused physics style was left) "
+               "(`generate_strings.py --split fresh11`)",
 }
 
 

@@ -364,7 +364,8 @@ FRESH10_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh10.jsonl"
 
 FRESH11_SEED = 20261225
 FRESH11_STYLES: dict[str, str] = {
-    # A thirteenth split, made after the eighth round's last change (2026-12-05, night) and measured once: styles
+    # A thirteenth split, made after the eighth round's rules (2026-12-05, night; one more rule, which changed no
+    # outcome, came after) and measured then: styles
     # drawn by `python benchmarks/draw_styles.py --seed 20261225 --through dev10` (none of any other split or
     # scratch set).
     "veterinary-pathology": "numeric", "iranian-journal-of-pharmaceutical-research": "numeric",
