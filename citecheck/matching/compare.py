@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from citecheck.matching.journals import find_in_words, significant, variants, words
+from citecheck.matching.journals import edition_of, find_in_words, significant, variants, words
 from citecheck.matching.refview import (
     OCR_DIGITS,
     RefView,
@@ -45,19 +45,6 @@ _CITED_NOTICE_RE = re.compile(
 """A cited title that is a notice about another work (`Response to: "Precise clinical outcome …"`)."""
 NOTICE_WORDS = frozenset({"erratum", "errata", "corrigendum", "corrigenda", "retraction"})
 """Words that make a cited title a notice about another work, whichever side shows them."""
-# Journals published in several language editions under one title: the edition a name gives, in full or short
-# (`Actas Urol Esp (Engl Ed)`).
-EDITION_RE = re.compile(r"\b(engl|english|span|spanish|fr|french|ger|german|port|portuguese|chin|chinese)\b"
-                        r"\W*(ed|edn|edition)\b", re.IGNORECASE)
-
-
-def edition_of(name: str) -> str | None:
-    """The language edition a journal name gives (`english` for `… (Engl Ed)`), or None."""
-    m = EDITION_RE.search(name)
-    return None if m is None else next(full for full in ("english", "spanish", "french", "german", "portuguese",
-                                                          "chinese") if full.startswith(m.group(1).casefold()))
-
-
 def notice_title(title: object) -> bool:
     """A record title that is a notice about another work (`Erratum: …`, `Reply to …`)."""
     return isinstance(title, str) and bool(_NOTICE_RE.match(title))
@@ -535,8 +522,8 @@ def compare(view: RefView, rec: Record) -> Evidence:
     if conts:
         # the record is one language edition and the string names another (a string that names none cites
         # that article: the record's journal name, edition and all, is shown in the diffs)
-        ours, theirs = edition_of(view.body), {e for c in conts if (e := edition_of(c))}
-        ev.edition_mismatch = ours is not None and bool(theirs) and ours not in theirs
+        theirs = {e for c in conts if (e := edition_of(c))}
+        ev.edition_mismatch = view.edition is not None and bool(theirs) and view.edition not in theirs
         ev.journal = 1.0 if any(find_in_words(c, view.words) for c in conts) else 0.0
         if not ev.journal and any(len(fold(c)) >= 6 and fold(c) in view.folded for c in conts):
             ev.journal = 1.0

@@ -277,3 +277,16 @@ def find_in_words(title: str, ws: Sequence[str]) -> tuple[int, int] | None:
                     continue
                 return i, j
     return None
+
+
+# Journals published in several language editions under one title: the edition a name gives, in full or short
+# (`Actas Urol Esp (Engl Ed)`).
+_EDITION_RE = re.compile(r"\b(engl|english|span|spanish|fr|french|ger|german|port|portuguese|chin|chinese)\b"
+                         r"\W*(ed|edn|edition)\b", re.IGNORECASE)
+
+
+def edition_of(name: str) -> str | None:
+    """The language edition a journal name gives (`english` for `… (Engl Ed)`), or None."""
+    m = _EDITION_RE.search(name)
+    return None if m is None else next(full for full in ("english", "spanish", "french", "german", "portuguese",
+                                                          "chinese") if full.startswith(m.group(1).casefold()))

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from citecheck.matching.journals import STOP_WORDS, words
+from citecheck.matching.journals import STOP_WORDS, edition_of, words
 from citecheck.model import CSL
 from citecheck.refs.fields import YEAR_RE
 from citecheck.text import fold, has_cjk
@@ -119,6 +119,11 @@ class RefView:
     @cached_property
     def folded(self) -> str:
         return fold(self.body)
+
+    @cached_property
+    def edition(self) -> str | None:
+        """The language edition of a journal the string names (`english` for `… (Engl Ed)`), or None."""
+        return edition_of(self.body)
 
     @cached_property
     def author_families(self) -> frozenset[str]:

@@ -50,7 +50,6 @@ from citecheck.matching.compare import (
     Evidence,
     compare,
     container_titles,
-    edition_of,
     first_page,
     merged_head,
     merged_tail,
@@ -84,7 +83,7 @@ from citecheck.matching.identify import (
     title_of_another,
     unsigned,
 )
-from citecheck.matching.journals import is_abbreviation, journal_equal, words
+from citecheck.matching.journals import edition_of, is_abbreviation, journal_equal, words
 from citecheck.matching.refview import RefView, strip_label
 from citecheck.matching.score import probability
 from citecheck.model import CSL, FieldDiff, Match, Record, Reference, Verdict
