@@ -299,11 +299,10 @@ def _decisive(ea: Evidence, eb: Evidence) -> bool | None:
     (`Corrigendum to X`) cites the notice, not X — and one citing X does not cite its notice.
     """
     ta, tb = ea.title or 0.0, eb.title or 0.0
-    # both entries shown by their titles, or (a style without titles) by their people (a first author lost to
-    # damage is unknown, not another person)
-    shown = min(ta, tb) >= STRONG_TITLE or (0.0 not in (ea.first_author, eb.first_author)
-                                            and max(ea.title_cov or 0.0, eb.title_cov or 0.0) < 0.5) or all(
-        t >= STRONG_TITLE or _located(e) for t, e in ((ta, ea), (tb, eb)))
+    # each entry shown by its title or by its first author and two of journal, volume and page; or (a style
+    # without titles) both by their people (a first author lost to damage is unknown, not another person)
+    shown = all(t >= STRONG_TITLE or _located(e) for t, e in ((ta, ea), (tb, eb))) or (
+        0.0 not in (ea.first_author, eb.first_author) and max(ea.title_cov or 0.0, eb.title_cov or 0.0) < 0.5)
     if ea.after_other_entry != eb.after_other_entry and shown:
         return eb.after_other_entry
     if ea.notice_mismatch != eb.notice_mismatch and (ta if eb.notice_mismatch else tb) >= STRONG_TITLE:
