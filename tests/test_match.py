@@ -1665,3 +1665,14 @@ def test_a_notice_whose_words_went_with_the_entrys_lost_start_is_taken_by_its_ow
     # an entry that starts with its title (nothing lost) and names no notice cites the article, not the comment
     whole = validate(parsed(text.replace("79 of Partial", "79 The Addition of Partial")), [comment, OTHER])
     assert whole.verdict not in ("verified", "corrected")
+
+
+def test_a_year_range_in_the_title_is_not_the_page_range_the_string_cites() -> None:
+    w = rec("10.9999/envres.2021.111387", "Urinary arsenic and heart disease mortality in NHANES 2003-2014",
+            [("Nigra", "A E"), ("Moon", "K A"), ("Jones", "M R"), ("Sanchez", "T R"), ("Navas-Acien", "A")],
+            "Environmental research", 2021, page="111387", short="Environ Res")
+    # the article number is mistyped: the title's `2003-2014` is no page range that would make the record
+    # (one page, an article number) a cover or an abstract of a ranged article
+    text = ("58 Nigra, A. E., K. A. Moon, M. R. Jones, T. R. Sanchez, and A. Navas-Acien. 2021. Urinary arsenic and "
+            "heart disease mortality in NHANES 2003-2014. Environ Res 111393.")
+    takes(text, w, "page")

@@ -99,10 +99,14 @@ _OVERRIDABLE = frozenset({"page", "volume", "year"})
 
 
 def _page_parts(view: RefView) -> list[str]:
-    """The reference's page range as [first, last] (parsed, else the string's last number range)."""
+    """The reference's page range as [first, last] (parsed, else the string's last number range outside its
+    title: `mortality in NHANES 2003-2014. Environ Res 111393` cites one page, not 2003–2014)."""
     ours = unify_dashes(str(view.fields.get("page") or ""))
     if not ours:  # unparsed: the string's last number range
-        ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", unify_dashes(view.body))
+        body, title = unify_dashes(view.body), view.fields.get("title")
+        if isinstance(title, str) and title.strip():
+            body = body.replace(unify_dashes(title), " ")
+        ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", body)
         ours = ranges[-1] if ranges else ""
     return page_pieces(ours)
 
