@@ -68,6 +68,7 @@ bench-generalise: $(STAMP)
 	$(PY) benchmarks/bench_generalise.py --split fresh9
 	$(PY) benchmarks/bench_generalise.py --split fresh10
 	$(PY) benchmarks/bench_generalise.py --split fresh11
+	$(PY) benchmarks/bench_generalise.py --split fresh12
 
 bench-claims: $(STAMP)
 	$(PY) benchmarks/bench_claims.py

@@ -147,12 +147,16 @@ SPLIT_TEXT = {
                "figures); no string of it read; 33 English styles drawn by `draw_styles.py --seed 20261225 "
                "--through dev10` (28 rendered, none of them physics: no unused physics style was left) "
                "(`generate_strings.py --split fresh11`)",
+    "fresh12": "the **fresh12** split: made at the start of the ninth round (2026-12-06), after its first change (the "
+               "page range of an unparsed string sought outside its title), and measured then, no string of it read; "
+               "33 English styles drawn by `draw_styles.py --seed 20261226 --through fresh11` (28 rendered, none of "
+               "them physics: no unused physics style was left) (`generate_strings.py --split fresh12`)",
 }
 
 
 def load_items(split: str = "dev") -> list[dict]:
     """The strings of a split (made once; `SPLIT_TEXT` says what was read of each): `dev`, `test`,
-    `fresh` … `fresh11`."""
+    `fresh` … `fresh12`."""
     path, seed, styles = SPLITS[split]
     if not path.exists():
         print(f"generating the {split} strings (once)…", file=sys.stderr)

@@ -193,7 +193,8 @@ SCRATCH_STYLES: dict[str, tuple[str, ...]] = {
 }
 
 ORDER = ("dev", "test", "fresh", "fresh2", "examined", "dev2", "fresh3", "dev4", "fresh4", "dev5", "dev6", "fresh5",
-         "fresh6", "fresh7", "dev7", "dev8", "fresh8", "dev9", "fresh9", "fresh10", "dev10", "fresh11")
+         "fresh6", "fresh7", "dev7", "dev8", "fresh8", "dev9", "fresh9", "fresh10", "dev10", "fresh11",
+         "fresh12")
 """Splits and scratch sets in the order they were made: a draw after one excludes it and all before it."""
 
 WANT = {"numeric": 12, "physics": 5, "author-date": 12, "note": 4}

@@ -383,6 +383,28 @@ FRESH11_STYLES: dict[str, str] = {
 }
 FRESH11_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh11.jsonl"
 
+FRESH12_SEED = 20261226
+FRESH12_STYLES: dict[str, str] = {
+    # A fourteenth split, made at the start of the ninth round (2026-12-06), after its first change (a page range
+    # sought outside the title) and measured then: styles drawn by `python benchmarks/draw_styles.py --seed
+    # 20261226 --through fresh11` (none of any other split or scratch set; no physics style was left).
+    "cancer-drug-resistance": "numeric", "oncoimmunology": "numeric", "psychosomatic-medicine": "numeric",
+    "the-pan-african-medical-journal": "numeric", "surgical-neurology-international": "numeric",
+    "the-faseb-journal": "numeric", "avian-diseases": "numeric", "journal-of-contemporary-medicine": "numeric",
+    "geriatrics-and-gerontology-international": "numeric", "the-british-journal-of-cardiology": "numeric",
+    "journal-of-surgery-and-medicine": "numeric", "obstetrics-and-gynecology-science": "numeric",
+    "social-anthropology": "author-date", "annual-review-of-linguistics": "author-date",
+    "smithsonian-institution-scholarly-press-author-date": "author-date", "limnology-and-oceanography": "author-date",
+    "journal-of-new-zealand-grasslands": "author-date",
+    "university-of-gothenburg-apa-7th-edition-swedish-legislations": "author-date",
+    "journal-of-urban-technology": "author-date", "acta-zoologica-academiae-scientiarum-hungaricae": "author-date",
+    "journal-of-retailing": "author-date", "taylor-and-francis-chicago-f": "author-date",
+    "pure-and-applied-geophysics": "author-date", "buletin-agrohorti": "author-date",
+    "mhra-shortened-notes-no-url": "note", "mhra-shortened-notes-publisher-place": "note",
+    "mhra-shortened-notes": "note", "ucl-press-note": "note",
+}
+FRESH12_OUT = ROOT / "benchmarks" / "out" / "generalise_fresh12.jsonl"
+
 SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "dev": (OUT, SEED, STYLES), "test": (TEST_OUT, TEST_SEED, TEST_STYLES), "fresh": (FRESH_OUT, FRESH_SEED, FRESH_STYLES),
     "fresh2": (FRESH2_OUT, FRESH2_SEED, FRESH2_STYLES), "fresh3": (FRESH3_OUT, FRESH3_SEED, FRESH3_STYLES),
@@ -391,6 +413,7 @@ SPLITS: dict[str, tuple[Path, int, dict[str, str]]] = {
     "fresh8": (FRESH8_OUT, FRESH8_SEED, FRESH8_STYLES), "fresh9": (FRESH9_OUT, FRESH9_SEED, FRESH9_STYLES),
     "fresh10": (FRESH10_OUT, FRESH10_SEED, FRESH10_STYLES),
     "fresh11": (FRESH11_OUT, FRESH11_SEED, FRESH11_STYLES),
+    "fresh12": (FRESH12_OUT, FRESH12_SEED, FRESH12_STYLES),
 }
 """Each split's strings file, seed and styles."""
 
