@@ -25,6 +25,10 @@ def fixed(text: str) -> tuple[str, list[tuple[str, str, str]]]:
         # hyphenation splits
         ("Ode K. Induced pluripo-tent cells from skin. Stem Lett. 2012;4:1-8.", "pluripotent", "hyphenation"),
         ("Ode K. Human mes- enchymal cells. Stem Lett. 2012;4:1-8.", "mesenchymal", "hyphenation"),
+        # line-break marks: OCR's not sign and a soft hyphen join whatever the halves (`Gener` is no word)
+        ("Xu Y: Gener¬ ation of plurip¬ otent stem cells. Stem Lett. 2012;4:1-8.", "Generation of pluripotent",
+         "hyphenation"),
+        ("Ode K. Mesen\u00adchymal cells. Stem Lett. 2012;4:1-8.", "Mesenchymal cells", "hyphenation"),
         # spaced hyphens
         ("Abe T, Rossi - Marchetti GL, Ode K. A title. J Lett. 2010;2:3-4.", "Rossi-Marchetti", "spaced_hyphen"),
         ("Ode K. Umbilical cord - derived cells. J Lett. 2010;2:3-4.", "cord-derived", "spaced_hyphen"),

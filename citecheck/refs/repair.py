@@ -109,6 +109,23 @@ _FW_EXTRA = {"。": ".", "【": "[", "】": "]", "〔": "[", "〕": "]", "\u3000
 _FW_RE = re.compile("[\uff01-\uff5e" + "".join(_FW_EXTRA) + "]+")
 
 
+_BREAK_MARK_RE = re.compile(r"([^\W\d_]+)[\u00ac\u00ad][ \t]*(?:\r?\n[ \t]*)?([^\W\d_]+)")
+
+
+def _break_marks(text: str, issues: list[Issue]) -> str:
+    """`Gener¬ ation` / `Gener\u00adation` -> `Generation`: a not sign (how OCR engines mark a word broken at a line
+    end) or a soft hyphen is never the writer's hyphen, so the word is joined whatever its halves are."""
+    if "\u00ac" not in text and "\u00ad" not in text:
+        return text
+    for _ in range(4):  # a word broken twice (`Nano\u00adsci\u00adence`) is joined piece by piece
+        joined = _sub(_BREAK_MARK_RE, text, issues, "hyphenation", "word broken at a line end (¬ or soft hyphen) joined",
+                      lambda m: m.group(1) + m.group(2))
+        if joined == text:
+            break
+        text = joined
+    return text
+
+
 def _fullwidth(text: str, issues: list[Issue]) -> str:
     def conv(m: re.Match[str]) -> str:
         return "".join(_FW_EXTRA.get(c) or chr(ord(c) - 0xFEE0) for c in m.group(0))
@@ -455,7 +472,7 @@ def repair(text: str) -> tuple[str, list[Issue]]:
     issues: list[Issue] = []
     try:
         text = strip_emphasis(text)
-        for step in (_ligatures, _fullwidth, _greek_spacing, _spaced_hyphen, _page_spacing,
+        for step in (_ligatures, _break_marks, _fullwidth, _greek_spacing, _spaced_hyphen, _page_spacing,
                      _volume_issue_spacing, _semicolon_pages):
             text = step(text, issues)
         if len(text) <= MAX_WORD_REPAIR_CHARS:
