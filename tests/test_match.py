@@ -1676,3 +1676,14 @@ def test_a_year_range_in_the_title_is_not_the_page_range_the_string_cites() -> N
     text = ("58 Nigra, A. E., K. A. Moon, M. R. Jones, T. R. Sanchez, and A. Navas-Acien. 2021. Urinary arsenic and "
             "heart disease mortality in NHANES 2003-2014. Environ Res 111393.")
     takes(text, w, "page")
+
+
+def test_year_issue_and_both_page_ends_name_an_article_whose_volume_is_not_shown() -> None:
+    w = rec("10.9999/pnas.75.3.1294", "Regulation of prolactin and somatotropin mRNAs by thyroliberin",
+            [("Evans", "G A"), ("David", "D N"), ("Rosenfeld", "M G")],
+            "Proceedings of the National Academy of Sciences of the United States of America", 1978, "75", "3",
+            "1294-1298", short="Proc Natl Acad Sci USA")
+    # the entry lost its title, volume and first two authors: its third author, journal, year, issue and page range
+    takes("113 Rosenfeld MG. Proc Natl Acad Sci USA 1978;(3):1294–8.", w, "issue", "last page")
+    # the first page alone (no issue, no last page) names no article of that year
+    refuses("113 Rosenfeld MG. Proc Natl Acad Sci USA 1978;1294.", w)

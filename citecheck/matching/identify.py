@@ -448,9 +448,13 @@ def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -
         return None  # `…486-b`: the publisher marks items that share their first page (letters): pages name none
     if (not doubts and ev.first_author is None) or ev.unexplained_numbers > len(doubts):
         return None  # (no name shown and nothing wrong: the model's to judge)
-    if ev.journal != 1.0 or ev.page != 1.0 or not all(getattr(ev, k) == 1.0 for k in ("year", "volume") if k not in doubts):
-        return None
     last = _same_last_page(view, rec)
+    # a volume not shown is no number lost when year, issue and both ends of the page range name the article
+    # (`Rosenfeld MG. Proc Natl Acad Sci USA 1978;(3):1294–8.`)
+    unshown = not doubts and ev.volume is None and ev.year == 1.0 and ev.issue == 1.0 and last
+    if ev.journal != 1.0 or ev.page != 1.0 or not (unshown or all(
+            getattr(ev, k) == 1.0 for k in ("year", "volume") if k not in doubts)):
+        return None
     if not (ev.issue == 1.0 or last) or (doubts and not (ev.issue == 1.0 and last)):
         return None
     if _unexplained_words(view, ev) > 2:
@@ -458,7 +462,7 @@ def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -
     shown = [k for k in ("volume", "issue") if k not in doubts and getattr(ev, k) == 1.0]
     if not _shown_apart(view, [*(str(rec.get(k) or "") for k in shown), first_page(rec.get("page"))]):
         return None
-    agree = ["journal", *(k for k in ("year", "volume") if k not in doubts), "first page",
+    agree = ["journal", *(k for k in ("year", "volume") if k not in doubts and getattr(ev, k) == 1.0), "first page",
              *(["issue"] if ev.issue == 1.0 else []), *(["last page"] if last else [])]
     return (doubts[0] if doubts else "first author"), agree
 
