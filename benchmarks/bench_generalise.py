@@ -243,6 +243,37 @@ def names_its_work(item: dict) -> bool:
     return bool(volume and page and volume.casefold() in shown and page.casefold() in shown)
 
 
+def miss_kind(run: Run) -> str | None:
+    """Why a string whose work is in the index got no right DOI, judged from the true record: `search` (the
+    work not among the candidates), `twin` (a candidate is the same article under another DOI: the same title,
+    year, volume and first page — a translated edition, a second registration; the answer names both),
+    `unnamed` (the string keeps neither most of the title nor volume + first page: `names_its_work`) or
+    `named` (the rest: the matcher's own misses). None for a right answer or an absent work."""
+    target = canonical_doi(run.item.get("target_doi") or "")
+    if not target or outcome(run.item, run.match) == "right":
+        return None
+    dois = [canonical_doi(c.doi or "") for c in run.cands]
+    if target not in dois:
+        return "search"
+    key = work_key(run.cands[dois.index(target)].fields)
+    named = {canonical_doi(c.doi or "") for c in run.match.candidates} if run.match.verdict == "ambiguous" else set()
+    if target in named and any(d != target and d in named and work_key(c.fields) == key
+                               for c, d in zip(run.cands, dois, strict=True)):
+        return "twin"
+    return "named" if names_its_work(run.item) else "unnamed"
+
+
+def misses_line(runs: list[Run]) -> str:
+    kinds = Counter(k for r in runs if (k := miss_kind(r)))
+    targets = sum(1 for r in runs if r.item.get("target_doi"))
+    rest = targets - kinds["twin"] - kinds["unnamed"]
+    return (f"- the {sum(kinds.values())} misses: {kinds['twin']} twin registrations (the target and the same article "
+            f"under another DOI, both in the index and both named in the `ambiguous` answer), {kinds['unnamed']} "
+            f"strings that do not name their work, {kinds['named']} others and {kinds['search']} not among the "
+            f"candidates; recall on the {rest} strings that name a work registered once: "
+            f"{(rest - kinds['named'] - kinds['search']) / rest if rest else float('nan'):.3f}")
+
+
 def fmt(m: dict) -> str:
     r = "–" if m["targets"] == 0 else f"{m['recall']:.3f}"
     return f"{m['precision']:.3f} | {r} | {m['wrong']}"
@@ -383,6 +414,7 @@ def report(runs: list[Run], seconds: float) -> str:
         f"- exact counts: {m['right']} right DOIs of {m['targets']} targets (recall {m['recall']:.4f}); "
         f"{m['wrong']} wrong ({m['wrong_absent']} for absent works); {m['edition']} absent works answered "
         "with their other edition",
+        misses_line(runs),
         f"- lowest recall of a family / damage kind, shipped: {sf['worst_shipped']:.3f} / {sd['worst_shipped']:.3f}; "
         f"refit without it: {sf['worst_cv']:.3f} / {sd['worst_cv']:.3f}",
         f"- pooled held-out refit: LOFO P {sf['pooled_precision']:.3f} R {sf['pooled_recall']:.3f} "
