@@ -245,8 +245,8 @@ def names_its_work(item: dict) -> bool:
 
 def miss_kind(run: Run) -> str | None:
     """Why a string whose work is in the index got no right DOI, judged from the true record: `search` (the
-    work not among the candidates), `twin` (a candidate is the same article under another DOI: the same title,
-    year, volume and first page — a translated edition, a second registration; the answer names both),
+    work not among the candidates), `twin` (an `ambiguous` answer naming the target and the same article under
+    another DOI: the same title, year, volume and first page — a translated edition, a second registration),
     `unnamed` (the string keeps neither most of the title nor volume + first page: `names_its_work`) or
     `named` (the rest: the matcher's own misses). None for a right answer or an absent work."""
     target = canonical_doi(run.item.get("target_doi") or "")
