@@ -225,6 +225,13 @@ def test_backoff_waits_end_when_the_run_is_interrupted() -> None:
         assert "interrupted" in err.value.reason
 
 
+def _default_sigint() -> None:
+    """The child takes Ctrl-C as a terminal would deliver it, whatever the test runner's own disposition: a
+    runner started in the background of a non-interactive shell (`make test &`) ignores SIGINT, and a child
+    inherits an ignored signal across exec — the CLI would then never see the interrupt this test sends."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("hang", ["drip", "silent"])
 def test_ctrl_c_during_a_hanging_request_ends_promptly_and_reports_the_finished_documents(tmp_path: Path,
                                                                                         hang: str) -> None:
@@ -258,7 +265,7 @@ def test_ctrl_c_during_a_hanging_request_ends_promptly_and_reports_the_finished_
         proc = subprocess.Popen([sys.executable, "-m", "citecheck", "check", str(tmp_path / "a.md"),
                                  str(tmp_path / "b.md"), "--no-support", "--fail-on", "never", "--cache-dir",
                                  str(tmp_path / "cache"), "-o", str(out)], env=env, stderr=subprocess.PIPE,
-                                text=True)
+                                text=True, preexec_fn=_default_sigint)
         try:
             assert dripping.wait(30), "the second document never reached the server"
             time.sleep(0.5)
