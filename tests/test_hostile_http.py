@@ -225,13 +225,6 @@ def test_backoff_waits_end_when_the_run_is_interrupted() -> None:
         assert "interrupted" in err.value.reason
 
 
-def _default_sigint() -> None:
-    """The child takes Ctrl-C as a terminal would deliver it, whatever the test runner's own disposition: a
-    runner started in the background of a non-interactive shell (`make test &`) ignores SIGINT, and a child
-    inherits an ignored signal across exec — the CLI would then never see the interrupt this test sends."""
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 @pytest.mark.parametrize("hang", ["drip", "silent"])
 def test_ctrl_c_during_a_hanging_request_ends_promptly_and_reports_the_finished_documents(tmp_path: Path,
                                                                                         hang: str) -> None:
@@ -262,10 +255,17 @@ def test_ctrl_c_during_a_hanging_request_ends_promptly_and_reports_the_finished_
         env = {**os.environ, "PYTHONPATH": str(ROOT), "CITECHECK_CROSSREF_URL": srv.url,
                "CITECHECK_MAILTO": "t@example.org", "CITECHECK_INDEX": "", "XDG_DATA_HOME": str(tmp_path / "d"),
                "CITECHECK_TIMEOUT": "60", "CITECHECK_RETRY_BUDGET": "600", "CITECHECK_WORKERS": "2"}
-        proc = subprocess.Popen([sys.executable, "-m", "citecheck", "check", str(tmp_path / "a.md"),
-                                 str(tmp_path / "b.md"), "--no-support", "--fail-on", "never", "--cache-dir",
-                                 str(tmp_path / "cache"), "-o", str(out)], env=env, stderr=subprocess.PIPE,
-                                text=True, preexec_fn=_default_sigint)
+        # the child takes Ctrl-C as a terminal delivers it, whatever the runner's own disposition: a runner started
+        # in the background of a non-interactive shell (`make test &`) ignores SIGINT, and an ignored signal is
+        # inherited across exec (a handled one is reset to its default) — the CLI would never see the interrupt
+        runner_sigint = signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            proc = subprocess.Popen([sys.executable, "-m", "citecheck", "check", str(tmp_path / "a.md"),
+                                     str(tmp_path / "b.md"), "--no-support", "--fail-on", "never", "--cache-dir",
+                                     str(tmp_path / "cache"), "-o", str(out)], env=env, stderr=subprocess.PIPE,
+                                    text=True)
+        finally:
+            signal.signal(signal.SIGINT, runner_sigint)
         try:
             assert dripping.wait(30), "the second document never reached the server"
             time.sleep(0.5)
