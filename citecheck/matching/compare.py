@@ -28,6 +28,7 @@ from citecheck.matching.refview import (
     RefView,
     content_of,
     ocr_canon,
+    page_pieces,
 )
 from citecheck.model import CSL, Record
 from citecheck.refs.fields import YEAR_RE
@@ -583,11 +584,6 @@ def _start_lost(view: RefView) -> bool:
     """The entry begins inside a sentence (`of Partial or Circumferential Liposuction …`): its start — people, the
     first words of its title, a notice's `Commentary on:` — was lost where it broke."""
     return bool(view.body) and view.body.lstrip(" .,;:([\"'‘“")[:1].islower()
-
-
-def page_pieces(page: object) -> list[str]:
-    """A page range as [first, last] (or [first]): `582–4` → ['582', '4'] (empty pieces dropped)."""
-    return [x.strip() for x in unify_dashes(str(page or "")).split("-") if x.strip()]
 
 
 def record_pages(rec: CSL) -> list[str]:

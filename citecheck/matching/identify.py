@@ -27,7 +27,6 @@ from citecheck.matching.compare import (
     first_page,
     merged_tail,
     notice_title,
-    page_pieces,
     range_end,
     record_pages,
     starts_where_cited_ends,
@@ -37,7 +36,7 @@ from citecheck.matching.journals import abbreviation_typo, is_abbreviation, jour
 from citecheck.matching.refview import RefView, ocr_canon
 from citecheck.matching.score import probability
 from citecheck.model import CSL, Record
-from citecheck.text import fold, has_cjk, unify_dashes
+from citecheck.text import fold, has_cjk
 
 STRONG_TITLE = 0.90
 """A title this similar is the record's title (shown whole or nearly)."""
@@ -98,28 +97,15 @@ OVERRIDE_SIGNALS = 4
 _OVERRIDABLE = frozenset({"page", "volume", "year"})
 
 
-def _page_parts(view: RefView) -> list[str]:
-    """The reference's page range as [first, last] (parsed, else the string's last number range outside its
-    title: `mortality in NHANES 2003-2014. Environ Res 111393` cites one page, not 2003–2014)."""
-    ours = unify_dashes(str(view.fields.get("page") or ""))
-    if not ours:  # unparsed: the string's last number range
-        body, title = unify_dashes(view.body), view.fields.get("title")
-        if isinstance(title, str) and title.strip():
-            body = body.replace(unify_dashes(title), " ")
-        ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", body)
-        ours = ranges[-1] if ranges else ""
-    return page_pieces(ours)
-
-
 def single_page_record(view: RefView, rec: CSL) -> bool:
     """The reference gives a page range and the record one page only: a cover, an abstract or a
     highlight that carries the article's title, not the article."""
-    return len(_page_parts(view)) == 2 and len(record_pages(rec)) == 1
+    return len(view.cited_pages) == 2 and len(record_pages(rec)) == 1
 
 
 def other_extent(view: RefView, rec: CSL) -> bool:
     """The reference gives a page range whose last page the record does not share (another extent)."""
-    parts = _page_parts(view)
+    parts = view.cited_pages
     if len(parts) != 2:
         return False
     theirs = record_pages(rec)
@@ -363,7 +349,7 @@ def article_number(rec: CSL) -> bool:
 
 def _same_last_page(view: RefView, rec: CSL) -> bool:
     """The string's page range ends on the record's last page (`195–215`, or `195–15`, for `201–215`)."""
-    ours, theirs = _page_parts(view), record_pages(rec)
+    ours, theirs = view.cited_pages, record_pages(rec)
     if len(ours) != 2 or len(theirs) != 2 or theirs[0] == theirs[1]:
         return False
     return _same_end(ours[1], theirs[1])
@@ -378,7 +364,7 @@ def _same_end(ours: str, theirs: str) -> bool:
 def _page_within(view: RefView, rec: CSL) -> bool:
     """The string's first page lies inside the record's page range, past its first page (`166` for 165–177):
     no other article of the volume starts there — it is a slip, or the page the author cites in it."""
-    ours, theirs = _page_parts(view), record_pages(rec)
+    ours, theirs = view.cited_pages, record_pages(rec)
     if not ours or len(theirs) != 2 or not all(x.isdigit() for x in (*ours, *theirs)):
         return False
     last = range_end(ours[0], ours[-1])
@@ -448,12 +434,13 @@ def numbers_identify(view: RefView, ev: Evidence, rec: CSL, doubts: list[str]) -
         return None  # `…486-b`: the publisher marks items that share their first page (letters): pages name none
     if (not doubts and ev.first_author is None) or ev.unexplained_numbers > len(doubts):
         return None  # (no name shown and nothing wrong: the model's to judge)
+    if ev.journal != 1.0 or ev.page != 1.0:
+        return None
     last = _same_last_page(view, rec)
     # a volume not shown is no number lost when year, issue and both ends of the page range name the article
     # (`Rosenfeld MG. Proc Natl Acad Sci USA 1978;(3):1294–8.`)
     unshown = not doubts and ev.volume is None and ev.year == 1.0 and ev.issue == 1.0 and last
-    if ev.journal != 1.0 or ev.page != 1.0 or not (unshown or all(
-            getattr(ev, k) == 1.0 for k in ("year", "volume") if k not in doubts)):
+    if not (unshown or all(getattr(ev, k) == 1.0 for k in ("year", "volume") if k not in doubts)):
         return None
     if not (ev.issue == 1.0 or last) or (doubts and not (ev.issue == 1.0 and last)):
         return None

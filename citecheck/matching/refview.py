@@ -15,7 +15,7 @@ from functools import cache, cached_property
 from citecheck.matching.journals import STOP_WORDS, edition_of, words
 from citecheck.model import CSL
 from citecheck.refs.fields import YEAR_RE
-from citecheck.text import fold, has_cjk
+from citecheck.text import fold, has_cjk, unify_dashes
 
 _DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
@@ -52,6 +52,11 @@ def strip_label(text: str) -> str:
 
 
 _BRACKET_LABEL_RE = re.compile(r"^\s*\[\s*\d{1,3}\s*\]\s*")
+
+
+def page_pieces(page: object) -> list[str]:
+    """A page range as [first, last] (or [first]): `582–4` → ['582', '4'] (empty pieces dropped)."""
+    return [x.strip() for x in unify_dashes(str(page or "")).split("-") if x.strip()]
 
 
 def content_of(ws: list[str]) -> list[str]:
@@ -119,6 +124,20 @@ class RefView:
     @cached_property
     def folded(self) -> str:
         return fold(self.body)
+
+    @cached_property
+    def cited_pages(self) -> tuple[str, ...]:
+        """The page range the string cites as (first, last) or (first,): parsed, else the string's last number
+        range outside its title (`mortality in NHANES 2003-2014. Environ Res 111393` cites one page, not
+        2003–2014)."""
+        ours = unify_dashes(str(self.fields.get("page") or ""))
+        if not ours:  # unparsed: the string's last number range
+            body, title = unify_dashes(self.body), self.fields.get("title")
+            if isinstance(title, str) and title.strip():
+                body = body.replace(unify_dashes(title), " ")
+            ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", body)
+            ours = ranges[-1] if ranges else ""
+        return tuple(page_pieces(ours))
 
     @cached_property
     def edition(self) -> str | None:
