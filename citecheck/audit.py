@@ -28,7 +28,7 @@ from citecheck.model import (
     Verdict,
 )
 from citecheck.sources.abstracts import fill_abstracts
-from citecheck.sources.base import OFFLINE
+from citecheck.sources.base import HOST_NOT_FOUND, OFFLINE
 
 _REPAIR_CODES = {"letter_spacing", "run_together", "hyphenation", "spaced_hyphen", "page_spacing", "punctuation",
                  "spacing", "ligature", "fullwidth"}
@@ -302,7 +302,9 @@ def unchecked_line(matches: Sequence[Match]) -> str | None:
     top = sorted(reasons.items(), key=lambda kv: -kv[1])
     why = "; ".join(f"{r} ({n})" if len(top) > 1 else r for r, n in top[:2])
     more = f"; and {len(top) - 2} other reasons" if len(top) > 2 else ""
-    return f"{len(open_)} of {len(matches)} references could not be checked: {why}{more}"
+    hint = " (no network? `--offline` checks against the cache and local indexes only)" if any(
+        HOST_NOT_FOUND in r for r in reasons) else ""
+    return f"{len(open_)} of {len(matches)} references could not be checked: {why}{more}{hint}"
 
 
 def offline_line(matches: Sequence[Match]) -> str | None:

@@ -62,7 +62,8 @@ def _agency(src: Source, doi: str) -> str | None:
     return agency if agency is None else str(agency)
 
 
-def _lookup_doi(doi: str, sources: Sequence[Source], problems: list[str]) -> tuple[Record | None, bool, str]:
+def _lookup_doi(doi: str, sources: Sequence[Source],
+                problems: list[tuple[str, str]]) -> tuple[Record | None, bool, str]:
     """(record, a source failed, note) for a DOI written in the entry: each source in order, by agency."""
     failed = False
     agency = ""
@@ -73,7 +74,7 @@ def _lookup_doi(doi: str, sources: Sequence[Source], problems: list[str]) -> tup
         try:
             rec = src.get(doi)
         except SourceUnavailable as exc:
-            problems.append(f"{getattr(src, 'name', 'source')}: {exc.reason}")
+            problems.append((getattr(src, "name", "source"), exc.reason))
             failed = failed or not exc.skipped
             continue
         if rec is not None:
@@ -182,14 +183,18 @@ def _absence(ref: Reference, match: Match, candidates: list[Record], sources: Se
 NOT_ASKED_OFFLINE = "not asked (offline):"
 
 
-def _problems_text(problems: list[str]) -> str:
-    """Why sources did not answer, each source once: the DOI look-up and the search of one source
-    fail for one reason, and references that share a reason are reported as one group."""
-    unique = list(dict.fromkeys(problems))
-    if all(p.endswith(OFFLINE) for p in unique):
-        names = dict.fromkeys(p.split(":", 1)[0] for p in unique)
-        return f"{NOT_ASKED_OFFLINE} {', '.join(names)}"
-    return "; ".join(unique)
+def _problems_text(problems: list[tuple[str, str]]) -> str:
+    """Why sources did not answer, each reason once with the sources it stopped (`crossref, datacite:
+    unreachable: host not found (…)`): the DOI look-up and the search of one source fail for one reason,
+    several sources for one cause (no network), and references that share a reason are reported as one group."""
+    if all(why.endswith(OFFLINE) for _, why in problems):
+        return f"{NOT_ASKED_OFFLINE} {', '.join(dict.fromkeys(name for name, _ in problems))}"
+    by_reason: dict[str, list[str]] = {}
+    for name, why in problems:
+        names = by_reason.setdefault(why, [])
+        if name not in names:
+            names.append(name)
+    return "; ".join(f"{', '.join(names)}: {why}" for why, names in by_reason.items())
 
 
 def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> Match:
@@ -197,7 +202,7 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
     text = reference_text(ref)
     doi = RefView(text, ref.fields).doi
     candidates: list[Record] = []
-    problems: list[str] = []
+    problems: list[tuple[str, str]] = []
     failed = False  # a source that failed (not one skipped on purpose) leaves the verdict open
     doi_note = ""
     if doi:
@@ -215,7 +220,7 @@ def resolve_one(ref: Reference, sources: Sequence[Source], rows: int = ROWS) -> 
         try:
             hits = src.search(text, rows)
         except SourceUnavailable as exc:
-            problems.append(f"{getattr(src, 'name', 'source')}: {exc.reason}")
+            problems.append((getattr(src, "name", "source"), exc.reason))
             failed = failed or not exc.skipped
             hits = list(exc.partial)
         else:

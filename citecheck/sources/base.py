@@ -17,6 +17,8 @@ from citecheck.model import Record
 
 OFFLINE = "offline (not in cache)"
 """The reason a source gives when it was not asked because the run is offline (``skipped=True``)."""
+HOST_NOT_FOUND = "host not found"
+"""The reason's words when a source's server name could not be looked up (no network, no resolver)."""
 
 
 class SourceUnavailable(Exception):

@@ -32,7 +32,7 @@ from urllib.parse import quote
 import httpx2
 
 from citecheck.model import Record
-from citecheck.sources.base import SourceUnavailable, normalize_doi
+from citecheck.sources.base import HOST_NOT_FOUND, SourceUnavailable, normalize_doi
 from citecheck.sources.cache import ResponseCache, request_key
 from citecheck.sources.convert import ConversionError, record_from_crossref
 from citecheck.sources.http import (
@@ -40,8 +40,10 @@ from citecheck.sources.http import (
     ResponseTooLarge,
     ResponseUnreadable,
     bounded_get,
+    exception_chain,
     install_deadlines,
     set_deadline,
+    unresolved_host,
     user_agent,
     wait,
 )
@@ -87,18 +89,9 @@ class _Failure:
     network: bool = False
 
 
-def _exception_chain(exc: BaseException) -> list[BaseException]:
-    chain: list[BaseException] = []
-    e: BaseException | None = exc
-    while e is not None and e not in chain:
-        chain.append(e)
-        e = e.__cause__ or e.__context__
-    return chain
-
-
 def _classify(exc: BaseException) -> _Failure:
     """What an exception from one request means for us: retry, give up, or an answer (404)."""
-    chain = _exception_chain(exc)
+    chain = exception_chain(exc)
     for e in chain:
         if isinstance(e, Interrupted):
             return _Failure("interrupted", False)
@@ -112,6 +105,8 @@ def _classify(exc: BaseException) -> _Failure:
     for e in chain:
         if isinstance(e, httpx2.TimeoutException):
             return _Failure("timeout", True, network=True)
+        if isinstance(e, httpx2.TransportError) and (why := unresolved_host(e)):
+            return _Failure(f"{HOST_NOT_FOUND} ({why})", False, network=True)
         if isinstance(e, httpx2.TransportError):
             return _Failure(f"connection error ({type(e).__name__}: {e})", True, network=True)
     for e in chain:
@@ -307,7 +302,7 @@ class CrossrefClient:
             raise SourceUnavailable(self.stopped)
         now = time.monotonic()
         if now < self._down_until:
-            raise SourceUnavailable(f"{self._down_reason} (not retried for {self._down_until - now:.0f} s)")
+            raise SourceUnavailable(self._down_reason)  # the first failure's words: one reason to report
         with self._lock:
             self.fetches += 1
         try:
@@ -393,11 +388,12 @@ class CrossrefClient:
             if self.cache is not None:
                 self.cache.put(key, 200, body)
             return 200, body
-        reason = failure.reason if not failure.retryable else f"{failure.reason} after {attempt} tries"
+        reason = failure.reason if attempt < 2 else f"{failure.reason} after {attempt} tries"
         if failure.network and self.retry.cooldown > 0:
+            reason = f"unreachable: {reason}"
             with self._lock:
                 self._down_until = time.monotonic() + self.retry.cooldown
-                self._down_reason = f"Crossref unreachable: {failure.reason}"
+                self._down_reason = reason
         raise SourceUnavailable(reason)
 
     def _wait_for_pause(self, deadline: float) -> None:

@@ -16,6 +16,7 @@ threads stop between chunks, and `wait` (the backoff sleep) returns at once.
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import weakref
@@ -55,6 +56,26 @@ def wait(seconds: float) -> None:
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
+
+
+def exception_chain(exc: BaseException) -> list[BaseException]:
+    """`exc` and every exception it was raised from or while handling, outermost first."""
+    chain: list[BaseException] = []
+    e: BaseException | None = exc
+    while e is not None and e not in chain:
+        chain.append(e)
+        e = e.__cause__ or e.__context__
+    return chain
+
+
+def unresolved_host(exc: BaseException) -> str | None:
+    """Why the server's name could not be looked up (``Name or service not known``, ``Temporary failure in
+    name resolution``), or None. Not retried: without a network or a resolver, retrying waits for nothing,
+    and a run asking four sources would otherwise spend a minute learning that it is offline."""
+    for e in exception_chain(exc):
+        if isinstance(e, socket.gaierror):
+            return e.strerror or str(e)
+    return None
 
 
 def strict_loads(data: str | bytes) -> Any:

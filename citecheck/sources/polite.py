@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx2
 
-from citecheck.sources.base import OFFLINE, SourceUnavailable
+from citecheck.sources.base import HOST_NOT_FOUND, OFFLINE, SourceUnavailable
 from citecheck.sources.cache import ResponseCache, request_key
 from citecheck.sources.http import (
     Interrupted,
@@ -41,6 +41,7 @@ from citecheck.sources.http import (
     bounded_get,
     install_deadlines,
     set_deadline,
+    unresolved_host,
     user_agent,
     wait,
 )
@@ -126,7 +127,7 @@ class PoliteHttp:
             raise SourceUnavailable(self.stopped)
         now = time.monotonic()
         if now < self._down_until:
-            raise SourceUnavailable(f"{self._down_reason} (not retried for {self._down_until - now:.0f} s)")
+            raise SourceUnavailable(self._down_reason)  # the first failure's words: one reason to report
         try:
             status, body = self._network(endpoint, params, kind, check)
         except SourceUnavailable as exc:
@@ -170,7 +171,10 @@ class PoliteHttp:
             except httpx2.TimeoutException:
                 reason, network, retryable = "timeout", True, True
             except (httpx2.TransportError, OSError) as exc:
-                reason, network, retryable = f"connection error ({type(exc).__name__})", True, True
+                if why := unresolved_host(exc):
+                    reason, network, retryable = f"{HOST_NOT_FOUND} ({why})", True, False
+                else:
+                    reason, network, retryable = f"connection error ({type(exc).__name__})", True, True
             except httpx2.HTTPError as exc:
                 reason, network, retryable = f"request error ({type(exc).__name__}: {exc})", False, False
             else:
@@ -197,11 +201,14 @@ class PoliteHttp:
                 self._sleep(delay)
             except Interrupted:
                 raise SourceUnavailable("interrupted") from None
+        if attempt > 1:
+            reason = f"{reason} after {attempt} tries"
         if network and self.retry.cooldown > 0:
+            reason = f"unreachable: {reason}"
             with self._lock:
                 self._down_until = time.monotonic() + self.retry.cooldown
-                self._down_reason = f"{self.name} unreachable: {reason}"
-        raise SourceUnavailable(f"{reason} after {attempt} tries" if attempt > 1 else reason)
+                self._down_reason = reason
+        raise SourceUnavailable(reason)
 
     @staticmethod
     def _parse(raw: bytes, encoding: str | None, kind: str, check: Callable[[Any], None] | None) -> Any:
