@@ -647,3 +647,21 @@ def test_property_output_parses_back_with_unique_keys(items: list[dict[str, Any]
                 assert _visible(entry.fields[bib_name]) == _visible(csl[csl_name])
         assert read_back_names(entry) == expected_names(csl.get("author", []))
         assert base_key(csl)  # never empty
+
+
+def test_an_arxiv_number_is_written_as_eprint_and_read_back(tmp_path: Any) -> None:
+    from citecheck.document import load
+    from citecheck.refs import extract_references
+
+    bib = to_bibtex([{"type": "article", "title": "Adam: a method for stochastic optimization",
+                      "author": [{"family": "Kingma", "given": "D. P."}], "number": "arXiv:1412.6980",
+                      "issued": {"date-parts": [[2014]]}},
+                     {"type": "report", "title": "R", "publisher": "WHO", "number": "TR-5"}])
+    entries = list(parse(bib).entries.values())
+    assert entries[0].type == "misc" and "number" not in entries[0].fields
+    assert (entries[0].fields["eprint"], entries[0].fields["archiveprefix"]) == ("1412.6980", "arXiv")
+    assert entries[1].fields["number"] == "TR-5" and "eprint" not in entries[1].fields
+    path = tmp_path / "out.bib"
+    path.write_text(bib, encoding="utf-8")
+    back = [r.fields for lst in extract_references(load(path)) for r in lst.references]
+    assert back[0]["number"] == "arXiv:1412.6980" and back[0]["URL"] == "https://arxiv.org/abs/1412.6980"

@@ -70,7 +70,7 @@ def test_a_refused_connection_is_still_retried(no_dns: list[str]) -> None:
     """Only a name that cannot be looked up is final; a server that refuses may be restarting."""
     http = PoliteHttp("datacite", "http://127.0.0.1:9", retry=RetryPolicy(tries=2, backoff=0.01, total=2,
                                                                             cooldown=30), timeout=1)
-    with pytest.raises(SourceUnavailable, match="connection error .* after 2 tries"):
+    with pytest.raises(SourceUnavailable, match=r"connection error .* after 2 tries"):
         DataCiteSource(http).get("10.5061/x")
     assert http.requests_made == 2 and not no_dns
 

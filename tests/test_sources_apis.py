@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from citecheck.config import ConfigError, build_sources, load_settings
+from citecheck.identifiers import arxiv_id
 from citecheck.sources.arxiv import ArxivSource
 from citecheck.sources.base import SourceUnavailable
 from citecheck.sources.cache import ResponseCache
-from citecheck.sources.convert_apis import arxiv_id, records_from_arxiv_atom
+from citecheck.sources.convert_apis import records_from_arxiv_atom
 from citecheck.sources.datacite import DataCiteSource
 from citecheck.sources.europepmc import EuropePmcSource
 from citecheck.sources.openalex import OpenAlexSource

@@ -61,7 +61,7 @@ ENTRY_TYPES = {
 
 FIELD_ORDER = (
     "author", "title", "journal", "booktitle", "editor", "series", "edition", "howpublished",
-    "year", "month", "volume", "number", "pages", "school", "institution", "publisher",
+    "year", "month", "volume", "number", "pages", "eprint", "archiveprefix", "school", "institution", "publisher",
     "address", "isbn", "issn", "doi", "pmid", "pmcid", "url", "urldate", "language",
     "keywords", "note", "abstract",
 )  # fmt: skip
@@ -348,7 +348,12 @@ def _text_fields(fields: Mapping[str, Any], bibtype: str) -> dict[str, str]:
     out.update(_date_fields(fields))
     put("volume", fields.get("volume"))
     put("number", fields.get("issue"))
-    put("number", fields.get("number"))
+    eprint = re.fullmatch(r"(?i)arxiv:\s*(\S+)", str(fields.get("number") or "").strip())
+    if eprint:  # how natbib and biblatex styles expect an arXiv id
+        put("eprint", eprint.group(1))
+        put("archiveprefix", "arXiv")
+    else:
+        put("number", fields.get("number"))
     put("pages", fields.get("page"), format_pages)
     put(_publisher_field(bibtype), fields.get("publisher"))
     put("address", fields.get("publisher-place"))

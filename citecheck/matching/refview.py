@@ -12,12 +12,12 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import cache, cached_property
 
+from citecheck.identifiers import DOI_RE
 from citecheck.matching.journals import STOP_WORDS, edition_of, words
 from citecheck.model import CSL
 from citecheck.refs.fields import YEAR_RE
 from citecheck.text import fold, has_cjk, unify_dashes
 
-_DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
 _URL_RE = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 # Segment boundaries for title windows: sentence punctuation, CJK full stop, GB/T type codes.
 _SEG_RE = re.compile(r"(?<=[.?!。])\s*|\s*\[[A-Z]{1,2}(?:/OL)?\]\s*|(?<=\))\.?\s+|\s*//\s*")
@@ -168,7 +168,7 @@ class RefView:
     @cached_property
     def numbers(self) -> list[str]:
         """Digit and page-like tokens (e1002, S12) of the string, label, DOI and URLs excluded."""
-        body = _URL_RE.sub(" ", _DOI_RE.sub(" ", self.body))
+        body = _URL_RE.sub(" ", DOI_RE.sub(" ", self.body))
         return [w for w in _split_cjk(words(body)) if any(c.isdigit() for c in w)]
 
     @cached_property
@@ -253,7 +253,7 @@ class RefView:
         d = self.fields.get("DOI")
         if isinstance(d, str) and d.strip():
             return d.strip().rstrip(".,;").lower()
-        m = _DOI_RE.search(self.text)
+        m = DOI_RE.search(self.text)
         return m.group(1).rstrip(".,;").lower() if m else None
 
     @cached_property

@@ -24,8 +24,9 @@ import unicodedata
 import citecheck.refs.crf as crf
 import citecheck.refs.gbt as gbt
 import citecheck.refs.rules as rules
+from citecheck.identifiers import arxiv_id, arxiv_span, arxiv_year
 from citecheck.model import CSL, Issue
-from citecheck.refs.fields import build_fields, clean_pages, infer_type, year_of
+from citecheck.refs.fields import YEAR_RE, build_fields, clean_pages, infer_type, year_of
 from citecheck.refs.tokens import tokenize
 from citecheck.text import unify_dashes
 
@@ -132,6 +133,33 @@ def _apply_rules(text: str, fields: CSL) -> None:
     tc = rules.find_typecode(text)
     if tc:
         fields["type"] = tc[0]
+    _arxiv(text, fields)
+
+
+def _arxiv(text: str, fields: CSL) -> None:
+    """An arXiv identifier is the item's number (`arXiv:1810.04805`, as arXiv's own records have it), and its
+    digits are no year, volume or page: the model reads `1810` in `arXiv:1810.04805. 2018` as the year."""
+    span = arxiv_span(text)
+    if span is None:
+        return
+    ident = arxiv_id(text[span[0] : span[1]]) or ""
+    fields["number"] = f"arXiv:{ident}"
+    if re.fullmatch(r"(?i)(?:arxiv|corr)?(?: preprint)?", str(fields.get("container-title", "")).strip()):
+        fields.setdefault("type", "article")  # CSL's type for a preprint
+    rest = f"{text[: span[0]]} {text[span[1] :]}"
+    shown = set(re.findall(r"[A-Za-z]?\d+[A-Za-z]?", rest))
+    for key in ("volume", "issue", "page"):
+        value = str(fields.get(key, ""))
+        if value and not set(re.findall(r"[A-Za-z]?\d+[A-Za-z]?", value)) <= shown:
+            del fields[key]
+    parts = (fields.get("issued") or {}).get("date-parts") or [[]]
+    year = parts[0][0] if parts[0] else None
+    if year is None or str(year) not in YEAR_RE.findall(rest):
+        fresh = year_of(rest) or arxiv_year(ident)
+        if fresh:
+            fields["issued"] = {"date-parts": [[fresh]]}
+        else:
+            fields.pop("issued", None)
 
 
 def parse_prepared(text: str) -> tuple[CSL, bool]:

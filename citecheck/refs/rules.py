@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-DOI_RE = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>\[\]{}]+)", re.IGNORECASE)
+from citecheck.identifiers import DOI_RE, PMID_RE
+
 URL_RE = re.compile(r"((?:https?|ftp)://[^\s<>\"\[\]{}]+|www\.[^\s<>\"\[\]{}]+)", re.IGNORECASE)
-PMID_RE = re.compile(r"\bPMID\s*[:：]?\s*(\d{1,9})\b", re.IGNORECASE)
 # GB/T 7714 document type codes, optionally with carrier (/OL, /CD...).
 TYPECODE_RE = re.compile(r"\[\s*(J|M|C|D|R|P|S|N|Z|A|G|K|EB|DB|CP|CM|DS|CT|Q)\s*(?:/\s*(OL|CD|MT|DK))?\s*\]")
 TYPECODE_TO_CSL = {

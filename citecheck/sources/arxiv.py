@@ -8,10 +8,11 @@ backs off, and the cache means a document is asked once.
 
 from __future__ import annotations
 
+from citecheck.identifiers import arxiv_id
 from citecheck.model import Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
-from citecheck.sources.convert_apis import arxiv_id, records_from_arxiv_atom
+from citecheck.sources.convert_apis import records_from_arxiv_atom
 from citecheck.sources.polite import PoliteHttp, key_words
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org"

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from citecheck.identifiers import arxiv_id
 from citecheck.model import CSL, Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError, _names, _scalar_str, strip_markup
@@ -165,17 +166,6 @@ def _europepmc_notices(item: dict[str, Any]) -> list[dict[str, Any]]:
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-ARXIV_ID_RE = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|arxiv:\s*|10\.48550/arxiv\.)"
-                         r"(\d{4}\.\d{4,5}|[a-z][a-z.-]+/\d{7})(?:v\d+)?", re.IGNORECASE)
-"""An arXiv identifier written as ``arXiv:2101.00001``, ``arxiv.org/abs/…`` or its DataCite DOI ``10.48550/arXiv.…``."""
-
-
-def arxiv_id(text: str) -> str | None:
-    """The arXiv id (without version) named in `text`, or None."""
-    m = ARXIV_ID_RE.search(text)
-    return m.group(1).lower() if m else None
-
-
 def records_from_arxiv_atom(text: str, source: str = "arxiv") -> list[Record]:
     """Every ``<entry>`` of an arXiv export API Atom feed as a `Record` (DOI: arXiv's ``10.48550/arXiv.<id>``).
 

@@ -8,9 +8,9 @@ words. Requests go through `PoliteHttp` (cache, retries, etiquette).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
+from citecheck.identifiers import PMCID_RE, PMID_RE
 from citecheck.model import Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError
@@ -18,9 +18,6 @@ from citecheck.sources.convert_apis import record_from_europepmc
 from citecheck.sources.polite import PoliteHttp, key_words
 
 DEFAULT_EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
-_PMID_RE = re.compile(r"\bPMID\s*[:：]?\s*(\d{1,9})\b", re.IGNORECASE)
-"""As `citecheck.refs.rules.PMID_RE`; kept here so a source does not import the reference parser."""
-PMCID_RE = re.compile(r"\b(PMC\d{3,9})\b", re.IGNORECASE)
 
 
 def _check(body: Any) -> None:
@@ -72,7 +69,7 @@ class EuropePmcSource:
         return [r for r in self._query(query, len(wanted)) if str(r.fields.get("PMID") or "") in set(wanted)]
 
     def search(self, query: str, rows: int = 5) -> list[Record]:
-        pmid, pmcid = _PMID_RE.search(query), PMCID_RE.search(query)
+        pmid, pmcid = PMID_RE.search(query), PMCID_RE.search(query)
         if pmid:
             return self._query(f"EXT_ID:{pmid.group(1)} AND SRC:MED", rows)
         if pmcid:
