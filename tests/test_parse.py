@@ -544,3 +544,28 @@ def test_arxiv_ids_in_the_words_references_use() -> None:
         "2001.08361", "1412.6980", "2101.00001", "2303.08774", None, None]
     assert [arxiv_year(i) for i in ("1810.04805", "hep-th/9711200", "math/0211159", "9913.00001")] == [
         2018, 1997, 2002, None]
+
+
+@needs_model
+@pytest.mark.parametrize(("ref", "people", "title"), [
+    ("He K, Zhang X, Ren S, Sun J. Deep residual learning for image recognition. In: Proc IEEE CVPR; 2016. p. 770–8.",
+     ["He", "Zhang", "Ren", "Sun"], "Deep residual learning for image recognition"),
+    ("Devlin J, Chang MW, Lee K, Toutanova K. BERT: pre-training of deep bidirectional transformers for language "
+     "understanding. arXiv:1810.04805. 2018.", ["Devlin", "Chang", "Lee", "Toutanova"],
+     "BERT: pre-training of deep bidirectional transformers for language understanding"),
+])
+def test_an_nlm_author_block_ends_at_its_full_stop(ref: str, people: list[str], title: str) -> None:
+    """The model ended these blocks early (`Ren S, Sun J.` opened the title) or late (`BERT` a person)."""
+    f, _ = parse_reference(ref)
+    assert families(f) == people and f["title"] == title
+
+
+def test_the_author_block_rule_leaves_other_starts_alone() -> None:
+    from citecheck.refs.parse import NLM_AUTHORS_RE
+
+    assert NLM_AUTHORS_RE.match("de Oliveira RR, Campos-Gonzalez-Angulo J, Lloyd Jones D, et al. Title. J. 2020.")
+    for start in ("Vitamin D. Nature 2010;5:1-2.",  # one `Word X.` is no block
+                  "Smith, J., Jones, K. (2010). Title.",  # APA: stops after initials
+                  "WHO Expert Committee. Report. Geneva; 2010.",
+                  "Smith J, Jones K and Brown L. Title."):
+        assert not NLM_AUTHORS_RE.match(start), start

@@ -26,7 +26,8 @@ import citecheck.refs.gbt as gbt
 import citecheck.refs.rules as rules
 from citecheck.identifiers import arxiv_id, arxiv_span, arxiv_year
 from citecheck.model import CSL, Issue
-from citecheck.refs.fields import YEAR_RE, build_fields, clean_pages, infer_type, year_of
+from citecheck.refs.fields import YEAR_RE, build_fields, clean_pages, clean_title, infer_type, year_of
+from citecheck.refs.names import split_names
 from citecheck.refs.tokens import tokenize
 from citecheck.text import unify_dashes
 
@@ -186,10 +187,48 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
             fields["issued"] = {"date-parts": [[y]]}  # no model installed: the rules' year at least
         _container_tail(fields)
         _container_as_title(text, fields)
+        _vancouver_authors(text, fields)
         used_model = labels is not None
     if "type" not in fields:
         fields["type"] = infer_type(fields, text)
     return _ordered(fields), used_model
+
+
+_FAMILY_WORD = r"(?:(?:van|von|de|der|den|del|della|di|da|du|dos|das|le|la|ter|ten)\s+)*[A-Z][\w'’-]+"
+_NLM_PERSON = rf"{_FAMILY_WORD}(?:\s+{_FAMILY_WORD}){{0,2}}\s+[A-Z]{{1,4}}(?:\s+(?:Jr|Sr|2nd|3rd|II|III|IV))?"
+NLM_AUTHORS_RE = re.compile(rf"^({_NLM_PERSON}(?:,\s*{_NLM_PERSON})+(?:,?\s+et\s+al)?)\.\s")
+"""The author block NLM/Vancouver styles open with: at least two `Family INITIALS` joined by commas
+(`He K, Zhang X, Ren S, Sun J.`), initials in capitals without stops, the block closed by a full stop."""
+
+
+def _vancouver_authors(text: str, fields: CSL) -> None:
+    """The model's author/title boundary inside an NLM author block, moved to the block's full stop.
+
+    The block's syntax is exact, and the model sometimes ends the authors early (`He K, Zhang X` with
+    `Ren S, Sun J. Deep residual …` as the title) or late (`Toutanova K. BERT` read as one person, the
+    title losing `BERT:`). Applied only when every author the model found is in the block or is a word the
+    model took from after it, and the title stands in the string as read, so the title's ends are known.
+    """
+    m = NLM_AUTHORS_RE.match(text)
+    title = fields.get("title")
+    if not m or not isinstance(title, str) or not title:
+        return
+    block = split_names(m.group(1))
+    families = [p.get("family") for p in block]
+    found = [p.get("family") or p.get("literal") for p in fields.get("author", [])]
+    if found == families or None in families:
+        return
+    after = set(re.findall(r"\w+", text[m.end() :]))
+    if not all(f and (f in families or f in after) for f in found):
+        return
+    at = text.find(title)
+    if at < 0:
+        return
+    head = text[m.end() : at]
+    if at > m.end() and (len(head.split()) > 3 or ". " in head):
+        return  # words between the block and the title that are not the title's head
+    fields["author"] = block
+    fields["title"] = clean_title(text[m.end() : at + len(title)])
 
 
 # `Phys. Rev. D46`, `EngineeringMechanics24`: the volume glued to the journal is one token,
