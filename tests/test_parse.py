@@ -569,3 +569,26 @@ def test_the_author_block_rule_leaves_other_starts_alone() -> None:
                   "WHO Expert Committee. Report. Geneva; 2010.",
                   "Smith J, Jones K and Brown L. Title."):
         assert not NLM_AUTHORS_RE.match(start), start
+
+
+@pytest.mark.parametrize(("ref", "want"), [
+    ("Jane Smith and John Doe. 2015. A survey of citation parsing. Commun. ACM 58, 3 (March 2015), 75–84.",
+     {"container-title": "Commun. ACM", "volume": "58", "issue": "3", "page": "75-84"}),
+    ("Yann LeCun, Yoshua Bengio, and Geoffrey Hinton. 2015. Deep learning. Nature 521, 7553 (2015), 436–444.",
+     {"volume": "521", "issue": "7553", "page": "436-444"}),  # the issue was read as the page, the pages lost
+    ("Tero Karras, Timo Aila, Samuli Laine, and Jaakko Lehtinen. 2017. Progressive growing of GANs. "
+     "ACM Trans. Graph. 36, 4, Article 1 (July 2017), 12 pages.",
+     {"volume": "36", "issue": "4", "page": "1"}),  # the article number; `12 pages` is a count
+    ("Bernard Rous. 2008. The Enabling of Digital Libraries. Digital Libraries 12, 3, Article 5 (July 2008).",
+     {"title": "The Enabling of Digital Libraries", "container-title": "Digital Libraries", "volume": "12",
+      "issue": "3", "page": "5"}),
+])
+def test_the_acm_reference_format_locator(ref: str, want: dict[str, str]) -> None:
+    f, _ = parse_reference(ref)
+    assert {k: f.get(k) for k in want} == want and year(f) in (2008, 2015, 2017)
+
+
+def test_a_physics_volume_page_year_is_not_an_acm_volume_issue() -> None:
+    assert find_locator("V. Bernard, Prog. Part. Nucl. Phys. 60, 82 (2008), 0706.0312") is None
+    assert find_locator("M. Ackermann et al., JCAP 1509, 008 (2015), 1501.05464.") is None
+    assert find_locator("A. Author, Phys. Rev. D 98, 030001 (2018).") is None

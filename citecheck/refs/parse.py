@@ -131,10 +131,23 @@ def _apply_rules(text: str, fields: CSL) -> None:
         if loc.get("issue"):
             fields["issue"] = loc["issue"].strip()
         fields["page"] = clean_pages(loc["pages"])
+        _strip_locator(loc, fields)
     tc = rules.find_typecode(text)
     if tc:
         fields["type"] = tc[0]
     _arxiv(text, fields)
+
+
+def _strip_locator(loc: dict[str, str], fields: CSL) -> None:
+    """A title or journal the model ran into the locator block (`Digital Libraries 12, 3`) loses it."""
+    if not loc.get("issue"):
+        return
+    tail = re.compile(rf"[\s,.;]*{re.escape(loc['volume'])}\s*[,;(]\s*{re.escape(loc['issue'])}\)?"
+                      r"(?:\s*,\s*Article\s+\w+)?\s*$")
+    for key in ("container-title", "title"):
+        value = fields.get(key)
+        if isinstance(value, str) and (m := tail.search(value)) and m.start() > 0:
+            fields[key] = value[: m.start()].rstrip(" ,.;")
 
 
 def _arxiv(text: str, fields: CSL) -> None:

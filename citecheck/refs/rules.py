@@ -55,6 +55,18 @@ APA_RE = re.compile(
 )
 
 
+# ACM Reference Format: `Commun. ACM 58, 3 (March 2015), 75–84`, `ACM Trans. Graph. 36, 4, Article 41 (July 2017),
+# 12 pages` — volume, issue, an article number, the date in brackets, then the pages (never the page count, nor
+# the first half of an arXiv id). Only with pages or an article number: physics styles print `60, 82 (2008)` for
+# volume and *page*.
+ACM_RE = re.compile(
+    r"(?<![\d.,])(?P<volume>\d{1,5}),\s*(?P<issue>\d{1,5}(?:-\d{1,5})?|S\d{1,3})"
+    r"(?:,\s*Article\s+(?P<article>[A-Za-z]?\d{1,9}))?\s*"
+    r"\((?:[A-Z][a-z]{2,8}\.?(?:\s*/\s*[A-Z][a-z]{2,8}\.?)?\s+)?(?:\d{1,2},?\s+)?(?P<year>(?:1[5-9]|20)\d\d)\)"
+    r"(?:,\s*" + _PAGES + r"(?!\d|\s*pages|\s*\.\s*\d))?"
+)
+
+
 def find_doi(text: str) -> str | None:
     m = DOI_RE.search(text)
     if not m:
@@ -90,9 +102,14 @@ def find_typecode(text: str) -> tuple[str, re.Match[str]] | None:
 
 
 def find_locator(text: str) -> dict[str, str] | None:
-    """Year/volume/issue/pages from an NLM or GB/T locator block, when exactly one is present."""
-    for rx in (NLM_RE, GBT_RE):
+    """Year/volume/issue/pages from an NLM, GB/T or ACM locator block, when exactly one is present
+    (an ACM article number is its page, as the article numbers of other styles are)."""
+    for rx in (NLM_RE, GBT_RE, ACM_RE):
         hits = list(rx.finditer(text))
         if len(hits) == 1:
-            return {k: v for k, v in hits[0].groupdict().items() if v}
+            loc = {k: v for k, v in hits[0].groupdict().items() if v}
+            if "pages" not in loc and "article" in loc:
+                loc["pages"] = loc["article"]
+            if "pages" in loc:
+                return loc
     return None
