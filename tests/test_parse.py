@@ -592,3 +592,15 @@ def test_a_physics_volume_page_year_is_not_an_acm_volume_issue() -> None:
     assert find_locator("V. Bernard, Prog. Part. Nucl. Phys. 60, 82 (2008), 0706.0312") is None
     assert find_locator("M. Ackermann et al., JCAP 1509, 008 (2015), 1501.05464.") is None
     assert find_locator("A. Author, Phys. Rev. D 98, 030001 (2018).") is None
+
+
+@needs_model
+@pytest.mark.parametrize(("ref", "title", "kind"), [
+    ("David A. Anisi. 2003. Optimal Motion Control of a Ground Vehicle. Master's thesis. Royal Institute of "
+     "Technology (KTH), Stockholm, Sweden.", "Optimal Motion Control of a Ground Vehicle", "thesis"),
+    ("Joseph Scientist. 2009. The fountain of youth. Patent No. 12345, Filed July 1st., 2008, Issued Aug. 9th., 2009.",
+     "The fountain of youth", "patent"),
+])
+def test_the_kind_of_work_after_the_title_is_no_part_of_it(ref: str, title: str, kind: str) -> None:
+    f, _ = parse_reference(ref)
+    assert f["title"] == title and f["type"] == kind

@@ -256,6 +256,14 @@ _TITLE_TAIL_EDITION = re.compile(
     re.IGNORECASE,
 )
 _TITLE_TAIL_YEAR = re.compile(r"\.\s+(?:1[5-9]|20)\d\d$")
+_TITLE_TAIL_GENRE = re.compile(
+    r"[.,]\s+(?:(?:Master|Bachelor|Doctoral|Diploma|Honou?rs)['’]?s?\s+(?:thesis|dissertation)"
+    r"|Ph\.?\s?D\.?\s+(?:thesis|dissertation)|(?:Doctoral\s+)?Dissertation|Technical\s+report|Tech\.\s+Rep\.?"
+    r"|Patent\s+(?:No\.?|number)?\s*[\w,/-]{0,20}|Video|Preprint|Working\s+paper)$",
+    re.IGNORECASE,
+)
+"""The kind of work (`Master's thesis`, `Ph.D. Dissertation`, `Patent No. 12345`, `Technical report`) the model
+ran into the title: ACM and APA styles print it as a sentence of its own after the title."""
 
 
 def _strip_title_tail(value: str) -> tuple[str, str]:
@@ -268,6 +276,9 @@ def _strip_title_tail(value: str) -> tuple[str, str]:
     if m and len(value[: m.start()].split()) >= 2:
         value = value[: m.start()]
     m = _TITLE_TAIL_YEAR.search(value)
+    if m and len(value[: m.start()].split()) >= 2:
+        value = value[: m.start()]
+    m = _TITLE_TAIL_GENRE.search(value)
     if m and len(value[: m.start()].split()) >= 2:
         value = value[: m.start()]
     return value.rstrip(_TRAIL), ed
