@@ -604,3 +604,21 @@ def test_a_physics_volume_page_year_is_not_an_acm_volume_issue() -> None:
 def test_the_kind_of_work_after_the_title_is_no_part_of_it(ref: str, title: str, kind: str) -> None:
     f, _ = parse_reference(ref)
     assert f["title"] == title and f["type"] == kind
+
+
+@needs_model
+def test_a_long_apa_author_list_with_an_ellipsis_keeps_its_title() -> None:
+    f, _ = parse_reference(
+        "Newville, M., Otten, R., Nelson, A., Ingargiola, A., Stensitzki, T., Allan, D., Fox, A., Carter, F., "
+        "Michał, Osborn, R., Pustakhod, D., lneuhaus, Weigand, S., Glenn, Deil, C., Mark, Hansen, A. L. R., "
+        "Pasquevich, G., Foks, L., ... Persaud, A. (2021). Lmfit/lmfit-py: 1.0.3 (Version 1.0.3). Zenodo. "
+        "https://doi.org/10.5281/zenodo.5570790")
+    assert f["title"] == "Lmfit/lmfit-py: 1.0.3"  # the sentence after the date, without its version
+    assert families(f)[-2:] == ["Foks", "Persaud"]  # APA's `...` is no part of a name
+
+
+@needs_model
+def test_a_string_without_a_title_gets_none_from_the_sentence_after_its_date() -> None:
+    f, _ = parse_reference("Krugers, H. J., Maslam, S., Van Vuuren, S. M., Korf, J., & Joëls, M. (1999). "
+                           "Journal of Cerebral Blood Flow & Metabolism, 19(10), 1072–1082.")
+    assert "title" not in f and f["container-title"] == "Journal of Cerebral Blood Flow & Metabolism"

@@ -57,6 +57,8 @@ _ETAL = re.compile(
     re.IGNORECASE,
 )
 # `al.` alone, or leading the span before a comma: the tail of an `et al.` whose entry broke off before it.
+_ELLIPSIS = re.compile(r"…|(?<![\w.])\.(?:\s*\.){2}")
+"""APA's ellipsis for the authors left out of a long list (`Foks, L., ... Persaud, A.`, `. . .`)."""
 _BROKEN_ETAL = re.compile(r"^\s*al(?:\.?\s*$|\.(?=\s*[,;]))", re.IGNORECASE)
 _EDITOR_MARK = re.compile(
     r"(?:\(\s*(?:eds?|editors?|hrsg|dir|coord|comps?)\.?\s*\)|,?\s*\b(?:eds?|editors?|hrsg|comps?)\b\.?\s*$|"
@@ -201,7 +203,7 @@ def split_names(span: str) -> list[Name]:
     """All names of an author or editor span, in order (`佚名`/`Anonymous` is no name)."""
     if _ANONYMOUS.match(span):
         return []
-    text = _BROKEN_ETAL.sub("", _ETAL.sub("", span))
+    text = _BROKEN_ETAL.sub("", _ETAL.sub("", _ELLIPSIS.sub(", ", span)))
     text = _EDITOR_MARK.sub("", text).strip(" ,;:")
     if not text:
         return []

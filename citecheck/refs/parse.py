@@ -201,6 +201,7 @@ def parse_prepared(text: str) -> tuple[CSL, bool]:
         _container_tail(fields)
         _container_as_title(text, fields)
         _vancouver_authors(text, fields)
+        _apa_title(text, fields)
         used_model = labels is not None
     if "type" not in fields:
         fields["type"] = infer_type(fields, text)
@@ -242,6 +243,27 @@ def _vancouver_authors(text: str, fields: CSL) -> None:
         return  # words between the block and the title that are not the title's head
     fields["author"] = block
     fields["title"] = clean_title(text[m.end() : at + len(title)])
+
+
+_APA_DATE = re.compile(r"\((?:(?:1[5-9]|20)\d\d[a-z]?(?:,\s*[A-Z][a-z]+\.?(?:\s+\d{1,2})?)?|n\.\s?d\.)\)\.\s+")
+_APA_TITLE_END = re.compile(r"\s\((?:Version|Vers\.|v)\s*\d[^)]{0,30}\)|\s\[[^\]]{1,40}\]|[.?!](?=\s|$)")
+
+
+def _apa_title(text: str, fields: CSL) -> None:
+    """No title from the model, but an author–date string (`… Persaud, A. (2021). Lmfit/lmfit-py: 1.0.3 (Version
+    1.0.3). Zenodo.`): the title is the sentence after the bracketed date, without a version or a `[Computer
+    software]` note. Only where the model found none: a long author list pushes the model off its usual path."""
+    if "title" in fields or not (m := _APA_DATE.search(text)):
+        return
+    rest = text[m.end() :]
+    end = _APA_TITLE_END.search(rest)
+    title = clean_title(rest[: end.start()] if end else rest)
+    others = [str(fields.get(k) or "") for k in ("container-title", "publisher", "collection-title")]
+    others += [str(p.get("family") or p.get("literal") or "") for p in fields.get("editor", [])]
+    if any(o and (o in title or title in o) for o in others):
+        return  # the sentence is the journal, the publisher or editors: the string prints no title
+    if re.search(r"[^\W\d_]{3,}", title) and not title.lower().startswith(("http", "www.", "doi")):
+        fields["title"] = title
 
 
 # `Phys. Rev. D46`, `EngineeringMechanics24`: the volume glued to the journal is one token,
