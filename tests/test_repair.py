@@ -149,3 +149,21 @@ def test_journal_names_checked_against_iso4() -> None:
     assert issues("JAMA Netw Open") == [] and issues("Journal of Things and Stuff") == []
     fused = issues("Randomized Comparative Trial Mol Cell Biol")
     assert fused and fused[0][0] == "fused_title_journal" and fused[0][1].endswith("Mol Cell Biol")
+
+
+@pytest.mark.parametrize(("broken", "link"), [
+    ("Zenodo. https://doi.org/10.5281/     zenodo.3509134", "https://doi.org/10.5281/zenodo.3509134"),
+    ("MNRAS, 385(3), 1359–1364. https://doi.org/10.1111/\n    j.1365-2966.2008.12837.x",
+     "https://doi.org/10.1111/j.1365-2966.2008.12837.x"),
+    ("Megaparsec: cosmos. https://astronomy.swin.edu.au/cosmos/ m/megaparsec",
+     "https://astronomy.swin.edu.au/cosmos/m/megaparsec"),
+])
+def test_a_link_broken_at_a_line_end_is_joined_and_reported(broken: str, link: str) -> None:
+    text, issues = repair(broken)
+    assert text.endswith(link) and [i.code for i in issues] == ["broken_link"]
+
+
+@pytest.mark.parametrize("text", ["Some page. https://example.org/ accessed 2020",
+                                  "Title. https://example.org/a. The next sentence"])
+def test_the_words_after_a_link_stay_apart(text: str) -> None:
+    assert repair(text) == (text, [])

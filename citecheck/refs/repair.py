@@ -126,6 +126,26 @@ def _break_marks(text: str, issues: list[Issue]) -> str:
     return text
 
 
+_LINK_BREAK_RE = re.compile(
+    r"((?:https?://|\bdoi\.org/|\b10\.\d{4,9}/)[^\s<>\"]*[/.\-_=?&])[ \t]*(?:\r?\n)?[ \t]{1,8}"
+    r"([a-z0-9][\w.\-/?=&%#~]*[\w/])"
+)
+
+
+def _broken_links(text: str, issues: list[Issue]) -> str:
+    """`https://doi.org/10.5281/ zenodo.3509134` -> one link: a URL or DOI a PDF line end broke after a `/`, `.`,
+    `-` or `=`. The rest must look like a link's (lower case or a digit first, and a `.`, `/`, `-`, `_` or digit
+    in it), so a sentence after a link (`… .org/ accessed`) is never joined to it."""
+    if "/" not in text:
+        return text
+
+    def join(m: re.Match[str]) -> str:
+        rest = m.group(2)
+        return m.group(1) + rest if re.search(r"[./\-_\d]", rest) else m.group(0)
+
+    return _sub(_LINK_BREAK_RE, text, issues, "broken_link", "a URL or DOI broken at a line end joined", join)
+
+
 def _fullwidth(text: str, issues: list[Issue]) -> str:
     def conv(m: re.Match[str]) -> str:
         return "".join(_FW_EXTRA.get(c) or chr(ord(c) - 0xFEE0) for c in m.group(0))
@@ -472,7 +492,7 @@ def repair(text: str) -> tuple[str, list[Issue]]:
     issues: list[Issue] = []
     try:
         text = strip_emphasis(text)
-        for step in (_ligatures, _break_marks, _fullwidth, _greek_spacing, _spaced_hyphen, _page_spacing,
+        for step in (_ligatures, _break_marks, _broken_links, _fullwidth, _greek_spacing, _spaced_hyphen, _page_spacing,
                      _volume_issue_spacing, _semicolon_pages):
             text = step(text, issues)
         if len(text) <= MAX_WORD_REPAIR_CHARS:
