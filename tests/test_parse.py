@@ -622,3 +622,14 @@ def test_a_string_without_a_title_gets_none_from_the_sentence_after_its_date() -
     f, _ = parse_reference("Krugers, H. J., Maslam, S., Van Vuuren, S. M., Korf, J., & Joëls, M. (1999). "
                            "Journal of Cerebral Blood Flow & Metabolism, 19(10), 1072–1082.")
     assert "title" not in f and f["container-title"] == "Journal of Cerebral Blood Flow & Metabolism"
+
+
+@needs_model
+@pytest.mark.parametrize(("ref", "title", "container"), [
+    ("Brockman, G., Cheung, V., & Pettersson, L. et al. (2016). OpenAI gym.", "OpenAI gym", None),
+    ("Towers, M., Terry, J. K., & Kwiatkowski, A. et al. (2023). Gymnasium. Zenodo. "
+     "https://doi.org/10.5281/zenodo.8127026", "Gymnasium", "Zenodo"),
+])
+def test_a_one_sentence_apa_title_is_no_publisher_or_container(ref: str, title: str, container: str | None) -> None:
+    f, _ = parse_reference(ref)
+    assert f["title"] == title and f.get("container-title") == container and "publisher" not in f

@@ -258,11 +258,20 @@ def _apa_title(text: str, fields: CSL) -> None:
     rest = text[m.end() :]
     end = _APA_TITLE_END.search(rest)
     title = clean_title(rest[: end.start()] if end else rest)
+    if not re.search(r"[^\W\d_]{3,}", title) or title.lower().startswith(("http", "www.", "doi")):
+        return
+    for key in ("container-title", "publisher"):
+        value = fields.get(key)
+        if isinstance(value, str) and value.startswith(f"{title}. "):  # `Gymnasium. Zenodo` as one container
+            fields["title"], fields[key] = title, value[len(title) + 2 :].strip()
+            return
+    after = rest[end.end() :] if end else ""
+    if fields.get("publisher") == title and not re.search(r"[^\W\d_]{3,}", rules.URL_RE.sub("", after)):
+        fields["title"] = fields.pop("publisher")  # `(2016). OpenAI gym.` and nothing more: a title, not a publisher
+        return
     others = [str(fields.get(k) or "") for k in ("container-title", "publisher", "collection-title")]
     others += [str(p.get("family") or p.get("literal") or "") for p in fields.get("editor", [])]
-    if any(o and (o in title or title in o) for o in others):
-        return  # the sentence is the journal, the publisher or editors: the string prints no title
-    if re.search(r"[^\W\d_]{3,}", title) and not title.lower().startswith(("http", "www.", "doi")):
+    if not any(o and (o in title or title in o) for o in others):  # else the journal, publisher or editors
         fields["title"] = title
 
 
