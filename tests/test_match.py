@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from citecheck.matching import resolve, validate
 from citecheck.matching.compare import compare
 from citecheck.matching.refview import RefView
@@ -1687,3 +1689,21 @@ def test_year_issue_and_both_page_ends_name_an_article_whose_volume_is_not_shown
     takes("113 Rosenfeld MG. Proc Natl Acad Sci USA 1978;(3):1294–8.", w, "issue", "last page")
     # the first page alone (no issue, no last page) names no article of that year
     refuses("113 Rosenfeld MG. Proc Natl Acad Sci USA 1978;1294.", w)
+
+
+@pytest.mark.parametrize("read_on", ["[2020-01-02]", "[引用日期2020-01-02]", " [cited 2020 Jan 2]",
+                                     ". Accessed 2 May 2021", ". Retrieved May 27, 2019"])
+def test_the_date_a_work_was_read_online_is_none_of_its_numbers(read_on: str) -> None:
+    """GB/T's `[J/OL] … [2020-01-02]`: the access date's 2020, 01 and 02 were compared as the work's year and
+    numbers (an unexplained year: a DOI-confirmed match dropped to confidence 0.27, a plain one was said to
+    carry a wrong value that no difference named)."""
+    from citecheck.refs import references_from_lines
+    from citecheck.text import normalize
+
+    text = (f"BERG A, LUND P, EK M. Tidal mixing and oxygen renewal in a sill fjord[J/OL]. J Fjord Sci, 2019, "
+            f"12(3): 201-215{read_on}. https://doi.org/10.9999/fjord.2019.001.")
+    r = references_from_lines(normalize(text))[0].references[0]
+    ev = compare(RefView(r.text, r.fields), FJORD)
+    assert ev.unexplained_numbers == 0
+    m = validate(r, [FJORD, OTHER])
+    assert m.doi == FJORD.doi and m.verdict == "verified" and m.confidence > 0.9, (m.reason, m.diffs)

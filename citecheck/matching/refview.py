@@ -83,6 +83,17 @@ def _split_cjk(ws: list[str]) -> list[str]:
 
 
 _COMMA_RE = re.compile(r",\s+")
+_YEAR = r"(?:1[5-9]|20)\d\d"
+_ACCESS_RE = re.compile(
+    rf"\[\s*(?:引用日期|访问日期)?\s*{_YEAR}\s*[-./年]\s*\d{{1,2}}(?:\s*[-./月]\s*\d{{1,2}}\s*日?)?\s*\]"
+    rf"|\[\s*(?:cited|accessed)\s[^\]\[]{{0,30}}?{_YEAR}[^\]\[]{{0,20}}\]"
+    rf"|\b(?:last\s+)?(?:accessed|retrieved|viewed|consulted)(?:\s+on)?\s*:?\s*"
+    rf"(?:[A-Za-z]{{3,9}}\.?\s+\d{{1,2}},?\s+{_YEAR}|\d{{1,2}}\s+[A-Za-z]{{3,9}}\.?,?\s+{_YEAR}"
+    rf"|{_YEAR}\s*[-./]\s*\d{{1,2}}(?:\s*[-./]\s*\d{{1,2}})?|{_YEAR}\s+[A-Za-z]{{3,9}}\.?(?:\s+\d{{1,2}})?)",
+    re.IGNORECASE,
+)
+"""When the string was read online — GB/T's `[2020-01-02]`, NLM's `[cited 2020 Jan 2]`, `accessed 2 May 2021`,
+`Retrieved May 27, 2019`: a date of the reader, not of the work."""
 
 
 def _runs(segs: list[str]) -> list[str]:
@@ -100,8 +111,10 @@ class RefView:
 
     @cached_property
     def body(self) -> str:
-        """The string without its citation label and without markup tags (`<title>…</title>`, `<i>`)."""
-        return strip_label(_TAG_RE.sub(" ", self.text))
+        """The string without its citation label, markup tags (`<title>…</title>`, `<i>`) and the date it was
+        read online (`[2020-01-02]`, `[cited 2020 Jan 2]`, `accessed 2 May 2021`): that date's year and
+        numbers are no year, volume or page of the work."""
+        return _ACCESS_RE.sub(" ", strip_label(_TAG_RE.sub(" ", self.text)))
 
     @cached_property
     def label_words(self) -> set[str]:
