@@ -38,6 +38,7 @@ _DIFF_KIND_TO_CHECK = {
     "extra_author": "author_problem", "author_garbled": "author_problem", "typo": "typo",
     "ocr_spacing": "ocr_damage", "letter_spacing": "ocr_damage", "hyphenation": "ocr_damage",
     "char_confusion": "ocr_damage", "missing": "missing_field", "merged_entries": "merged_entries",
+    "truncated": "title_cut_short",
 }
 
 

@@ -66,6 +66,8 @@ _CHECKS = [
     Check("author_problem", WARNING, "matching",
           "Authors differ from the record: missing, extra or garbled names."),
     Check("typo", WARNING, "matching", "A misspelt title or journal (small edit distance from the record)."),
+    Check("title_cut_short", WARNING, "matching",
+          "The entry gives only the first part of the record's title (its subtitle left out)."),
     Check("ocr_damage", WARNING, "matching",
           "OCR damage left in a field (spacing, letter spacing, hyphenation, confusable characters)."),
     Check("missing_field", INFO, "matching", "The entry lacks a field the matched record has."),

@@ -114,6 +114,8 @@ class DiffKind(StrEnum):
     """Not an error: the entry abbreviates what the record spells out."""
     TYPO = "typo"
     WRONG_VALUE = "wrong_value"
+    TRUNCATED = "truncated"
+    """The entry's title is the record's cut short: its first words only (a subtitle left out)."""
     MISSING = "missing"
     EXTRA_AUTHOR = "extra_author"
     MISSING_AUTHOR = "missing_author"

@@ -1707,3 +1707,18 @@ def test_the_date_a_work_was_read_online_is_none_of_its_numbers(read_on: str) ->
     assert ev.unexplained_numbers == 0
     m = validate(r, [FJORD, OTHER])
     assert m.doi == FJORD.doi and m.verdict == "verified" and m.confidence > 0.9, (m.reason, m.diffs)
+
+
+def test_a_title_without_its_subtitle_is_cut_short_not_wrong() -> None:
+    from citecheck.matching.diffs import classify_text
+
+    full = "Parkinsonism with 'on-off' phenomena. Intravenous treatment with levodopa after major abdominal surgery"
+    assert classify_text("title", "Parkinsonism with on-off phenomena", full) == "truncated"
+    assert classify_text("title", "Tidal mixing: a review", "Tidal mixing and oxygen renewal") == "wrong_value"
+    assert classify_text("title", "Tidal mixing and oxygen", "Tidal mixing and oxygen renewal in a fjord") \
+        == "wrong_value"  # cut mid-phrase, not at the subtitle: the words are another title's
+    m = validate(ref("Berg A, Lund P, Ek M. Tidal mixing. J Fjord Sci 2019;12(3):201-15.", title="Tidal mixing"),
+                 [rec("10.9999/fjord.2", "Tidal mixing: oxygen renewal in a sill fjord", [("Berg", "A"), ("Lund", "P"),
+                      ("Ek", "M")], "Journal of Fjord Science", 2019, "12", "3", "201-215", short="J Fjord Sci"),
+                  OTHER])
+    assert m.verdict == "corrected" and [(d.field, d.kind) for d in m.diffs if d.is_error] == [("title", "truncated")]

@@ -73,12 +73,25 @@ def classify_text(field: str, ours: str, theirs: str) -> str | None:
             return "typo"  # a misspelt abbreviation (`Biotechnl` for `Biotechnol`)
     if fo and _confusable_key(fo) == _confusable_key(ft):
         return "char_confusion"
+    if field == "title" and _cut_short(ours, theirs):
+        return "truncated"
     if _word_changed(ours, theirs):
         return "wrong_value"
     dist = Levenshtein.distance(fo, ft)
     if dist <= typo_budget(min(len(fo), len(ft))) and not (has_cjk(fo) and dist >= len(ft) // 2):
         return "typo"
     return "wrong_value"
+
+
+def _cut_short(ours: str, theirs: str) -> bool:
+    """`Parkinsonism with on-off phenomena` for `Parkinsonism with 'on-off' phenomena. Intravenous treatment
+    with levodopa …`: every word of the entry's title is the record's, in order, from its start, and the record
+    goes on after a break (`.`, `:`, `?`, ` - `) — the main title without its subtitle."""
+    wo, wt = _words(ours), _words(theirs)
+    if len(wo) < 2 or len(wt) <= len(wo) or wt[: len(wo)] != wo:
+        return False
+    last = re.escape(wo[-1])
+    return re.search(rf"(?i){last}\W*[.:?!]\s|{last}\s+[-–—]\s", strip_accents(theirs)) is not None
 
 
 def _unmatched(a: list[str], b: list[str], b_joined: str) -> list[str]:

@@ -98,7 +98,8 @@ NOT_ERRORS = frozenset({"abbreviation", "missing"})
 IMPORTANT = ("title", "author", "container-title", "issued", "volume", "page")
 # Diff kinds from the mildest to the most serious: the mildest explanation of a difference wins.
 _KIND_RANK = {k: i for i, k in enumerate(
-    ("abbreviation", "ocr_spacing", "letter_spacing", "hyphenation", "char_confusion", "typo", "wrong_value"))}
+    ("abbreviation", "ocr_spacing", "letter_spacing", "hyphenation", "char_confusion", "typo", "truncated",
+     "wrong_value"))}
 
 
 def reference_text(ref: Reference) -> str:

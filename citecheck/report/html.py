@@ -157,7 +157,7 @@ class DocumentView:
 # ---------------------------------------------------------------- building the view
 
 
-_WHOLE_VALUE_KINDS = frozenset({"abbreviation", "wrong_value", "wrong_doi", "missing"})
+_WHOLE_VALUE_KINDS = frozenset({"abbreviation", "wrong_value", "wrong_doi", "missing", "truncated"})
 
 
 def segments(ours: str, theirs: str, kind: str = "") -> tuple[list[Segment], list[Segment]]:
