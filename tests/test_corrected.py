@@ -64,3 +64,11 @@ def test_render_gbt7714_and_vancouver() -> None:
 def test_unknown_style() -> None:
     with pytest.raises(StyleError):
         render_list([RECORD.fields], "no-such-style")
+
+
+def test_a_wrong_author_list_is_one_change() -> None:
+    m = Match(_ref(author=[{"family": "OKAFOR", "given": "A"}]), "corrected", RECORD, 0.97,
+              [FieldDiff("author", "", "Lind B", "missing_author")])
+    fields, changes = corrected_fields(m)
+    assert fields["author"] == RECORD.fields["author"]
+    assert [c.field for c in changes].count("author") == 1  # was listed twice: once per field, once for the people

@@ -71,7 +71,8 @@ def corrected_fields(match: Match, prefer: str = "record") -> tuple[CSL, list[Ch
         out[name] = new
         changes.append(Change(match.reference.key, name, _show(old), _show(new), match.record.source,
                               match.confidence))
-    if "author" in wrong or any(d.field == "author" for d in match.diffs if d.is_error):
+    changed = {c.field for c in changes}
+    if "author" not in changed and any(d.field == "author" for d in match.diffs if d.is_error):
         if prefer == "record" and theirs.get("author") and _show(ours.get("author")) != _show(theirs["author"]):
             out["author"] = theirs["author"]
             changes.append(Change(match.reference.key, "author", _show(ours.get("author")),
