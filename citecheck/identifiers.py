@@ -33,12 +33,3 @@ def arxiv_span(text: str) -> tuple[int, int] | None:
     m = ARXIV_ID_RE.search(text)
     return m.span() if m else None
 
-
-def arxiv_year(ident: str) -> int | None:
-    """The year an arXiv id was submitted, read from the id itself (`1810.04805` → 2018,
-    `hep-th/9901001` → 1999): every arXiv id starts with the submission's year and month."""
-    digits = ident.rsplit("/", 1)[-1][:2]
-    if not digits.isdigit() or not 1 <= int(ident.rsplit("/", 1)[-1][2:4] or "0") <= 12:
-        return None
-    yy = int(digits)
-    return 1900 + yy if yy >= 91 else 2000 + yy

@@ -24,7 +24,7 @@ import unicodedata
 import citecheck.refs.crf as crf
 import citecheck.refs.gbt as gbt
 import citecheck.refs.rules as rules
-from citecheck.identifiers import arxiv_id, arxiv_span, arxiv_year
+from citecheck.identifiers import ARXIV_ID_RE, arxiv_id, arxiv_span
 from citecheck.model import CSL, Issue
 from citecheck.refs.fields import YEAR_RE, build_fields, clean_pages, clean_title, infer_type, year_of
 from citecheck.refs.names import split_names
@@ -152,7 +152,7 @@ def _strip_locator(loc: dict[str, str], fields: CSL) -> None:
 
 def _arxiv(text: str, fields: CSL) -> None:
     """An arXiv identifier is the item's number (`arXiv:1810.04805`, as arXiv's own records have it), and its
-    digits are no year, volume or page: the model reads `1810` in `arXiv:1810.04805. 2018` as the year."""
+    digits are no year, volume or page: the model read `1810` in `arXiv:1810.04805. 2018` as the year."""
     span = arxiv_span(text)
     if span is None:
         return
@@ -160,7 +160,7 @@ def _arxiv(text: str, fields: CSL) -> None:
     fields["number"] = f"arXiv:{ident}"
     if re.fullmatch(r"(?i)(?:arxiv|corr)?(?: preprint)?", str(fields.get("container-title", "")).strip()):
         fields.setdefault("type", "article")  # CSL's type for a preprint
-    rest = f"{text[: span[0]]} {text[span[1] :]}"
+    rest = ARXIV_ID_RE.sub(" ", text)  # every copy of the id (`arxiv.org/abs/…v1;arxiv.org/pdf/…v1`)
     shown = set(re.findall(r"[A-Za-z]?\d+[A-Za-z]?", rest))
     for key in ("volume", "issue", "page"):
         value = str(fields.get(key, ""))
@@ -169,7 +169,7 @@ def _arxiv(text: str, fields: CSL) -> None:
     parts = (fields.get("issued") or {}).get("date-parts") or [[]]
     year = parts[0][0] if parts[0] else None
     if year is None or str(year) not in YEAR_RE.findall(rest):
-        fresh = year_of(rest) or arxiv_year(ident)
+        fresh = year_of(rest)  # none printed: none given (the id's `1810` is when it was submitted, not printed)
         if fresh:
             fields["issued"] = {"date-parts": [[fresh]]}
         else:
