@@ -1722,3 +1722,25 @@ def test_a_title_without_its_subtitle_is_cut_short_not_wrong() -> None:
                       ("Ek", "M")], "Journal of Fjord Science", 2019, "12", "3", "201-215", short="J Fjord Sci"),
                   OTHER])
     assert m.verdict == "corrected" and [(d.field, d.kind) for d in m.diffs if d.is_error] == [("title", "truncated")]
+
+
+def test_a_real_locator_and_first_author_with_another_title_are_not_that_work() -> None:
+    """How made-up references look: a real first author, journal, volume and pages, an invented title and
+    invented co-authors. The record is named by its locator, but the string's own title is another work's."""
+    text = ("Berg A, Holm K, Vik T. Seasonal plankton blooms drive nitrogen export from coastal lagoons. "
+            "J Fjord Sci. 2019;12(3):201-15.")
+    m = validate(ref(text, title="Seasonal plankton blooms drive nitrogen export from coastal lagoons",
+                     **{"container-title": "J Fjord Sci"}), [FJORD, OTHER])
+    assert m.verdict == "ambiguous" and m.reason.endswith("title")  # `… except: title`, `… conflicting: title`
+
+
+def test_a_damaged_or_missing_title_is_no_other_title() -> None:
+    # OCR spaces inside words, and a merged entry whose title is the next reference's: still the record
+    for text, title in (
+        ("Berg A, Lund P, Ek M. Ti dal mix ing and oxy gen ren ewal in a si ll fjo rd. J Fjord Sci. 2019;12(3):201-15.",
+         "Ti dal mix ing and oxy gen ren ewal in a si ll fjo rd"),
+        ("Berg A, Lund P, Ek M. J Fjord Sci. 2019;12(3):201-15. Vik T. Grain size statistics of beach sands in "
+         "northern Norway. Coast Geol Lett. 2001;5:1-9.", "Grain size statistics of beach sands in northern Norway"),
+    ):
+        m = validate(ref(text, title=title, **{"container-title": "J Fjord Sci"}), [FJORD, MOSS])
+        assert m.doi == FJORD.doi and m.verdict in ("verified", "corrected"), (text, m.reason)

@@ -117,6 +117,8 @@ class Evidence:
     named_later: int = 0
     """People the string names from the record's authors after its first ten (a large team's list in
     another order: the record's order is not the string's)."""
+    title_contradicted: bool = False
+    """The string prints a title of its own that is not the record's (`_other_title`)."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -426,6 +428,46 @@ def _glued_found(view: RefView, rec: CSL) -> dict[str, list[str]]:
     return out
 
 
+OTHER_TITLE_WORDS = 5
+OTHER_TITLE_SHARE = 0.2
+
+
+def _other_title(view: RefView, rec: CSL, title: str) -> bool:
+    """The parsed title is another work's: at least `OTHER_TITLE_WORDS` words of its own (Latin script) of
+    which at most `OTHER_TITLE_SHARE` are the record's — in its title, journal or people's names, exactly, with
+    OCR's look-alikes or one edit in five letters — while the record's title is not shown either. A real
+    locator and first author with an invented title is how made-up references look; a title cut short, damaged
+    by OCR, or missing (the journal read as the title) is not this."""
+    cited = view.fields.get("title")
+    if not isinstance(cited, str) or has_cjk(cited):
+        return False
+    own = [w for w in content_of(words(cited)) if len(w) >= 3]
+    if len(own) < OTHER_TITLE_WORDS:
+        return False
+    head = re.search(r"\W+".join(re.escape(w) for w in re.findall(r"\w+", cited)[:3]), view.body, re.IGNORECASE)
+    if head is None or _locator_shown(view.body[: head.start()], rec):
+        return False  # not found as printed, or the record's entry ends before it: another entry run in
+    people = " ".join(str(a.get("family") or a.get("literal") or "") for a in rec.get("author") or []
+                      if isinstance(a, dict))
+    theirs = set(words(" ".join([title, people, *container_titles(rec)])))
+    canon, joined = {ocr_canon(w) for w in theirs}, "".join(sorted(theirs))
+    known = sum(1 for w in own if w in theirs or ocr_canon(w) in canon or w in joined  # `Ann ales` of `Annales`
+                or process.extractOne(w, theirs, scorer=Levenshtein.distance, score_cutoff=len(w) // 5) is not None)
+    return known <= OTHER_TITLE_SHARE * len(own)
+
+
+def _locator_shown(text: str, rec: CSL) -> bool:
+    """The record's first page and its volume or year, or its journal's name, all stand in `text`."""
+    first = page_pieces(rec.get("page"))[:1]
+    parts = rec.get("issued", {}).get("date-parts") if isinstance(rec.get("issued"), dict) else None
+    year = str(parts[0][0]) if parts and parts[0] else ""
+    shown = set(re.findall(r"\w+", text))
+    if first and first[0] in shown and (str(rec.get("volume") or "") in shown - {""} or year in shown - {""}):
+        return True
+    folded = fold(text)
+    return any(len(c) >= 8 and c in folded for c in map(fold, container_titles(rec)))
+
+
 def compare(view: RefView, rec: Record) -> Evidence:
     """Evidence for one candidate, from both the parsed fields and the string."""
     f = rec.fields
@@ -577,6 +619,9 @@ def compare(view: RefView, rec: Record) -> Evidence:
             _one_digit_slip(t, fp) for t in ([parsed] if parsed else unexplained))  # (582–584 for 584: no slip)
     if ev.notice_mismatch and ev.page == 1.0 and _start_lost(view) and isinstance(title, str) and _NOTICE_RE.match(title):
         ev.notice_mismatch = False  # the notice's words went with the entry's start; its own pages are cited
+    # the string's first author is the record's, its own entry first in the string, and its title another's
+    ev.title_contradicted = (ev.first_author == 1.0 and not ev.after_other_entry and isinstance(title, str)
+                             and (ev.title_cov or 0) <= OTHER_TITLE_SHARE and _other_title(view, f, title))
     return ev
 
 

@@ -87,6 +87,8 @@ def conflicts(ev: Evidence, doi: str = "") -> list[str]:
         out.append("journal edition")
     if ev.group_author_mismatch:
         out.append("group author")
+    if ev.title_contradicted:
+        out.append("title")
     if out and versioned:
         out.append("versioned publication (another version has the same title)")
     return out
