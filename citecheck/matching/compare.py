@@ -438,22 +438,22 @@ def _other_title(view: RefView, rec: CSL, title: str) -> bool:
     OCR's look-alikes or one edit in five letters — while the record's title is not shown either. A real
     locator and first author with an invented title is how made-up references look; a title cut short, damaged
     by OCR, or missing (the journal read as the title) is not this."""
-    cited = view.fields.get("title")
-    if not isinstance(cited, str) or has_cjk(cited):
-        return False
-    own = [w for w in content_of(words(cited)) if len(w) >= 3]
-    if len(own) < OTHER_TITLE_WORDS:
-        return False
-    head = re.search(r"\W+".join(re.escape(w) for w in re.findall(r"\w+", cited)[:3]), view.body, re.IGNORECASE)
-    if head is None or _locator_shown(view.body[: head.start()], rec):
-        return False  # not found as printed, or the record's entry ends before it: another entry run in
+    own, at = view.own_title
+    if len(own) < OTHER_TITLE_WORDS or at < 0:
+        return False  # too short to tell, or not found as printed
     people = " ".join(str(a.get("family") or a.get("literal") or "") for a in rec.get("author") or []
                       if isinstance(a, dict))
     theirs = set(words(" ".join([title, people, *container_titles(rec)])))
     canon, joined = {ocr_canon(w) for w in theirs}, "".join(sorted(theirs))
-    known = sum(1 for w in own if w in theirs or ocr_canon(w) in canon or w in joined  # `Ann ales` of `Annales`
-                or process.extractOne(w, theirs, scorer=Levenshtein.distance, score_cutoff=len(w) // 5) is not None)
-    return known <= OTHER_TITLE_SHARE * len(own)
+    allowed = OTHER_TITLE_SHARE * len(own)
+    known = 0
+    for w in own:
+        if (w in theirs or ocr_canon(w) in canon or w in joined  # `Ann ales` of `Annales`
+                or process.extractOne(w, theirs, scorer=Levenshtein.distance, score_cutoff=len(w) // 5) is not None):
+            known += 1
+            if known > allowed:
+                return False
+    return not _locator_shown(" ".join(view.words[:at]), rec)  # the record's entry ends before it: another entry
 
 
 def _locator_shown(text: str, rec: CSL) -> bool:

@@ -92,6 +92,7 @@ _ACCESS_RE = re.compile(
     rf"|{_YEAR}\s*[-./]\s*\d{{1,2}}(?:\s*[-./]\s*\d{{1,2}})?|{_YEAR}\s+[A-Za-z]{{3,9}}\.?(?:\s+\d{{1,2}})?)",
     re.IGNORECASE,
 )
+_ACCESS_KEYS = ("[", "accessed", "retrieved", "viewed", "consulted")
 """When the string was read online — GB/T's `[2020-01-02]`, NLM's `[cited 2020 Jan 2]`, `accessed 2 May 2021`,
 `Retrieved May 27, 2019`: a date of the reader, not of the work."""
 
@@ -114,7 +115,9 @@ class RefView:
         """The string without its citation label, markup tags (`<title>…</title>`, `<i>`) and the date it was
         read online (`[2020-01-02]`, `[cited 2020 Jan 2]`, `accessed 2 May 2021`): that date's year and
         numbers are no year, volume or page of the work."""
-        return _ACCESS_RE.sub(" ", strip_label(_TAG_RE.sub(" ", self.text)))
+        body = strip_label(_TAG_RE.sub(" ", self.text))
+        low = body.lower()
+        return _ACCESS_RE.sub(" ", body) if any(k in low for k in _ACCESS_KEYS) else body
 
     @cached_property
     def label_words(self) -> set[str]:
@@ -151,6 +154,19 @@ class RefView:
             ranges = re.findall(r"(?<!\w)(\w*\d\w*\s*-\s*\w*\d\w*)(?!\w)", body)
             ours = ranges[-1] if ranges else ""
         return tuple(page_pieces(ours))
+
+    @cached_property
+    def own_title(self) -> tuple[list[str], int]:
+        """The parsed title's content words (three letters or more; none for a Chinese title) and at which of the
+        string's `words` the title starts (its first three words in a row; -1: not found as printed) — for
+        telling whether it is a record's."""
+        cited = self.fields.get("title")
+        if not isinstance(cited, str) or has_cjk(cited):
+            return [], -1
+        own = [w for w in content_of(words(cited)) if len(w) >= 3]
+        head, ws = words(cited)[:3], self.words
+        at = next((i for i in range(len(ws) - len(head) + 1) if ws[i : i + len(head)] == head), -1) if head else -1
+        return own, at
 
     @cached_property
     def edition(self) -> str | None:

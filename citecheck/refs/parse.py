@@ -138,15 +138,17 @@ def _apply_rules(text: str, fields: CSL) -> None:
     _arxiv(text, fields)
 
 
+_LOCATOR_TAIL = re.compile(r"[\s,.;]*(\d{1,5})\s*[,;(]\s*(\d{1,5}(?:-\d{1,5})?|S\d{1,3})\)?(?:\s*,\s*Article\s+\w+)?\s*$")
+
+
 def _strip_locator(loc: dict[str, str], fields: CSL) -> None:
     """A title or journal the model ran into the locator block (`Digital Libraries 12, 3`) loses it."""
     if not loc.get("issue"):
         return
-    tail = re.compile(rf"[\s,.;]*{re.escape(loc['volume'])}\s*[,;(]\s*{re.escape(loc['issue'])}\)?"
-                      r"(?:\s*,\s*Article\s+\w+)?\s*$")
     for key in ("container-title", "title"):
         value = fields.get(key)
-        if isinstance(value, str) and (m := tail.search(value)) and m.start() > 0:
+        m = _LOCATOR_TAIL.search(value) if isinstance(value, str) else None
+        if m and m.start() > 0 and (m.group(1), m.group(2)) == (loc["volume"], loc["issue"]):
             fields[key] = value[: m.start()].rstrip(" ,.;")
 
 
