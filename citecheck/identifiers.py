@@ -28,8 +28,14 @@ def arxiv_id(text: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def arxiv_span(text: str) -> tuple[int, int] | None:
-    """Where in `text` the arXiv identifier (with its `arXiv:` prefix) is written, or None."""
-    m = ARXIV_ID_RE.search(text)
-    return m.span() if m else None
+def arxiv_number(ident: str) -> str:
+    """The CSL `number` of an arXiv preprint (`arXiv:1810.04805`), as the parser, the arXiv records and BibTeX's
+    `eprint` share it."""
+    return f"arXiv:{ident}"
+
+
+def arxiv_of_number(number: object) -> str | None:
+    """The arXiv id a CSL `number` holds (`arXiv:1810.04805` → `1810.04805`), or None for any other number."""
+    m = re.fullmatch(r"(?i)arxiv:\s*(\S+)", str(number or "").strip())
+    return m.group(1) if m else None
 

@@ -25,7 +25,7 @@ from typing import Any
 from citecheck.document import entries as E
 from citecheck.document.errors import DocumentError
 from citecheck.document.latex import latex_to_text
-from citecheck.identifiers import arxiv_id
+from citecheck.identifiers import arxiv_id, arxiv_number
 from citecheck.model import CSL, Document, Issue
 from citecheck.sources.convert import _MONTHS, BIBTEX_TO_CSL_TYPE
 from citecheck.text import unify_dashes
@@ -296,7 +296,7 @@ def csl_from_bibtex(entry_type: str, key: str, values: dict[str, str]) -> tuple[
             issues.append(issue)
     if (values.get("eprinttype") or values.get("archiveprefix") or "").lower() == "arxiv" and values.get("eprint"):
         eprint = values["eprint"].strip()
-        f.setdefault("number", f"arXiv:{arxiv_id('arXiv:' + eprint) or eprint}")
+        f.setdefault("number", arxiv_number(arxiv_id(f"arXiv:{eprint}") or eprint))
         if not f.get("DOI"):
             f["URL"] = f.get("URL") or f"https://arxiv.org/abs/{eprint}"
     return E.clean_fields(f), issues

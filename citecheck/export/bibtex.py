@@ -37,6 +37,7 @@ from pybtex.database import BibliographyData, Entry, Person
 
 from citecheck.export.csljson import ET_AL, keyed
 from citecheck.export.keys import KEY_STOP_WORDS
+from citecheck.identifiers import arxiv_of_number
 from citecheck.model import CSL, Audit
 from citecheck.text import is_cjk_char
 
@@ -348,9 +349,9 @@ def _text_fields(fields: Mapping[str, Any], bibtype: str) -> dict[str, str]:
     out.update(_date_fields(fields))
     put("volume", fields.get("volume"))
     put("number", fields.get("issue"))
-    eprint = re.fullmatch(r"(?i)arxiv:\s*(\S+)", str(fields.get("number") or "").strip())
+    eprint = arxiv_of_number(fields.get("number"))
     if eprint:  # how natbib and biblatex styles expect an arXiv id
-        put("eprint", eprint.group(1))
+        put("eprint", eprint)
         put("archiveprefix", "arXiv")
     else:
         put("number", fields.get("number"))

@@ -24,7 +24,7 @@ import unicodedata
 import citecheck.refs.crf as crf
 import citecheck.refs.gbt as gbt
 import citecheck.refs.rules as rules
-from citecheck.identifiers import ARXIV_ID_RE, arxiv_id, arxiv_span
+from citecheck.identifiers import ARXIV_ID_RE, arxiv_number
 from citecheck.model import CSL, Issue
 from citecheck.refs.fields import YEAR_RE, build_fields, clean_pages, clean_title, infer_type, year_of
 from citecheck.refs.names import split_names
@@ -155,11 +155,10 @@ def _strip_locator(loc: dict[str, str], fields: CSL) -> None:
 def _arxiv(text: str, fields: CSL) -> None:
     """An arXiv identifier is the item's number (`arXiv:1810.04805`, as arXiv's own records have it), and its
     digits are no year, volume or page: the model read `1810` in `arXiv:1810.04805. 2018` as the year."""
-    span = arxiv_span(text)
-    if span is None:
+    m = ARXIV_ID_RE.search(text)
+    if m is None:
         return
-    ident = arxiv_id(text[span[0] : span[1]]) or ""
-    fields["number"] = f"arXiv:{ident}"
+    fields["number"] = arxiv_number(m.group(1).lower())
     if re.fullmatch(r"(?i)(?:arxiv|corr)?(?: preprint)?", str(fields.get("container-title", "")).strip()):
         fields.setdefault("type", "article")  # CSL's type for a preprint
     rest = ARXIV_ID_RE.sub(" ", text)  # every copy of the id (`arxiv.org/abs/…v1;arxiv.org/pdf/…v1`)

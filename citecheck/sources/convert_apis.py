@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from citecheck.identifiers import arxiv_id
+from citecheck.identifiers import arxiv_id, arxiv_number
 from citecheck.model import CSL, Record
 from citecheck.sources.base import normalize_doi
 from citecheck.sources.convert import ConversionError, _names, _scalar_str, strip_markup
@@ -186,7 +186,7 @@ def records_from_arxiv_atom(text: str, source: str = "arxiv") -> list[Record]:
         if not ident or not title or title.lower() == "error":
             continue
         f: CSL = {"type": "article", "title": strip_markup(title), "container-title": "arXiv",
-                  "number": f"arXiv:{ident}", "DOI": f"10.48550/arxiv.{ident}", "URL": f"https://arxiv.org/abs/{ident}"}
+                  "number": arxiv_number(ident), "DOI": f"10.48550/arxiv.{ident}", "URL": f"https://arxiv.org/abs/{ident}"}
         people = []
         for au in entry.findall(f"{ATOM}author"):
             name = " ".join((au.findtext(f"{ATOM}name") or "").split())
