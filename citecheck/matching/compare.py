@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
@@ -303,7 +304,22 @@ def _broken_title(title: str, tf: str, view: RefView) -> tuple[float, str, str] 
     return r * (0.85 + 0.15 * len(tail) / len(tf)), shown, shown
 
 
-def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
+@dataclass
+class RecordWords:
+    """Every word a record could explain in a string: its words, its folded text, its journal's words."""
+
+    vocab: set[str]
+    folded: str
+    jwords: list[str]
+
+    @cached_property
+    def canon(self) -> frozenset[str]:
+        """The words of three letters or more with OCR's look-alikes made one — made when first asked: most
+        strings' words are found without it."""
+        return frozenset(ocr_canon(v) for v in self.vocab if len(v) >= 3)
+
+
+def _record_vocab(rec: CSL) -> RecordWords:
     """Every word the record could explain in a string, its folded text, and its journal words."""
     vocab: set[str] = set()
     texts: list[str] = []
@@ -329,21 +345,23 @@ def _record_vocab(rec: CSL) -> tuple[set[str], str, list[str]]:
                     if part == "given" and len(ws) > 1:
                         vocab.add("".join(w[0] for w in ws))  # Vancouver initials: Mei-Hua → MH
                     texts.append(v)
-    return vocab, fold(" ".join(texts)), jwords
+    return RecordWords(vocab, fold(" ".join(texts)), jwords)
 
 
-def _explained(word: str, vocab: set[str], rec_fold: str, jwords: list[str], canon: set[str]) -> bool:
-    if word in vocab:
+def _explained(word: str, rw: RecordWords, view: RefView) -> bool:
+    """A word of the string (`view`'s) that the record explains. The cheap tests come first; the answer is
+    the same in any order."""
+    if word in rw.vocab:
         return True
-    if len(word) >= 4 and ocr_canon(word) in canon:
-        return True  # letters read for look-alikes (`al1oantigens`; `dcfined` is a typo, found below)
-    if len(word) >= 3 and word in rec_fold:
+    if len(word) >= 3 and word in rw.folded:
         return True  # part of a word split by an OCR space, or an abbreviation's letters
-    if any(j.startswith(word) for j in jwords):
+    if any(j.startswith(word) for j in rw.jwords):
         return True  # abbreviated journal word
-    if len(word) >= 5 and process.extractOne(word, vocab, scorer=OSA.distance, score_cutoff=1) is not None:
+    if len(word) >= 4 and ocr_canon(word) in rw.canon:
+        return True  # letters read for look-alikes (`al1oantigens`; `dcfined` is a typo, found below)
+    if len(word) >= 5 and process.extractOne(word, rw.vocab, scorer=OSA.distance, score_cutoff=1) is not None:
         return True
-    return len(word) >= DAMAGED_WORD_MIN and _in_with_one_edit(word, rec_fold)
+    return len(word) >= DAMAGED_WORD_MIN and _in_with_one_edit(word, rw.folded)
 
 
 DAMAGED_WORD_MIN = 6
@@ -576,8 +594,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
                     find_in_words(" ".join(ocr_canon(w) for w in words(v)), view.ocr_word_list) for v in forms)):
                 ev.journal = 1.0  # OCR's look-alikes too (`Co1d Spring Harbor`, `Soc 5ci Med`)
     # Coverage of the string by the record
-    vocab, rec_fold, jwords = _record_vocab(f)
-    canon = {ocr_canon(v) for v in vocab if len(v) >= 3}
+    rw = _record_vocab(f)
     tail_at = merged_tail(view, f)[0] if len(view.years) >= 2 else -1
     head = merged_head(view, f)[0] if len(view.years) >= 2 else 0
     # another reference run into the string (after or before this one) is reported (a diff), not scored
@@ -588,7 +605,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
     numvals = _number_values(f)
     if cw:
         # an article number (`e26`) is one of the record's numbers, not a word of another work
-        explained = [w in numvals or _explained(w, vocab, rec_fold, jwords, canon) for w in cw]
+        explained = [w in numvals or _explained(w, rw, view) for w in cw]
         ev.string_cov = sum(explained) / len(cw)
         ev.group_author_mismatch = _longest_gap(explained) >= GROUP_GAP and _group_author_absent(authors, view)
     if y and ev.year_off:
@@ -601,7 +618,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))
                    and not _glued_token(t, glued)
-                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in canon)]
+                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in rw.canon)]
     ev.unexplained_numbers = len(unexplained)
     if not [t for t in unexplained if not (ev.year == 0.0 and YEAR_RE.fullmatch(t))]:
         # (a wrong year is the year's disagreement, not a volume or page shown)
@@ -660,10 +677,9 @@ def title_words_explained(view: RefView, rec: CSL) -> tuple[int, int]:
     if not isinstance(title, str) or not title.strip():
         return 0, 0
     cw = content_of(words(title))
-    vocab, rec_fold, jwords = _record_vocab(rec)
-    canon = {ocr_canon(v) for v in vocab if len(v) >= 3}
-    return sum(_explained(w, vocab, rec_fold, jwords, canon) or (  # or mistyped more than once (`Conntrract`)
-        len(w) >= 4 and process.extractOne(w, vocab, scorer=fuzz.ratio, score_cutoff=TYPED_WORD_RATIO) is not None)
+    rw = _record_vocab(rec)
+    return sum(_explained(w, rw, view) or (  # or mistyped more than once (`Conntrract`)
+        len(w) >= 4 and process.extractOne(w, rw.vocab, scorer=fuzz.ratio, score_cutoff=TYPED_WORD_RATIO) is not None)
         for w in cw), len(cw)
 
 
@@ -765,7 +781,7 @@ def _title_numbers_missing(title: str, view: RefView) -> int:
     # …and an entry broken inside its title lost its end, numbers alone too: the string ends on a title word
     ends = bool(shown and view.words) and view.words[-1] == tw[shown[-1]]
     cut = len(tw) - len(tail) if lost_with_words(tail) or ends else len(tw)
-    canon = {ocr_canon(w) for w in view.words}
+    canon = view.ocr_word_set
     digits = sum(1 for w in tw[start:cut] if any(c.isdigit() for c in w) and w not in view.wordset
                  and w not in view.folded and w not in view.label_words and not _letter_slip(w, view)
                  and ocr_canon(w) not in canon)
@@ -784,7 +800,7 @@ def _other_part(title: str, view: RefView) -> int:
     """1 when the string shows another part numeral where the record's title has its own (`Compounds: XLI.`
     for `Compounds: XLII.`: the series' previous paper), else 0."""
     tw, sw = words(title), view.words
-    pairs = {(sw[j], ocr_canon(sw[j + 1])) for j in range(len(sw) - 1)}
+    pairs = view.ocr_pairs
     for i in range(1, len(tw)):
         if _is_part_numeral(tw[i]) and (tw[i - 1], ocr_canon(tw[i])) not in pairs:
             if any(sw[j] == tw[i - 1] and _is_part_numeral(sw[j + 1]) and sw[j + 1] != tw[i]

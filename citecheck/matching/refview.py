@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from citecheck.identifiers import DOI_RE
 from citecheck.matching.journals import STOP_WORDS, edition_of, words
@@ -318,6 +318,17 @@ class RefView:
         return [ocr_canon(w) for w in self.words]
 
     @cached_property
+    def ocr_word_set(self) -> frozenset[str]:
+        """`ocr_word_list` as a set, short words included (each candidate asks it)."""
+        return frozenset(self.ocr_word_list)
+
+    @cached_property
+    def ocr_pairs(self) -> frozenset[tuple[str, str]]:
+        """Each word of the string with the next one made OCR-canonical (part numerals: `Compounds: XLI.`)."""
+        sw = self.words
+        return frozenset((sw[j], ocr_canon(sw[j + 1])) for j in range(len(sw) - 1))
+
+    @cached_property
     def window_ocr(self) -> list[str]:
         return [ocr_canon(w) for w in self.window_folds]
 
@@ -336,6 +347,7 @@ def _ocr_filler() -> frozenset[str]:
     return frozenset(ocr_canon(w) for w in FILLER if len(w) >= 3)
 
 
+@lru_cache(maxsize=1 << 16)  # called for the same record words candidate after candidate
 def ocr_canon(word: str) -> str:
     """A word with OCR's look-alikes made one (`al1oantigens`, `rnodel`, `B0UREL`, `cleveloped`, `Matcnals`):
     rn/m, cl/d, vv/w, ri/n, 0/o, 1/l/i, 5/s, 8/b/h, e/c, u/v. Only for telling whether two words may be one.

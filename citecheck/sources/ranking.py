@@ -332,13 +332,15 @@ FUZZY_TOKEN_MIN = 6
 
 
 @lru_cache(maxsize=64)
-def _tokens_by_length(tokens: frozenset[str]) -> dict[int, list[str]]:
-    """The string's tokens long enough for `_misread`, by length (one query's candidates share them)."""
-    out: dict[int, list[str]] = {}
+def _near_by_length(tokens: frozenset[str]) -> dict[int, tuple[str, ...]]:
+    """For each word length, the string's tokens one letter shorter, as long or one longer (those `_misread`
+    compares a title word of that length with); one query's candidates share them."""
+    by_len: dict[int, list[str]] = {}
     for t in tokens:
         if len(t) >= FUZZY_TOKEN_MIN - 1:
-            out.setdefault(len(t), []).append(t)
-    return out
+            by_len.setdefault(len(t), []).append(t)
+    return {n: tuple(t for m in (n - 1, n, n + 1) for t in by_len.get(m, ())) for n in range(
+        FUZZY_TOKEN_MIN, max(by_len, default=0) + 2)}
 
 
 def _misread(token: str, q: QueryTerms) -> bool:
@@ -346,8 +348,7 @@ def _misread(token: str, q: QueryTerms) -> bool:
     one edit in six letters."""
     if len(token) < FUZZY_TOKEN_MIN:
         return False
-    by_len = _tokens_by_length(q.tokens)
-    near = [t for n in (len(token) - 1, len(token), len(token) + 1) for t in by_len.get(n, ())]
+    near = _near_by_length(q.tokens).get(len(token))
     return bool(near) and process.extractOne(token, near, scorer=Levenshtein.distance,
                                              score_cutoff=max(1, len(token) // 6)) is not None
 
