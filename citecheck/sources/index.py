@@ -449,8 +449,9 @@ class LocalIndex:
             ids = conn.execute("SELECT rowid FROM works_fts WHERE works_fts MATCH ?", (quote_term(term),)).fetchall()
             if ids:
                 idf = math.log(1.0 + n_docs / len(ids))
+                get = acc.get  # (the inner loop runs once per posting: thousands per string)
                 for (rowid,) in ids:
-                    acc[rowid] = acc.get(rowid, 0.0) + idf
+                    acc[rowid] = get(rowid, 0.0) + idf
 
     def _fts_rows(self, keys: list[int], acc: dict[int, float]) -> list[tuple[int, str, str, str, float]]:
         """(rowid, title, authors, numbers, FTS score) of the given rows, for `rerank`."""

@@ -370,7 +370,8 @@ def title_similarity(title: str, q: QueryTerms) -> float:
         if not total:
             return 0.0
         glued = q.folded.replace(" ", "")
-        hit = sum(len(t) for t in toks if t in q.tokens or (len(t) >= 4 and t in glued) or _misread(t, q))
+        hit = sum(len(t) for t in toks if t in q.tokens or (len(t) >= 4 and t in glued)
+                  or (len(t) >= FUZZY_TOKEN_MIN and _misread(t, q)))
         sim = hit / total
         title = " ".join(toks)
     if len(title) < 20:
