@@ -40,6 +40,8 @@ from citecheck.text import fold, has_cjk
 
 STRONG_TITLE = 0.90
 """A title this similar is the record's title (shown whole or nearly)."""
+WHOLE_TITLE = 0.95
+"""A title this similar is shown whole (a slip or two at most)."""
 
 
 @dataclass
@@ -139,7 +141,7 @@ def one_wrong_value(ev: Evidence, doubts: list[str], unsigned: bool = False,
     if by_model:
         return by_model
     author_ok = ev.first_author == 1.0 or (unsigned and ev.first_author is None)
-    if (ev.title or 0) < 0.95 or (ev.title_cov or 0) < 0.9 or not author_ok or ev.string_cov < 0.9:
+    if (ev.title or 0) < WHOLE_TITLE or (ev.title_cov or 0) < 0.9 or not author_ok or ev.string_cov < 0.9:
         return None
     agree = [k for k in ("year", "journal", "volume", "issue", "page") if getattr(ev, k) == 1.0]
     locators = {"volume", "page"} & set(agree)
@@ -268,8 +270,8 @@ def title_identifies(view: RefView, ev: Evidence, rec: CSL, doubts: list[str], v
     if versioned or shared or any(d in _NOT_NUMBERS or d not in _OVERRIDABLE for d in doubts):
         return None
     title = str(rec.get("title") or "")
-    typed = (ev.title or 0) < 0.95 and (ev.title or 0) >= STRONG_TITLE and _typed_whole(title, ev.title_window)
-    whole = (ev.title or 0) >= 0.95 or typed
+    typed = (ev.title or 0) < WHOLE_TITLE and (ev.title or 0) >= STRONG_TITLE and _typed_whole(title, ev.title_window)
+    whole = (ev.title or 0) >= WHOLE_TITLE or typed
     if whole:
         specific = title_words(title)
     elif ((ev.title or 0) >= TRUNCATED_TITLE_SCORE and title_words(ev.title_window) >= IDENTIFYING_TITLE_WORDS

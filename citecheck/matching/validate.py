@@ -60,9 +60,11 @@ from citecheck.matching.compare import (
 from citecheck.matching.diffs import author_diffs, classify_text, classify_value, name_text
 from citecheck.matching.identify import (
     CO_AUTHORS,
+    IDENTIFYING_TITLE_WORDS,
     LOCATORS,
     STRONG_TITLE,
     VERSIONED_DOI,
+    WHOLE_TITLE,
     Scored,
     another_team,
     canonical_doi,
@@ -81,6 +83,7 @@ from citecheck.matching.identify import (
     single_page_record,
     title_identifies,
     title_of_another,
+    title_words,
     unsigned,
 )
 from citecheck.matching.journals import edition_of, is_abbreviation, journal_equal, words
@@ -558,6 +561,21 @@ def _override(ref: Reference, view: RefView, best: Scored, others: list[Scored])
     return override
 
 
+def _disagreeing(ev: Evidence) -> str:
+    """The fields a candidate's evidence contradicts, as a reason names them."""
+    keys = (("first_author", "first author"), ("year", "year"), ("volume", "volume"), ("issue", "issue"),
+            ("page", "page"), ("journal", "journal"))
+    return ", ".join(name for key, name in keys if getattr(ev, key) == 0.0) or "none shown"
+
+
+def _whole_long_title(s: Scored) -> bool:
+    """The string shows the candidate's long, specific title whole: whatever else disagrees, that work is in
+    the sources, and `not_found` would say the reference names nothing there (a real work called missing)."""
+    ev = s.evidence
+    return ((ev.title or 0) >= WHOLE_TITLE and (ev.title_cov or 0) >= 0.9
+            and title_words(s.record.fields.get("title")) >= IDENTIFYING_TITLE_WORDS)
+
+
 def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
     best = _lead(scored, view.etal)
     others = [s for s in scored if s is not best]
@@ -612,8 +630,8 @@ def _decide(ref: Reference, view: RefView, scored: list[Scored]) -> Match:
         return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
                      candidates=shown, reason=f"best candidate too weak ({best.p:.2f}){why}")
     ev = best.evidence
-    if ev.title is not None and ev.title >= STRONG_TITLE and disagreements(ev) < 2:
+    if ev.title is not None and ev.title >= STRONG_TITLE and (disagreements(ev) < 2 or _whole_long_title(best)):
         return Match(reference=ref, verdict=Verdict.AMBIGUOUS, record=best.record, confidence=round(best.p, 4),
-                     candidates=shown, reason="title matches but other fields do not; one signal is not enough")
+                     candidates=shown, reason=f"title matches but other fields do not ({_disagreeing(ev)}); one signal is not enough")
     return Match(reference=ref, verdict=Verdict.NOT_FOUND, confidence=round(1 - best.p, 4), candidates=shown,
                  reason=f"no candidate fits (best {best.p:.2f})")
