@@ -50,6 +50,7 @@ from citecheck.sources.http import (
 from citecheck.sources.limiter import Limiter, NoLimiter
 from citecheck.sources.pool import map_interruptible
 from citecheck.sources.retry import RetryPolicy, parse_retry_after
+from citecheck.sources.retrying import Failure, Retrying
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 
@@ -80,41 +81,32 @@ class DoiLookup:
     agency: str | None = None
 
 
-@dataclass(frozen=True)
-class _Failure:
-    reason: str
-    retryable: bool
-    status: int | None = None
-    retry_after: float | None = None
-    network: bool = False
-
-
-def _classify(exc: BaseException) -> _Failure:
+def _classify(exc: BaseException) -> Failure:
     """What an exception from one request means for us: retry, give up, or an answer (404)."""
     chain = exception_chain(exc)
     for e in chain:
         if isinstance(e, Interrupted):
-            return _Failure("interrupted", False)
+            return Failure("interrupted", False)
         if isinstance(e, (ResponseTooLarge, ResponseUnreadable)):
-            return _Failure(f"malformed response ({e})", False)
+            return Failure(f"malformed response ({e})", False)
     for e in chain:
         if isinstance(e, httpx2.HTTPStatusError):
             status = e.response.status_code
-            return _Failure(f"HTTP {status}", status in RETRY_STATUSES, status,
+            return Failure(f"HTTP {status}", status in RETRY_STATUSES, status,
                             parse_retry_after(e.response.headers.get("retry-after")))
     for e in chain:
         if isinstance(e, httpx2.TimeoutException):
-            return _Failure("timeout", True, network=True)
+            return Failure("timeout", True, network=True)
         if isinstance(e, httpx2.TransportError) and (why := unresolved_host(e)):
-            return _Failure(f"{HOST_NOT_FOUND} ({why})", False, network=True)
+            return Failure(f"{HOST_NOT_FOUND} ({why})", False, network=True)
         if isinstance(e, httpx2.TransportError):
-            return _Failure(f"connection error ({type(e).__name__}: {e})", True, network=True)
+            return Failure(f"connection error ({type(e).__name__}: {e})", True, network=True)
     for e in chain:
         if isinstance(e, json.JSONDecodeError):
-            return _Failure(f"malformed response (not JSON: {str(e)[:80]!r})", False)
+            return Failure(f"malformed response (not JSON: {str(e)[:80]!r})", False)
     if isinstance(exc, (ValueError, KeyError, TypeError, IndexError)):
-        return _Failure(f"malformed response ({type(exc).__name__}: {str(exc)[:80]})", False)
-    return _Failure(f"unexpected error ({type(exc).__name__}: {exc})", False)
+        return Failure(f"malformed response ({type(exc).__name__}: {str(exc)[:80]})", False)
+    return Failure(f"unexpected error ({type(exc).__name__}: {exc})", False)
 
 
 def _check_envelope(body: Any, want: str) -> None:
@@ -163,12 +155,9 @@ class CrossrefClient:
         self.cache = cache
         self.offline = offline
         self.timeout = timeout
-        self.retry = retry or RetryPolicy()
-        self._sleep = sleep
+        self.retrying = Retrying(retry or RetryPolicy(), sleep)
+        """The retry loop, with the pause and cool-down this client's threads share."""
         self._lock = threading.Lock()
-        self._pause_until = 0.0
-        self._down_until = 0.0
-        self._down_reason = ""
         self.requests_made = 0
         """HTTP requests sent, retries included."""
         self.fetches = 0
@@ -291,6 +280,11 @@ class CrossrefClient:
             return hit.status, hit.body
         return None
 
+    @property
+    def retry(self) -> RetryPolicy:
+        """How hard this client tries (`RetryPolicy`)."""
+        return self.retrying.policy
+
     def _fetch(self, key: str, path: str, params: dict[str, Any] | None, want: str) -> tuple[int, Any]:
         """(status, body) for one request: cache, then the network with retries; 404 is an answer."""
         hit = self._from_cache(key, want)
@@ -300,13 +294,11 @@ class CrossrefClient:
             raise SourceUnavailable("offline (not in cache)", skipped=True)
         if self.stopped is not None:
             raise SourceUnavailable(self.stopped)
-        now = time.monotonic()
-        if now < self._down_until:
-            raise SourceUnavailable(self._down_reason)  # the first failure's words: one reason to report
+        self.retrying.check_down()
         with self._lock:
             self.fetches += 1
         try:
-            result = self._fetch_network(key, path, params, want, now)
+            result = self.retrying.run(lambda: self._try(key, path, params, want))
         except SourceUnavailable as exc:
             self._count(failed=True, reason=exc.reason)
             raise
@@ -345,68 +337,29 @@ class CrossrefClient:
         response.raise_for_status()
         return response.json()
 
-    def _fetch_network(self, key: str, path: str, params: dict[str, Any] | None, want: str,
-                       now: float) -> tuple[int, Any]:
-        """The network part of `_fetch`: tries, backoff, Retry-After, then success or `SourceUnavailable`."""
-        deadline = now + self.retry.total
-        failure = _Failure("no attempt made", False)
-        attempt = 0
-        for attempt in range(1, self.retry.tries + 1):
-            self._wait_for_pause(deadline)
-            try:
-                with self.limiter.slot():
-                    with self._lock:
-                        self.requests_made += 1
-                    body = self._get(path, params)
-            except SourceUnavailable:
-                raise
-            except Exception as exc:
-                failure = _classify(exc)
-                if failure.status == 404 and want in _NOT_FOUND_IS_AN_ANSWER:
-                    if self.cache is not None:
-                        self.cache.put(key, 404, None)
-                    return 404, None
-                if failure.reason == "interrupted":
-                    raise SourceUnavailable("interrupted") from None
-                if not failure.retryable or attempt == self.retry.tries:
-                    break
-                delay = self.retry.delay(attempt)
-                if failure.retry_after is not None:
-                    delay = min(failure.retry_after, self.retry.max_retry_after)
-                    with self._lock:
-                        self._pause_until = max(self._pause_until, time.monotonic() + delay)
-                if time.monotonic() + delay > deadline:
-                    failure = _Failure(f"{failure.reason}; retry budget of {self.retry.total:g} s exhausted",
-                                       False, network=failure.network)
-                    break
-                try:
-                    self._sleep(delay)
-                except Interrupted:
-                    raise SourceUnavailable("interrupted") from None
-                continue
-            _check_envelope(body, want)
-            if self.cache is not None:
-                self.cache.put(key, 200, body)
-            return 200, body
-        reason = failure.reason if attempt < 2 else f"{failure.reason} after {attempt} tries"
-        if failure.network and self.retry.cooldown > 0:
-            reason = f"unreachable: {reason}"
-            with self._lock:
-                self._down_until = time.monotonic() + self.retry.cooldown
-                self._down_reason = reason
-        raise SourceUnavailable(reason)
-
-    def _wait_for_pause(self, deadline: float) -> None:
-        """Honour a Retry-After another thread received (rate limits are per client, not per request)."""
-        with self._lock:
-            wait = self._pause_until - time.monotonic()
-        if wait > 0:
-            if time.monotonic() + wait > deadline:
-                raise SourceUnavailable("rate limited (Retry-After beyond the retry budget)")
-            try:
-                self._sleep(wait)
-            except Interrupted:
+    def _try(self, key: str, path: str, params: dict[str, Any] | None, want: str) -> tuple[int, Any] | Failure:
+        """One try of a request: the answer (a 404 where it is one), or why it failed (`Retrying` decides
+        whether to try again)."""
+        try:
+            with self.limiter.slot():
+                with self._lock:
+                    self.requests_made += 1
+                body = self._get(path, params)
+        except SourceUnavailable:
+            raise
+        except Exception as exc:
+            failure = _classify(exc)
+            if failure.status == 404 and want in _NOT_FOUND_IS_AN_ANSWER:
+                if self.cache is not None:
+                    self.cache.put(key, 404, None)
+                return 404, None
+            if failure.reason == "interrupted":
                 raise SourceUnavailable("interrupted") from None
+            return failure
+        _check_envelope(body, want)
+        if self.cache is not None:
+            self.cache.put(key, 200, body)
+        return 200, body
 
 
 class CachedCrossref:

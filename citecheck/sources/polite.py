@@ -17,8 +17,8 @@
 * 404 is an answer (``(404, None)``, cached); a 200 whose body does not parse
   (JSON, or the caller's own check) is ``malformed response``, not data.
 
-The Crossref client keeps its own retry loop (its error cut-offs and cached-404 rules
-are Crossref's); both send through the same bounded HTTP layer.
+The Crossref client keeps its own error cut-offs and cached-404 rules (Crossref's); both run
+the same retry loop (`citecheck.sources.retrying`) and send through the same bounded HTTP layer.
 """
 
 from __future__ import annotations
@@ -47,6 +47,7 @@ from citecheck.sources.http import (
 )
 from citecheck.sources.limiter import Limiter, NoLimiter
 from citecheck.sources.retry import RetryPolicy, parse_retry_after
+from citecheck.sources.retrying import Failure, Retrying
 
 _RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 MAX_BODY = 20_000_000
@@ -75,17 +76,20 @@ class PoliteHttp:
         self.cache = cache
         self.offline = offline
         self.timeout = timeout
-        self.retry = retry or RetryPolicy()
+        self.retrying = Retrying(retry or RetryPolicy(), sleep)
+        """The retry loop, with the pause and cool-down this helper's threads share."""
         self.identity = dict(identity or {})
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._pause_until = 0.0
-        self._down_until = 0.0
-        self._down_reason = ""
         self._failures_in_a_row = 0
         self.stopped: str | None = None
         self.requests_made = 0
         self._session: httpx2.Client | None = None
+
+    @property
+    def retry(self) -> RetryPolicy:
+        """How hard this helper tries (`RetryPolicy`)."""
+        return self.retrying.policy
 
     def _http(self) -> httpx2.Client:
         with self._lock:
@@ -125,11 +129,9 @@ class PoliteHttp:
             raise SourceUnavailable(OFFLINE, skipped=True)
         if self.stopped is not None:
             raise SourceUnavailable(self.stopped)
-        now = time.monotonic()
-        if now < self._down_until:
-            raise SourceUnavailable(self._down_reason)  # the first failure's words: one reason to report
+        self.retrying.check_down()
         try:
-            status, body = self._network(endpoint, params, kind, check)
+            status, body = self.retrying.run(lambda: self._try(endpoint, params, kind, check))
         except SourceUnavailable as exc:
             with self._lock:
                 self._failures_in_a_row += 1
@@ -143,72 +145,41 @@ class PoliteHttp:
             self.cache.put(key, status, body)
         return status, body
 
-    def _network(self, endpoint: str, params: Mapping[str, Any] | None, kind: str,
-                 check: Callable[[Any], None] | None) -> tuple[int, Any]:
-        deadline = time.monotonic() + self.retry.total
-        url = self.base_url + endpoint
-        query = {**dict(params or {}), **self.identity}
-        reason, network, attempt = "no attempt made", False, 0
-        for attempt in range(1, self.retry.tries + 1):
-            self._wait_for_pause(deadline)
-            self._wait_for_slot()
-            retry_after: float | None = None
-            with self._lock:
-                self.requests_made += 1
-            try:
-                with self.limiter.slot():  # the API's budget, shared with other threads and processes
-                    at = time.monotonic() + self.timeout
-                    set_deadline(at)
-                    try:
-                        resp = bounded_get(self._http(), url, deadline=at, max_bytes=MAX_BODY, params=query)
-                    finally:
-                        set_deadline(None)
-                raw = resp.content
-            except Interrupted:
-                raise SourceUnavailable("interrupted") from None
-            except (ResponseTooLarge, ResponseUnreadable) as exc:
-                raise SourceUnavailable(f"malformed response ({exc})") from None
-            except httpx2.TimeoutException:
-                reason, network, retryable = "timeout", True, True
-            except (httpx2.TransportError, OSError) as exc:
-                if why := unresolved_host(exc):
-                    reason, network, retryable = f"{HOST_NOT_FOUND} ({why})", True, False
-                else:
-                    reason, network, retryable = f"connection error ({type(exc).__name__})", True, True
-            except httpx2.HTTPError as exc:
-                reason, network, retryable = f"request error ({type(exc).__name__}: {exc})", False, False
-            else:
-                network = False
-                if resp.status_code == 404:
-                    return 404, None
-                if resp.status_code != 200:
-                    reason = f"HTTP {resp.status_code}"
-                    retryable = resp.status_code in _RETRY_STATUSES
-                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
-                else:
-                    return 200, self._parse(raw, resp.encoding, kind, check)
-            if not retryable or attempt == self.retry.tries:
-                break
-            delay = self.retry.delay(attempt)
-            if retry_after is not None:
-                delay = min(retry_after, self.retry.max_retry_after)
-                with self._lock:
-                    self._pause_until = max(self._pause_until, time.monotonic() + delay)
-            if time.monotonic() + delay > deadline:
-                reason = f"{reason}; retry budget of {self.retry.total:g} s exhausted"
-                break
-            try:
-                self._sleep(delay)
-            except Interrupted:
-                raise SourceUnavailable("interrupted") from None
-        if attempt > 1:
-            reason = f"{reason} after {attempt} tries"
-        if network and self.retry.cooldown > 0:
-            reason = f"unreachable: {reason}"
-            with self._lock:
-                self._down_until = time.monotonic() + self.retry.cooldown
-                self._down_reason = reason
-        raise SourceUnavailable(reason)
+    def _try(self, endpoint: str, params: Mapping[str, Any] | None, kind: str,
+             check: Callable[[Any], None] | None) -> tuple[int, Any] | Failure:
+        """One try of a GET: ``(200, body)`` or ``(404, None)``, or why it failed (`Retrying` decides whether to
+        try again)."""
+        self._wait_for_slot()
+        with self._lock:
+            self.requests_made += 1
+        try:
+            with self.limiter.slot():  # the API's budget, shared with other threads and processes
+                at = time.monotonic() + self.timeout
+                set_deadline(at)
+                try:
+                    resp = bounded_get(self._http(), self.base_url + endpoint, deadline=at, max_bytes=MAX_BODY,
+                                       params={**dict(params or {}), **self.identity})
+                finally:
+                    set_deadline(None)
+            raw = resp.content
+        except Interrupted:
+            raise SourceUnavailable("interrupted") from None
+        except (ResponseTooLarge, ResponseUnreadable) as exc:
+            raise SourceUnavailable(f"malformed response ({exc})") from None
+        except httpx2.TimeoutException:
+            return Failure("timeout", True, network=True)
+        except (httpx2.TransportError, OSError) as exc:
+            if why := unresolved_host(exc):
+                return Failure(f"{HOST_NOT_FOUND} ({why})", False, network=True)
+            return Failure(f"connection error ({type(exc).__name__})", True, network=True)
+        except httpx2.HTTPError as exc:
+            return Failure(f"request error ({type(exc).__name__}: {exc})", False)
+        if resp.status_code == 404:
+            return 404, None
+        if resp.status_code != 200:
+            return Failure(f"HTTP {resp.status_code}", resp.status_code in _RETRY_STATUSES, resp.status_code,
+                           parse_retry_after(resp.headers.get("Retry-After")))
+        return 200, self._parse(raw, resp.encoding, kind, check)
 
     @staticmethod
     def _parse(raw: bytes, encoding: str | None, kind: str, check: Callable[[Any], None] | None) -> Any:
@@ -231,15 +202,6 @@ class PoliteHttp:
             self._next_slot = slot + self.min_interval
         if slot > now:
             self._sleep(slot - now)
-
-    def _wait_for_pause(self, deadline: float) -> None:
-        """Honour a Retry-After another thread received (rate limits are per service, not per request)."""
-        with self._lock:
-            wait = self._pause_until - time.monotonic()
-        if wait > 0:
-            if time.monotonic() + wait > deadline:
-                raise SourceUnavailable("rate limited (Retry-After beyond the retry budget)")
-            self._sleep(wait)
 
 
 def _reject_constant(name: str) -> Any:
