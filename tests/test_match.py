@@ -1759,3 +1759,14 @@ def test_a_damaged_or_missing_title_is_no_other_title() -> None:
     ):
         m = validate(ref(text, title=title, **{"container-title": "J Fjord Sci"}), [FJORD, MOSS])
         assert m.doi == FJORD.doi and m.verdict in ("verified", "corrected"), (text, m.reason)
+
+
+def test_a_number_the_string_calls_its_volume_is_not_the_records_issue() -> None:
+    oils = rec("10.9999/jeor.1997.805", "Chemical composition of the essential oils of three eucalyptus species",
+               [("Chisowa", "E H")], "Journal of Essential Oil Research", 1997, "9", "6", "653-655")
+    # `vol. 6`: the author's volume 6, not the record's volume 9 issue 6 — no people-journal-year-issue match
+    m = validate(parsed("Esmort H. Chisowa: Journal of Essential Oil Research, 1997, vol. 6, p. ."), [oils, OTHER])
+    assert m.verdict not in ("verified", "corrected")
+    # the same number given as the issue, the volume right, still names the paper
+    m = validate(parsed("Esmort H. Chisowa: Journal of Essential Oil Research, 1997, vol. 9, no. 6."), [oils, OTHER])
+    assert m.doi == oils.doi and m.verdict in ("verified", "corrected")

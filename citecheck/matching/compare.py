@@ -569,6 +569,12 @@ def compare(view: RefView, rec: Record) -> Evidence:
             if toks:
                 setattr(ev, key, 1.0 if all(t in nums or t in view.wordset or view.damaged_match(t)
                                             for t in toks) else 0.0)
+    # a number the string calls its volume (`vol. 6`) is not the record's issue 6 shown: the volume differs
+    # (unless the record's title has it: `Corrigendum to '…' [J Mech Behav Biomed Mater Vol 119 …]`)
+    mislabelled = view.labelled_volumes - set(words(str(f.get("volume") or ""))) - set(
+        re.findall(r"\d+", str(title or "")))
+    if ev.issue == 1.0 and set(words(str(f.get("issue") or ""))) <= mislabelled and not view.fields.get("issue"):
+        ev.issue = None
     fp = first_page(f.get("page")) or first_page(f.get("number"))
     if fp:
         fpw = words(fp)
@@ -613,12 +619,12 @@ def compare(view: RefView, rec: Record) -> Evidence:
     own_numbers = view.numbers if tail_at < 0 and not head else [w for w in own_words if any(
         ch.isdigit() for ch in w)]
     unexplained = [t for t in own_numbers
-                   if t not in numvals and fold(t) not in view.name_suffixes
+                   if t in mislabelled or (t not in numvals and fold(t) not in view.name_suffixes
                    and re.sub(r"\D+", "", t) not in numvals and not _page_end_abbrev(t, f)
                    and not _is_noise_number(t, view, f) and not (view.repaired.get(t, set()) & numvals)
                    and not (t in view.damaged and any(view.damaged_match(v) == t for v in numvals))
                    and not _glued_token(t, glued)
-                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in rw.canon)]
+                   and not (sum(c.isalpha() for c in t) >= 2 and ocr_canon(t) in rw.canon))]
     ev.unexplained_numbers = len(unexplained)
     if not [t for t in unexplained if not (ev.year == 0.0 and YEAR_RE.fullmatch(t))]:
         # (a wrong year is the year's disagreement, not a volume or page shown)

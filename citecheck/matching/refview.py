@@ -103,6 +103,10 @@ def _runs(segs: list[str]) -> list[str]:
             if i + k <= len(segs)]
 
 
+_VOLUME_LABEL_RE = re.compile(r"\bvol(?:ume)?\.?\s*(\d{1,4})\b", re.IGNORECASE)
+"""`vol. 6`, `Volume 12` (four digits at most: `Vol. 1001977` is a volume run into its year)."""
+
+
 @dataclass
 class RefView:
     """A reference prepared once for comparison with all its candidates."""
@@ -209,6 +213,11 @@ class RefView:
     def number_set(self) -> set[str]:
         """Number tokens plus digit runs glued to words (`Chemistry460`, `z11`)."""
         return set(self.numbers) | set(re.findall(r"\d+", self.body))
+
+    @cached_property
+    def labelled_volumes(self) -> frozenset[str]:
+        """Numbers the string itself calls its volume (`vol. 6`, `Volume 12`): no other number of the work."""
+        return frozenset(_VOLUME_LABEL_RE.findall(_URL_RE.sub(" ", DOI_RE.sub(" ", self.body))))
 
     @cached_property
     def lost_letters(self) -> list[re.Pattern[str]]:
