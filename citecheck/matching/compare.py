@@ -570,9 +570,10 @@ def compare(view: RefView, rec: Record) -> Evidence:
                 setattr(ev, key, 1.0 if all(t in nums or t in view.wordset or view.damaged_match(t)
                                             for t in toks) else 0.0)
     # a number the string calls its volume (`vol. 6`) is not the record's issue 6 shown: the volume differs
-    # (unless the record's title has it: `Corrigendum to '…' [J Mech Behav Biomed Mater Vol 119 …]`)
+    # (unless the record's title has it: `Corrigendum to '…' [J Mech Behav Biomed Mater Vol 119 …]`; a record
+    # without a volume says nothing either way)
     mislabelled = view.labelled_volumes - set(words(str(f.get("volume") or ""))) - set(
-        re.findall(r"\d+", str(title or "")))
+        re.findall(r"\d+", str(title or ""))) if f.get("volume") else frozenset()
     if ev.issue == 1.0 and set(words(str(f.get("issue") or ""))) <= mislabelled and not view.fields.get("issue"):
         ev.issue = None
     fp = first_page(f.get("page")) or first_page(f.get("number"))
