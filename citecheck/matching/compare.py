@@ -573,7 +573,7 @@ def compare(view: RefView, rec: Record) -> Evidence:
     # (unless the record's title has it: `Corrigendum to '…' [J Mech Behav Biomed Mater Vol 119 …]`; a record
     # without a volume says nothing either way)
     mislabelled = view.labelled_volumes - set(words(str(f.get("volume") or ""))) - set(
-        re.findall(r"\d+", str(title or ""))) if f.get("volume") else frozenset()
+        re.findall(r"\d+", str(title or ""))) if view.labelled_volumes and f.get("volume") else frozenset()
     if ev.issue == 1.0 and set(words(str(f.get("issue") or ""))) <= mislabelled and not view.fields.get("issue"):
         ev.issue = None
     fp = first_page(f.get("page")) or first_page(f.get("number"))
